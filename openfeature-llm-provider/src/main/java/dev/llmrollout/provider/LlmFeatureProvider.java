@@ -171,7 +171,9 @@ public final class LlmFeatureProvider extends EventProvider {
   public void track(String eventName, EvaluationContext context, TrackingEventDetails details) {
     String targetingKey = context == null ? null : context.getTargetingKey();
     Map<String, String> served =
-        targetingKey == null || targetingKey.isEmpty() ? Map.of() : exposures.servedTo(targetingKey);
+        targetingKey == null || targetingKey.isEmpty()
+            ? Map.of()
+            : exposures.servedTo(targetingKey);
     Optional<String> flag = flagNamedIn(details);
     Map<String, String> attributed =
         flag.map(f -> served.containsKey(f) ? Map.of(f, served.get(f)) : Map.<String, String>of())
@@ -202,7 +204,10 @@ public final class LlmFeatureProvider extends EventProvider {
     if (details == null) {
       return OptionalDouble.empty();
     }
-    return details.getValue().map(n -> OptionalDouble.of(n.doubleValue())).orElse(OptionalDouble.empty());
+    return details
+        .getValue()
+        .map(n -> OptionalDouble.of(n.doubleValue()))
+        .orElse(OptionalDouble.empty());
   }
 
   /** Forwards backend events to OpenFeature, tracking staleness for the STALE reason. */
@@ -210,7 +215,8 @@ public final class LlmFeatureProvider extends EventProvider {
     @Override
     public void onReady() {
       stale = false;
-      emitProviderReady(ProviderEventDetails.builder().message(backend.name() + " is serving").build());
+      emitProviderReady(
+          ProviderEventDetails.builder().message(backend.name() + " is serving").build());
     }
 
     @Override
@@ -257,8 +263,8 @@ public final class LlmFeatureProvider extends EventProvider {
     }
 
     /**
-     * How many targeting keys to remember the served variant of, for feedback attribution
-     * (default 100,000), and for how long (default 24 hours).
+     * How many targeting keys to remember the served variant of, for feedback attribution (default
+     * 100,000), and for how long (default 24 hours).
      */
     public Builder exposures(long capacity, Duration retention) {
       if (capacity < 1) {

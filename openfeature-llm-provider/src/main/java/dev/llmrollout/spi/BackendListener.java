@@ -8,7 +8,9 @@ public interface BackendListener {
   /** The backend serves fresh data again after being stale or in error. */
   default void onReady() {}
 
-  /** A new configuration is being served; {@code flagKeys} are the flags whose definition changed. */
+  /**
+   * A new configuration is being served; {@code flagKeys} are the flags whose definition changed.
+   */
   default void onFlagsChanged(Set<String> flagKeys) {}
 
   /** The backend cannot reach its source and keeps serving the last configuration it had. */

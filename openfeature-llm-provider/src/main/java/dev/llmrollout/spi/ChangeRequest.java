@@ -28,7 +28,9 @@ public record ChangeRequest(String reason, String actor, Optional<String> expect
     return new ChangeRequest(reason, who, expectedVersion);
   }
 
-  /** Makes the write conditional: it fails with a conflict unless the flag is at {@code version}. */
+  /**
+   * Makes the write conditional: it fails with a conflict unless the flag is at {@code version}.
+   */
   public ChangeRequest ifVersion(String version) {
     return new ChangeRequest(reason, actor, Optional.of(version));
   }

@@ -19,7 +19,11 @@ import java.util.Objects;
  * @param errorMessage null on success
  */
 public record Resolution(
-    String flagKey, VariantPayload variant, String reason, ErrorCode errorCode, String errorMessage) {
+    String flagKey,
+    VariantPayload variant,
+    String reason,
+    ErrorCode errorCode,
+    String errorMessage) {
 
   public Resolution {
     Objects.requireNonNull(flagKey, "flagKey");

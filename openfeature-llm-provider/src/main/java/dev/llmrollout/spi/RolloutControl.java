@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * Writes a flag's rollout back to where it lives, the way an operator would in the vendor's
- * console: read its state, set its split, kill it to a safe variant, restore what the kill replaced.
+ * console: read its state, set its split, kill it to a safe variant, restore what the kill
+ * replaced.
  *
  * <p>Every write takes a {@link ChangeRequest} (reason, actor, optionally the version the writer
  * last read) and returns the state read back after the write. When the request carries an expected

@@ -56,8 +56,7 @@ public final class VariantPayload {
    *
    * @throws InvalidVariantException when an object payload is not a valid variant
    */
-  public static VariantPayload parse(
-      String flagKey, String name, JsonNode raw, String flagVersion)
+  public static VariantPayload parse(String flagKey, String name, JsonNode raw, String flagVersion)
       throws InvalidVariantException {
     if (raw == null || raw.isNull() || raw.isMissingNode()) {
       throw new InvalidVariantException(flagKey, name, "$", "a value (found none)");

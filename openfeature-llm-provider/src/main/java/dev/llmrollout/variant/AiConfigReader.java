@@ -11,8 +11,9 @@ import java.util.Optional;
  * model.parameters}, {@code provider.name}, {@code messages}) into the same {@link LlmVariant}.
  *
  * <p>AI Configs have no model version or endpoint field: they are taken from {@code
- * model.custom.version} and {@code model.custom.endpoint}, the endpoint defaulting to the provider's
- * name. Camel-case parameters ({@code maxTokens}) become the OpenAI names ({@code max_tokens}).
+ * model.custom.version} and {@code model.custom.endpoint}, the endpoint defaulting to the
+ * provider's name. Camel-case parameters ({@code maxTokens}) become the OpenAI names ({@code
+ * max_tokens}).
  */
 final class AiConfigReader {
   private static final Map<String, String> OPENAI_NAMES =
@@ -57,7 +58,9 @@ final class AiConfigReader {
             : Optional.of(
                 new PromptSpec(
                     Optional.ofNullable(meta.path("variationKey").textValue()),
-                    meta.has("version") ? Optional.of(meta.get("version").asText()) : Optional.empty(),
+                    meta.has("version")
+                        ? Optional.of(meta.get("version").asText())
+                        : Optional.empty(),
                     messages));
     return new LlmVariant(
         name,

@@ -12,14 +12,7 @@ public final class InvalidVariantException extends Exception {
 
   public InvalidVariantException(String flagKey, String variant, String path, String expected) {
     super(
-        "flag '"
-            + flagKey
-            + "' variant '"
-            + variant
-            + "': at "
-            + path
-            + ": expected "
-            + expected);
+        "flag '" + flagKey + "' variant '" + variant + "': at " + path + ": expected " + expected);
     this.flagKey = flagKey;
     this.path = path;
   }

@@ -9,8 +9,8 @@ import java.util.Optional;
  * configured endpoint serves it, and with which prompt and parameters.
  *
  * <p>A model variant has a {@code model}; a prompt variant (served by a separate prompt flag) may
- * carry only a {@code prompt}. Parse one with {@link VariantParser}; it is immutable and parsed once
- * per configuration change.
+ * carry only a {@code prompt}. Parse one with {@link VariantParser}; it is immutable and parsed
+ * once per configuration change.
  *
  * <pre>{@code
  * {"model": "gpt-4o-2024-08-06", "version": "1.2.0", "endpoint": "canary-pool",

@@ -11,13 +11,14 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a variant payload, in this project's JSON shape or as a LaunchDarkly AI Config variation,
- * into an {@link LlmVariant}. Every rejection names the flag, the variant, the JSON path and what was
- * expected.
+ * into an {@link LlmVariant}. Every rejection names the flag, the variant, the JSON path and what
+ * was expected.
  */
 public final class VariantParser {
   private static final Set<String> FIELDS =
       Set.of("model", "version", "endpoint", "prompt", "parameters", "shadow");
-  private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
+  private static final Set<String> ROLES =
+      Set.of("system", "developer", "user", "assistant", "tool");
   private static final Pattern SEMVER =
       Pattern.compile(
           "(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");

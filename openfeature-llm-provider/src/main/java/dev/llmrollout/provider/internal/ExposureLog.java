@@ -15,7 +15,8 @@ public final class ExposureLog {
   private final Cache<String, Map<String, String>> servedByKey;
 
   public ExposureLog(long capacity, Duration retention) {
-    this.servedByKey = Caffeine.newBuilder().maximumSize(capacity).expireAfterWrite(retention).build();
+    this.servedByKey =
+        Caffeine.newBuilder().maximumSize(capacity).expireAfterWrite(retention).build();
   }
 
   public void served(String targetingKey, String flagKey, String variant) {

@@ -7,7 +7,6 @@ import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.ImmutableMetadata;
 import dev.openfeature.sdk.ProviderEvaluation;
 import dev.openfeature.sdk.Reason;
-import dev.openfeature.sdk.Value;
 import java.util.function.Function;
 
 /**
@@ -49,7 +48,8 @@ public enum TypedResult {
    * @param stale when true, a successful result reports reason STALE: the backend lost its source
    */
   @SuppressWarnings("unchecked")
-  public <T> ProviderEvaluation<T> evaluation(Resolution resolution, T defaultValue, boolean stale) {
+  public <T> ProviderEvaluation<T> evaluation(
+      Resolution resolution, T defaultValue, boolean stale) {
     VariantPayload payload = resolution.variant();
     if (payload == null) {
       return ProviderEvaluation.<T>builder()
@@ -110,5 +110,4 @@ public enum TypedResult {
       default -> "null";
     };
   }
-
 }
