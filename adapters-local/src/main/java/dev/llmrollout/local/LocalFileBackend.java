@@ -45,14 +45,19 @@ public final class LocalFileBackend implements FlagBackend {
 
   private final Path file;
   private final Duration pollInterval;
+  private final boolean useWatchService;
   private volatile Map<String, FlagDefinition> flags = Map.of();
+
+  /** The last content read, served or rejected: the same content is never judged twice. */
   private String lastContent;
+
   private BackendListener listener = new BackendListener() {};
   private FileWatcher watcher;
 
-  private LocalFileBackend(Path file, Duration pollInterval) {
+  private LocalFileBackend(Path file, Duration pollInterval, boolean useWatchService) {
     this.file = file.toAbsolutePath();
     this.pollInterval = pollInterval;
+    this.useWatchService = useWatchService;
   }
 
   /**
@@ -64,11 +69,23 @@ public final class LocalFileBackend implements FlagBackend {
 
   /** As {@link #watching(Path)}, with the polling fallback's interval. */
   public static LocalFileBackend watching(Path file, Duration pollInterval) {
-    Objects.requireNonNull(file, "file");
+    return new LocalFileBackend(Objects.requireNonNull(file, "file"), positive(pollInterval), true);
+  }
+
+  /**
+   * A backend that only polls the file's modification time, for file systems that report no change
+   * events (some network mounts).
+   */
+  public static LocalFileBackend polling(Path file, Duration pollInterval) {
+    return new LocalFileBackend(
+        Objects.requireNonNull(file, "file"), positive(pollInterval), false);
+  }
+
+  private static Duration positive(Duration pollInterval) {
     if (pollInterval.isNegative() || pollInterval.isZero()) {
       throw new IllegalArgumentException("pollInterval: expected a positive duration");
     }
-    return new LocalFileBackend(file, pollInterval);
+    return pollInterval;
   }
 
   public Path file() {
@@ -94,7 +111,7 @@ public final class LocalFileBackend implements FlagBackend {
         .flatMap(f -> f.problem().stream())
         .forEach(problem -> LOG.error("{}: {}", file, problem));
     try {
-      watcher = new FileWatcher(file, pollInterval, this::reload);
+      watcher = new FileWatcher(file, pollInterval, useWatchService, this::reload);
     } catch (IOException e) {
       throw new BackendException(file + ": cannot watch for changes: " + e.getMessage(), e);
     }
@@ -116,11 +133,17 @@ public final class LocalFileBackend implements FlagBackend {
     Map<String, FlagDefinition> candidate;
     try {
       content = read();
-      if (content.equals(lastContent)) {
-        return;
-      }
+    } catch (BackendException e) {
+      reject(e.getMessage());
+      return;
+    }
+    if (content.equals(lastContent)) {
+      return;
+    }
+    lastContent = content;
+    try {
       candidate = FlagFileParser.parse(content, file.toString());
-    } catch (BackendException | FlagFileException e) {
+    } catch (FlagFileException e) {
       reject(e.getMessage());
       return;
     }
@@ -136,7 +159,6 @@ public final class LocalFileBackend implements FlagBackend {
       return;
     }
     flags = candidate;
-    lastContent = content;
     if (!changed.isEmpty()) {
       LOG.info("{}: serving a new configuration; changed flags {}", file, changed);
       listener.onFlagsChanged(changed);

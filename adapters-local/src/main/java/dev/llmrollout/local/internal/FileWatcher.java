@@ -36,23 +36,35 @@ public final class FileWatcher implements AutoCloseable {
   private ScheduledFuture<?> pending;
   private FileStamp lastSeen;
 
-  public FileWatcher(Path file, Duration pollInterval, Runnable onChange) throws IOException {
+  /**
+   * Starts watching.
+   *
+   * @param useWatchService false to rely on polling alone (network file systems where the OS
+   *     reports no events)
+   */
+  public FileWatcher(Path file, Duration pollInterval, boolean useWatchService, Runnable onChange)
+      throws IOException {
     this.file = file.toAbsolutePath();
     this.onChange = onChange;
     this.lastSeen = FileStamp.of(this.file);
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "flags-file-reload " + this.file.getFileName()));
-    this.watchService = FileSystems.getDefault().newWatchService();
-    this.file
-        .getParent()
-        .register(
-            watchService,
-            StandardWatchEventKinds.ENTRY_CREATE,
-            StandardWatchEventKinds.ENTRY_MODIFY,
-            StandardWatchEventKinds.ENTRY_DELETE);
-    this.watchThread = daemon(this::watch, "flags-file-watch " + this.file.getFileName());
-    watchThread.start();
+    if (useWatchService) {
+      this.watchService = FileSystems.getDefault().newWatchService();
+      this.file
+          .getParent()
+          .register(
+              watchService,
+              StandardWatchEventKinds.ENTRY_CREATE,
+              StandardWatchEventKinds.ENTRY_MODIFY,
+              StandardWatchEventKinds.ENTRY_DELETE);
+      this.watchThread = daemon(this::watch, "flags-file-watch " + this.file.getFileName());
+      watchThread.start();
+    } else {
+      this.watchService = null;
+      this.watchThread = null;
+    }
     long pollMillis = pollInterval.toMillis();
     scheduler.scheduleWithFixedDelay(this::poll, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
   }
@@ -108,6 +120,9 @@ public final class FileWatcher implements AutoCloseable {
   @Override
   public void close() {
     scheduler.shutdownNow();
+    if (watchService == null) {
+      return;
+    }
     try {
       watchService.close();
     } catch (IOException e) {
