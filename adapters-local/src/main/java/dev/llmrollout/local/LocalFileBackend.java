@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalFileBackend implements FlagBackend {
   private static final Logger LOG = LoggerFactory.getLogger(LocalFileBackend.class);
+  private static final Duration SETTLE_PAUSE = Duration.ofMillis(5);
+  private static final int SETTLE_ATTEMPTS = 10;
 
   private final Path file;
   private final Duration pollInterval;
@@ -130,9 +132,8 @@ public final class LocalFileBackend implements FlagBackend {
   /** Reads the file again and serves it if it is good; called by the watcher. */
   synchronized void reload() {
     String content;
-    Map<String, FlagDefinition> candidate;
     try {
-      content = read();
+      content = settledContent();
     } catch (BackendException e) {
       reject(e.getMessage());
       return;
@@ -141,6 +142,7 @@ public final class LocalFileBackend implements FlagBackend {
       return;
     }
     lastContent = content;
+    Map<String, FlagDefinition> candidate;
     try {
       candidate = FlagFileParser.parse(content, file.toString());
     } catch (FlagFileException e) {
@@ -163,6 +165,28 @@ public final class LocalFileBackend implements FlagBackend {
       LOG.info("{}: serving a new configuration; changed flags {}", file, changed);
       listener.onFlagsChanged(changed);
     }
+  }
+
+  /**
+   * The file's content once it stops changing: an editor that truncates and then writes would
+   * otherwise be caught half-way and reported as a broken edit.
+   */
+  private String settledContent() {
+    String content = read();
+    for (int attempt = 0; attempt < SETTLE_ATTEMPTS; attempt++) {
+      try {
+        Thread.sleep(SETTLE_PAUSE.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return content;
+      }
+      String again = read();
+      if (again.equals(content)) {
+        return content;
+      }
+      content = again;
+    }
+    return content;
   }
 
   private void reject(String problem) {

@@ -66,6 +66,13 @@ class HotReloadTest {
     return backend.resolve("support-model", new ImmutableContext("user-1")).variant().name();
   }
 
+  private void awaitError(String... fragments) {
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .until(
+            () -> errors.stream().anyMatch(e -> List.of(fragments).stream().allMatch(e::contains)));
+  }
+
   @Test
   void aSavedEditIsServedWithin100MillisecondsThroughFileWatching() throws Exception {
     start(LocalFileBackend.watching(file, Duration.ofHours(1)));
@@ -92,9 +99,8 @@ class HotReloadTest {
   void brokenJsonIsRejectedWithAnErrorAndTheLastGoodFileKeepsServing() throws Exception {
     start(LocalFileBackend.watching(file, Duration.ofMillis(50)));
     Files.writeString(file, "{\"flags\": {\"support-model\": ");
-    await().atMost(Duration.ofSeconds(2)).until(() -> !errors.isEmpty());
+    awaitError("not valid JSON", "line");
 
-    assertThat(errors.get(0)).contains("not valid JSON", "line");
     assertThat(served()).isEqualTo("stable");
     assertThat(changes).isEmpty();
   }
@@ -109,9 +115,7 @@ class HotReloadTest {
             .replace(
                 "\"defaultVariant\"",
                 "\"targeting\": {\"fractional\": [[\"stable\", 95], [\"cnary\", 5]]}, \"defaultVariant\""));
-    await().atMost(Duration.ofSeconds(2)).until(() -> !errors.isEmpty());
-
-    assertThat(errors.get(0)).contains("support-model", "$.targeting", "'cnary'");
+    awaitError("support-model", "$.targeting", "'cnary'");
     assertThat(served()).isEqualTo("stable");
   }
 
@@ -126,20 +130,17 @@ class HotReloadTest {
                 "\"targeting\": {\"fractional\": [[\"stable\", %s], [\"canary\", %s]]}, \"defaultVariant\"");
 
     Files.writeString(file, withSplit.formatted("-5", "105"));
-    await().atMost(Duration.ofSeconds(2)).until(() -> errors.size() == 1);
-    assertThat(errors.get(0)).contains("non-negative integer weights");
+    awaitError("support-model", "non-negative integer weights", "-5");
 
     Files.writeString(file, withSplit.formatted("0", "0"));
-    await().atMost(Duration.ofSeconds(2)).until(() -> errors.size() == 2);
-    assertThat(errors.get(1)).contains("not all zero");
+    awaitError("support-model", "not all zero");
 
     Files.writeString(
         file,
         FLAG_TEMPLATE
             .formatted("stable")
             .replace("\"endpoint\": \"canary-pool\"", "\"endpoint\": \"http://evil.example/v1\""));
-    await().atMost(Duration.ofSeconds(2)).until(() -> errors.size() == 3);
-    assertThat(errors.get(2)).contains("support-model", "canary", "$.endpoint", "never a URL");
+    awaitError("support-model", "canary", "$.endpoint", "never a URL");
 
     assertThat(served()).isEqualTo("stable");
     assertThat(changes).isEmpty();
