@@ -46,7 +46,10 @@ final class StatePrinter {
     for (ChangeRecord change : changes) {
       out.printf(
           "    %s  %-11s by %s: %s%n",
-          change.time().truncatedTo(ChronoUnit.SECONDS), change.action(), change.actor(), change.reason());
+          change.time().truncatedTo(ChronoUnit.SECONDS),
+          change.action(),
+          change.actor(),
+          change.reason());
     }
   }
 }
