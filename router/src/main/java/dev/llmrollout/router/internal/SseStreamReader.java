@@ -70,10 +70,11 @@ final class SseStreamReader {
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     StringBuilder data = new StringBuilder();
     boolean hasData = false;
+    long arrived = 0;
     String line;
     while ((line = reader.readLine()) != null) {
       if (line.isEmpty()) {
-        if (hasData && dispatch(data.toString(), consumer, start)) {
+        if (hasData && dispatch(data.toString(), consumer, start, arrived)) {
           return;
         }
         data.setLength(0);
@@ -81,6 +82,9 @@ final class SseStreamReader {
       } else if (line.startsWith("data:")) {
         if (hasData) {
           data.append('\n');
+        } else {
+          // The first token's time is when its event arrived, not when it was parsed.
+          arrived = System.nanoTime();
         }
         String value = line.substring(5);
         data.append(value.startsWith(" ") ? value.substring(1) : value);
@@ -89,12 +93,12 @@ final class SseStreamReader {
       // Comments (":"), "event:", "id:" and "retry:" lines carry nothing a completion needs.
     }
     if (hasData) {
-      dispatch(data.toString(), consumer, start);
+      dispatch(data.toString(), consumer, start, arrived);
     }
   }
 
   /** Handles one event; returns true at {@code [DONE]}. */
-  private boolean dispatch(String data, Consumer<StreamChunk> consumer, long start) {
+  private boolean dispatch(String data, Consumer<StreamChunk> consumer, long start, long arrived) {
     if (DONE.equals(data.strip())) {
       deliver(consumer, new StreamChunk(data, "", true));
       return true;
@@ -112,7 +116,7 @@ final class SseStreamReader {
     String delta = CompletionParser.deltaContent(chunk);
     if (!delta.isEmpty()) {
       if (firstTokenNanos < 0) {
-        firstTokenNanos = System.nanoTime() - start;
+        firstTokenNanos = arrived - start;
       }
       content.append(delta);
     }

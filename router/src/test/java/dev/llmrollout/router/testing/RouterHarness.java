@@ -54,6 +54,7 @@ public final class RouterHarness implements AutoCloseable {
   public final CollectingShadowSink shadowSink = new CollectingShadowSink();
   private final List<ModelRouter> routers = new ArrayList<>();
   private long timeoutMs = 2_000;
+  private Client client;
 
   public RouterHarness() {
     backend.flag(
@@ -118,11 +119,13 @@ public final class RouterHarness implements AutoCloseable {
     return EndpointRegistry.parse(endpointsJson(), "endpoints.json", environment()::get);
   }
 
-  public Client client() {
-    if (openFeature.getProvider() != provider) {
+  /** The one OpenFeature client every router of this harness evaluates through. */
+  public synchronized Client client() {
+    if (client == null) {
       openFeature.setProviderAndWait(provider);
+      client = openFeature.getClient();
     }
-    return openFeature.getClient();
+    return client;
   }
 
   /** A router builder with fast retries, the collecting sink and the in-memory metrics. */
