@@ -33,7 +33,7 @@ import java.util.concurrent.Executors;
  */
 public final class RolloutGuard {
   private final GuardContext context;
-  private final Map<String, Rollout> rollouts = new ConcurrentHashMap<>();
+  private final Map<String, GuardedRollout> rollouts = new ConcurrentHashMap<>();
 
   private RolloutGuard(GuardContext context) {
     this.context = context;
@@ -53,7 +53,7 @@ public final class RolloutGuard {
    */
   public synchronized Rollout start(RolloutSpec spec) {
     VersionPolicy.enforce(spec);
-    Rollout running = rollouts.get(spec.flagKey());
+    GuardedRollout running = rollouts.get(spec.flagKey());
     if (running != null && !running.state().isFinal() && !spec.force()) {
       throw new RolloutRefusedException(
           "flag '"
@@ -84,10 +84,10 @@ public final class RolloutGuard {
                       .ifVersion(current.version()));
     }
     if (running != null && !running.state().isFinal()) {
-      running.rollBack("superseded by a forced rollout of '" + spec.canary() + "'");
+      running.supersede("superseded by a forced rollout of '" + spec.canary() + "'");
     }
     context.override().release(spec.flagKey());
-    Rollout rollout =
+    GuardedRollout rollout =
         new GuardedRollout(
             context, spec, shadowFirst ? RolloutState.SHADOW : RolloutState.CANARY, written);
     rollouts.put(spec.flagKey(), rollout);

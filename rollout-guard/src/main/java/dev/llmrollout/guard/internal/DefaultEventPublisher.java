@@ -41,7 +41,11 @@ public final class DefaultEventPublisher implements EventPublisher {
       try {
         listener.accept(event);
       } catch (RuntimeException e) {
-        LOG.warn("rollout event listener failed on {} for flag '{}'", event, event.flagKey(), e);
+        LOG.warn(
+            "rollout event listener failed on {} for flag '{}'",
+            event.getClass().getSimpleName(),
+            event.flagKey(),
+            e);
       }
     }
   }

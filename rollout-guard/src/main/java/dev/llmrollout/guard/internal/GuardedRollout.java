@@ -119,6 +119,14 @@ public final class GuardedRollout implements Rollout {
     return rollBack(context.clock().instant(), List.of(), Optional.empty(), "by hand: " + reason);
   }
 
+  /** Ends this rollout without touching the flag: a forced rollout took over its traffic. */
+  public synchronized void supersede(String reason) {
+    if (!state.isFinal()) {
+      StateTransition t = transition(RolloutState.HALTED, step, reason);
+      record(context.clock().instant(), Decision.HALT, t, List.of(), Optional.empty(), reason);
+    }
+  }
+
   @Override
   public void startChecking() {
     context.scheduler().schedule(this::scheduledCheck, Duration.ZERO);

@@ -76,7 +76,8 @@ public final class RuleEvaluator {
       double alpha,
       long ns,
       long nc) {
-    if (ns < minSamples || nc < minSamples) {
+    if (ns < minSamples || nc < minSamples || events(rule, stable) + events(rule, canary) == 0) {
+      // Without a single event on either side there is no ratio to estimate.
       return untested(rule, segment, rate(rule, stable, ns), rate(rule, canary, nc), ns, nc);
     }
     // Log ratio with half-event smoothing: defined even when an arm has seen no event yet.
