@@ -8,8 +8,6 @@ import dev.llmrollout.guard.RolloutGuard;
 import dev.llmrollout.guard.RolloutPlan;
 import dev.llmrollout.guard.RolloutSpec;
 import dev.llmrollout.guard.RolloutState;
-import dev.llmrollout.guard.Rule;
-import dev.llmrollout.guard.RuleSet;
 import dev.llmrollout.guard.testing.CountingArm;
 import dev.llmrollout.guard.testing.InMemoryRolloutControl;
 import dev.llmrollout.guard.testing.InMemorySignalSource;
@@ -29,11 +27,13 @@ final class GuardSimulation {
   static final String STABLE = "stable";
   static final String CANARY = "canary";
 
-  /** The success-rate rule every scenario is held to: sized to catch a 5-point drop. */
-  static final RuleSet RULES = RuleSet.of(Rule.successRateDropAtMost(0.05));
-
-  /** What one run ended with. */
-  record Outcome(RolloutState state, long requests, long canarySamples) {}
+  /**
+   * What one run ended with.
+   *
+   * @param firstSegmentCanarySamples the canary's sample in the first named segment (0 if none)
+   */
+  record Outcome(
+      RolloutState state, long requests, long canarySamples, long firstSegmentCanarySamples) {}
 
   private GuardSimulation() {}
 
@@ -55,7 +55,7 @@ final class GuardSimulation {
                 .stable(STABLE)
                 .canary(CANARY)
                 .plan(stayAtFirstStep(scenario.configuredCanaryPercent()))
-                .rules(RULES)
+                .rules(scenario.rules())
                 .build());
     int segments = scenario.segments().size();
     CountingArm.Request[] stableArms = new CountingArm.Request[segments];
@@ -72,7 +72,9 @@ final class GuardSimulation {
       boolean canary = random.nextDouble() < canaryShare;
       double success = canary ? segment.canarySuccess() : segment.stableSuccess();
       CountingArm.Request arm = canary ? canaryArms[s] : stableArms[s];
-      if (random.nextDouble() < success) {
+      if (scenario.telemetry() != null) {
+        observe(scenario.telemetry(), arm, random);
+      } else if (random.nextDouble() < success) {
         arm.success();
       } else {
         arm.error();
@@ -81,11 +83,39 @@ final class GuardSimulation {
         clock.advance(Duration.ofSeconds(1));
         rollout.check();
         if (rollout.state().isFinal()) {
-          return new Outcome(rollout.state(), i, signals.arm(FLAG, CANARY).requests());
+          return outcome(scenario, signals, rollout.state(), i);
         }
       }
     }
-    return new Outcome(rollout.state(), scenario.requests(), signals.arm(FLAG, CANARY).requests());
+    return outcome(scenario, signals, rollout.state(), scenario.requests());
+  }
+
+  private static Outcome outcome(
+      Scenario scenario, InMemorySignalSource signals, RolloutState state, long requests) {
+    String first = scenario.segments().get(0).name();
+    return new Outcome(
+        state,
+        requests,
+        signals.arm(FLAG, CANARY).requests(),
+        first == null ? 0 : signals.arm(FLAG, CANARY, first).requests());
+  }
+
+  private static void observe(
+      Scenario.Telemetry telemetry, CountingArm.Request arm, SplittableRandom random) {
+    double outcome = random.nextDouble();
+    if (outcome < telemetry.errorRate()) {
+      arm.error();
+    } else if (outcome < telemetry.errorRate() + telemetry.refusalRate()) {
+      arm.refusal();
+    } else {
+      arm.success();
+    }
+    arm.latency(
+        telemetry.latencyMedianMillis()
+            * Math.exp(telemetry.latencySigma() * random.nextGaussian()));
+    if (random.nextDouble() < telemetry.feedbackRate()) {
+      arm.feedback(random.nextDouble() < telemetry.thumbsDownShare() ? "thumbs_down" : "thumbs_up");
+    }
   }
 
   /** A first step whose minimum sample is never reached, so the canary stays at its share. */

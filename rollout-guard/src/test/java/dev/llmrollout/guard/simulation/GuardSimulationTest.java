@@ -27,6 +27,14 @@ class GuardSimulationTest {
   }
 
   @Test
+  @DisplayName("A/A over segments and under every default rule: false rollbacks at most 5%")
+  void aaWithSegmentsAndDefaultRules() {
+    assertThat(results.aaSegmented().rollbackRate()).isLessThanOrEqualTo(0.05);
+    assertThat(results.aaDefaultRules().rollbackRate()).isLessThanOrEqualTo(0.05);
+    assertThat(results.aaDefaultRules().haltRate()).isLessThanOrEqualTo(0.01);
+  }
+
+  @Test
   @DisplayName("0.85 vs 0.80 at 5%: power >= 95%, median samples <= fixed-horizon n")
   void regressionPowerAndSpeed() {
     assertThat(results.regression().rollbackRate()).isGreaterThanOrEqualTo(0.95);

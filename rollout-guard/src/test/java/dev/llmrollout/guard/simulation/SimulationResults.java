@@ -11,6 +11,8 @@ import java.util.stream.LongStream;
 record SimulationResults(
     int runs,
     Summary aa,
+    Summary aaSegmented,
+    Summary aaDefaultRules,
     Summary regression,
     Summary payment,
     Summary brokenSplit,
@@ -25,6 +27,8 @@ record SimulationResults(
    * @param medianCanarySamples median canary samples at the stop, undetected runs counted as never
    *     stopping (Long.MAX_VALUE)
    * @param medianRequests median requests at the stop, same convention
+   * @param medianFirstSegmentCanarySamples median canary samples in the first named segment at the
+   *     stop, same convention
    */
   record Summary(
       Scenario scenario,
@@ -32,7 +36,8 @@ record SimulationResults(
       int rolledBack,
       int halted,
       long medianCanarySamples,
-      long medianRequests) {
+      long medianRequests,
+      long medianFirstSegmentCanarySamples) {
 
     double rollbackRate() {
       return (double) rolledBack / runs;
@@ -48,6 +53,8 @@ record SimulationResults(
     return new SimulationResults(
         runs,
         summarize(Scenario.aa(), runs, 1_000_000),
+        summarize(Scenario.aaSegmented(), runs, 5_000_000),
+        summarize(Scenario.aaDefaultRules(), runs, 6_000_000),
         summarize(Scenario.regression(), runs, 2_000_000),
         summarize(Scenario.paymentRegression(), runs, 3_000_000),
         summarize(Scenario.brokenSplit(), runs, 4_000_000),
@@ -71,7 +78,12 @@ record SimulationResults(
         outcomes.stream()
             .mapToLong(o -> o.state().isFinal() ? o.requests() : Long.MAX_VALUE)
             .toArray();
-    return new Summary(scenario, runs, rolledBack, halted, median(canary), median(requests));
+    long[] firstSegment =
+        outcomes.stream()
+            .mapToLong(o -> o.state().isFinal() ? o.firstSegmentCanarySamples() : Long.MAX_VALUE)
+            .toArray();
+    return new Summary(
+        scenario, runs, rolledBack, halted, median(canary), median(requests), median(firstSegment));
   }
 
   private static int count(List<GuardSimulation.Outcome> outcomes, RolloutState state) {
@@ -97,7 +109,8 @@ record SimulationResults(
         .append(" sample ratio check, write-back to an in-memory `RolloutControl`) on a manual")
         .append(" clock. Requests are routed at random, succeed with the scenario's probability,")
         .append(" and the guard checks after every 10 requests. Rule: success rate, sized to")
-        .append(" catch a 5-point drop (`Rule.successRateDropAtMost(0.05)`); `GuardConfig`")
+        .append(" catch a 5-point drop (`Rule.successRateDropAtMost(0.05)`), except where all")
+        .append(" default rules (`RuleSet.ofDefaults()`) are named; `GuardConfig`")
         .append(" defaults (alpha 0.05 over all rules and segments with Holm's correction,")
         .append(" no hysteresis, sample ratio halt at always-valid p < 0.001, 100 samples per")
         .append(" arm before testing). The canary stays at its first step (5%).\n\n")
@@ -108,6 +121,16 @@ record SimulationResults(
         aa,
         "false rollback rate " + pct(aa.rollbackRate()) + ", false halt rate " + pct(aa.haltRate()),
         "rollbacks <= 5% (aim 1%)");
+    for (Summary extra : List.of(aaSegmented, aaDefaultRules)) {
+      row(
+          md,
+          extra,
+          "false rollback rate "
+              + pct(extra.rollbackRate())
+              + ", false halt rate "
+              + pct(extra.haltRate()),
+          "(extra) rollbacks <= 5%");
+    }
     row(
         md,
         regression,
@@ -122,7 +145,10 @@ record SimulationResults(
         "power "
             + pct(payment.rollbackRate())
             + ", median canary samples "
-            + samples(payment.medianCanarySamples()),
+            + samples(payment.medianCanarySamples())
+            + " (in payment: "
+            + samples(payment.medianFirstSegmentCanarySamples())
+            + ")",
         "power >= 90%");
     row(
         md,

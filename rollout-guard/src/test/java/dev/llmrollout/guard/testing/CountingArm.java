@@ -1,7 +1,6 @@
 package dev.llmrollout.guard.testing;
 
 import dev.llmrollout.signals.ArmSignals;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,9 +15,9 @@ public final class CountingArm implements ArmSignals {
   private long successes;
   private long feedbackRequests;
   private final Map<String, Long> feedback = new HashMap<>();
-  private double[] latencies = new double[16];
-  private int latencyCount;
-  private boolean sorted = true;
+  private static final double BUCKET_MILLIS = 2;
+  private final long[] latencyBuckets = new long[10_000];
+  private long latencyCount;
 
   /** One request recorded into the all-traffic arm and, optionally, a segment arm. */
   public record Request(CountingArm all, CountingArm segment) {
@@ -76,11 +75,9 @@ public final class CountingArm implements ArmSignals {
   }
 
   synchronized void addLatency(double millis) {
-    if (latencyCount == latencies.length) {
-      latencies = Arrays.copyOf(latencies, latencyCount * 2);
-    }
-    latencies[latencyCount++] = millis;
-    sorted = false;
+    int bucket = (int) Math.min(latencyBuckets.length - 1, Math.max(0, millis / BUCKET_MILLIS));
+    latencyBuckets[bucket]++;
+    latencyCount++;
   }
 
   @Override
@@ -118,36 +115,28 @@ public final class CountingArm implements ArmSignals {
     if (latencyCount == 0) {
       return Double.NaN;
     }
-    sort();
-    int index = (int) Math.min(latencyCount - 1, Math.ceil(q * latencyCount) - 1);
-    return latencies[Math.max(0, index)];
+    long rank = Math.max(1, (long) Math.ceil(q * latencyCount));
+    long seen = 0;
+    for (int b = 0; b < latencyBuckets.length; b++) {
+      seen += latencyBuckets[b];
+      if (seen >= rank) {
+        return (b + 1) * BUCKET_MILLIS;
+      }
+    }
+    return latencyBuckets.length * BUCKET_MILLIS;
   }
 
   @Override
   public synchronized long slowerThan(double millis) {
-    sort();
-    int lo = 0;
-    int hi = latencyCount;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (latencies[mid] <= millis) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
+    long slower = 0;
+    for (int b = latencyBuckets.length - 1; b >= 0 && b * BUCKET_MILLIS >= millis; b--) {
+      slower += latencyBuckets[b];
     }
-    return latencyCount - lo;
+    return slower;
   }
 
   @Override
   public synchronized long latencyCount() {
     return latencyCount;
-  }
-
-  private void sort() {
-    if (!sorted) {
-      Arrays.sort(latencies, 0, latencyCount);
-      sorted = true;
-    }
   }
 }
