@@ -22,7 +22,9 @@ import dev.llmrollout.variant.PromptSpec;
 import dev.openfeature.sdk.EvaluationContext;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -192,6 +194,9 @@ public final class ModelRouter implements AutoCloseable {
             prompt.map(SelectedVariant::name).orElse(null),
             false);
     LogContext.put(tags, model.variant().version());
+    if (delivered != null) {
+      delivered.routed(tags, model.variant().version());
+    }
     try {
       Endpoint endpoint = endpointOf(model, prompt, segment);
       List<ChatMessage> messages = messages(request, model, prompt, segment);
@@ -420,6 +425,22 @@ public final class ModelRouter implements AutoCloseable {
     public void accept(StreamChunk chunk) {
       count++;
       consumer.accept(chunk);
+    }
+
+    void routed(CallTags tags, Optional<String> modelVersion) {
+      if (!(consumer instanceof StreamTarget target)) {
+        return;
+      }
+      Map<String, String> headers = new LinkedHashMap<>();
+      headers.put(RoutedResponse.TAG_MODEL_FLAG, tags.flagKey());
+      headers.put(RoutedResponse.TAG_MODEL_VARIANT, tags.variant());
+      headers.put(RoutedResponse.TAG_MODEL, tags.model());
+      headers.put(RoutedResponse.TAG_MODEL_VERSION, modelVersion.orElse(""));
+      if (tags.promptFlag() != null) {
+        headers.put(RoutedResponse.TAG_PROMPT_FLAG, tags.promptFlag());
+        headers.put(RoutedResponse.TAG_PROMPT_VARIANT, tags.promptVariant());
+      }
+      target.routed(headers);
     }
   }
 
