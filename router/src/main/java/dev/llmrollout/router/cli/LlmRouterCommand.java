@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       WeightsCommand.class,
       RestoreCommand.class,
       StatusCommand.class,
-      DrillCommand.class
+      DrillCommand.class,
+      ServeCommand.class
     })
 public final class LlmRouterCommand {
   static final int FAILED = 1;
