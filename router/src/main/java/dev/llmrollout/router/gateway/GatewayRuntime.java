@@ -1,64 +1,32 @@
 package dev.llmrollout.router.gateway;
 
-import dev.llmrollout.guard.KillSwitchOverride;
-import dev.llmrollout.provider.LlmFeatureProvider;
 import dev.llmrollout.router.EndpointRegistry;
-import dev.llmrollout.router.ModelRouter;
-import dev.llmrollout.router.VariantStats;
 import dev.llmrollout.spi.BackendFactory.Backend;
-import dev.llmrollout.spi.RolloutControl;
-import dev.openfeature.sdk.Client;
-import dev.openfeature.sdk.OpenFeatureAPI;
-import dev.openfeature.sdk.ProviderState;
-import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import java.util.Optional;
 import java.util.function.Function;
 
-/**
- * Everything a running gateway holds: the backend behind the guard's override, the OpenFeature
- * provider and client, the router with its signals, the metrics reader and the HTTP server.
- */
+/** A running gateway: the router stack and the HTTP server in front of it. */
 public final class GatewayRuntime implements AutoCloseable {
-  private final OpenFeatureAPI api;
-  private final LlmFeatureProvider provider;
-  private final ModelRouter router;
-  private final KillSwitchOverride override = new KillSwitchOverride();
-  private final RolloutControl control;
-  private final SdkMeterProvider meters;
+  private final RouterStack stack;
   private final Gateway gateway;
 
   private GatewayRuntime(
-      Backend backend,
-      EndpointRegistry endpoints,
+      RouterStack stack,
       Gateway.Settings settings,
       Optional<String> defaultFlag,
       Function<String, String> environment) {
-    this.control = backend.control();
-    this.provider =
-        LlmFeatureProvider.builder(new OverridingBackend(backend.flags(), override)).build();
-    this.api = OpenFeatureAPI.createIsolated();
-    api.setProviderAndWait(provider);
-    Client client = api.getClient();
-    PrometheusMetricReader reader = new PrometheusMetricReader(false, null);
-    this.meters = SdkMeterProvider.builder().registerMetricReader(reader).build();
-    this.router =
-        ModelRouter.builder(client, provider, endpoints)
-            .signals(VariantStats.bySegment(VariantStats.DEFAULT_SEGMENT_ATTRIBUTE))
-            .openTelemetry(OpenTelemetrySdk.builder().setMeterProvider(meters).build())
-            .build();
+    this.stack = stack;
     Gateway.Routes routes =
         new Gateway.Routes(
-            new ChatCompletionsHandler(router, new ChatRequestMapper(defaultFlag)),
-            new FeedbackHandler(client),
+            new ChatCompletionsHandler(stack.router(), new ChatRequestMapper(defaultFlag)),
+            new FeedbackHandler(stack.client()),
             new AdminHandler(
-                control,
-                router.signals(),
-                override,
+                stack.control(),
+                stack.router().signals(),
+                stack.override(),
                 Optional.ofNullable(environment.apply(AdminHandler.TOKEN_VARIABLE))),
-            new MetricsHandler(reader),
-            () -> client.getProviderState() == ProviderState.READY);
+            new MetricsHandler(stack.metricReader()),
+            stack::ready);
     this.gateway = new Gateway(settings, routes);
   }
 
@@ -71,7 +39,7 @@ public final class GatewayRuntime implements AutoCloseable {
       Function<String, String> environment)
       throws Exception {
     GatewayRuntime runtime =
-        new GatewayRuntime(backend, endpoints, settings, defaultFlag, environment);
+        new GatewayRuntime(new RouterStack(backend, endpoints), settings, defaultFlag, environment);
     runtime.gateway.start();
     return runtime;
   }
@@ -80,21 +48,8 @@ public final class GatewayRuntime implements AutoCloseable {
     return gateway;
   }
 
-  public ModelRouter router() {
-    return router;
-  }
-
-  public RolloutControl control() {
-    return control;
-  }
-
-  /** The override the rollout guard forces the safe variant through. */
-  public KillSwitchOverride override() {
-    return override;
-  }
-
-  public LlmFeatureProvider provider() {
-    return provider;
+  public RouterStack stack() {
+    return stack;
   }
 
   /** Drains the HTTP server, then stops the router, the provider and the metrics. */
@@ -103,9 +58,7 @@ public final class GatewayRuntime implements AutoCloseable {
     try {
       gateway.close();
     } finally {
-      router.close();
-      api.shutdown();
-      meters.close();
+      stack.close();
     }
   }
 }
