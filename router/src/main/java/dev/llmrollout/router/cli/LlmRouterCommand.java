@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       RestoreCommand.class,
       StatusCommand.class,
       DrillCommand.class,
-      ServeCommand.class
+      ServeCommand.class,
+      dev.llmrollout.router.demo.DemoCommand.class
     })
 public final class LlmRouterCommand {
   static final int FAILED = 1;
