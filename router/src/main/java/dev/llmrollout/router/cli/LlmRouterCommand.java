@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       DrillCommand.class,
       ServeCommand.class,
-      dev.llmrollout.router.demo.DemoCommand.class
+      dev.llmrollout.router.demo.DemoCommand.class,
+      SampleSizeCommand.class
     })
 public final class LlmRouterCommand {
   static final int FAILED = 1;

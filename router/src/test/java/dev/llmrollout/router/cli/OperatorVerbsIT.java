@@ -116,4 +116,18 @@ class OperatorVerbsIT {
       assertThat(result.exitCode()).as(String.join(" ", args) + "\n" + result.err()).isEqualTo(2);
     }
   }
+
+  @Test
+  void sampleSizePrintsThePerArmCountAndTheRuleOfThumb() throws Exception {
+    JarRunner.Result result =
+        JarRunner.run(dir, Map.of(), "sample-size", "--baseline", "0.85", "--mde", "0.05");
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    // (1.96 + 0.8416)^2 * (0.85*0.15 + 0.80*0.20) / 0.05^2 = 902.4 -> 903 per arm
+    assertThat(result.out()).contains("per arm, equal arms:            903");
+    assertThat(result.out()).contains("rule of thumb");
+
+    JarRunner.Result bad =
+        JarRunner.run(dir, Map.of(), "sample-size", "--baseline", "1.5", "--mde", "0.05");
+    assertThat(bad.exitCode()).isEqualTo(2);
+  }
 }
