@@ -130,7 +130,9 @@ public final class LaunchDarklyBackend implements FlagBackend {
         listener.onError(
             "LaunchDarkly data source stopped, serving the last flags received: "
                 + describe(status),
-            ErrorCode.PROVIDER_FATAL);
+            // Not PROVIDER_FATAL: OpenFeature would then refuse every evaluation, while the
+            // SDK keeps serving the flags it holds.
+            ErrorCode.GENERAL);
       }
       default -> LOG.debug("LaunchDarkly data source {}", status.getState());
     }
