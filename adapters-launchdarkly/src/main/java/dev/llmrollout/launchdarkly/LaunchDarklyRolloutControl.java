@@ -95,7 +95,10 @@ public final class LaunchDarklyRolloutControl implements RolloutControl, Variati
           }
           return List.of(SemanticPatch.rollout(current, units));
         },
-        after -> after.on() && after.rollout().equals(SemanticPatch.byIndex(after, units)));
+        after ->
+            after.on()
+                && SemanticPatch.nonZero(after.rollout())
+                    .equals(SemanticPatch.nonZero(SemanticPatch.byIndex(after, units))));
   }
 
   @Override

@@ -67,4 +67,16 @@ public final class SemanticPatch {
     }
     return byIndex;
   }
+
+  /** The entries with a share, so that a read-back listing 0% variations still matches. */
+  public static Map<Integer, Integer> nonZero(Map<Integer, Integer> rollout) {
+    Map<Integer, Integer> shares = new LinkedHashMap<>();
+    rollout.forEach(
+        (index, weight) -> {
+          if (weight > 0) {
+            shares.put(index, weight);
+          }
+        });
+    return shares;
+  }
 }
