@@ -3,11 +3,13 @@ package dev.llmrollout.launchdarkly;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmrollout.launchdarkly.internal.Backoff;
 import dev.llmrollout.launchdarkly.internal.RestApi;
 import dev.llmrollout.launchdarkly.internal.RestFlag;
 import dev.llmrollout.launchdarkly.internal.RestResponse;
 import dev.llmrollout.launchdarkly.internal.RolloutUnits;
 import dev.llmrollout.launchdarkly.internal.SemanticPatch;
+import dev.llmrollout.launchdarkly.internal.WriteBackErrors;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.RolloutControl;
@@ -22,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -54,15 +55,15 @@ public final class LaunchDarklyRolloutControl implements RolloutControl, Variati
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
   private final RestApi api;
-  private final String project;
+  private final WriteBackErrors errors;
   private final int maxAttempts;
-  private final Duration backoff;
+  private final Backoff backoff;
 
   private LaunchDarklyRolloutControl(Builder b) {
     this.api = new RestApi(b.apiBase, b.accessToken, b.project, b.environment, b.timeout, b.clock);
-    this.project = b.project;
+    this.errors = new WriteBackErrors(b.project, b.environment);
     this.maxAttempts = b.maxAttempts;
-    this.backoff = b.backoff;
+    this.backoff = new Backoff(b.backoff, MAX_BACKOFF);
   }
 
   /** Starts a builder; the access token must come from the environment. */
@@ -201,11 +202,11 @@ public final class LaunchDarklyRolloutControl implements RolloutControl, Variati
         return verify(flagKey, current, applied);
       }
       if (!last.retryable()) {
-        throw failure(flagKey, last);
+        throw errors.refused(flagKey, last);
       }
-      pause(flagKey, attempt, last);
+      backoff.pause(flagKey, attempt, maxAttempts, last);
     }
-    throw exhausted(flagKey, last);
+    throw errors.exhausted(flagKey, last, maxAttempts);
   }
 
   private FlagState verify(String flagKey, RestFlag before, Predicate<RestFlag> applied) {
@@ -242,11 +243,11 @@ public final class LaunchDarklyRolloutControl implements RolloutControl, Variati
         }
       }
       if (!last.retryable() || last.status() == 409) {
-        throw failure(flagKey, last);
+        throw errors.refused(flagKey, last);
       }
-      pause(flagKey, attempt, last);
+      backoff.pause(flagKey, attempt, maxAttempts, last);
     }
-    throw exhausted(flagKey, last);
+    throw errors.exhausted(flagKey, last, maxAttempts);
   }
 
   private interface Call {
@@ -265,88 +266,6 @@ public final class LaunchDarklyRolloutControl implements RolloutControl, Variati
       throw new WriteBackException(
           Kind.UNAVAILABLE, flagKey, "flag '" + flagKey + "': interrupted while writing back", e);
     }
-  }
-
-  private void pause(String flagKey, int attempt, RestResponse response) {
-    if (attempt >= maxAttempts) {
-      return;
-    }
-    long exponential = backoff.toMillis() << Math.min(attempt - 1, 10);
-    long jitter = ThreadLocalRandom.current().nextLong(backoff.toMillis() + 1);
-    long wait = response.retryAfter().map(Duration::toMillis).orElse(exponential + jitter);
-    wait = Math.min(wait, MAX_BACKOFF.toMillis());
-    LOG.info(
-        "flag '{}': LaunchDarkly answered HTTP {}, retrying in {} ms (attempt {} of {})",
-        flagKey,
-        response.status(),
-        wait,
-        attempt,
-        maxAttempts);
-    try {
-      Thread.sleep(wait);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new WriteBackException(
-          Kind.UNAVAILABLE,
-          flagKey,
-          "flag '" + flagKey + "': interrupted while waiting to retry",
-          e);
-    }
-  }
-
-  private WriteBackException failure(String flagKey, RestResponse response) {
-    String detail = "HTTP " + response.status() + ": " + RestApi.errorMessage(response);
-    return switch (response.status()) {
-      case 401 ->
-          new WriteBackException(
-              Kind.PERMISSION_DENIED,
-              flagKey,
-              "flag '"
-                  + flagKey
-                  + "': LaunchDarkly rejected the access token ("
-                  + detail
-                  + "); set LD_ACCESS_TOKEN to an API access token, not an SDK key");
-      case 403 ->
-          new WriteBackException(
-              Kind.PERMISSION_DENIED,
-              flagKey,
-              "flag '"
-                  + flagKey
-                  + "': the access token may not change flags in project '"
-                  + project
-                  + "', environment '"
-                  + api.environmentKey()
-                  + "' ("
-                  + detail
-                  + "); it needs a writer role");
-      case 404 ->
-          new WriteBackException(
-              Kind.NOT_FOUND,
-              flagKey,
-              "flag '"
-                  + flagKey
-                  + "' not found in project '"
-                  + project
-                  + "', environment '"
-                  + api.environmentKey()
-                  + "' ("
-                  + detail
-                  + ")");
-      default ->
-          new WriteBackException(
-              Kind.INVALID_REQUEST,
-              flagKey,
-              "flag '" + flagKey + "': LaunchDarkly refused the change (" + detail + ")");
-    };
-  }
-
-  private WriteBackException exhausted(String flagKey, RestResponse last) {
-    String detail =
-        last == null ? "no answer" : "HTTP " + last.status() + ": " + RestApi.errorMessage(last);
-    return new WriteBackException(
-        last != null && last.status() == 409 ? Kind.CONFLICT : Kind.UNAVAILABLE,
-        flagKey,
-        "flag '" + flagKey + "': gave up after " + maxAttempts + " attempts (last " + detail + ")");
   }
 
   private static String comment(ChangeRequest request) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -380,51 +379,6 @@ public final class LocalLaunchDarkly implements AutoCloseable {
       server.stop();
     } catch (Exception e) {
       throw new IllegalStateException("the local LaunchDarkly did not stop", e);
-    }
-  }
-
-  /** One open event stream; writes are serialised because Jetty allows one pending write. */
-  private static final class SseStream {
-    private final Response response;
-    private final Callback callback;
-    private boolean open = true;
-
-    SseStream(Response response, Callback callback) {
-      this.response = response;
-      this.callback = callback;
-    }
-
-    synchronized boolean send(String event, String data) {
-      if (!open) {
-        return false;
-      }
-      String frame = "event: " + event + "\ndata: " + data + "\n\n";
-      try {
-        Content.Sink.write(
-            response, false, ByteBuffer.wrap(frame.getBytes(StandardCharsets.UTF_8)));
-        return true;
-      } catch (IOException e) {
-        drop();
-        return false;
-      }
-    }
-
-    synchronized void comment() {
-      if (open) {
-        try {
-          Content.Sink.write(
-              response, false, ByteBuffer.wrap(":\n".getBytes(StandardCharsets.UTF_8)));
-        } catch (IOException e) {
-          drop();
-        }
-      }
-    }
-
-    synchronized void drop() {
-      if (open) {
-        open = false;
-        callback.failed(new IOException("stream dropped"));
-      }
     }
   }
 }
