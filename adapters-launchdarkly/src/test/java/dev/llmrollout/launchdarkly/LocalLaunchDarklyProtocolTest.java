@@ -84,6 +84,17 @@ class LocalLaunchDarklyProtocolTest {
   }
 
   @Test
+  void thePollingEndpointServesTheBarePayloadToTheSdkKeyOnly() throws Exception {
+    String uri = harness.server.uri() + "/sdk/latest-all";
+    JsonNode payload = JSON.readTree(send(get(uri, LocalLaunchDarklyHarness.SDK_KEY)).body());
+    assertThat(payload.has("path")).isFalse();
+    assertThat(payload.path("flags").path("support-model").path("key").asText())
+        .isEqualTo("support-model");
+    assertThat(payload.path("segments").isObject()).isTrue();
+    assertThat(send(get(uri, "sdk-other")).statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void restErrorsUseLaunchDarklysStatusCodesAndBodies() throws Exception {
     String flagUri = harness.server.uri() + "/api/v2/flags/default/support-model";
 

@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -52,8 +54,8 @@ public final class VariantCatalogStore implements DataStore {
   }
 
   /** Keys of flags that exist (not deleted). */
-  public java.util.Set<String> flagKeys() {
-    java.util.Set<String> keys = new java.util.TreeSet<>();
+  public Set<String> flagKeys() {
+    Set<String> keys = new TreeSet<>();
     flags.forEach(
         (k, e) -> {
           if (e.variants() != null) {
