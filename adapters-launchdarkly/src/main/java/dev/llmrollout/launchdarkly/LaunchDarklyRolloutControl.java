@@ -1,8 +1,10 @@
 package dev.llmrollout.launchdarkly;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmrollout.launchdarkly.internal.AuditTrail;
 import dev.llmrollout.launchdarkly.internal.Backoff;
 import dev.llmrollout.launchdarkly.internal.RestApi;
 import dev.llmrollout.launchdarkly.internal.RestFlag;
@@ -10,6 +12,8 @@ import dev.llmrollout.launchdarkly.internal.RestResponse;
 import dev.llmrollout.launchdarkly.internal.RolloutUnits;
 import dev.llmrollout.launchdarkly.internal.SemanticPatch;
 import dev.llmrollout.launchdarkly.internal.WriteBackErrors;
+import dev.llmrollout.spi.ChangeHistory;
+import dev.llmrollout.spi.ChangeRecord;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.RolloutControl;
@@ -20,6 +24,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * backoff, honouring {@code Retry-After} and {@code X-Ratelimit-Reset}; each retry re-reads the
  * flag and re-checks the expected version. Every write is verified by reading the flag back.
  */
-public final class LaunchDarklyRolloutControl implements RolloutControl, VariationNameSource {
+public final class LaunchDarklyRolloutControl
+    implements RolloutControl, ChangeHistory, VariationNameSource {
   private static final Logger LOG = LoggerFactory.getLogger(LaunchDarklyRolloutControl.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -81,6 +88,7 @@ public final class LaunchDarklyRolloutControl implements RolloutControl, Variati
     Map<String, Integer> units = RolloutUnits.of(weights);
     return write(
         flagKey,
+        "set-weights",
         request,
         current -> {
           Weights.validate(flagKey, weights, current.toState());
@@ -106,6 +114,7 @@ public final class LaunchDarklyRolloutControl implements RolloutControl, Variati
   public FlagState kill(String flagKey, String safeVariant, ChangeRequest request) {
     return write(
         flagKey,
+        "kill",
         request,
         current -> {
           int safe = variantIndex(current, safeVariant);
@@ -123,6 +132,7 @@ public final class LaunchDarklyRolloutControl implements RolloutControl, Variati
   public FlagState restore(String flagKey, ChangeRequest request) {
     return write(
         flagKey,
+        "restore",
         request,
         current -> {
           if (!current.killed()) {
@@ -174,6 +184,7 @@ public final class LaunchDarklyRolloutControl implements RolloutControl, Variati
 
   private FlagState write(
       String flagKey,
+      String action,
       ChangeRequest request,
       Function<RestFlag, List<ObjectNode>> plan,
       Predicate<RestFlag> applied) {
@@ -196,7 +207,11 @@ public final class LaunchDarklyRolloutControl implements RolloutControl, Variati
       if (instructions.isEmpty()) {
         return current.toState();
       }
-      ObjectNode body = SemanticPatch.body(api.environmentKey(), comment(request), instructions);
+      ObjectNode body =
+          SemanticPatch.body(
+              api.environmentKey(),
+              AuditTrail.comment(action, request.reason(), request.actor()),
+              instructions);
       last = call(flagKey, () -> api.patchFlag(flagKey, body));
       if (last.ok()) {
         return verify(flagKey, current, applied);
@@ -228,19 +243,42 @@ public final class LaunchDarklyRolloutControl implements RolloutControl, Variati
   }
 
   private RestFlag read(String flagKey) {
+    RestResponse response = fetch(flagKey, () -> api.getFlag(flagKey));
+    try {
+      return RestFlag.parse(flagKey, api.environmentKey(), JSON.readTree(response.body()));
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw unreadable(flagKey, e);
+    }
+  }
+
+  /**
+   * The flag's recent changes from LaunchDarkly's audit log, oldest first: one listing and one
+   * detailed read per entry (for the versions before and after).
+   */
+  @Override
+  public List<ChangeRecord> recentChanges(String flagKey, int limit) {
+    List<ChangeRecord> records = new ArrayList<>();
+    try {
+      JsonNode listing = JSON.readTree(fetch(flagKey, () -> api.auditLog(flagKey, limit)).body());
+      for (JsonNode item : listing.path("items")) {
+        String id = item.path("_id").asText();
+        JsonNode entry = JSON.readTree(fetch(flagKey, () -> api.auditEntry(id)).body());
+        records.add(AuditTrail.record(flagKey, api.environmentKey(), entry));
+      }
+    } catch (JsonProcessingException e) {
+      throw unreadable(flagKey, e);
+    }
+    records.sort(Comparator.comparing(ChangeRecord::time));
+    return records.subList(Math.max(0, records.size() - limit), records.size());
+  }
+
+  /** A successful answer to a read, retrying 429 and 5xx. */
+  private RestResponse fetch(String flagKey, Call call) {
     RestResponse last = null;
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-      last = call(flagKey, () -> api.getFlag(flagKey));
+      last = call(flagKey, call);
       if (last.ok()) {
-        try {
-          return RestFlag.parse(flagKey, api.environmentKey(), JSON.readTree(last.body()));
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-          throw new WriteBackException(
-              Kind.NOT_VERIFIED,
-              flagKey,
-              "flag '" + flagKey + "': LaunchDarkly's answer could not be read: " + e.getMessage(),
-              e);
-        }
+        return last;
       }
       if (!last.retryable() || last.status() == 409) {
         throw errors.refused(flagKey, last);
@@ -248,6 +286,14 @@ public final class LaunchDarklyRolloutControl implements RolloutControl, Variati
       backoff.pause(flagKey, attempt, maxAttempts, last);
     }
     throw errors.exhausted(flagKey, last, maxAttempts);
+  }
+
+  private static WriteBackException unreadable(String flagKey, Exception e) {
+    return new WriteBackException(
+        Kind.NOT_VERIFIED,
+        flagKey,
+        "flag '" + flagKey + "': LaunchDarkly's answer could not be read: " + e.getMessage(),
+        e);
   }
 
   private interface Call {
@@ -266,10 +312,6 @@ public final class LaunchDarklyRolloutControl implements RolloutControl, Variati
       throw new WriteBackException(
           Kind.UNAVAILABLE, flagKey, "flag '" + flagKey + "': interrupted while writing back", e);
     }
-  }
-
-  private static String comment(ChangeRequest request) {
-    return request.reason() + " [by " + request.actor() + " via llm-rollout]";
   }
 
   /** Configures a {@link LaunchDarklyRolloutControl}. */

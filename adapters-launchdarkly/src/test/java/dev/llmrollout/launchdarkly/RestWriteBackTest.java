@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmrollout.contract.FlagSpec;
 import dev.llmrollout.launchdarkly.fake.FakeFlag;
 import dev.llmrollout.launchdarkly.fake.LocalLaunchDarkly.AuditEntry;
+import dev.llmrollout.spi.ChangeRecord;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.WriteBackException;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +52,8 @@ class RestWriteBackTest {
             FLAG, split(80, 20), ChangeRequest.because("step 2 of 4").by("rollout-guard"));
 
     AuditEntry entry = harness.server.auditLog().get(0);
-    assertThat(entry.comment()).isEqualTo("step 2 of 4 [by rollout-guard via llm-rollout]");
+    assertThat(entry.comment())
+        .isEqualTo("step 2 of 4 [set-weights by rollout-guard via llm-rollout]");
     JsonNode instruction = entry.instructions().get(0);
     assertThat(instruction.path("kind").asText()).isEqualTo("updateFallthroughVariationOrRollout");
     FakeFlag flag = harness.server.flag(FLAG).orElseThrow();
@@ -187,6 +190,25 @@ class RestWriteBackTest {
     FlagState restored = control.restore(FLAG, ChangeRequest.because("fixed"));
     assertThat(restored.weights()).isEqualTo(split(95, 5));
     assertThat(restored.killed()).isFalse();
+  }
+
+  @Test
+  void recentChangesReadLaunchDarklysAuditLogOldestFirstWithStatesBeforeAndAfter() {
+    control.setWeights(FLAG, split(75, 25), ChangeRequest.because("step 2").by("rollout-guard"));
+    control.kill(FLAG, "stable", ChangeRequest.because("p95 regression").by("rollout-guard"));
+    control.restore(FLAG, ChangeRequest.because("fixed").by("alice"));
+
+    List<ChangeRecord> changes = control.recentChanges(FLAG, 2);
+
+    assertThat(changes).extracting(ChangeRecord::action).containsExactly("kill", "restore");
+    ChangeRecord kill = changes.get(0);
+    assertThat(kill.reason()).isEqualTo("p95 regression");
+    assertThat(kill.actor()).isEqualTo("rollout-guard");
+    assertThat(kill.before().path("weights").path("canary").asDouble()).isEqualTo(25.0);
+    assertThat(kill.before().path("killedTo").isNull()).isTrue();
+    assertThat(kill.after().path("killedTo").asText()).isEqualTo("stable");
+    assertThat(changes.get(1).actor()).isEqualTo("alice");
+    assertThat(control.recentChanges("other-flag", 5)).isEmpty();
   }
 
   private static void assertKind(Runnable call, Kind kind) {

@@ -142,6 +142,7 @@ class StreamResilienceTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> !errors.isEmpty());
     assertThat(errors.get(0).getMessage()).contains(FLAG, "canary", "$.modle");
+    assertThat(errors.get(0).getEventMetadata().getString("errorCode")).isEqualTo("PARSE_ERROR");
     assertThat(assign(client, 500)).isEqualTo(before);
     FlagEvaluationDetails<Value> served =
         client.getObjectDetails(FLAG, NO_VALUE, new ImmutableContext(canaryUser));

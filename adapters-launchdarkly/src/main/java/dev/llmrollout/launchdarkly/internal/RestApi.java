@@ -62,6 +62,26 @@ public final class RestApi {
     return send(request);
   }
 
+  /**
+   * {@code GET /api/v2/auditlog?spec=proj/{project}:env/{environment}:flag/{flag}&limit=}: the
+   * flag's audit log entries in this environment, newest first, in summary form.
+   */
+  public RestResponse auditLog(String flagKey, int limit) throws IOException, InterruptedException {
+    String spec = "proj/" + projectKey + ":env/" + environmentKey + ":flag/" + flagKey;
+    return send(
+        request(URI.create(root() + "api/v2/auditlog?spec=" + encode(spec) + "&limit=" + limit))
+            .GET()
+            .build());
+  }
+
+  /**
+   * {@code GET /api/v2/auditlog/{id}}: one entry with {@code previousVersion} and {@code
+   * currentVersion}.
+   */
+  public RestResponse auditEntry(String id) throws IOException, InterruptedException {
+    return send(request(URI.create(root() + "api/v2/auditlog/" + encode(id))).GET().build());
+  }
+
   /** {@code PATCH /api/v2/flags/{project}/{flag}} with a semantic patch body. */
   public RestResponse patchFlag(String flagKey, JsonNode semanticPatch)
       throws IOException, InterruptedException {
@@ -111,9 +131,12 @@ public final class RestApi {
     }
   }
 
+  private String root() {
+    return base.toString().endsWith("/") ? base.toString() : base + "/";
+  }
+
   private String flagUri(String flagKey) {
-    String root = base.toString().endsWith("/") ? base.toString() : base + "/";
-    return root + "api/v2/flags/" + encode(projectKey) + "/" + encode(flagKey);
+    return root() + "api/v2/flags/" + encode(projectKey) + "/" + encode(flagKey);
   }
 
   private static String encode(String s) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
@@ -43,7 +45,36 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class LocalLaunchDarkly implements AutoCloseable {
   /** One audit-log entry: what a semantic patch changed and why. */
-  public record AuditEntry(String flagKey, String comment, JsonNode instructions, int version) {}
+  public record AuditEntry(
+      String id,
+      long date,
+      String flagKey,
+      String comment,
+      JsonNode instructions,
+      int version,
+      JsonNode previousVersion,
+      JsonNode currentVersion) {
+
+    ObjectNode summary() {
+      ObjectNode item = FakeFlag.JSON.createObjectNode();
+      item.put("_id", id);
+      item.put("date", date);
+      item.put("kind", "flag");
+      item.put("name", flagKey);
+      item.put("comment", comment);
+      item.put("titleVerb", "updated the flag");
+      item.putObject("member").put("email", "writer@example.com");
+      return item;
+    }
+
+    ObjectNode detail() {
+      ObjectNode item = summary();
+      item.set("previousVersion", previousVersion);
+      item.set("currentVersion", currentVersion);
+      item.putNull("delta");
+      return item;
+    }
+  }
 
   private record Fault(String method, int status, Map<String, String> headers) {}
 
@@ -211,6 +242,9 @@ public final class LocalLaunchDarkly implements AutoCloseable {
       callback.succeeded();
       return true;
     }
+    if (path.startsWith("/api/v2/auditlog") && method.equals("GET")) {
+      return auditLog(request, response, callback, path);
+    }
     String prefix = "/api/v2/flags/" + project + "/";
     if (path.startsWith(prefix)) {
       return rest(request, response, callback, method, path.substring(prefix.length()));
@@ -319,6 +353,57 @@ public final class LocalLaunchDarkly implements AutoCloseable {
     }
   }
 
+  /** {@code GET /api/v2/auditlog?spec=...:flag/<key>&limit=} (newest first) and {@code /{id}}. */
+  private boolean auditLog(Request request, Response response, Callback callback, String path) {
+    String token = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (!writerToken.equals(token) && !readerToken.equals(token)) {
+      return json(
+          response,
+          callback,
+          401,
+          new ApiError(401, "unauthorized", "Invalid access token").body(),
+          Map.of());
+    }
+    if (path.startsWith("/api/v2/auditlog/")) {
+      String id = path.substring("/api/v2/auditlog/".length());
+      return audit.stream()
+          .filter(e -> e.id().equals(id))
+          .findFirst()
+          .map(e -> json(response, callback, 200, e.detail().toString(), Map.of()))
+          .orElseGet(
+              () ->
+                  json(
+                      response,
+                      callback,
+                      404,
+                      new ApiError(404, "not_found", "Unknown resource").body(),
+                      Map.of()));
+    }
+    Map<String, String> query = new HashMap<>();
+    String raw = request.getHttpURI().getQuery();
+    for (String pair : raw == null ? new String[0] : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        query.put(
+            pair.substring(0, eq),
+            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+    String spec = query.getOrDefault("spec", "");
+    String wanted = "proj/" + project + ":env/" + environment + ":flag/";
+    int limit = Integer.parseInt(query.getOrDefault("limit", "10"));
+    ObjectNode body = FakeFlag.JSON.createObjectNode();
+    var items = body.putArray("items");
+    List<AuditEntry> newestFirst = new java.util.ArrayList<>(audit);
+    java.util.Collections.reverse(newestFirst);
+    newestFirst.stream()
+        .filter(e -> spec.equals(wanted + e.flagKey()))
+        .limit(limit)
+        .forEach(e -> items.add(e.summary()));
+    body.put("totalCount", items.size());
+    return json(response, callback, 200, body.toString(), Map.of());
+  }
+
   private FakeFlag read(String flagKey) {
     synchronized (lock) {
       FakeFlag flag = flags.get(flagKey);
@@ -341,14 +426,19 @@ public final class LocalLaunchDarkly implements AutoCloseable {
       throw new ApiError(400, "invalid_request", "a JSON patch must be an array of operations");
     }
     synchronized (lock) {
-      FakeFlag changed = SemanticPatchApplier.apply(read(flagKey), patch, environment);
+      FakeFlag before = read(flagKey);
+      FakeFlag changed = SemanticPatchApplier.apply(before, patch, environment);
       FakeFlag stored = publish(changed);
       audit.add(
           new AuditEntry(
+              UUID.randomUUID().toString(),
+              System.currentTimeMillis(),
               flagKey,
               patch.path("comment").asText(""),
               patch.path("instructions"),
-              stored.version()));
+              stored.version(),
+              before.restJson(environment),
+              stored.restJson(environment)));
       return stored;
     }
   }
