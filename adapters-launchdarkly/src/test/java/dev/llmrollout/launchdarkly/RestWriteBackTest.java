@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmrollout.contract.FlagSpec;
+import dev.llmrollout.launchdarkly.fake.FakeAuditLog;
 import dev.llmrollout.launchdarkly.fake.FakeFlag;
-import dev.llmrollout.launchdarkly.fake.LocalLaunchDarkly.AuditEntry;
 import dev.llmrollout.spi.ChangeRecord;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
@@ -51,7 +51,7 @@ class RestWriteBackTest {
         control.setWeights(
             FLAG, split(80, 20), ChangeRequest.because("step 2 of 4").by("rollout-guard"));
 
-    AuditEntry entry = harness.server.auditLog().get(0);
+    FakeAuditLog.Entry entry = harness.server.auditLog().get(0);
     assertThat(entry.comment())
         .isEqualTo("step 2 of 4 [set-weights by rollout-guard via llm-rollout]");
     JsonNode instruction = entry.instructions().get(0);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -44,38 +43,6 @@ import org.eclipse.jetty.util.Callback;
  * scripted REST answers (409, 429 with rate-limit headers, 5xx).
  */
 public final class LocalLaunchDarkly implements AutoCloseable {
-  /** One audit-log entry: what a semantic patch changed and why. */
-  public record AuditEntry(
-      String id,
-      long date,
-      String flagKey,
-      String comment,
-      JsonNode instructions,
-      int version,
-      JsonNode previousVersion,
-      JsonNode currentVersion) {
-
-    ObjectNode summary() {
-      ObjectNode item = FakeFlag.JSON.createObjectNode();
-      item.put("_id", id);
-      item.put("date", date);
-      item.put("kind", "flag");
-      item.put("name", flagKey);
-      item.put("comment", comment);
-      item.put("titleVerb", "updated the flag");
-      item.putObject("member").put("email", "writer@example.com");
-      return item;
-    }
-
-    ObjectNode detail() {
-      ObjectNode item = summary();
-      item.set("previousVersion", previousVersion);
-      item.set("currentVersion", currentVersion);
-      item.putNull("delta");
-      return item;
-    }
-  }
-
   private record Fault(String method, int status, Map<String, String> headers) {}
 
   private final String sdkKey;
@@ -90,7 +57,7 @@ public final class LocalLaunchDarkly implements AutoCloseable {
   private final Map<String, Integer> deletedVersions = new HashMap<>();
   private final List<SseStream> streams = new CopyOnWriteArrayList<>();
   private final Deque<Fault> faults = new ArrayDeque<>();
-  private final List<AuditEntry> audit = new CopyOnWriteArrayList<>();
+  private final FakeAuditLog audit = new FakeAuditLog();
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final List<String> streamAuthorizations = new CopyOnWriteArrayList<>();
   private final AtomicInteger patchRequests = new AtomicInteger();
@@ -189,8 +156,8 @@ public final class LocalLaunchDarkly implements AutoCloseable {
     }
   }
 
-  public List<AuditEntry> auditLog() {
-    return List.copyOf(audit);
+  public List<FakeAuditLog.Entry> auditLog() {
+    return audit.entries();
   }
 
   /** Bodies posted to the events service. */
@@ -243,7 +210,17 @@ public final class LocalLaunchDarkly implements AutoCloseable {
       return true;
     }
     if (path.startsWith("/api/v2/auditlog") && method.equals("GET")) {
-      return auditLog(request, response, callback, path);
+      String token = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+      if (!writerToken.equals(token) && !readerToken.equals(token)) {
+        return json(
+            response,
+            callback,
+            401,
+            new ApiError(401, "unauthorized", "Invalid access token").body(),
+            Map.of());
+      }
+      return audit.answer(
+          request, response, callback, "proj/" + project + ":env/" + environment + ":flag/");
     }
     String prefix = "/api/v2/flags/" + project + "/";
     if (path.startsWith(prefix)) {
@@ -353,57 +330,6 @@ public final class LocalLaunchDarkly implements AutoCloseable {
     }
   }
 
-  /** {@code GET /api/v2/auditlog?spec=...:flag/<key>&limit=} (newest first) and {@code /{id}}. */
-  private boolean auditLog(Request request, Response response, Callback callback, String path) {
-    String token = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-    if (!writerToken.equals(token) && !readerToken.equals(token)) {
-      return json(
-          response,
-          callback,
-          401,
-          new ApiError(401, "unauthorized", "Invalid access token").body(),
-          Map.of());
-    }
-    if (path.startsWith("/api/v2/auditlog/")) {
-      String id = path.substring("/api/v2/auditlog/".length());
-      return audit.stream()
-          .filter(e -> e.id().equals(id))
-          .findFirst()
-          .map(e -> json(response, callback, 200, e.detail().toString(), Map.of()))
-          .orElseGet(
-              () ->
-                  json(
-                      response,
-                      callback,
-                      404,
-                      new ApiError(404, "not_found", "Unknown resource").body(),
-                      Map.of()));
-    }
-    Map<String, String> query = new HashMap<>();
-    String raw = request.getHttpURI().getQuery();
-    for (String pair : raw == null ? new String[0] : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        query.put(
-            pair.substring(0, eq),
-            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-    String spec = query.getOrDefault("spec", "");
-    String wanted = "proj/" + project + ":env/" + environment + ":flag/";
-    int limit = Integer.parseInt(query.getOrDefault("limit", "10"));
-    ObjectNode body = FakeFlag.JSON.createObjectNode();
-    var items = body.putArray("items");
-    List<AuditEntry> newestFirst = new java.util.ArrayList<>(audit);
-    java.util.Collections.reverse(newestFirst);
-    newestFirst.stream()
-        .filter(e -> spec.equals(wanted + e.flagKey()))
-        .limit(limit)
-        .forEach(e -> items.add(e.summary()));
-    body.put("totalCount", items.size());
-    return json(response, callback, 200, body.toString(), Map.of());
-  }
-
   private FakeFlag read(String flagKey) {
     synchronized (lock) {
       FakeFlag flag = flags.get(flagKey);
@@ -430,7 +356,7 @@ public final class LocalLaunchDarkly implements AutoCloseable {
       FakeFlag changed = SemanticPatchApplier.apply(before, patch, environment);
       FakeFlag stored = publish(changed);
       audit.add(
-          new AuditEntry(
+          new FakeAuditLog.Entry(
               UUID.randomUUID().toString(),
               System.currentTimeMillis(),
               flagKey,
@@ -453,7 +379,7 @@ public final class LocalLaunchDarkly implements AutoCloseable {
     }
   }
 
-  private static boolean json(
+  static boolean json(
       Response response, Callback callback, int status, String body, Map<String, String> headers) {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
