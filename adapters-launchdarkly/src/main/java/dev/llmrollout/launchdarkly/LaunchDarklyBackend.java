@@ -218,6 +218,30 @@ public final class LaunchDarklyBackend implements FlagBackend {
         : entry.variants().named(variantName);
   }
 
+  /**
+   * Waits until this process's SDK holds {@code flagKey} at {@code version} or later, as {@link
+   * LaunchDarklyRolloutControl} reports it after a write: confirms that the write reached the
+   * evaluations through the stream, not only LaunchDarkly's REST API.
+   *
+   * @return false when the timeout passed first, or the backend is not started
+   */
+  public boolean awaitVersion(String flagKey, String version, Duration timeout) {
+    VariantCatalogStore catalog = store;
+    if (catalog == null) {
+      return false;
+    }
+    try {
+      return catalog.awaitVersion(flagKey, Integer.parseInt(version), timeout.toMillis());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "flag '" + flagKey + "': version '" + version + "', expected a LaunchDarkly flag version",
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   @Override
   public Set<String> flagKeys() {
     VariantCatalogStore catalog = store;

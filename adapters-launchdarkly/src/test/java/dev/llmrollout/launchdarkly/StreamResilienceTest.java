@@ -10,6 +10,7 @@ import dev.llmrollout.provider.LlmFeatureProvider;
 import dev.llmrollout.spi.BackendException;
 import dev.llmrollout.spi.BackendListener;
 import dev.llmrollout.spi.ChangeRequest;
+import dev.llmrollout.spi.FlagState;
 import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.EventDetails;
@@ -38,6 +39,7 @@ class StreamResilienceTest {
 
   private LocalLaunchDarklyHarness harness;
   private OpenFeatureAPI api;
+  private LaunchDarklyBackend backend;
   private final List<EventDetails> stale = new CopyOnWriteArrayList<>();
   private final List<EventDetails> errors = new CopyOnWriteArrayList<>();
   private final List<EventDetails> ready = new CopyOnWriteArrayList<>();
@@ -66,14 +68,16 @@ class StreamResilienceTest {
     assertThat(Set.copyOf(assign(client, 1_000).values()))
         .containsExactlyInAnyOrder("stable", "canary");
 
-    harness
-        .rolloutControl()
-        .kill(FLAG, "stable", ChangeRequest.because("p95 latency regression").by("rollout-guard"));
+    FlagState killed =
+        harness
+            .rolloutControl()
+            .kill(
+                FLAG,
+                "stable",
+                ChangeRequest.because("p95 latency regression").by("rollout-guard"));
 
-    await()
-        .atMost(Duration.ofSeconds(1))
-        .pollInterval(Duration.ofMillis(10))
-        .until(() -> Set.copyOf(assign(client, 1_000).values()).equals(Set.of("stable")));
+    assertThat(backend.awaitVersion(FLAG, killed.version(), Duration.ofSeconds(1))).isTrue();
+    assertThat(Set.copyOf(assign(client, 1_000).values())).containsExactly("stable");
     assertThat(client.getObjectDetails(FLAG, NO_VALUE, new ImmutableContext("user-1")).getReason())
         .isEqualTo("DISABLED");
     assertThat(harness.server.auditLog())
@@ -209,6 +213,20 @@ class StreamResilienceTest {
   }
 
   @Test
+  void aFailedNameLookupKeepsTheNamesTheFlagIsServedUnder() {
+    harness.publish(FlagSpec.canarySplit(FLAG, 50));
+    Client client = client();
+    harness.server.failRest("GET", 503, Map.of(), 1);
+
+    harness.publish(
+        FlagSpec.canarySplit(FLAG, 50).withWeights(Map.of("stable", 0.0, "canary", 100.0)));
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> Set.copyOf(assign(client, 200).values()).equals(Set.of("canary")));
+  }
+
+  @Test
   void aDeletedFlagIsNotFoundAndHeartbeatsChangeNothing() {
     harness.publish(FlagSpec.canarySplit(FLAG, 50));
     Client client = client();
@@ -247,7 +265,8 @@ class StreamResilienceTest {
   }
 
   private Client client() {
-    api.setProviderAndWait(LlmFeatureProvider.builder(harness.newBackend()).build());
+    backend = harness.newBackend();
+    api.setProviderAndWait(LlmFeatureProvider.builder(backend).build());
     return api.getClient();
   }
 

@@ -39,6 +39,7 @@ public final class VariantCatalogStore implements DataStore {
   private final VariationNameSource names;
   private final Consumer<String> onRejected;
   private final Object writeLock = new Object();
+  private final Object versionMonitor = new Object();
   private volatile Map<String, Entry> flags = Map.of();
   private volatile Map<DataKind, Map<String, ItemDescriptor>> others = Map.of();
   private volatile boolean initialized;
@@ -88,6 +89,7 @@ public final class VariantCatalogStore implements DataStore {
       others = Map.copyOf(newOthers);
       initialized = true;
     }
+    versionsChanged();
   }
 
   @Override
@@ -133,6 +135,7 @@ public final class VariantCatalogStore implements DataStore {
       Map<String, Entry> newFlags = new HashMap<>(flags);
       newFlags.put(key, admitted);
       flags = Map.copyOf(newFlags);
+      versionsChanged();
       return true;
     }
   }
@@ -176,7 +179,49 @@ public final class VariantCatalogStore implements DataStore {
           -1,
           Optional.of("flag '" + key + "': the SDK's flag data is not JSON: " + e.getMessage()));
     }
-    return FlagVariants.parse(key, flag, names.variationNames(key));
+    return FlagVariants.parse(key, flag, names.variationNames(key).or(() -> currentNames(key)));
+  }
+
+  /**
+   * The names the flag is served under now, so that a failed name lookup does not rename its
+   * variations (the guard and the metrics know them by name).
+   */
+  private Optional<List<String>> currentNames(String key) {
+    Entry current = flags.get(key);
+    if (current == null || current.variants() == null || !current.variants().servable()) {
+      return Optional.empty();
+    }
+    return Optional.of(current.variants().payloads().stream().map(p -> p.name()).toList());
+  }
+
+  /**
+   * Waits until the stored version of {@code flagKey} is at least {@code version}, for callers
+   * confirming that a write reached this process through the stream.
+   *
+   * @return false when the timeout passed first
+   */
+  public boolean awaitVersion(String flagKey, int version, long timeoutMillis)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    synchronized (versionMonitor) {
+      while (true) {
+        Entry entry = flags.get(flagKey);
+        if (entry != null && entry.descriptor().getVersion() >= version) {
+          return true;
+        }
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          return false;
+        }
+        versionMonitor.wait(left);
+      }
+    }
+  }
+
+  private void versionsChanged() {
+    synchronized (versionMonitor) {
+      versionMonitor.notifyAll();
+    }
   }
 
   private static boolean isFeatures(DataKind kind) {
