@@ -66,6 +66,7 @@ public final class LoopbackModelEndpoint implements AutoCloseable {
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     connector.setAcceptQueueSize(4096);
+    connector.setIdleTimeout(120_000);
     server.addConnector(connector);
     server.setHandler(new Completions());
     server.start();

@@ -3,8 +3,10 @@ package dev.llmrollout.benchmarks.internal;
 import dev.llmrollout.local.LocalFileBackend;
 import dev.llmrollout.provider.LlmFeatureProvider;
 import dev.llmrollout.router.EndpointRegistry;
+import dev.llmrollout.router.JsonLinesShadowSink;
 import dev.llmrollout.router.ModelRouter;
 import dev.llmrollout.router.RouteRequest;
+import dev.llmrollout.router.RouterEvent;
 import dev.llmrollout.router.ShadowOptions;
 import dev.openfeature.sdk.OpenFeatureAPI;
 import java.io.IOException;
@@ -27,6 +29,8 @@ public final class RouterRig implements AutoCloseable {
       "{\"model\": \"bench-stable\", \"messages\": [{\"role\": \"system\", \"content\": \"You help"
           + " with orders.\"}, {\"role\": \"user\", \"content\": \"Where is my order?\"}],"
           + " \"temperature\": 0.2, \"max_tokens\": 64}";
+
+  private static final String SHADOW_PAIRS = "shadow-pairs.jsonl";
 
   private final Path directory;
   private final OpenFeatureAPI openFeature = OpenFeatureAPI.createIsolated();
@@ -54,6 +58,8 @@ public final class RouterRig implements AutoCloseable {
         ModelRouter.builder(openFeature.getClient(), provider, endpoints)
             .httpClient(newHttpClient())
             .shadow(ShadowOptions.custom().threads(4).queueCapacity(100_000).build())
+            // The real sink, into the rig's own directory rather than the working directory.
+            .shadowSink(JsonLinesShadowSink.appendingTo(directory.resolve(SHADOW_PAIRS)))
             .build();
     directRequest =
         HttpRequest.newBuilder(URI.create(endpoint.completionsUrl()))
@@ -93,12 +99,18 @@ public final class RouterRig implements AutoCloseable {
     }
   }
 
+  /** How often {@code event} happened in this rig's router. */
+  public long count(RouterEvent event) {
+    return router.count(event);
+  }
+
   @Override
   public void close() {
     router.close();
     openFeature.shutdown();
     try {
       Files.deleteIfExists(directory.resolve("flags.json"));
+      Files.deleteIfExists(directory.resolve(SHADOW_PAIRS));
       Files.deleteIfExists(directory);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
