@@ -8,6 +8,7 @@ import com.launchdarkly.sdk.server.LDClient;
 import com.launchdarkly.sdk.server.LDConfig;
 import com.launchdarkly.sdk.server.integrations.TestData;
 import dev.llmrollout.benchmarks.internal.BenchFlags;
+import dev.llmrollout.benchmarks.internal.ScratchDirectory;
 import dev.llmrollout.local.LocalFileBackend;
 import dev.llmrollout.provider.LlmFeatureProvider;
 import dev.llmrollout.spi.Resolution;
@@ -18,8 +19,6 @@ import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.openfeature.sdk.Value;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -44,7 +43,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class FlagEvaluationBenchmark {
   private static final int USERS = 1024;
 
-  private Path directory;
+  private ScratchDirectory directory;
   private LocalFileBackend backend;
   private OpenFeatureAPI openFeature;
   private Client client;
@@ -56,7 +55,7 @@ public class FlagEvaluationBenchmark {
   /** Starts the local backend under the provider, and the LaunchDarkly SDK on TestData. */
   @Setup(Level.Trial)
   public void start() throws IOException {
-    directory = Files.createTempDirectory("bench-flags");
+    directory = new ScratchDirectory("bench-flags");
     backend =
         LocalFileBackend.watching(
             BenchFlags.write(directory.resolve("flags.json"), BenchFlags.STABLE_JSON, 0));
@@ -94,8 +93,7 @@ public class FlagEvaluationBenchmark {
   public void stop() throws IOException {
     openFeature.shutdown();
     launchDarkly.close();
-    Files.deleteIfExists(directory.resolve("flags.json"));
-    Files.deleteIfExists(directory);
+    directory.close();
   }
 
   private int nextUser() {

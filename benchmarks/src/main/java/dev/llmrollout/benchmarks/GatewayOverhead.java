@@ -10,11 +10,11 @@ import dev.llmrollout.benchmarks.internal.FixedRateLoad;
 import dev.llmrollout.benchmarks.internal.GatewayProcess;
 import dev.llmrollout.benchmarks.internal.LoopbackModelEndpoint;
 import dev.llmrollout.benchmarks.internal.ReportSection;
+import dev.llmrollout.benchmarks.internal.ScratchDirectory;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -48,10 +48,9 @@ public final class GatewayOverhead {
     long phaseMillis = Long.parseLong(args[3]);
     int rounds = Integer.parseInt(args[4]);
     int[] rates = Arrays.stream(args[5].split(",")).mapToInt(Integer::parseInt).toArray();
-    Path directory = Files.createTempDirectory("bench-gateway");
-    try (LoopbackModelEndpoint endpoint = LoopbackModelEndpoint.start(0)) {
-      Path flags =
-          BenchFlags.write(directory.resolve("flags.json"), BenchFlags.STABLE_JSON, 0);
+    try (ScratchDirectory directory = new ScratchDirectory("bench-gateway");
+        LoopbackModelEndpoint endpoint = LoopbackModelEndpoint.start(0)) {
+      Path flags = BenchFlags.write(directory.resolve("flags.json"), BenchFlags.STABLE_JSON, 0);
       Path endpoints =
           EndpointsFile.write(directory.resolve("endpoints.json"), endpoint.baseUrl(), 4_096);
       FixedRateLoad load = new FixedRateLoad();
@@ -99,10 +98,6 @@ public final class GatewayOverhead {
         report.endTable();
         report.write(gatewayOut);
       }
-    } finally {
-      Files.deleteIfExists(directory.resolve("flags.json"));
-      Files.deleteIfExists(directory.resolve("endpoints.json"));
-      Files.deleteIfExists(directory);
     }
   }
 
@@ -140,7 +135,8 @@ public final class GatewayOverhead {
     String failure = "";
     for (int round = 0; round < rounds; round++) {
       FixedRateLoad.Result d =
-          load.run(() -> request(directUrl, streamed, session.incrementAndGet()), rate, phaseMillis);
+          load.run(
+              () -> request(directUrl, streamed, session.incrementAndGet()), rate, phaseMillis);
       FixedRateLoad.Result g =
           load.run(
               () -> request(gatewayUrl, streamed, session.incrementAndGet()), rate, phaseMillis);

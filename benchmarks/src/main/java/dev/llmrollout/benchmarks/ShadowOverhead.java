@@ -18,8 +18,7 @@ import org.HdrHistogram.Histogram;
  * request, against the same router with no shadow. Both call the same loopback endpoint; phases
  * alternate.
  *
- * <p>Usage: {@code ShadowOverhead <section.md> <phaseMillis> <rounds> <delayMillis>
- * <concurrency>}
+ * <p>Usage: {@code ShadowOverhead <section.md> <phaseMillis> <rounds> <delayMillis> <concurrency>}
  */
 public final class ShadowOverhead {
   private static final double GOAL_RATIO = 1.05;
@@ -34,7 +33,9 @@ public final class ShadowOverhead {
     int concurrency = Integer.parseInt(args[4]);
     String shadowing =
         BenchFlags.variantJson(
-            "bench-stable", "1.1.0", ", \"shadow\": {\"variant\": \"canary\", \"sampleRate\": 1.0}");
+            "bench-stable",
+            "1.1.0",
+            ", \"shadow\": {\"variant\": \"canary\", \"sampleRate\": 1.0}");
     Histogram plain = ClosedLoopLoad.newHistogram();
     Histogram shadowed = ClosedLoopLoad.newHistogram();
     long submitted;

@@ -77,7 +77,12 @@ public final class FixedRateLoad {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new Result(
-        recorder.getIntervalHistogram(), total, ok.get(), failed.get(), firstFailure.get(), seconds);
+        recorder.getIntervalHistogram(),
+        total,
+        ok.get(),
+        failed.get(),
+        firstFailure.get(),
+        seconds);
   }
 
   private static String describe(HttpResponse<byte[]> response, Throwable failure) {

@@ -15,8 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -32,7 +30,7 @@ public final class RouterRig implements AutoCloseable {
 
   private static final String SHADOW_PAIRS = "shadow-pairs.jsonl";
 
-  private final Path directory;
+  private final ScratchDirectory directory = new ScratchDirectory("bench-router");
   private final OpenFeatureAPI openFeature = OpenFeatureAPI.createIsolated();
   private final ModelRouter router;
   private final HttpClient directClient = newHttpClient();
@@ -40,11 +38,6 @@ public final class RouterRig implements AutoCloseable {
 
   /** A rig whose model flag serves {@code stableJson} to most keys, calling {@code endpoint}. */
   public RouterRig(LoopbackModelEndpoint endpoint, String stableJson, int maxConcurrency) {
-    try {
-      directory = Files.createTempDirectory("bench-router");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
     LocalFileBackend backend =
         LocalFileBackend.watching(BenchFlags.write(directory.resolve("flags.json"), stableJson, 0));
     LlmFeatureProvider provider = LlmFeatureProvider.builder(backend).build();
@@ -108,12 +101,6 @@ public final class RouterRig implements AutoCloseable {
   public void close() {
     router.close();
     openFeature.shutdown();
-    try {
-      Files.deleteIfExists(directory.resolve("flags.json"));
-      Files.deleteIfExists(directory.resolve(SHADOW_PAIRS));
-      Files.deleteIfExists(directory);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    directory.close();
   }
 }
