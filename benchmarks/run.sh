@@ -29,7 +29,7 @@ if [[ $MODE == full ]]; then
   SHADOW_ARGS=(5000 3 50 64)
   KILL_TRIALS=20
 else
-  JMH_ARGS=(-f 1 -wi 1 -i 2 -w 1s -r 1s)
+  JMH_ARGS=(-f 1 -wi 2 -i 2 -w 2s -r 2s)
   ROUTER_ARGS=(1000 1)
   GATEWAY_ARGS=(2000 1 500,2000)
   SHADOW_ARGS=(1500 1 50 64)
@@ -87,6 +87,16 @@ REPORT="$ROOT/docs/PERFORMANCE.md"
     echo "> figures are not the ones to quote; regenerate with \`benchmarks/run.sh\` on a quiet machine."
     echo
   fi
+  echo "## Goals at a glance"
+  echo
+  for section in 1-evaluation 2-router 3-gateway 4-shadow 5-kill; do
+    title=$(head -n 1 "$RESULTS/$section.md" | sed 's/^## //')
+    met=$(grep -o '\*\*met\*\*' "$RESULTS/$section.md" | wc -l)
+    missed=$(grep -o '\*\*missed\*\*' "$RESULTS/$section.md" | wc -l)
+    echo "- $title: $met met, $missed missed"
+  done
+  echo "- 6. Memory: reported, the issue sets no goal"
+  echo
   echo "## Machine"
   echo
   echo "- CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores"

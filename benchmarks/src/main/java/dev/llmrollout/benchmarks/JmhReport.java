@@ -115,6 +115,10 @@ public final class JmhReport {
   }
 
   private static String nanos(Score score) {
+    if (Double.isNaN(score.error())) {
+      // JMH gives no error bar for fewer than two measurement iterations.
+      return String.format(Locale.ROOT, "%.1f", score.nanos());
+    }
     return String.format(Locale.ROOT, "%.1f ± %.1f", score.nanos(), score.error());
   }
 
