@@ -91,8 +91,8 @@ REPORT="$ROOT/docs/PERFORMANCE.md"
   echo
   for section in 1-evaluation 2-router 3-gateway 4-shadow 5-kill; do
     title=$(head -n 1 "$RESULTS/$section.md" | sed 's/^## //')
-    met=$(grep -o '\*\*met\*\*' "$RESULTS/$section.md" | wc -l)
-    missed=$(grep -o '\*\*missed\*\*' "$RESULTS/$section.md" | wc -l)
+    met=$(grep -o '\*\*met\*\*' "$RESULTS/$section.md" | wc -l || true)
+    missed=$(grep -o '\*\*missed\*\*' "$RESULTS/$section.md" | wc -l || true)
     echo "- $title: $met met, $missed missed"
   done
   echo "- 6. Memory: reported, the issue sets no goal"

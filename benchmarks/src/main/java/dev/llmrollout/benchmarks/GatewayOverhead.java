@@ -16,7 +16,9 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -90,12 +92,14 @@ public final class GatewayOverhead {
             "failed (direct/gateway)",
             "goal");
         report.rule(13);
+        List<String> failures = new ArrayList<>();
         for (boolean streamed : new boolean[] {false, true}) {
           for (int rate : rates) {
-            measure(report, load, endpoint, gateway, streamed, rate, phaseMillis, rounds);
+            measure(report, load, endpoint, gateway, streamed, rate, phaseMillis, rounds, failures);
           }
         }
         report.endTable();
+        failures.forEach(f -> report.paragraph("First failure, " + f));
         report.write(gatewayOut);
       }
     }
@@ -120,7 +124,8 @@ public final class GatewayOverhead {
       boolean streamed,
       int rate,
       long phaseMillis,
-      int rounds) {
+      int rounds,
+      List<String> failures) {
     AtomicLong session = new AtomicLong();
     String directUrl = endpoint.completionsUrl();
     String gatewayUrl = gateway.completionsUrl();
@@ -169,7 +174,8 @@ public final class GatewayOverhead {
         directFailed + " / " + routedFailed,
         goal);
     if (!failure.isEmpty()) {
-      System.err.println("first failure: " + failure);
+      failures.add(
+          (streamed ? "streaming" : "non-streaming") + " at " + rate + " req/s: " + failure);
     }
   }
 
