@@ -108,6 +108,6 @@ REPORT="$ROOT/docs/PERFORMANCE.md"
   for section in 1-evaluation 2-router 3-gateway 4-shadow 5-kill 6a-flags 6b-inflight; do
     cat "$RESULTS/$section.md"
   done
-  cat "$ROOT/benchmarks/not-measured.md"
+  cat "$ROOT/benchmarks/report-notes.md"
 } > "$REPORT"
 echo "== wrote $REPORT"

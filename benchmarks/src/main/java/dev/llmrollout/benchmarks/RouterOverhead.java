@@ -8,6 +8,7 @@ import dev.llmrollout.benchmarks.internal.ClosedLoopLoad;
 import dev.llmrollout.benchmarks.internal.LoopbackModelEndpoint;
 import dev.llmrollout.benchmarks.internal.ReportSection;
 import dev.llmrollout.benchmarks.internal.RouterRig;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import org.HdrHistogram.Histogram;
 
@@ -39,7 +40,8 @@ public final class RouterOverhead {
             + " alternating rounds of "
             + phaseMillis
             + " ms per side after a warm-up. Goal: added median under 50 us and added p99 under"
-            + " 200 us. Latencies in microseconds.");
+            + " 200 us. Latencies in microseconds. CPU per call is the whole process's (callers,"
+            + " router, HttpClient and the endpoint) CPU time over the phase, per call.");
     report.row(
         "endpoint delay",
         "concurrency",
@@ -51,8 +53,9 @@ public final class RouterOverhead {
         "routed p99",
         "added p99",
         "p99 ratio",
+        "process CPU per call, direct / routed",
         "goal");
-    report.rule(11);
+    report.rule(12);
     for (long delay : DELAYS) {
       try (LoopbackModelEndpoint endpoint = LoopbackModelEndpoint.start(delay);
           RouterRig rig = new RouterRig(endpoint, BenchFlags.STABLE_JSON, 1024)) {
@@ -74,12 +77,18 @@ public final class RouterOverhead {
       int rounds) {
     Histogram direct = ClosedLoopLoad.newHistogram();
     Histogram routed = ClosedLoopLoad.newHistogram();
+    long directCpu = 0;
+    long routedCpu = 0;
     try (ClosedLoopLoad load = new ClosedLoopLoad(concurrency)) {
       load.run(i -> rig.direct(), phaseMillis / 2);
       load.run(i -> rig.routed("session-" + (i % 4096)), phaseMillis / 2);
       for (int round = 0; round < rounds; round++) {
+        long cpu = processCpuNanos();
         direct.add(load.run(i -> rig.direct(), phaseMillis));
+        directCpu += processCpuNanos() - cpu;
+        cpu = processCpuNanos();
         routed.add(load.run(i -> rig.routed("session-" + (i % 4096)), phaseMillis));
+        routedCpu += processCpuNanos() - cpu;
       }
     }
     double addedMedian = routed.getValueAtPercentile(50) - (double) direct.getValueAtPercentile(50);
@@ -97,6 +106,15 @@ public final class RouterOverhead {
         micros(addedP99),
         ReportSection.ratio(
             routed.getValueAtPercentile(99) / (double) direct.getValueAtPercentile(99)),
+        micros((double) directCpu / direct.getTotalCount())
+            + " / "
+            + micros((double) routedCpu / routed.getTotalCount()),
         verdict(met));
+  }
+
+  /** CPU time of this whole process (callers, router and endpoint), in nanoseconds. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 }
