@@ -153,12 +153,17 @@ public final class ModelRouter implements AutoCloseable {
       }
       events.count(RouterEvent.FALLBACK, model.flagKey());
       signals.recordFallback(model.flagKey(), model.name(), segment);
-      LOG.warn(
-          "{} model {} failed ({}), falling back to default variant '{}'",
-          model.where(),
-          model.variant().model().orElse(""),
-          e.kind(),
-          fallback.get().name());
+      LogContext.put(tagsOf(model, prompt), model.variant().version());
+      try {
+        LOG.warn(
+            "{} model {} failed ({}), falling back to default variant '{}'",
+            model.where(),
+            model.variant().model().orElse(""),
+            e.kind(),
+            fallback.get().name());
+      } finally {
+        LogContext.clear();
+      }
       return attempt(request, fallback.get(), prompt, segment, delivered, true);
     }
   }
@@ -183,14 +188,7 @@ public final class ModelRouter implements AutoCloseable {
       DeliveryCounter delivered,
       boolean fallback) {
     String modelId = model.variant().model().orElseThrow();
-    CallTags tags =
-        new CallTags(
-            model.flagKey(),
-            model.name(),
-            modelId,
-            prompt.map(SelectedVariant::flagKey).orElse(null),
-            prompt.map(SelectedVariant::name).orElse(null),
-            false);
+    CallTags tags = tagsOf(model, prompt);
     LogContext.put(tags, model.variant().version());
     try {
       Endpoint endpoint = endpointOf(model, prompt, segment);
@@ -277,6 +275,16 @@ public final class ModelRouter implements AutoCloseable {
     } finally {
       LogContext.clear();
     }
+  }
+
+  private static CallTags tagsOf(SelectedVariant model, Optional<SelectedVariant> prompt) {
+    return new CallTags(
+        model.flagKey(),
+        model.name(),
+        model.variant().model().orElseThrow(),
+        prompt.map(SelectedVariant::flagKey).orElse(null),
+        prompt.map(SelectedVariant::name).orElse(null),
+        false);
   }
 
   /** One call's context, for the failure path. */
