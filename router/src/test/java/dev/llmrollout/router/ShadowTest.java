@@ -237,4 +237,21 @@ class ShadowTest {
     assertThat(line.path("shadow").path("modelVersion").asText()).isEqualTo("1.2.0");
     assertThat(line.path("diff").has("shadowValidJson")).isTrue();
   }
+
+  @Test
+  void aShadowDirectiveNamingAnUnknownVariantIsCountedAndTheUserStillServed() {
+    String stable =
+        RouterHarness.STABLE.substring(0, RouterHarness.STABLE.length() - 1)
+            + ", \"shadow\": {\"variant\": \"ghost\", \"sampleRate\": 1.0}}";
+    harness.backend.flag(
+        FLAG, "stable", Map.of("stable", stable), RouterHarness.weights("stable", 100));
+    ModelRouter router = harness.build(harness.router());
+
+    RoutedResponse response = router.route(request("s-1"));
+
+    assertThat(response.content()).isEqualTo("stable says hi to model-stable");
+    assertThat(response.shadowed()).isFalse();
+    assertThat(router.count(RouterEvent.SHADOW_MISCONFIGURED)).isEqualTo(1);
+    assertThat(harness.canary.received()).isEmpty();
+  }
 }

@@ -8,6 +8,8 @@ import dev.llmrollout.router.ShadowOptions;
 import dev.llmrollout.router.testing.Reply;
 import dev.llmrollout.router.testing.RouterHarness;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -94,15 +96,31 @@ public final class ShadowOverheadLoadRun {
             shadowThreads,
             rounds,
             seconds);
-        phase(router, callers, rate, PLAIN, seconds);
-        phase(router, callers, rate, SHADOWED, seconds);
+        phase(router, callers, rate, PLAIN, seconds, new Costs());
+        phase(router, callers, rate, SHADOWED, seconds, new Costs());
+        Costs plainCosts = new Costs();
+        Costs shadowCosts = new Costs();
         Histogram plain = new Histogram(3);
         Histogram shadowed = new Histogram(3);
         List<Double> ratios = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
           boolean plainFirst = round % 2 == 1;
-          Histogram first = phase(router, callers, rate, plainFirst ? PLAIN : SHADOWED, seconds);
-          Histogram second = phase(router, callers, rate, plainFirst ? SHADOWED : PLAIN, seconds);
+          Histogram first =
+              phase(
+                  router,
+                  callers,
+                  rate,
+                  plainFirst ? PLAIN : SHADOWED,
+                  seconds,
+                  plainFirst ? plainCosts : shadowCosts);
+          Histogram second =
+              phase(
+                  router,
+                  callers,
+                  rate,
+                  plainFirst ? SHADOWED : PLAIN,
+                  seconds,
+                  plainFirst ? shadowCosts : plainCosts);
           Histogram a = plainFirst ? first : second;
           Histogram b = plainFirst ? second : first;
           print("round " + round + " no shadow  ", a);
@@ -127,6 +145,8 @@ public final class ShadowOverheadLoadRun {
             (median - 1) * 100,
             (ratios.get(0) - 1) * 100,
             (ratios.get(ratios.size() - 1) - 1) * 100);
+        plainCosts.print("no shadow  ");
+        shadowCosts.print("shadow 100%");
         System.out.printf(
             Locale.ROOT,
             "load average at the end: %s%n",
@@ -143,10 +163,37 @@ public final class ShadowOverheadLoadRun {
   }
 
   /** Sends {@code rate} requests per second through {@code flag} for {@code seconds}. */
+  /**
+   * CPU spent per flag: on the caller's thread inside {@code route()} (the primary path's own cost,
+   * which scheduling noise does not inflate), and by the whole process (router, shadow workers and
+   * the in-process model endpoints) per request.
+   */
+  private static final class Costs {
+    final Histogram callerCpuMicros = new ConcurrentHistogram(3);
+    long processCpuNanos;
+    long requests;
+
+    void print(String label) {
+      System.out.printf(
+          Locale.ROOT,
+          "%s  caller-thread CPU per route(): p50=%6d us  p99=%6d us;"
+              + "  process CPU per request: %6.0f us%n",
+          label,
+          callerCpuMicros.getValueAtPercentile(50),
+          callerCpuMicros.getValueAtPercentile(99),
+          processCpuNanos / 1000.0 / Math.max(1, requests));
+    }
+  }
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
   private static Histogram phase(
-      ModelRouter router, ExecutorService callers, int rate, String flag, int seconds)
+      ModelRouter router, ExecutorService callers, int rate, String flag, int seconds, Costs costs)
       throws Exception {
     Histogram latency = new ConcurrentHistogram(3);
+    long processCpuStart = OS.getProcessCpuTime();
     long start = System.nanoTime();
     long interval = TimeUnit.SECONDS.toNanos(1) / rate;
     int total = rate * seconds;
@@ -166,13 +213,17 @@ public final class ShadowOverheadLoadRun {
       futures.add(
           callers.submit(
               () -> {
+                long cpu = THREADS.getCurrentThreadCpuTime();
                 router.route(request);
+                costs.callerCpuMicros.recordValue((THREADS.getCurrentThreadCpuTime() - cpu) / 1000);
                 latency.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - due));
               }));
     }
     for (Future<?> future : futures) {
       future.get();
     }
+    costs.processCpuNanos += OS.getProcessCpuTime() - processCpuStart;
+    costs.requests += total;
     return latency.copy();
   }
 
