@@ -43,6 +43,12 @@ class GuardSimulationTest {
   }
 
   @Test
+  @DisplayName("p99 1.3x slower under every default rule: caught")
+  void latencyRegressionIsCaught() {
+    assertThat(results.latencyRegression().rollbackRate()).isGreaterThanOrEqualTo(0.90);
+  }
+
+  @Test
   @DisplayName("payment-only regression with the canary better elsewhere: power >= 90%")
   void paymentSegmentPower() {
     assertThat(results.payment().rollbackRate()).isGreaterThanOrEqualTo(0.90);
