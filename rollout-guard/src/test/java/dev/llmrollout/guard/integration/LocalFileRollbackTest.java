@@ -112,11 +112,11 @@ class LocalFileRollbackTest {
     assertThat(control.state(FLAG).killedTo()).contains("stable");
     assertThat(IntStream.range(0, 500).mapToObj(i -> served(FLAG, "s" + i)).distinct())
         .containsExactly("stable");
-    assertThat(control.auditTrail(FLAG, 10))
-        .extracting(dev.llmrollout.local.AuditRecord::action)
+    assertThat(control.recentChanges(FLAG, 10))
+        .extracting(dev.llmrollout.spi.ChangeRecord::action)
         .containsExactly("set-weights", "kill");
-    assertThat(control.auditTrail(FLAG, 1).get(0).reason()).contains("SUCCESS_RATE");
-    assertThat(control.auditTrail(FLAG, 1).get(0).actor()).isEqualTo("rollout-guard");
+    assertThat(control.recentChanges(FLAG, 1).get(0).reason()).contains("SUCCESS_RATE");
+    assertThat(control.recentChanges(FLAG, 1).get(0).actor()).isEqualTo("rollout-guard");
   }
 
   private String served(String flag, String session) {
