@@ -1,5 +1,6 @@
 package dev.llmrollout.unleash;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmrollout.spi.BackendException;
 import dev.llmrollout.spi.BackendListener;
 import dev.llmrollout.spi.FlagBackend;
@@ -43,6 +44,8 @@ public final class UnleashBackend implements FlagBackend {
   private final UnleashSettings settings;
   private final ToggleFeed feed;
   private volatile DefaultUnleash unleash;
+  private volatile boolean closed;
+  private volatile boolean serving;
 
   public UnleashBackend(UnleashSettings settings) {
     this.settings = settings;
@@ -63,8 +66,7 @@ public final class UnleashBackend implements FlagBackend {
     feed.listenWith(listener);
     unleash = new DefaultUnleash(clientConfig());
     try {
-      boolean served =
-          restored ? feed.awaitFirstAttempt(timeout) : feed.awaitFirstSuccess(timeout);
+      boolean served = restored ? feed.awaitFirstAttempt(timeout) : feed.awaitFirstSuccess(timeout);
       if (!served || (!restored && feed.stale())) {
         close();
         throw new BackendException(
@@ -83,6 +85,7 @@ public final class UnleashBackend implements FlagBackend {
       throw new BackendException("interrupted while waiting for Unleash", e);
     }
     feed.serving();
+    serving = true;
   }
 
   private boolean restoreBackup() {
@@ -184,8 +187,19 @@ public final class UnleashBackend implements FlagBackend {
     return feed.catalog().flag(flagKey).map(CatalogFlag::version);
   }
 
+  /** Whether {@link #start} returned and {@link #close} was not called. */
+  boolean started() {
+    return serving && !closed;
+  }
+
+  /** The definition of {@code flagKey} this client serves, as Unleash sent it. */
+  Optional<JsonNode> servedDefinition(String flagKey) {
+    return feed.catalog().flag(flagKey).map(CatalogFlag::definition);
+  }
+
   @Override
   public synchronized void close() {
+    closed = true;
     feed.close();
     DefaultUnleash client = unleash;
     if (client != null) {

@@ -16,11 +16,11 @@ import java.util.Objects;
  *     .build();
  * }</pre>
  *
- * <p>The fetch interval is the kill switch's propagation time: a rollback written to Unleash reaches
- * each running client on its next poll, so within one interval (plus Unleash's own cache refresh,
- * about a second). Unleash's default is 15 s; 5 s keeps a rollback under ~6 s for one small request
- * per client every 5 s (answered 304 when nothing changed). Shorter intervals cost the server more
- * requests; longer ones let a bad variant serve longer after a rollback.
+ * <p>The fetch interval is the kill switch's propagation time: a rollback written to Unleash
+ * reaches each running client on its next poll, so within one interval (plus Unleash's own cache
+ * refresh, about a second). Unleash's default is 15 s; 5 s keeps a rollback under ~6 s for one
+ * small request per client every 5 s (answered 304 when nothing changed). Shorter intervals cost
+ * the server more requests; longer ones let a bad variant serve longer after a rollback.
  */
 public final class UnleashSettings {
   private final URI apiUrl;
@@ -69,7 +69,9 @@ public final class UnleashSettings {
     return clientToken;
   }
 
-  /** The admin token or personal access token for write-back; null when write-back is not set up. */
+  /**
+   * The admin token or personal access token for write-back; null when write-back is not set up.
+   */
   public String adminToken() {
     return adminToken;
   }
@@ -104,7 +106,9 @@ public final class UnleashSettings {
     return sendMetrics;
   }
 
-  /** Whether a kill also turns the flag's environment off (everyone then gets the caller default). */
+  /**
+   * Whether a kill also turns the flag's environment off (everyone then gets the caller default).
+   */
   public boolean killTurnsEnvironmentOff() {
     return killTurnsEnvironmentOff;
   }
