@@ -150,9 +150,10 @@ public final class UnleashBackend implements FlagBackend {
         flag.variant(variant.getName(), payloadText)
             .or(
                 () ->
-                    feed.previous()
-                        .flag(flagKey)
-                        .flatMap(f -> f.variant(variant.getName(), payloadText)));
+                    feed.fallbacks().stream()
+                        .flatMap(c -> c.flag(flagKey).stream())
+                        .flatMap(f -> f.variant(variant.getName(), payloadText).stream())
+                        .findFirst());
     return served
         .map(p -> Resolution.served(p, flag.split() ? Reason.SPLIT : Reason.TARGETING_MATCH))
         .orElseGet(

@@ -149,8 +149,7 @@ public final class UnleashRolloutControl implements RolloutControl {
     boolean seen = backend == null || !backend.started();
     while (System.nanoTime() < deadline && !(served && seen)) {
       if (!served) {
-        JsonNode feature = client.get(flagKey, "/client/features/" + encode(flagKey));
-        served = clientView(feature, wanted, enabled);
+        served = clientView(servedToClients(flagKey), wanted, enabled);
       }
       if (served && !seen) {
         seen =
@@ -174,6 +173,19 @@ public final class UnleashRolloutControl implements RolloutControl {
               + " did not serve it within "
               + verifyTimeout);
     }
+  }
+
+  /**
+   * The flag in the list SDKs poll ({@code /api/client/features}); Unleash caches that list and
+   * refreshes it shortly after a write, so the single-flag endpoint would answer too early.
+   */
+  private JsonNode servedToClients(String flagKey) {
+    for (JsonNode feature : client.get(flagKey, "/client/features").path("features")) {
+      if (flagKey.equals(feature.path("name").asText())) {
+        return feature;
+      }
+    }
+    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
   }
 
   private static boolean clientView(

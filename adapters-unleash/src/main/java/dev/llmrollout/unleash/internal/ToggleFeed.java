@@ -4,6 +4,8 @@ import dev.llmrollout.spi.BackendListener;
 import dev.openfeature.sdk.ErrorCode;
 import io.getunleash.UnleashException;
 import io.getunleash.event.ClientFeaturesResponse;
+import io.getunleash.event.FeatureSet;
+import io.getunleash.event.UnleashReady;
 import io.getunleash.event.UnleashSubscriber;
 import io.getunleash.repository.FeatureFetcher;
 import java.time.Duration;
@@ -28,6 +30,7 @@ public final class ToggleFeed implements UnleashSubscriber {
   private final AtomicBoolean stale = new AtomicBoolean();
   private volatile FlagCatalog catalog = FlagCatalog.EMPTY;
   private volatile FlagCatalog previous = FlagCatalog.EMPTY;
+  private volatile ToggleUpdates.Update pending;
   private volatile BackendListener listener = new BackendListener() {};
   private volatile boolean serving;
   private volatile boolean closed;
@@ -46,9 +49,13 @@ public final class ToggleFeed implements UnleashSubscriber {
     return catalog;
   }
 
-  /** The catalog before the last change: the engine may still hold it for a moment. */
-  public FlagCatalog previous() {
-    return previous;
+  /**
+   * Where to look for a variant the engine picked that the served catalog lacks: the fetched
+   * catalog the engine is taking right now, then the one before the last change.
+   */
+  public java.util.List<FlagCatalog> fallbacks() {
+    ToggleUpdates.Update next = pending;
+    return next == null ? java.util.List.of(previous) : java.util.List.of(next.catalog(), previous);
   }
 
   /** Loads toggles the client restored from its backup file, before the first fetch. */
@@ -74,6 +81,7 @@ public final class ToggleFeed implements UnleashSubscriber {
   /** Wraps the client's own fetcher so that each answer passes through this feed. */
   public FeatureFetcher wrap(FeatureFetcher delegate) {
     return () -> {
+      applyPending(); // in case the client could not write its backup and so never told us
       ClientFeaturesResponse response;
       try {
         response = delegate.fetchFeatures();
@@ -108,15 +116,36 @@ public final class ToggleFeed implements UnleashSubscriber {
       // The engine keeps its state; the next changed answer is tried again.
       return ClientFeaturesResponse.notChanged();
     }
+    update.rejections().forEach(message -> report(message, ErrorCode.PARSE_ERROR));
+    // The engine takes these toggles after this returns; the catalog follows once it has.
+    pending = update;
+    return update.rewritten() ? ClientFeaturesResponse.updated(update.servedJson()) : response;
+  }
+
+  /** Serves the fetched catalog once the engine holds the same toggles, then reports changes. */
+  private synchronized void applyPending() {
+    ToggleUpdates.Update update = pending;
+    if (update == null) {
+      return;
+    }
     previous = catalog;
     catalog = update.catalog();
-    update.rejections().forEach(message -> report(message, ErrorCode.PARSE_ERROR));
+    pending = null;
     fetchSucceeded();
     Set<String> changed = update.changed();
     if (serving && !closed && !changed.isEmpty()) {
       listener.onFlagsChanged(changed);
     }
-    return update.rewritten() ? ClientFeaturesResponse.updated(update.servedJson()) : response;
+  }
+
+  @Override
+  public void featuresBackedUp(FeatureSet featureSet) {
+    applyPending(); // the client writes its backup right after its engine took the toggles
+  }
+
+  @Override
+  public void onReady(UnleashReady ready) {
+    applyPending();
   }
 
   private void fetchSucceeded() {
