@@ -8,23 +8,20 @@ import dev.llmrollout.contract.FlagSpec;
 import dev.llmrollout.spi.WriteBackException;
 import dev.llmrollout.unleash.internal.AdminApi;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Changes flags in the test Unleash server out of band, through its Admin API, as a user in the
- * console would: creates flags with a flexibleRollout strategy whose variants carry JSON payloads,
- * and archives and deletes them afterwards.
+ * console would: creates flags, or replaces their strategy, with a flexibleRollout strategy whose
+ * variants carry JSON payloads.
  */
-final class UnleashFlags implements AutoCloseable {
+final class UnleashFlags {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String FEATURES = "/admin/projects/default/features";
   private static final String ENV = "development";
 
   private final AdminApi admin;
   private final AdminApi client;
-  private final Set<String> created = new LinkedHashSet<>();
 
   UnleashFlags(UnleashServer server) {
     this.admin = new AdminApi(server.apiUrl(), server.adminToken(), 3, Duration.ofMillis(200));
@@ -87,7 +84,6 @@ final class UnleashFlags implements AutoCloseable {
       ObjectNode flag = JSON.createObjectNode().put("name", key).put("type", "experiment");
       admin.send(key, "POST", FEATURES, flag);
     }
-    created.add(key);
     ObjectNode strategy =
         JSON.createObjectNode().put("name", "flexibleRollout").put("title", "test");
     strategy.putArray("constraints");
@@ -177,15 +173,5 @@ final class UnleashFlags implements AutoCloseable {
         .path("variants")
         .forEach(v -> weights.put(v.path("name").asText(), v.path("weight").asInt()));
     return weights;
-  }
-
-  /** Archives and deletes every flag this instance created, so the next test starts clean. */
-  @Override
-  public void close() {
-    for (String key : created) {
-      admin.send(key, "DELETE", FEATURES + "/" + key, null);
-      admin.send(key, "DELETE", "/admin/archive/" + key, null);
-    }
-    created.clear();
   }
 }

@@ -66,7 +66,7 @@ final class UnleashHarness implements BackendHarness {
 
   @Override
   public void close() throws Exception {
-    flags.close();
+    // Flags stay: each publish replaces a flag's strategy (see UnleashFlags).
     try (var files = Files.list(backupDir)) {
       for (Path file : (Iterable<Path>) files::iterator) {
         Files.deleteIfExists(file);
