@@ -80,13 +80,39 @@ final class UnleashFlags {
   }
 
   void publish(String key, String defaultVariant, ArrayNode variants) {
+    publish(key, defaultVariant, variants, JSON.createArrayNode());
+  }
+
+  /** Publishes a flag whose strategy applies only to contexts matching {@code constraints}. */
+  void publishConstrained(FlagSpec flag, String contextName, String... values) {
+    ArrayNode constraints = JSON.createArrayNode();
+    ObjectNode constraint =
+        constraints.addObject().put("contextName", contextName).put("operator", "IN");
+    for (String value : values) {
+      constraint.withArrayProperty("values").add(value);
+    }
+    ArrayNode variants = JSON.createArrayNode();
+    flag.variants()
+        .forEach(
+            (name, payload) ->
+                variants.add(
+                    variant(
+                        name,
+                        payload.toString(),
+                        name.equals(flag.defaultVariant()),
+                        flag.weights().getOrDefault(name, 0.0))));
+    publish(flag.key(), flag.defaultVariant(), variants, constraints);
+  }
+
+  private void publish(
+      String key, String defaultVariant, ArrayNode variants, ArrayNode constraints) {
     if (!exists(key)) {
       ObjectNode flag = JSON.createObjectNode().put("name", key).put("type", "experiment");
       admin.send(key, "POST", FEATURES, flag);
     }
     ObjectNode strategy =
         JSON.createObjectNode().put("name", "flexibleRollout").put("title", "test");
-    strategy.putArray("constraints");
+    strategy.set("constraints", constraints);
     strategy
         .putObject("parameters")
         .put("rollout", "100")
