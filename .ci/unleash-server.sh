@@ -81,15 +81,23 @@ install_unleash() {
 }
 
 start_postgres() {
-  local bin
+  local bin pg
   bin="$(pg_bin)"
-  rm -rf "$STATE/pg"
-  mkdir -p "$STATE/pg"
-  if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$STATE/pg"; fi
-  as_postgres "$bin/initdb" -D "$STATE/pg/data" -U postgres --auth=trust -E UTF8 >"$STATE/initdb.log" 2>&1
-  as_postgres "$bin/pg_ctl" -D "$STATE/pg/data" -w -t 60 \
-    -o "-p $PG_PORT -k $STATE/pg -c listen_addresses=127.0.0.1 -c fsync=off" \
-    -l "$STATE/pg/pg.log" start >&2
+  # The postgres user must reach the data directory; a checkout under /root would be out of its
+  # reach, so as root the database lives in a fresh directory under /tmp.
+  if [ "$(id -u)" = 0 ]; then
+    pg="$(mktemp -d /tmp/llm-rollout-unleash-pg.XXXXXX)"
+    chown postgres:postgres "$pg"
+  else
+    pg="$STATE/pg"
+    rm -rf "$pg"
+    mkdir -p "$pg"
+  fi
+  echo "$pg" >"$STATE/pg.path"
+  as_postgres "$bin/initdb" -D "$pg/data" -U postgres --auth=trust -E UTF8 >"$STATE/initdb.log" 2>&1
+  as_postgres "$bin/pg_ctl" -D "$pg/data" -w -t 60 \
+    -o "-p $PG_PORT -k $pg -c listen_addresses=127.0.0.1 -c fsync=off" \
+    -l "$pg/pg.log" start >&2
   "$bin/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres \
     -c "CREATE USER unleash_user WITH PASSWORD 'password';" \
     -c "CREATE DATABASE unleash OWNER unleash_user;" >&2
@@ -109,7 +117,7 @@ start_app() {
     echo $! >"$STATE/unleash.pid"
   )
   local deadline=$((SECONDS + 120))
-  until curl -sf "http://127.0.0.1:$HTTP_PORT/health" >/dev/null; do
+  until healthy; do
     if ! kill -0 "$(cat "$STATE/unleash.pid")" 2>/dev/null; then
       log "Unleash exited; last log lines:"; tail -20 "$STATE/unleash.log" >&2; exit 4
     fi
@@ -133,9 +141,19 @@ stop_app() {
 }
 
 stop_postgres() {
-  if [ -f "$STATE/pg/data/postmaster.pid" ]; then
-    as_postgres "$(pg_bin)/pg_ctl" -D "$STATE/pg/data" -m fast -w stop >&2 || true
+  [ -f "$STATE/pg.path" ] || return 0
+  local pg
+  pg="$(cat "$STATE/pg.path")"
+  if [ -f "$pg/data/postmaster.pid" ]; then
+    as_postgres "$(pg_bin)/pg_ctl" -D "$pg/data" -m fast -w stop >&2 || true
   fi
+  case "$pg" in /tmp/llm-rollout-unleash-pg.*) rm -rf "$pg" ;; esac
+  rm -f "$STATE/pg.path"
+}
+
+healthy() {
+  # Node is there anyway (Unleash runs on it); curl may not be on a fresh machine.
+  node -e "fetch('http://127.0.0.1:$HTTP_PORT/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 }
 
 case "${1:-}" in
