@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -112,7 +113,7 @@ public final class UnleashBackendFactory implements BackendFactory {
       Function<String, String> env,
       String option,
       String variable,
-      java.util.function.Consumer<String> apply) {
+      Consumer<String> apply) {
     String value = setting(options, env, option, variable);
     if (value != null) {
       apply.accept(value);

@@ -1,6 +1,7 @@
 package dev.llmrollout.unleash;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
@@ -185,7 +186,7 @@ public final class UnleashRolloutControl implements RolloutControl {
         return feature;
       }
     }
-    return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    return MissingNode.getInstance();
   }
 
   private static boolean clientView(

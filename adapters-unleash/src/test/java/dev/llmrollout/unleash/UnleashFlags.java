@@ -8,6 +8,7 @@ import dev.llmrollout.contract.FlagSpec;
 import dev.llmrollout.spi.WriteBackException;
 import dev.llmrollout.unleash.internal.AdminApi;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -194,7 +195,7 @@ final class UnleashFlags {
   }
 
   Map<String, Integer> weights(String key) {
-    Map<String, Integer> weights = new java.util.LinkedHashMap<>();
+    Map<String, Integer> weights = new LinkedHashMap<>();
     strategy(key)
         .path("variants")
         .forEach(v -> weights.put(v.path("name").asText(), v.path("weight").asInt()));

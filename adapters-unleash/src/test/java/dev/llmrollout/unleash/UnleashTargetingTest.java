@@ -3,6 +3,7 @@ package dev.llmrollout.unleash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmrollout.contract.FlagSpec;
+import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.Resolution;
 import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.Reason;
@@ -80,7 +81,7 @@ class UnleashTargetingTest {
               .killTurnsEnvironmentOff(true)
               .build();
       new UnleashRolloutControl(offOnKill, backend)
-          .kill("off-model", "stable", dev.llmrollout.spi.ChangeRequest.because("off"));
+          .kill("off-model", "stable", ChangeRequest.because("off"));
 
       Resolution resolution = backend.resolve("off-model", new ImmutableContext("user-1"));
       assertThat(resolution.reason()).isEqualTo(Reason.DISABLED.name());

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,7 +140,7 @@ public final class AdminApi {
     return Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
   }
 
-  private static java.util.Optional<Duration> retryAfter(HttpResponse<String> response) {
+  private static Optional<Duration> retryAfter(HttpResponse<String> response) {
     return response
         .headers()
         .firstValue("Retry-After")

@@ -9,6 +9,7 @@ import io.getunleash.event.UnleashReady;
 import io.getunleash.event.UnleashSubscriber;
 import io.getunleash.repository.FeatureFetcher;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ToggleFeed implements UnleashSubscriber {
   private static final Logger LOG = LoggerFactory.getLogger(ToggleFeed.class);
+
+  /** How the client's metrics senders word a failed post. */
+  private static final String METRICS_POST_FAILED = "Could not post";
 
   private final String source;
   private final CountDownLatch firstAttempt = new CountDownLatch(1);
@@ -53,9 +57,9 @@ public final class ToggleFeed implements UnleashSubscriber {
    * Where to look for a variant the engine picked that the served catalog lacks: the fetched
    * catalog the engine is taking right now, then the one before the last change.
    */
-  public java.util.List<FlagCatalog> fallbacks() {
+  public List<FlagCatalog> fallbacks() {
     ToggleUpdates.Update next = pending;
-    return next == null ? java.util.List.of(previous) : java.util.List.of(next.catalog(), previous);
+    return next == null ? List.of(previous) : List.of(next.catalog(), previous);
   }
 
   /** Loads toggles the client restored from its backup file, before the first fetch. */
@@ -197,6 +201,14 @@ public final class ToggleFeed implements UnleashSubscriber {
     if (error == reportedFetchFailure) {
       return; // already reported as staleness by the fetcher
     }
-    report("Unleash client: " + error.getMessage(), ErrorCode.GENERAL);
+    String message = String.valueOf(error.getMessage());
+    if (message.startsWith(METRICS_POST_FAILED)) {
+      // Usage metrics that did not reach Unleash change nothing served; the fetcher reports
+      // outages.
+      LOG.warn("Unleash client: {}", message);
+      return;
+    }
+    // Backup file and engine failures: restarts may lose the last flags, or a fetch was refused.
+    report("Unleash client: " + message, ErrorCode.GENERAL);
   }
 }
