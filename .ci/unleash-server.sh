@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs a real Unleash server (npm package unleash-server, pinned by the lock file next to its
+# Runs a real Unleash server (npm package unleash-server 8.x with Node 22 from npm, pinned by the lock file next to its
 # package.json) on a real PostgreSQL, both on 127.0.0.1, for the adapters-unleash tests.
 #
 #   .ci/unleash-server.sh start      installs what is missing, starts PostgreSQL + Unleash, waits for health
@@ -14,13 +14,16 @@
 #   UNLEASH_PG_PORT     PostgreSQL's port (default 55432)
 #   UNLEASH_TEST_ADMIN_TOKEN, UNLEASH_TEST_CLIENT_TOKEN   the init tokens (admin "*:*.secret", backend "*:development.secret")
 #   UNLEASH_NPM_CACHE   where unleash-server is npm-installed (default ~/.cache/llm-rollout)
+#   UNLEASH_PKG_DIR     another package.json + package-lock.json + start.mjs to run (default: the pinned
+#                       one in adapters-unleash/src/test/unleash-server); a "node" dependency in it is
+#                       used instead of the system's node (e.g. Node 22 for unleash-server 8.x)
 #
 # Each start initialises a fresh database, because Unleash inserts its init tokens only into an
 # empty api_tokens table.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-PKG_DIR="$ROOT/adapters-unleash/src/test/unleash-server"
+PKG_DIR="${UNLEASH_PKG_DIR:-$ROOT/adapters-unleash/src/test/unleash-server}"
 STATE="${UNLEASH_STATE_DIR:-$ROOT/adapters-unleash/target/unleash-server}"
 HTTP_PORT="${UNLEASH_HTTP_PORT:-4242}"
 PG_PORT="${UNLEASH_PG_PORT:-55432}"
@@ -76,7 +79,12 @@ install_unleash() {
   rm -rf "$APP_DIR"
   mkdir -p "$APP_DIR"
   cp "$PKG_DIR/package.json" "$PKG_DIR/package-lock.json" "$APP_DIR/"
-  (cd "$APP_DIR" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >&2)
+  if grep -q '"node":' "$PKG_DIR/package.json"; then
+    # The node package sets its binary up in an install script.
+    (cd "$APP_DIR" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  else
+    (cd "$APP_DIR" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >&2)
+  fi
   touch "$APP_DIR/.installed"
 }
 
@@ -113,7 +121,9 @@ start_app() {
       INIT_ADMIN_API_TOKENS="$UNLEASH_TEST_ADMIN_TOKEN" \
       INIT_BACKEND_API_TOKENS="$UNLEASH_TEST_CLIENT_TOKEN" \
       UNLEASH_DEFAULT_ADMIN_USERNAME=admin UNLEASH_DEFAULT_ADMIN_PASSWORD=unleash4all
-    nohup node start.mjs >>"$STATE/unleash.log" 2>&1 &
+    local node=node
+    if [ -x node_modules/.bin/node ]; then node=./node_modules/.bin/node; fi
+    nohup "$node" start.mjs >>"$STATE/unleash.log" 2>&1 &
     echo $! >"$STATE/unleash.pid"
   )
   local deadline=$((SECONDS + 120))
