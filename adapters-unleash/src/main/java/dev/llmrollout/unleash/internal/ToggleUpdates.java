@@ -60,8 +60,12 @@ public final class ToggleUpdates {
     List<String> rejections = new ArrayList<>();
     boolean rewritten = false;
     for (JsonNode feature : root.path("features")) {
-      CatalogFlag flag = FlagReader.read(feature);
-      CatalogFlag before = previous.flag(flag.key()).orElse(null);
+      CatalogFlag before = previous.flag(feature.path("name").asText()).orElse(null);
+      // An unchanged definition keeps its parsed variants: payloads are parsed once per change.
+      CatalogFlag flag =
+          before != null && before.version().equals(FlagReader.digest(feature))
+              ? before
+              : FlagReader.read(feature);
       if (flag.broken() && before != null && !before.broken()) {
         rejections.add(
             "flag '"

@@ -70,6 +70,18 @@ class ToggleUpdatesTest {
   }
 
   @Test
+  void anUnchangedFlagKeepsTheVariantsParsedForItsDefinition() {
+    FlagCatalog before =
+        ToggleUpdates.apply(features(flag("a", GOOD, true)), FlagCatalog.EMPTY).catalog();
+
+    FlagCatalog after =
+        ToggleUpdates.apply(features(flag("a", GOOD, true), flag("b", GOOD, true)), before)
+            .catalog();
+
+    assertThat(after.flag("a").orElseThrow()).isSameAs(before.flag("a").orElseThrow());
+  }
+
+  @Test
   void anAnswerThatIsNotClientFeaturesJsonIsRefusedWhole() {
     assertThatThrownBy(() -> ToggleUpdates.apply("<html>", FlagCatalog.EMPTY))
         .isInstanceOf(IllegalArgumentException.class)
