@@ -3,6 +3,8 @@ package dev.llmrollout.unleash;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmrollout.spi.ChangeHistory;
+import dev.llmrollout.spi.ChangeRecord;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.RolloutControl;
@@ -10,10 +12,13 @@ import dev.llmrollout.spi.Weights;
 import dev.llmrollout.spi.WriteBackException;
 import dev.llmrollout.spi.WriteBackException.Kind;
 import dev.llmrollout.unleash.internal.AdminApi;
+import dev.llmrollout.unleash.internal.ChangeTitle;
+import dev.llmrollout.unleash.internal.EventLogHistory;
 import dev.llmrollout.unleash.internal.ManagedStrategy;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,13 +28,14 @@ import java.util.Optional;
  * variant weights of the flag's flexibleRollout strategy, a kill that gives a safe variant all the
  * traffic (and, if configured, turns the environment off), and a restore of what the kill replaced.
  *
- * <p>The reason and actor go into the strategy's title, so they show in the console and in the
- * flag's event log. Writes are conditional on the version read: Unleash's open-source Admin API has
- * no compare-and-set, so the control re-reads the flag just before writing and refuses with {@link
- * Kind#CONFLICT} when it moved; only a write landing within the same few milliseconds can slip
- * through. Every write is verified by reading it back through the Admin API and by waiting until
- * Unleash serves it to clients ({@code /api/client/features}), and, when a running {@link
- * UnleashBackend} is attached, until that client serves it.
+ * <p>The action, reason and actor go into the strategy's title ({@code llm-rollout kill: <reason>
+ * (by <actor>)}), so they show in the console and in the flag's event log, which {@link
+ * #recentChanges} reads back. Writes are conditional on the version read: Unleash's open-source
+ * Admin API has no compare-and-set, so the control re-reads the flag just before writing and
+ * refuses with {@link Kind#CONFLICT} when it moved; only a write landing within the same few
+ * milliseconds can slip through. Every write is verified by reading it back through the Admin API
+ * and by waiting until Unleash serves it to clients ({@code /api/client/features}), and, when a
+ * running {@link UnleashBackend} is attached, until that client serves it.
  *
  * <pre>{@code
  * RolloutControl control = new UnleashRolloutControl(settings, backend);
@@ -38,8 +44,7 @@ import java.util.Optional;
  *     ChangeRequest.because("p95 latency over budget").by("rollout-guard").ifVersion(now.version()));
  * }</pre>
  */
-public final class UnleashRolloutControl implements RolloutControl {
-  private static final String TITLE_PREFIX = "llm-rollout: ";
+public final class UnleashRolloutControl implements RolloutControl, ChangeHistory {
 
   private final UnleashSettings settings;
   private final AdminApi admin;
@@ -70,6 +75,16 @@ public final class UnleashRolloutControl implements RolloutControl {
     this.verifyTimeout = settings.fetchInterval().multipliedBy(2).plusSeconds(10);
   }
 
+  /**
+   * The flag's recent write-backs, from Unleash's event log: every strategy update this control
+   * made (recognised by its title), with the state before and after, oldest first.
+   */
+  @Override
+  public List<ChangeRecord> recentChanges(String flagKey, int limit) {
+    JsonNode events = admin.get(flagKey, "/admin/events/" + encode(flagKey)).path("events");
+    return EventLogHistory.changes(flagKey, settings.environment(), events, limit);
+  }
+
   @Override
   public FlagState state(String flagKey) {
     return read(flagKey).state();
@@ -79,7 +94,7 @@ public final class UnleashRolloutControl implements RolloutControl {
   public FlagState setWeights(String flagKey, Map<String, Double> weights, ChangeRequest request) {
     ManagedStrategy current = readAt(flagKey, request);
     Weights.validate(flagKey, weights, current.state());
-    ObjectNode body = current.withWeights(weights, title(request));
+    ObjectNode body = current.withWeights(weights, ChangeTitle.of("set-weights", request));
     return write(flagKey, current, body, current.environmentEnabled());
   }
 
@@ -102,7 +117,7 @@ public final class UnleashRolloutControl implements RolloutControl {
       return state; // the first kill's memory is what restore must put back
     }
     boolean turnOff = settings.killTurnsEnvironmentOff() && current.environmentEnabled();
-    ObjectNode body = current.killedTo(safeVariant, title(request), turnOff);
+    ObjectNode body = current.killedTo(safeVariant, ChangeTitle.of("kill", request), turnOff);
     return write(flagKey, current, body, !turnOff && current.environmentEnabled());
   }
 
@@ -116,7 +131,7 @@ public final class UnleashRolloutControl implements RolloutControl {
           "flag '" + flagKey + "': is not killed, nothing to restore");
     }
     boolean turnOn = current.killTurnedEnvironmentOff() || current.environmentEnabled();
-    return write(flagKey, current, current.restored(title(request)), turnOn);
+    return write(flagKey, current, current.restored(ChangeTitle.of("restore", request)), turnOn);
   }
 
   private FlagState write(
@@ -223,10 +238,6 @@ public final class UnleashRolloutControl implements RolloutControl {
   private ManagedStrategy read(String flagKey) {
     JsonNode feature = admin.get(flagKey, featurePath(flagKey));
     return ManagedStrategy.of(flagKey, settings.environment(), feature);
-  }
-
-  private static String title(ChangeRequest request) {
-    return TITLE_PREFIX + request.reason() + " (by " + request.actor() + ")";
   }
 
   private String featurePath(String flagKey) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmrollout.contract.FlagSpec;
+import dev.llmrollout.spi.ChangeRecord;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.Resolution;
@@ -115,8 +116,7 @@ class UnleashWriteBackTest {
     JsonNode newest = harness.flags().events(FLAG).get(0);
     assertThat(newest.path("type").asText()).isEqualTo("feature-strategy-update");
     assertThat(newest.path("data").path("title").asText())
-        .contains(reason)
-        .contains("rollout-guard");
+        .isEqualTo("llm-rollout kill: " + reason + " (by rollout-guard)");
     assertThat(newest.path("preData").path("title").asText()).doesNotContain(reason);
   }
 
@@ -139,6 +139,40 @@ class UnleashWriteBackTest {
     FlagState restored = control.restore(FLAG, ChangeRequest.because("recovered"));
     assertThat(restored.enabled()).isTrue();
     assertThat(restored.weights()).isEqualTo(split(90, 10));
+  }
+
+  @Test
+  void recentChangesReadTheWriteBacksOutOfUnleashsEventLog() {
+    UnleashSettings settings =
+        UnleashSettings.builder(harness.settings().apiUrl())
+            .clientToken(harness.settings().clientToken())
+            .adminToken(harness.settings().adminToken())
+            .fetchInterval(Duration.ofSeconds(1))
+            .killTurnsEnvironmentOff(true)
+            .build();
+    UnleashRolloutControl control = new UnleashRolloutControl(settings, backend);
+    control.setWeights(FLAG, split(75, 25), ChangeRequest.because("step 2").by("guard"));
+    control.kill(FLAG, "stable", ChangeRequest.because("latency (p95) over budget").by("guard"));
+    control.restore(FLAG, ChangeRequest.because("fixed").by("alice"));
+
+    List<ChangeRecord> changes = control.recentChanges(FLAG, 3);
+
+    assertThat(changes)
+        .extracting(ChangeRecord::action)
+        .containsExactly("set-weights", "kill", "restore");
+    assertThat(changes)
+        .extracting(ChangeRecord::reason)
+        .containsExactly("step 2", "latency (p95) over budget", "fixed");
+    assertThat(changes).extracting(ChangeRecord::actor).containsExactly("guard", "guard", "alice");
+    ChangeRecord kill = changes.get(1);
+    assertThat(kill.before().path("weights").path("canary").asDouble()).isEqualTo(25.0);
+    assertThat(kill.after().path("killedTo").asText()).isEqualTo("stable");
+    assertThat(kill.after().path("enabled").asBoolean()).isFalse();
+    assertThat(changes.get(2).after().path("enabled").asBoolean()).isTrue();
+    assertThat(changes.get(2).after().path("weights").path("canary").asDouble()).isEqualTo(25.0);
+    assertThat(control.recentChanges(FLAG, 1))
+        .extracting(ChangeRecord::action)
+        .containsExactly("restore");
   }
 
   @Test

@@ -70,6 +70,11 @@ public final class ManagedStrategy {
         "flag '" + flagKey + "': has no environment '" + environment + "'");
   }
 
+  /** The managed strategy of a strategy JSON as the event log records it. */
+  static ManagedStrategy from(String flagKey, boolean environmentEnabled, JsonNode strategy) {
+    return new ManagedStrategy(flagKey, environmentEnabled, strategy.deepCopy());
+  }
+
   public String id() {
     return strategy.path("id").asText();
   }
