@@ -1,6 +1,7 @@
 package dev.llmrollout.unleash;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmrollout.contract.FlagSpec;
 import dev.llmrollout.spi.ChangeRequest;
@@ -8,6 +9,7 @@ import dev.llmrollout.spi.Resolution;
 import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.Reason;
 import dev.openfeature.sdk.Value;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -87,6 +89,24 @@ class UnleashTargetingTest {
       assertThat(resolution.reason()).isEqualTo(Reason.DISABLED.name());
       assertThat(resolution.variant()).isNull();
       assertThat(control.state("off-model").enabled()).isFalse();
+    }
+  }
+
+  @Test
+  void aClientTokenUnleashRefusesFailsTheStartSayingWhichTokenToCheck() throws Exception {
+    UnleashSettings wrongToken =
+        UnleashSettings.builder(harness.settings().apiUrl())
+            .clientToken("*:development.not-a-token-unleash-knows")
+            .fetchInterval(Duration.ofSeconds(1))
+            .backupFile(Files.createTempFile("no-backup", ".json"))
+            .sendMetrics(false)
+            .build();
+    Files.delete(wrongToken.backupFile());
+    try (UnleashBackend backend = new UnleashBackend(wrongToken)) {
+      assertThatThrownBy(() -> backend.start(new RecordingListener(), Duration.ofSeconds(3)))
+          .hasMessageContaining("HTTP 401")
+          .hasMessageContaining("UNLEASH_CLIENT_TOKEN")
+          .hasMessageNotContaining("not-a-token-unleash-knows");
     }
   }
 

@@ -101,7 +101,16 @@ public final class ToggleFeed implements UnleashSubscriber {
   private ClientFeaturesResponse accept(ClientFeaturesResponse response) {
     switch (response.getStatus()) {
       case UNAVAILABLE:
-        fetchFailed("Unleash at " + source + " answered HTTP " + response.getHttpStatusCode());
+        int status = response.getHttpStatusCode();
+        fetchFailed(
+            "Unleash at "
+                + source
+                + " answered HTTP "
+                + status
+                + (status == 401 || status == 403
+                    ? ": it refused the client token (check UNLEASH_CLIENT_TOKEN: a backend token"
+                        + " for this environment)"
+                    : ""));
         return response;
       case NOT_CHANGED:
         fetchSucceeded();
