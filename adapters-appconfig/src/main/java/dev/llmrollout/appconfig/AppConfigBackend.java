@@ -47,6 +47,9 @@ public final class AppConfigBackend implements FlagBackend {
   private final DocumentFormat format;
   private final Optional<Integer> requiredMinimumPollSeconds;
   private final Duration maxBackoff;
+  private final boolean ownsClient;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile FlagSnapshot snapshot = FlagSnapshot.EMPTY;
   private volatile ConfigurationPoller poller;
   private BackendListener listener = new BackendListener() {};
@@ -59,6 +62,7 @@ public final class AppConfigBackend implements FlagBackend {
     this.format = builder.format;
     this.requiredMinimumPollSeconds = builder.requiredMinimumPollSeconds;
     this.maxBackoff = builder.maxBackoff;
+    this.ownsClient = builder.ownsClient;
   }
 
   public static Builder builder(AppConfigDataClient client, AppConfigLocation location) {
@@ -134,6 +138,9 @@ public final class AppConfigBackend implements FlagBackend {
     poller = null;
     if (current != null) {
       current.close();
+    }
+    if (ownsClient && closed.compareAndSet(false, true)) {
+      client.close();
     }
   }
 
@@ -211,6 +218,7 @@ public final class AppConfigBackend implements FlagBackend {
     private DocumentFormat format = DocumentFormat.AUTO;
     private Optional<Integer> requiredMinimumPollSeconds = Optional.empty();
     private Duration maxBackoff = Duration.ofMinutes(5);
+    private boolean ownsClient;
 
     private Builder(AppConfigDataClient client, AppConfigLocation location) {
       this.client = Objects.requireNonNull(client, "client");
@@ -243,6 +251,12 @@ public final class AppConfigBackend implements FlagBackend {
         throw new IllegalArgumentException("maxBackoff: expected a positive duration");
       }
       this.maxBackoff = maxBackoff;
+      return this;
+    }
+
+    /** Closes the client when the backend closes, for a client made only for this backend. */
+    public Builder closeClientOnClose() {
+      this.ownsClient = true;
       return this;
     }
 

@@ -73,7 +73,9 @@ public final class AppConfigBackendFactory implements BackendFactory {
         .map(URI::create)
         .ifPresent(data::endpointOverride);
     AppConfigBackend.Builder backend =
-        AppConfigBackend.builder(data.build(), location).format(format(settings));
+        AppConfigBackend.builder(data.build(), location)
+            .format(format(settings))
+            .closeClientOnClose();
     settings
         .optional("poll-interval", "APPCONFIG_POLL_INTERVAL_SECONDS")
         .map(s -> Duration.ofSeconds(integer("poll-interval", s)))
