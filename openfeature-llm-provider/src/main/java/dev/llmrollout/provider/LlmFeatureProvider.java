@@ -10,6 +10,7 @@ import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.EventProvider;
 import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.ImmutableMetadata;
 import dev.openfeature.sdk.Metadata;
 import dev.openfeature.sdk.ProviderEvaluation;
 import dev.openfeature.sdk.ProviderEventDetails;
@@ -237,7 +238,15 @@ public final class LlmFeatureProvider extends EventProvider {
 
     @Override
     public void onError(String message, ErrorCode code) {
-      emitProviderError(ProviderEventDetails.builder().message(message).errorCode(code).build());
+      // The SDK (1.22) drops errorCode when it hands events to handlers, so it rides in the
+      // event metadata too.
+      emitProviderError(
+          ProviderEventDetails.builder()
+              .message(message)
+              .errorCode(code)
+              .eventMetadata(
+                  ImmutableMetadata.builder().addString("errorCode", code.name()).build())
+              .build());
     }
   }
 

@@ -1,0 +1,195 @@
+package dev.llmrollout.local;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.llmrollout.local.internal.FlagFileEditor;
+import dev.llmrollout.local.internal.FlagStates;
+import dev.llmrollout.local.internal.LockedFile;
+import dev.llmrollout.spi.ChangeRequest;
+import dev.llmrollout.spi.FlagState;
+import dev.llmrollout.spi.RolloutControl;
+import dev.llmrollout.spi.Weights;
+import dev.llmrollout.spi.WriteBackException;
+import dev.llmrollout.spi.WriteBackException.Kind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Writes rollouts back into the flags file: set weights, kill and restore. Each write holds a file
+ * lock (so two processes cannot interleave), checks the version the writer read, replaces the file
+ * atomically, keeps every other field and the key order, and appends an audit record to {@code
+ * <flags file>.audit.jsonl}.
+ */
+public final class LocalFileControl implements RolloutControl {
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+  private final Path file;
+  private final Path auditFile;
+
+  public LocalFileControl(Path file) {
+    this.file = file.toAbsolutePath();
+    this.auditFile = this.file.resolveSibling(this.file.getFileName() + ".audit.jsonl");
+  }
+
+  public Path auditFile() {
+    return auditFile;
+  }
+
+  @Override
+  public FlagState state(String flagKey) {
+    return FlagStates.of(flagKey, flag(readRoot(), flagKey));
+  }
+
+  @Override
+  public FlagState setWeights(String flagKey, Map<String, Double> weights, ChangeRequest request) {
+    return write(
+        flagKey,
+        "set-weights",
+        request,
+        flag -> {
+          Weights.validate(flagKey, weights, FlagStates.of(flagKey, flag));
+          FlagFileEditor.setWeights(flagKey, flag, weights);
+        });
+  }
+
+  @Override
+  public FlagState kill(String flagKey, String safeVariant, ChangeRequest request) {
+    return write(flagKey, "kill", request, flag -> FlagFileEditor.kill(flagKey, flag, safeVariant));
+  }
+
+  @Override
+  public FlagState restore(String flagKey, ChangeRequest request) {
+    return write(flagKey, "restore", request, flag -> FlagFileEditor.restore(flagKey, flag));
+  }
+
+  /** The most recent audit records of {@code flagKey}, oldest first. */
+  public List<AuditRecord> auditTrail(String flagKey, int limit) {
+    if (!Files.exists(auditFile)) {
+      return List.of();
+    }
+    try {
+      List<AuditRecord> records = new ArrayList<>();
+      for (String line : Files.readAllLines(auditFile)) {
+        AuditRecord record = JSON.readValue(line, AuditRecord.class);
+        if (record.flag().equals(flagKey)) {
+          records.add(record);
+        }
+      }
+      return records.subList(Math.max(0, records.size() - limit), records.size());
+    } catch (IOException e) {
+      throw new WriteBackException(
+          Kind.UNAVAILABLE,
+          flagKey,
+          auditFile + ": cannot read the audit log: " + e.getMessage(),
+          e);
+    }
+  }
+
+  private FlagState write(
+      String flagKey, String action, ChangeRequest request, Consumer<ObjectNode> edit) {
+    try {
+      return LockedFile.withLock(
+          file,
+          () -> {
+            ObjectNode root = readRoot();
+            ObjectNode flag = flag(root, flagKey);
+            FlagState before = FlagStates.of(flagKey, flag);
+            checkVersion(flagKey, before, request);
+            edit.accept(flag);
+            LockedFile.replace(
+                file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+            FlagState after = state(flagKey);
+            audit(
+                new AuditRecord(
+                    Instant.now(),
+                    flagKey,
+                    action,
+                    tree(before),
+                    tree(after),
+                    request.reason(),
+                    request.actor()));
+            return after;
+          });
+    } catch (IOException e) {
+      throw new WriteBackException(
+          Kind.UNAVAILABLE, flagKey, file + ": cannot write the flags file: " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkVersion(String flagKey, FlagState current, ChangeRequest request) {
+    request
+        .expectedVersion()
+        .filter(expected -> !expected.equals(current.version()))
+        .ifPresent(
+            expected -> {
+              throw new WriteBackException(
+                  Kind.CONFLICT,
+                  flagKey,
+                  "flag '"
+                      + flagKey
+                      + "' changed since version "
+                      + expected
+                      + " (now "
+                      + current.version()
+                      + "); read its state again");
+            });
+  }
+
+  private void audit(AuditRecord record) throws IOException {
+    Files.writeString(
+        auditFile,
+        JSON.writeValueAsString(record) + "\n",
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+  }
+
+  private static JsonNode tree(FlagState state) {
+    ObjectNode tree = JSON.createObjectNode();
+    tree.put("enabled", state.enabled());
+    tree.put("defaultVariant", state.defaultVariant());
+    tree.set("weights", JSON.valueToTree(state.weights()));
+    tree.put("killedTo", state.killedTo().orElse(null));
+    tree.put("version", state.version());
+    return tree;
+  }
+
+  private ObjectNode readRoot() {
+    try {
+      JsonNode root = JSON.readTree(Files.readString(file));
+      if (root instanceof ObjectNode object && object.path("flags").isObject()) {
+        return object;
+      }
+      throw new WriteBackException(
+          Kind.INVALID_REQUEST, "", file + ": expected an object with a \"flags\" object");
+    } catch (JsonProcessingException e) {
+      throw new WriteBackException(
+          Kind.INVALID_REQUEST, "", file + ": not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new WriteBackException(
+          Kind.UNAVAILABLE, "", file + ": cannot read the flags file: " + e.getMessage(), e);
+    }
+  }
+
+  private ObjectNode flag(ObjectNode root, String flagKey) {
+    JsonNode flag = root.get("flags").get(flagKey);
+    if (!(flag instanceof ObjectNode object)) {
+      throw new WriteBackException(
+          Kind.NOT_FOUND, flagKey, "flag '" + flagKey + "' is not defined in " + file);
+    }
+    return object;
+  }
+}

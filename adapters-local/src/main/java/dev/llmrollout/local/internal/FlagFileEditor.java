@@ -1,0 +1,164 @@
+package dev.llmrollout.local.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmrollout.spi.FlagState;
+import dev.llmrollout.spi.WriteBackException;
+import dev.llmrollout.spi.WriteBackException.Kind;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The edits the write-back makes to one flag's definition, in place, so that every other field and
+ * the key order stay as the user wrote them.
+ */
+public final class FlagFileEditor {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_DECIMALS = 4;
+
+  private FlagFileEditor() {}
+
+  /** Sets the flag's split, creating a shorthand fractional when the flag has no targeting. */
+  public static void setWeights(String flagKey, ObjectNode flag, Map<String, Double> weights) {
+    FlagState state = FlagStates.of(flagKey, flag);
+    if (state.killed()) {
+      throw invalid(
+          flagKey,
+          "is killed to '" + state.killedTo().get() + "'; restore it before changing weights");
+    }
+    Map<String, Long> integral = integralWeights(flagKey, weights);
+    JsonNode targeting = flag.path("targeting");
+    if (!targeting.isObject() || targeting.isEmpty()) {
+      ArrayNode buckets = JSON.createArrayNode();
+      for (String variant : state.variants()) {
+        if (integral.containsKey(variant)) {
+          buckets.add(JSON.createArrayNode().add(variant).add(integral.get(variant)));
+        }
+      }
+      flag.set("targeting", JSON.createObjectNode().set("fractional", buckets));
+      return;
+    }
+    List<JsonNode> fractionals = TargetingTree.fractionals(targeting);
+    if (fractionals.size() != 1 || FlagStates.literalSplit(fractionals.get(0)).isEmpty()) {
+      throw invalid(
+          flagKey,
+          "has "
+              + fractionals.size()
+              + " fractional splits or computed buckets in its targeting; expected exactly one"
+              + " fractional with literal buckets to set weights on");
+    }
+    rewriteBuckets((ArrayNode) fractionals.get(0), integral, state.variants());
+  }
+
+  private static void rewriteBuckets(
+      ArrayNode fractional, Map<String, Long> weights, List<String> variantOrder) {
+    List<String> order = new ArrayList<>();
+    for (JsonNode bucket : TargetingTree.buckets(fractional)) {
+      order.add(bucket.get(0).textValue());
+    }
+    variantOrder.stream()
+        .filter(v -> weights.containsKey(v) && !order.contains(v))
+        .forEach(order::add);
+    JsonNode bucketingExpression =
+        TargetingTree.hasBucketingExpression(fractional) ? fractional.get(0) : null;
+    fractional.removeAll();
+    if (bucketingExpression != null) {
+      fractional.add(bucketingExpression);
+    }
+    for (String variant : order) {
+      fractional.add(JSON.createArrayNode().add(variant).add(weights.getOrDefault(variant, 0L)));
+    }
+  }
+
+  /** Percentages as the smallest integer weights that express them exactly. */
+  static Map<String, Long> integralWeights(String flagKey, Map<String, Double> weights) {
+    int decimals = 0;
+    for (double w : weights.values()) {
+      int scale = Math.max(0, BigDecimal.valueOf(w).stripTrailingZeros().scale());
+      if (scale > MAX_DECIMALS) {
+        throw invalid(flagKey, "weight " + w + " is finer than 0.0001 percent");
+      }
+      decimals = Math.max(decimals, scale);
+    }
+    long factor = (long) Math.pow(10, decimals);
+    Map<String, Long> integral = new LinkedHashMap<>();
+    weights.forEach((k, v) -> integral.put(k, Math.round(v * factor)));
+    return integral;
+  }
+
+  /** Sends everyone to {@code safeVariant}, remembering the replaced fields in flag metadata. */
+  public static void kill(String flagKey, ObjectNode flag, String safeVariant) {
+    FlagState state = FlagStates.of(flagKey, flag);
+    if (!state.variants().contains(safeVariant)) {
+      throw new WriteBackException(
+          Kind.NOT_FOUND,
+          flagKey,
+          "flag '"
+              + flagKey
+              + "': no variant '"
+              + safeVariant
+              + "', expected one of "
+              + state.variants());
+    }
+    if (!state.killed()) {
+      ObjectNode memory = JSON.createObjectNode();
+      memory.set("state", flag.get("state"));
+      memory.set("defaultVariant", flag.get("defaultVariant"));
+      memory.set("targeting", flag.get("targeting"));
+      metadata(flag).put(FlagStates.KILL_MEMORY, memory.toString());
+    }
+    flag.put("state", "ENABLED");
+    flag.put("defaultVariant", safeVariant);
+    flag.set("targeting", JSON.createObjectNode());
+  }
+
+  /** Puts back what the kill replaced. */
+  public static void restore(String flagKey, ObjectNode flag) {
+    JsonNode stored = flag.path("metadata").get(FlagStates.KILL_MEMORY);
+    if (stored == null) {
+      throw invalid(flagKey, "is not killed; there is nothing to restore");
+    }
+    JsonNode memory;
+    try {
+      memory = JSON.readTree(stored.asText());
+    } catch (JsonProcessingException e) {
+      throw invalid(
+          flagKey, "metadata." + FlagStates.KILL_MEMORY + " is not the JSON a kill wrote");
+    }
+    putBack(flag, "state", memory.get("state"));
+    putBack(flag, "defaultVariant", memory.get("defaultVariant"));
+    putBack(flag, "targeting", memory.get("targeting"));
+    ObjectNode metadata = (ObjectNode) flag.get("metadata");
+    metadata.remove(FlagStates.KILL_MEMORY);
+    if (metadata.isEmpty()) {
+      flag.remove("metadata");
+    }
+  }
+
+  private static void putBack(ObjectNode flag, String field, JsonNode value) {
+    if (value == null || value.isNull()) {
+      flag.remove(field);
+    } else {
+      flag.set(field, value);
+    }
+  }
+
+  private static ObjectNode metadata(ObjectNode flag) {
+    JsonNode metadata = flag.get("metadata");
+    if (metadata instanceof ObjectNode object) {
+      return object;
+    }
+    return flag.putObject("metadata");
+  }
+
+  private static WriteBackException invalid(String flagKey, String detail) {
+    return new WriteBackException(
+        Kind.INVALID_REQUEST, flagKey, "flag '" + flagKey + "' " + detail);
+  }
+}

@@ -1,0 +1,148 @@
+package dev.llmrollout.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.llmrollout.spi.BackendListener;
+import dev.llmrollout.spi.FlagBackend;
+import dev.openfeature.sdk.ErrorCode;
+import dev.openfeature.sdk.ImmutableContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 2, point 4: saved edits are served quickly; malformed edits are rejected, nothing lost. */
+class HotReloadTest {
+  private static final String FLAG_TEMPLATE =
+      """
+      {"flags": {"support-model": {"state": "ENABLED",
+        "variants": {"stable": {"model": "m-stable", "endpoint": "stable-pool"},
+                     "canary": {"model": "m-canary", "endpoint": "canary-pool"}},
+        "defaultVariant": "%s"}}}
+      """;
+
+  @TempDir Path dir;
+  private Path file;
+  private FlagBackend backend;
+  private final List<Set<String>> changes = new CopyOnWriteArrayList<>();
+  private final List<String> errors = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void writeFlags() throws Exception {
+    file = dir.resolve("flags.json");
+    Files.writeString(file, FLAG_TEMPLATE.formatted("stable"));
+  }
+
+  @AfterEach
+  void close() {
+    backend.close();
+  }
+
+  private void start(FlagBackend newBackend) {
+    backend = newBackend;
+    backend.start(
+        new BackendListener() {
+          @Override
+          public void onFlagsChanged(Set<String> flagKeys) {
+            changes.add(flagKeys);
+          }
+
+          @Override
+          public void onError(String message, ErrorCode code) {
+            errors.add(message);
+          }
+        },
+        Duration.ofSeconds(5));
+  }
+
+  private String served() {
+    return backend.resolve("support-model", new ImmutableContext("user-1")).variant().name();
+  }
+
+  private void awaitError(String... fragments) {
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .until(
+            () -> errors.stream().anyMatch(e -> List.of(fragments).stream().allMatch(e::contains)));
+  }
+
+  @Test
+  void aSavedEditIsServedWithin100MillisecondsThroughFileWatching() throws Exception {
+    start(LocalFileBackend.watching(file, Duration.ofHours(1)));
+    Files.writeString(file, FLAG_TEMPLATE.formatted("canary"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> served().equals("canary"));
+
+    Files.writeString(file, FLAG_TEMPLATE.formatted("stable"));
+    await()
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(2))
+        .atMost(Duration.ofMillis(100))
+        .until(() -> served().equals("stable"));
+    assertThat(changes).contains(Set.of("support-model"));
+  }
+
+  @Test
+  void pollingAloneServesEditsWhereTheFileSystemReportsNoEvents() throws Exception {
+    start(LocalFileBackend.polling(file, Duration.ofMillis(50)));
+    Files.writeString(file, FLAG_TEMPLATE.formatted("canary"));
+    await().atMost(Duration.ofSeconds(2)).until(() -> served().equals("canary"));
+  }
+
+  @Test
+  void brokenJsonIsRejectedWithAnErrorAndTheLastGoodFileKeepsServing() throws Exception {
+    start(LocalFileBackend.watching(file, Duration.ofMillis(50)));
+    Files.writeString(file, "{\"flags\": {\"support-model\": ");
+    awaitError("not valid JSON", "line");
+
+    assertThat(served()).isEqualTo("stable");
+    assertThat(changes).isEmpty();
+  }
+
+  @Test
+  void anEditThatBreaksAFlagIsRejectedNamingTheFlagAndField() throws Exception {
+    start(LocalFileBackend.watching(file, Duration.ofMillis(50)));
+    Files.writeString(
+        file,
+        FLAG_TEMPLATE
+            .formatted("stable")
+            .replace(
+                "\"defaultVariant\"",
+                "\"targeting\": {\"fractional\": [[\"stable\", 95], [\"cnary\", 5]]}, \"defaultVariant\""));
+    awaitError("support-model", "$.targeting", "'cnary'");
+    assertThat(served()).isEqualTo("stable");
+  }
+
+  @Test
+  void negativeOrAllZeroWeightsAndBadPayloadsAreRejected() throws Exception {
+    start(LocalFileBackend.watching(file, Duration.ofMillis(50)));
+    String withSplit =
+        FLAG_TEMPLATE
+            .formatted("stable")
+            .replace(
+                "\"defaultVariant\"",
+                "\"targeting\": {\"fractional\": [[\"stable\", %s], [\"canary\", %s]]}, \"defaultVariant\"");
+
+    Files.writeString(file, withSplit.formatted("-5", "105"));
+    awaitError("support-model", "non-negative integer weights", "-5");
+
+    Files.writeString(file, withSplit.formatted("0", "0"));
+    awaitError("support-model", "not all zero");
+
+    Files.writeString(
+        file,
+        FLAG_TEMPLATE
+            .formatted("stable")
+            .replace("\"endpoint\": \"canary-pool\"", "\"endpoint\": \"http://evil.example/v1\""));
+    awaitError("support-model", "canary", "$.endpoint", "never a URL");
+
+    assertThat(served()).isEqualTo("stable");
+    assertThat(changes).isEmpty();
+  }
+}
