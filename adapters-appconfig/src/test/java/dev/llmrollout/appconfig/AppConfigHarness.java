@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.appconfig.model.GrowthType;
  * environment-like map, as the CLI would. {@link #publish} acts as a user in the console: a new
  * hosted version deployed at once.
  */
-final class AppConfigHarness implements BackendHarness {
+final class AppConfigHarness implements BackendHarness, AutoCloseable {
   static final String ACCESS_KEY = "AKIALOCALTEST0000000";
   static final String SECRET_KEY = "local-test-secret-not-a-real-one";
 
@@ -75,6 +75,11 @@ final class AppConfigHarness implements BackendHarness {
                         .growthFactor(100f)
                         .growthType(GrowthType.LINEAR))
             .id();
+  }
+
+  /** The console's zero-bake strategy. */
+  String consoleStrategy() {
+    return consoleStrategy;
   }
 
   /** What the CLI would find in its environment. */

@@ -21,6 +21,21 @@ final class AwsError extends RuntimeException {
     this.body = JsonNodeFactory.instance.objectNode().put("Message", message);
   }
 
+  /** A failure a test asked for; {@code jsonBody} replaces the default body when given. */
+  static AwsError injected(int status, String type, String jsonBody) {
+    AwsError error = new AwsError(status, type, "Injected failure (" + type + ")");
+    if (jsonBody != null) {
+      try {
+        error.body.removeAll();
+        error.body.setAll(
+            (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(jsonBody));
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("injected body is not JSON", e);
+      }
+    }
+    return error;
+  }
+
   static AwsError badRequest(String message) {
     return new AwsError(400, "BadRequestException", message);
   }

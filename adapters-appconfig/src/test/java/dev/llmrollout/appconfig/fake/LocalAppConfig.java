@@ -4,7 +4,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,9 +34,26 @@ public final class LocalAppConfig implements AutoCloseable {
   }
 
   /** A request as received, for assertions. */
-  public record Recorded(Plane plane, String method, String path, Map<String, String> headers) {}
+  public record Recorded(
+      Plane plane,
+      String method,
+      String path,
+      Map<String, String> query,
+      Map<String, String> headers) {}
 
-  private record Fault(int status, String type) {}
+  private record Fault(
+      Plane plane,
+      String method,
+      java.util.regex.Pattern path,
+      int status,
+      String type,
+      String body) {
+    boolean matches(Plane plane, String method, String path) {
+      return this.plane == plane
+          && (this.method == null || this.method.equals(method))
+          && (this.path == null || this.path.matcher(path).matches());
+    }
+  }
 
   private final String accessKeyId;
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
@@ -45,7 +61,7 @@ public final class LocalAppConfig implements AutoCloseable {
   private final FakeSessions sessions = new FakeSessions(clock);
   private final DataPlaneRoutes data;
   private final ControlPlaneRoutes control = new ControlPlaneRoutes(state);
-  private final Map<Plane, ArrayDeque<Fault>> faults = new HashMap<>();
+  private final List<Fault> faults = new java.util.ArrayList<>();
   private final Map<Plane, Fault> outages = new HashMap<>();
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
   private final Server server = new Server();
@@ -59,8 +75,6 @@ public final class LocalAppConfig implements AutoCloseable {
   public LocalAppConfig(String accessKeyId, int pollIntervalSeconds) throws Exception {
     this.accessKeyId = accessKeyId;
     this.data = new DataPlaneRoutes(state, sessions, pollIntervalSeconds);
-    faults.put(Plane.DATA, new ArrayDeque<>());
-    faults.put(Plane.CONTROL, new ArrayDeque<>());
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
     connector.setPort(0);
@@ -95,13 +109,31 @@ public final class LocalAppConfig implements AutoCloseable {
   /** The next {@code count} requests to {@code plane} fail with this status and error type. */
   public synchronized void failNext(Plane plane, int count, int status, String errorType) {
     for (int i = 0; i < count; i++) {
-      faults.get(plane).add(new Fault(status, errorType));
+      faults.add(new Fault(plane, null, null, status, errorType, null));
+    }
+  }
+
+  /**
+   * The next {@code count} control-plane requests with this method and a path matching {@code
+   * pathRegex} fail with this status, error type and JSON body (null for just a message).
+   */
+  public synchronized void failNext(
+      String method, String pathRegex, int count, int status, String errorType, String jsonBody) {
+    for (int i = 0; i < count; i++) {
+      faults.add(
+          new Fault(
+              Plane.CONTROL,
+              method,
+              java.util.regex.Pattern.compile(pathRegex),
+              status,
+              errorType,
+              jsonBody));
     }
   }
 
   /** Every request to {@code plane} fails with 500 until {@link #recover}. */
   public synchronized void outage(Plane plane) {
-    outages.put(plane, new Fault(500, "InternalServerException"));
+    outages.put(plane, new Fault(plane, null, null, 500, "InternalServerException", null));
   }
 
   public synchronized void recover(Plane plane) {
@@ -159,9 +191,15 @@ public final class LocalAppConfig implements AutoCloseable {
     return List.copyOf(requests);
   }
 
-  private synchronized Optional<Fault> fault(Plane plane) {
-    Fault injected = faults.get(plane).poll();
-    return Optional.ofNullable(injected != null ? injected : outages.get(plane));
+  private synchronized Optional<Fault> fault(Plane plane, String method, String path) {
+    for (java.util.Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
+      Fault fault = it.next();
+      if (fault.matches(plane, method, path)) {
+        it.remove();
+        return Optional.of(fault);
+      }
+    }
+    return Optional.ofNullable(outages.get(plane));
   }
 
   @Override
@@ -190,12 +228,13 @@ public final class LocalAppConfig implements AutoCloseable {
       String path = request.getHttpURI().getDecodedPath();
       FakeExchange exchange = new FakeExchange(request.getMethod(), path, query, headers, body);
       Plane plane = path.startsWith("/configuration") ? Plane.DATA : Plane.CONTROL;
-      requests.add(new Recorded(plane, request.getMethod(), path, Map.copyOf(headers)));
+      requests.add(
+          new Recorded(plane, request.getMethod(), path, Map.copyOf(query), Map.copyOf(headers)));
       try {
         authorize(exchange);
-        Optional<Fault> fault = fault(plane);
+        Optional<Fault> fault = fault(plane, request.getMethod(), path);
         if (fault.isPresent()) {
-          throw new AwsError(fault.get().status(), fault.get().type(), "Injected failure");
+          throw AwsError.injected(fault.get().status(), fault.get().type(), fault.get().body());
         }
         boolean routed = plane == Plane.DATA ? data.handle(exchange) : control.handle(exchange);
         if (!routed) {
