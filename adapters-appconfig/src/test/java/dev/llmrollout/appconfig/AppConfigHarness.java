@@ -127,8 +127,17 @@ final class AppConfigHarness implements BackendHarness, AutoCloseable {
 
   /** Stores the flags as a new hosted version and deploys it with a zero-bake strategy. */
   int deploy(String description) throws Exception {
-    byte[] content = FlagDocuments.render(format, flags.values());
-    return deployContent(content, consoleStrategy, description);
+    return deployContent(render(), consoleStrategy, description);
+  }
+
+  /** Changes a flag in the console's copy without deploying it (see {@link #render}). */
+  void flagsForConsole(FlagSpec flag) {
+    flags.put(flag.key(), flag);
+  }
+
+  /** The console's copy of the flags as stored content. */
+  byte[] render() throws Exception {
+    return FlagDocuments.render(format, flags.values());
   }
 
   int deployContent(byte[] content, String strategyId, String description) {
