@@ -85,7 +85,9 @@ public final class AppConfigBackend implements FlagBackend {
     } catch (ExecutionException e) {
       started.close();
       throw new BackendException(
-          location + ": could not load the configuration: " + e.getCause().getMessage(),
+          location
+              + ": could not load the configuration: "
+              + ConfigurationPoller.describe(e.getCause()),
           e.getCause());
     } catch (TimeoutException e) {
       started.close();

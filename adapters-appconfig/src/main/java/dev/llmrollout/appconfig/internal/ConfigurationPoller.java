@@ -191,6 +191,11 @@ public final class ConfigurationPoller implements AutoCloseable {
     return wait.compareTo(maxBackoff) > 0 ? maxBackoff : wait;
   }
 
+  /** An AWS failure as code, status and AWS's message; other failures by their message. */
+  public static String describe(Throwable e) {
+    return e instanceof SdkException sdk ? message(sdk) : String.valueOf(e.getMessage());
+  }
+
   private static String message(SdkException e) {
     if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
         && aws.awsErrorDetails() != null) {
