@@ -176,6 +176,22 @@ class WriteBackTest {
   }
 
   @Test
+  void aGradualStrategyIsAcceptedWhileDeployingAndReadBackAsTheNewVersion() {
+    AppConfigRolloutControl gradual =
+        AppConfigRolloutControl.builder(harness.console, location())
+            .deploymentStrategy("AppConfig.Linear50PercentEvery30Seconds")
+            .verifyTimeout(Duration.ofMillis(300))
+            .build();
+
+    FlagState written = gradual.setWeights(FLAG, split(60, 40), ChangeRequest.because("step"));
+
+    DeploymentView deploying = harness.appConfig.deployments(app(), env()).get(0);
+    assertThat(deploying.state()).isEqualTo("DEPLOYING");
+    assertThat(written.version()).isEqualTo("" + deploying.version());
+    assertThat(written.weights()).isEqualTo(split(60, 40));
+  }
+
+  @Test
   void throttledWritesAreRetriedAndSucceed() {
     harness.appConfig.failNext("POST", HOSTED, 2, 429, "ThrottlingException", null);
 
@@ -260,6 +276,10 @@ class WriteBackTest {
         .findFirst()
         .orElseThrow()
         .id();
+  }
+
+  private AppConfigLocation location() {
+    return new AppConfigLocation(app(), env(), profile());
   }
 
   private String app() {
