@@ -9,6 +9,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.llmrollout.local.internal.FlagFileEditor;
 import dev.llmrollout.local.internal.FlagStates;
 import dev.llmrollout.local.internal.LockedFile;
+import dev.llmrollout.spi.ChangeHistory;
+import dev.llmrollout.spi.ChangeRecord;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.RolloutControl;
@@ -31,7 +33,7 @@ import java.util.function.Consumer;
  * atomically, keeps every other field and the key order, and appends an audit record to {@code
  * <flags file>.audit.jsonl}.
  */
-public final class LocalFileControl implements RolloutControl {
+public final class LocalFileControl implements RolloutControl, ChangeHistory {
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .registerModule(new JavaTimeModule())
@@ -76,15 +78,15 @@ public final class LocalFileControl implements RolloutControl {
     return write(flagKey, "restore", request, flag -> FlagFileEditor.restore(flagKey, flag));
   }
 
-  /** The most recent audit records of {@code flagKey}, oldest first. */
-  public List<AuditRecord> auditTrail(String flagKey, int limit) {
+  @Override
+  public List<ChangeRecord> recentChanges(String flagKey, int limit) {
     if (!Files.exists(auditFile)) {
       return List.of();
     }
     try {
-      List<AuditRecord> records = new ArrayList<>();
+      List<ChangeRecord> records = new ArrayList<>();
       for (String line : Files.readAllLines(auditFile)) {
-        AuditRecord record = JSON.readValue(line, AuditRecord.class);
+        ChangeRecord record = JSON.readValue(line, ChangeRecord.class);
         if (record.flag().equals(flagKey)) {
           records.add(record);
         }
@@ -114,7 +116,7 @@ public final class LocalFileControl implements RolloutControl {
                 file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
             FlagState after = state(flagKey);
             audit(
-                new AuditRecord(
+                new ChangeRecord(
                     Instant.now(),
                     flagKey,
                     action,
@@ -149,7 +151,7 @@ public final class LocalFileControl implements RolloutControl {
             });
   }
 
-  private void audit(AuditRecord record) throws IOException {
+  private void audit(ChangeRecord record) throws IOException {
     Files.writeString(
         auditFile,
         JSON.writeValueAsString(record) + "\n",

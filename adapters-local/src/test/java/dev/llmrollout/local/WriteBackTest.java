@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmrollout.spi.ChangeRecord;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.WriteBackException;
@@ -123,9 +124,9 @@ class WriteBackTest {
     assertThat(kill.at("/before/weights/canary").asDouble()).isEqualTo(50.0);
     assertThat(kill.at("/after/killedTo").asText()).isEqualTo("stable");
     assertThat(kill.has("time")).isTrue();
-    assertThat(control.auditTrail("support-model", 1))
+    assertThat(control.recentChanges("support-model", 1))
         .singleElement()
-        .extracting(AuditRecord::action)
+        .extracting(ChangeRecord::action)
         .isEqualTo("kill");
   }
 
