@@ -3,7 +3,10 @@ package dev.llmrollout.appconfig;
 import dev.llmrollout.appconfig.internal.ControlPlane;
 import dev.llmrollout.appconfig.internal.ControlPlane.Deployed;
 import dev.llmrollout.appconfig.internal.ControlPlaneCalls;
+import dev.llmrollout.appconfig.internal.DeploymentHistory;
 import dev.llmrollout.appconfig.internal.StoredDocument;
+import dev.llmrollout.spi.ChangeHistory;
+import dev.llmrollout.spi.ChangeRecord;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.RolloutControl;
@@ -11,6 +14,7 @@ import dev.llmrollout.spi.Weights;
 import dev.llmrollout.spi.WriteBackException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,10 +37,11 @@ import software.amazon.awssdk.services.appconfig.model.GetDeploymentResponse;
  *
  * <p>The flag's version is the hosted configuration version number in effect.
  */
-public final class AppConfigRolloutControl implements RolloutControl {
+public final class AppConfigRolloutControl implements RolloutControl, ChangeHistory {
   private static final double TOLERANCE = 1e-6;
 
   private final ControlPlane plane;
+  private final DeploymentHistory history;
   private final Optional<String> weightStrategy;
   private final Optional<String> killStrategy;
   private final Duration verifyTimeout;
@@ -48,6 +53,7 @@ public final class AppConfigRolloutControl implements RolloutControl {
             builder.client,
             builder.location,
             new ControlPlaneCalls(builder.attempts, builder.backoff));
+    this.history = new DeploymentHistory(plane);
     this.weightStrategy = builder.weightStrategy;
     this.killStrategy = builder.killStrategy;
     this.verifyTimeout = builder.verifyTimeout;
@@ -147,6 +153,16 @@ public final class AppConfigRolloutControl implements RolloutControl {
     return state(flagKey);
   }
 
+  /**
+   * The flag's recent changes from AppConfig's deployment history (the newest 50 deployments of the
+   * profile), oldest first: reason, action and actor for the adapter's own writes, {@code deploy}
+   * by {@code appconfig} for others, and rolled-back or reverted deployments marked so.
+   */
+  @Override
+  public List<ChangeRecord> recentChanges(String flagKey, int limit) {
+    return history.recentChanges(flagKey, limit);
+  }
+
   private record Read(Deployed current, StoredDocument document, FlagState state) {}
 
   private Read read(String flagKey, ChangeRequest request) {
@@ -216,7 +232,7 @@ public final class AppConfigRolloutControl implements RolloutControl {
   }
 
   private static String description(String flagKey, String action, ChangeRequest request) {
-    return request.reason() + " (" + flagKey + ": " + action + ", by " + request.actor() + ")";
+    return DeploymentHistory.describe(flagKey, action, request.reason(), request.actor());
   }
 
   private static String version(Deployed deployed) {

@@ -2,11 +2,13 @@ package dev.llmrollout.appconfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.llmrollout.appconfig.fake.LocalAppConfig.DeploymentView;
 import dev.llmrollout.appconfig.fake.LocalAppConfig.Recorded;
 import dev.llmrollout.contract.FlagSpec;
+import dev.llmrollout.spi.ChangeRecord;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.WriteBackException;
@@ -189,6 +191,30 @@ class WriteBackTest {
     assertThat(deploying.state()).isEqualTo("DEPLOYING");
     assertThat(written.version()).isEqualTo("" + deploying.version());
     assertThat(written.weights()).isEqualTo(split(60, 40));
+  }
+
+  @Test
+  void recentChangesComeFromTheDeploymentHistoryWithReasonActionAndActor() {
+    control.setWeights(FLAG, split(50, 50), ChangeRequest.because("step 2").by("rollout-guard"));
+    control.kill(FLAG, "stable", ChangeRequest.because("error rate").by("rollout-guard"));
+    control.restore(FLAG, ChangeRequest.because("fixed upstream").by("alice"));
+
+    List<ChangeRecord> changes = control.recentChanges(FLAG, 10);
+
+    assertThat(changes)
+        .extracting(ChangeRecord::action, ChangeRecord::actor, ChangeRecord::reason)
+        .containsExactly(
+            tuple("deploy", "appconfig", "console: publish support-model"),
+            tuple("set-weights", "rollout-guard", "step 2"),
+            tuple("kill", "rollout-guard", "error rate"),
+            tuple("restore", "alice", "fixed upstream"));
+    assertThat(changes.get(2).before().path("weights").path("canary").asDouble()).isEqualTo(50.0);
+    assertThat(changes.get(2).after().path("killedTo").asText()).isEqualTo("stable");
+    assertThat(control.recentChanges(FLAG, 2))
+        .hasSize(2)
+        .last()
+        .extracting(ChangeRecord::actor)
+        .isEqualTo("alice");
   }
 
   @Test

@@ -84,6 +84,39 @@ public final class ControlPlane {
         "flag '" + flagKey + "': " + location + " has no deployment in effect to read it from");
   }
 
+  /** The profile's deployments in this environment, newest first, at most {@code max}. */
+  public java.util.List<DeploymentSummary> deployments(String flagKey, int max) {
+    String profile = profileName(flagKey);
+    java.util.List<DeploymentSummary> found = new java.util.ArrayList<>();
+    String token = null;
+    do {
+      String page = token;
+      ListDeploymentsResponse response =
+          calls.call(
+              flagKey,
+              "listing deployments",
+              () ->
+                  client.listDeployments(
+                      b ->
+                          b.applicationId(location.applicationId())
+                              .environmentId(location.environmentId())
+                              .maxResults(50)
+                              .nextToken(page)));
+      for (DeploymentSummary summary : response.items()) {
+        if (profile.equals(summary.configurationName()) && found.size() < max) {
+          found.add(summary);
+        }
+      }
+      token = response.nextToken();
+    } while (token != null && !token.isEmpty() && found.size() < max);
+    return found;
+  }
+
+  /** True for a deployment that was rolled back or reverted: clients are not on its version. */
+  public static boolean superseded(DeploymentState state) {
+    return SUPERSEDED.contains(state);
+  }
+
   /** Reads a hosted version's content. */
   public StoredDocument load(String flagKey, int version) {
     byte[] content =
