@@ -53,6 +53,8 @@ class PollingTest {
     polls.forEach(p -> tokens.add(p.query().get("configuration_token")));
     assertThat(tokens).doesNotContainNull().hasSize(polls.size());
     assertThat(sessionStarts()).hasSize(1);
+    assertThat(((AppConfigBackend) provider.backend.flags()).pollInterval())
+        .isEqualTo(Duration.ofSeconds(AppConfigHarness.POLL_SECONDS));
     assertThat(provider.events).isEmpty();
     assertThat(provider.evaluate(FLAG, "user-1").getErrorCode()).isNull();
     // The fake answers 400 PollIntervalNotSatisfied to an early poll and Expired to a reused

@@ -94,8 +94,12 @@ public final class ConfigurationPoller implements AutoCloseable {
   }
 
   private void schedule(Duration delay) {
-    if (!closed) {
-      scheduler.schedule(this::pollInBackground, delay.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      if (!closed) {
+        scheduler.schedule(this::pollInBackground, delay.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // Closed between the check and the schedule: polling is over, as asked.
     }
   }
 
