@@ -1,0 +1,226 @@
+package dev.llmrollout.launchdarkly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmrollout.contract.FlagSpec;
+import dev.llmrollout.launchdarkly.fake.FakeAuditLog;
+import dev.llmrollout.launchdarkly.fake.FakeFlag;
+import dev.llmrollout.spi.ChangeRecord;
+import dev.llmrollout.spi.ChangeRequest;
+import dev.llmrollout.spi.FlagState;
+import dev.llmrollout.spi.WriteBackException;
+import dev.llmrollout.spi.WriteBackException.Kind;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 7, point 2: write-back through the REST API's semantic patch: ids for variations, the
+ * reason in the audit log, retries for 409/429/5xx honouring the rate-limit headers, LaunchDarkly's
+ * message for refusals, permission errors that say what to fix and never show the token.
+ */
+class RestWriteBackTest {
+  private static final String FLAG = "support-model";
+
+  private LocalLaunchDarklyHarness harness;
+  private LaunchDarklyRolloutControl control;
+
+  @BeforeEach
+  void open() throws Exception {
+    harness = new LocalLaunchDarklyHarness();
+    harness.publish(FlagSpec.canarySplit(FLAG, 5));
+    control = harness.rolloutControl();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    harness.close();
+  }
+
+  @Test
+  void setWeightsSendsRolloutWeightsByVariationIdWithTheReasonAsComment() {
+    FlagState state =
+        control.setWeights(
+            FLAG, split(80, 20), ChangeRequest.because("step 2 of 4").by("rollout-guard"));
+
+    FakeAuditLog.Entry entry = harness.server.auditLog().get(0);
+    assertThat(entry.comment())
+        .isEqualTo("step 2 of 4 [set-weights by rollout-guard via llm-rollout]");
+    JsonNode instruction = entry.instructions().get(0);
+    assertThat(instruction.path("kind").asText()).isEqualTo("updateFallthroughVariationOrRollout");
+    FakeFlag flag = harness.server.flag(FLAG).orElseThrow();
+    assertThat(instruction.path("rolloutWeights").path(flag.variations().get(0).id()).asInt())
+        .isEqualTo(80_000);
+    assertThat(instruction.path("rolloutWeights").path(flag.variations().get(1).id()).asInt())
+        .isEqualTo(20_000);
+    assertThat(state.version()).isEqualTo(Integer.toString(flag.version()));
+  }
+
+  @Test
+  void weightsThatAreNotWholeThousandthsRoundToUnitsSummingToOneHundredThousand() {
+    FlagState state =
+        control.setWeights(FLAG, split(100 / 3.0, 200 / 3.0), ChangeRequest.because("thirds"));
+    assertThat(state.weights()).containsEntry("stable", 33.333).containsEntry("canary", 66.667);
+  }
+
+  @Test
+  void rateLimitedWritesAreRetriedAfterTheRateLimitReset() {
+    Instant now = Instant.parse("2026-11-22T12:00:00Z");
+    LaunchDarklyRolloutControl clocked =
+        harness
+            .controlBuilder(LocalLaunchDarklyHarness.WRITER_TOKEN)
+            .clock(Clock.fixed(now, ZoneOffset.UTC))
+            .build();
+    harness.server.failRest(
+        "PATCH", 429, Map.of("X-Ratelimit-Reset", Long.toString(now.toEpochMilli() + 300)), 2);
+
+    long started = System.nanoTime();
+    FlagState state = clocked.setWeights(FLAG, split(75, 25), ChangeRequest.because("ramp"));
+    long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+
+    assertThat(state.weights()).isEqualTo(split(75, 25));
+    assertThat(harness.server.patchRequests()).isEqualTo(3);
+    assertThat(elapsedMillis).isGreaterThanOrEqualTo(600);
+  }
+
+  @Test
+  void aConcurrentRequestConflictIsRetried() {
+    harness.server.failRest("PATCH", 409, Map.of(), 2);
+    FlagState state = control.kill(FLAG, "stable", ChangeRequest.because("error rate"));
+    assertThat(state.killedTo()).contains("stable");
+    assertThat(harness.server.patchRequests()).isEqualTo(3);
+  }
+
+  @Test
+  void serverErrorsOnEveryAttemptFailAsUnavailableAndChangeNothing() {
+    harness.server.failRest("PATCH", 503, Map.of(), 5);
+    assertThatThrownBy(() -> control.setWeights(FLAG, split(50, 50), ChangeRequest.because("ramp")))
+        .isInstanceOfSatisfying(
+            WriteBackException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+              assertThat(e.getMessage()).contains(FLAG, "5 attempts", "HTTP 503");
+            });
+    assertThat(control.state(FLAG).weights()).isEqualTo(split(95, 5));
+  }
+
+  @Test
+  void refusalsCarryLaunchDarklysMessage() {
+    control.kill(FLAG, "stable", ChangeRequest.because("kill"));
+    harness.server.failRest("PATCH", 405, Map.of(), 1);
+    assertThatThrownBy(() -> control.restore(FLAG, ChangeRequest.because("x")))
+        .isInstanceOfSatisfying(
+            WriteBackException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.INVALID_REQUEST);
+              assertThat(e.getMessage()).contains("HTTP 405");
+            });
+    assertThat(control.state(FLAG).killed()).isTrue();
+    control.restore(FLAG, ChangeRequest.because("restore"));
+    harness.server.failRest("PATCH", 422, Map.of(), 1);
+    assertThatThrownBy(() -> control.setWeights(FLAG, split(50, 50), ChangeRequest.because("ramp")))
+        .isInstanceOfSatisfying(
+            WriteBackException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.INVALID_REQUEST);
+              assertThat(e.getMessage()).contains("HTTP 422", "Injected failure");
+            });
+  }
+
+  @Test
+  void aWrongTokenIsAPermissionErrorThatNamesTheVariableAndNotTheToken() {
+    LaunchDarklyRolloutControl wrong = harness.controlBuilder("api-not-a-real-token").build();
+    assertThatThrownBy(() -> wrong.state(FLAG))
+        .isInstanceOfSatisfying(
+            WriteBackException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.PERMISSION_DENIED);
+              assertThat(e.getMessage())
+                  .contains("HTTP 401", "LD_ACCESS_TOKEN")
+                  .doesNotContain("api-not-a-real-token");
+            });
+  }
+
+  @Test
+  void aReadOnlyTokenCanReadButItsWritesAreForbidden() {
+    LaunchDarklyRolloutControl reader =
+        harness.controlBuilder(LocalLaunchDarklyHarness.READER_TOKEN).build();
+    assertThat(reader.state(FLAG).variants()).containsExactly("stable", "canary");
+    assertThatThrownBy(() -> reader.kill(FLAG, "stable", ChangeRequest.because("x")))
+        .isInstanceOfSatisfying(
+            WriteBackException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.PERMISSION_DENIED);
+              assertThat(e.getMessage())
+                  .contains(
+                      "HTTP 403", "Access to the requested resource was denied", "writer role");
+            });
+  }
+
+  @Test
+  void badRequestsAreRejectedBeforeAnythingIsSent() {
+    assertKind(() -> control.state("no-such-flag"), Kind.NOT_FOUND);
+    assertKind(
+        () -> control.kill(FLAG, "no-such-variant", ChangeRequest.because("x")), Kind.NOT_FOUND);
+    assertKind(() -> control.restore(FLAG, ChangeRequest.because("x")), Kind.INVALID_REQUEST);
+    assertKind(
+        () -> control.setWeights(FLAG, split(60, 30), ChangeRequest.because("x")),
+        Kind.INVALID_REQUEST);
+    assertThat(harness.server.patchRequests()).isZero();
+  }
+
+  @Test
+  void killingAKilledFlagKeepsTheFirstKillAndWeightsCannotChangeUntilRestored() {
+    control.kill(FLAG, "stable", ChangeRequest.because("first"));
+    FlagState again = control.kill(FLAG, "stable", ChangeRequest.because("second"));
+    assertThat(again.killedTo()).contains("stable");
+    assertThat(harness.server.patchRequests()).isEqualTo(1);
+    assertKind(
+        () -> control.setWeights(FLAG, split(50, 50), ChangeRequest.because("x")),
+        Kind.INVALID_REQUEST);
+
+    FlagState restored = control.restore(FLAG, ChangeRequest.because("fixed"));
+    assertThat(restored.weights()).isEqualTo(split(95, 5));
+    assertThat(restored.killed()).isFalse();
+  }
+
+  @Test
+  void recentChangesReadLaunchDarklysAuditLogOldestFirstWithStatesBeforeAndAfter() {
+    control.setWeights(FLAG, split(75, 25), ChangeRequest.because("step 2").by("rollout-guard"));
+    control.kill(FLAG, "stable", ChangeRequest.because("p95 regression").by("rollout-guard"));
+    control.restore(FLAG, ChangeRequest.because("fixed").by("alice"));
+
+    List<ChangeRecord> changes = control.recentChanges(FLAG, 2);
+
+    assertThat(changes).extracting(ChangeRecord::action).containsExactly("kill", "restore");
+    ChangeRecord kill = changes.get(0);
+    assertThat(kill.reason()).isEqualTo("p95 regression");
+    assertThat(kill.actor()).isEqualTo("rollout-guard");
+    assertThat(kill.before().path("weights").path("canary").asDouble()).isEqualTo(25.0);
+    assertThat(kill.before().path("killedTo").isNull()).isTrue();
+    assertThat(kill.after().path("killedTo").asText()).isEqualTo("stable");
+    assertThat(changes.get(1).actor()).isEqualTo("alice");
+    assertThat(control.recentChanges("other-flag", 5)).isEmpty();
+  }
+
+  private static void assertKind(Runnable call, Kind kind) {
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(
+            WriteBackException.class, e -> assertThat(e.kind()).isEqualTo(kind));
+  }
+
+  private static Map<String, Double> split(double stable, double canary) {
+    Map<String, Double> weights = new LinkedHashMap<>();
+    weights.put("stable", stable);
+    weights.put("canary", canary);
+    return weights;
+  }
+}

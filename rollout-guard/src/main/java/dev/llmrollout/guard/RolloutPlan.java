@@ -1,0 +1,292 @@
+package dev.llmrollout.guard;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How a canary advances: an optional shadow phase, ordered steps, and what happens to a step that
+ * times out. Immutable; build one with {@link #custom()}, take {@link #ofDefaults()} (5, 25, 50,
+ * 100 percent), {@link #blueGreen()}, or read one from flag metadata with {@link #fromMetadata}.
+ *
+ * <pre>{@code
+ * RolloutPlan plan = RolloutPlan.custom()
+ *     .steps(5, 25, 50, 100)
+ *     .minBake(Duration.ofMinutes(30))
+ *     .minSamplesPerArm(500)
+ *     .maxStepDuration(Duration.ofHours(6))
+ *     .onStepTimeout(StepTimeoutAction.ROLL_BACK)
+ *     .build();
+ * }</pre>
+ *
+ * @param shadow the shadow phase that precedes the first step, if any
+ * @param steps the canary's shares in ascending order, the last at 100 percent
+ * @param onStepTimeout what to do when a step misses its minimum sample within its max duration
+ */
+public record RolloutPlan(
+    Optional<ShadowPhase> shadow, List<CanaryStep> steps, StepTimeoutAction onStepTimeout) {
+
+  /** What happens to a step that did not reach its minimum sample in time. Never a promotion. */
+  public enum StepTimeoutAction {
+    /** Stay at the step, keep checking the rules, alert; an operator decides. */
+    HOLD,
+    /** Roll back to stable. */
+    ROLL_BACK
+  }
+
+  /**
+   * A shadow phase: the candidate answers copies of real requests and is measured, serving no one.
+   *
+   * @param minDuration how long it runs at least
+   * @param minSamples shadow answers needed before the first canary step
+   */
+  public record ShadowPhase(Duration minDuration, long minSamples) {
+    public ShadowPhase {
+      if (minDuration.isNegative() || minSamples < 0) {
+        throw new IllegalArgumentException(
+            "shadow: minDuration and minSamples must be 0 or more, got "
+                + minDuration
+                + " and "
+                + minSamples);
+      }
+    }
+  }
+
+  public RolloutPlan {
+    steps = List.copyOf(steps);
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder custom() {
+    return new Builder();
+  }
+
+  /** A builder starting from {@code base}'s values. */
+  public static Builder from(RolloutPlan base) {
+    Builder builder = new Builder();
+    builder.shadow = base.shadow.orElse(null);
+    builder.explicitSteps.addAll(base.steps);
+    builder.onStepTimeout = base.onStepTimeout;
+    return builder;
+  }
+
+  /** 5, 25, 50, 100 percent, 30 minutes and 500 samples per arm each, at most 6 hours a step. */
+  public static RolloutPlan ofDefaults() {
+    return custom().build();
+  }
+
+  /**
+   * One step from 0 to 100 percent with the same rules; a broken rule flips straight back to
+   * stable. Rules that compare with stable use what stable served before the flip.
+   */
+  public static RolloutPlan blueGreen() {
+    return custom().steps(100).build();
+  }
+
+  /** True when this plan goes from 0 to 100 percent in one step. */
+  public boolean isBlueGreen() {
+    return steps.size() == 1;
+  }
+
+  /**
+   * Reads a plan from flag metadata, falling back to the defaults for absent keys: {@code
+   * rollout.steps} ("5,25,50,100"), {@code rollout.minBake} and {@code rollout.maxStepDuration}
+   * (ISO-8601 like "PT30M"), {@code rollout.minSamplesPerArm}, {@code rollout.onStepTimeout}
+   * ("hold" or "roll_back"), {@code rollout.shadowMinDuration} and {@code
+   * rollout.shadowMinSamples}.
+   *
+   * @throws IllegalArgumentException naming the flag and the key when a value is malformed
+   */
+  public static RolloutPlan fromMetadata(String flagKey, Map<String, ?> metadata) {
+    return new MetadataPlanReader(flagKey, metadata).read();
+  }
+
+  /** Builds an immutable, validated {@link RolloutPlan}. */
+  public static final class Builder {
+    private double[] percents = {5, 25, 50, 100};
+    private final List<CanaryStep> explicitSteps = new ArrayList<>();
+    private Duration minBake = Duration.ofMinutes(30);
+    private long minSamplesPerArm = 500;
+    private Duration maxStepDuration = Duration.ofHours(6);
+    private StepTimeoutAction onStepTimeout = StepTimeoutAction.HOLD;
+    private ShadowPhase shadow;
+
+    private Builder() {}
+
+    /** The canary's shares in percent, ascending, ending at 100; each uses the common minimums. */
+    public Builder steps(double... percents) {
+      this.percents = percents.clone();
+      explicitSteps.clear();
+      return this;
+    }
+
+    /** Adds a step with its own minimums; once used, only explicitly added steps make the plan. */
+    public Builder step(CanaryStep step) {
+      explicitSteps.add(step);
+      return this;
+    }
+
+    public Builder minBake(Duration minBake) {
+      this.minBake = minBake;
+      return this;
+    }
+
+    public Builder minSamplesPerArm(long minSamplesPerArm) {
+      this.minSamplesPerArm = minSamplesPerArm;
+      return this;
+    }
+
+    public Builder maxStepDuration(Duration maxStepDuration) {
+      this.maxStepDuration = maxStepDuration;
+      return this;
+    }
+
+    public Builder onStepTimeout(StepTimeoutAction action) {
+      this.onStepTimeout = action;
+      return this;
+    }
+
+    /** Precedes the first step with a shadow phase (required for a major version change). */
+    public Builder shadow(Duration minDuration, long minSamples) {
+      this.shadow = new ShadowPhase(minDuration, minSamples);
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @throws IllegalArgumentException naming the field that is wrong and what was expected
+     */
+    public RolloutPlan build() {
+      if (onStepTimeout == null) {
+        throw new IllegalArgumentException("onStepTimeout: expected HOLD or ROLL_BACK, got null");
+      }
+      List<CanaryStep> steps = explicitSteps.isEmpty() ? commonSteps() : explicitSteps;
+      if (steps.isEmpty()) {
+        throw new IllegalArgumentException("steps: expected at least one step, got none");
+      }
+      double previous = 0;
+      for (CanaryStep step : steps) {
+        if (step.percent() <= previous) {
+          throw new IllegalArgumentException(
+              "steps: expected strictly ascending percentages, got "
+                  + step.percent()
+                  + " after "
+                  + previous);
+        }
+        previous = step.percent();
+      }
+      if (previous != 100) {
+        throw new IllegalArgumentException(
+            "steps: expected the last step at 100 percent, got " + previous);
+      }
+      return new RolloutPlan(Optional.ofNullable(shadow), steps, onStepTimeout);
+    }
+
+    private List<CanaryStep> commonSteps() {
+      require(minBake != null, "minBake", "a duration", null);
+      require(maxStepDuration != null, "maxStepDuration", "a duration", null);
+      require(!minBake.isNegative(), "minBake", "0 or more", minBake);
+      require(minSamplesPerArm >= 0, "minSamplesPerArm", "0 or more", minSamplesPerArm);
+      require(
+          maxStepDuration.compareTo(minBake) >= 0,
+          "maxStepDuration",
+          "at least minBake " + minBake,
+          maxStepDuration);
+      List<CanaryStep> steps = new ArrayList<>();
+      for (double percent : percents) {
+        require(percent > 0 && percent <= 100, "steps", "percentages in (0, 100]", percent);
+        steps.add(new CanaryStep(percent, minBake, minSamplesPerArm, maxStepDuration));
+      }
+      return steps;
+    }
+
+    private static void require(boolean ok, String field, String expected, Object got) {
+      if (!ok) {
+        throw new IllegalArgumentException(field + ": expected " + expected + ", got " + got);
+      }
+    }
+  }
+
+  /** Reads the {@code rollout.*} keys of one flag's metadata. */
+  private record MetadataPlanReader(String flagKey, Map<String, ?> metadata) {
+
+    RolloutPlan read() {
+      Builder builder = custom();
+      text("rollout.steps").ifPresent(value -> builder.steps(percents(value)));
+      text("rollout.minBake").ifPresent(value -> builder.minBake(duration("rollout.minBake")));
+      text("rollout.maxStepDuration")
+          .ifPresent(value -> builder.maxStepDuration(duration("rollout.maxStepDuration")));
+      text("rollout.minSamplesPerArm")
+          .ifPresent(value -> builder.minSamplesPerArm(number("rollout.minSamplesPerArm", value)));
+      text("rollout.onStepTimeout").ifPresent(value -> builder.onStepTimeout(action(value)));
+      if (text("rollout.shadowMinDuration").isPresent()
+          || text("rollout.shadowMinSamples").isPresent()) {
+        builder.shadow(
+            text("rollout.shadowMinDuration").isPresent()
+                ? duration("rollout.shadowMinDuration")
+                : Duration.ZERO,
+            text("rollout.shadowMinSamples")
+                .map(value -> number("rollout.shadowMinSamples", value))
+                .orElse(0L));
+      }
+      try {
+        return builder.build();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("flag '" + flagKey + "' metadata: " + e.getMessage(), e);
+      }
+    }
+
+    private Optional<String> text(String key) {
+      Object value = metadata.get(key);
+      return value == null ? Optional.empty() : Optional.of(String.valueOf(value).trim());
+    }
+
+    private double[] percents(String value) {
+      String[] parts = value.split(",");
+      double[] result = new double[parts.length];
+      for (int i = 0; i < parts.length; i++) {
+        try {
+          result[i] = Double.parseDouble(parts[i].trim());
+        } catch (NumberFormatException e) {
+          throw invalid("rollout.steps", value, "comma-separated percentages like 5,25,50,100");
+        }
+      }
+      return result;
+    }
+
+    private Duration duration(String key) {
+      String value = text(key).orElseThrow();
+      try {
+        return Duration.parse(value);
+      } catch (DateTimeParseException e) {
+        throw invalid(key, value, "an ISO-8601 duration like PT30M");
+      }
+    }
+
+    private long number(String key, String value) {
+      try {
+        return Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        throw invalid(key, value, "a whole number");
+      }
+    }
+
+    private StepTimeoutAction action(String value) {
+      try {
+        return StepTimeoutAction.valueOf(value.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw invalid("rollout.onStepTimeout", value, "hold or roll_back");
+      }
+    }
+
+    private IllegalArgumentException invalid(String key, String value, String expected) {
+      return new IllegalArgumentException(
+          "flag '" + flagKey + "' metadata " + key + " is '" + value + "', expected " + expected);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.llmrollout.guard;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What to roll out: the flag, its stable and candidate variants, the plan and the rules, declared
+ * before the rollout starts.
+ *
+ * <pre>{@code
+ * RolloutSpec spec = RolloutSpec.forFlag("support-model")
+ *     .stable("stable").canary("candidate")
+ *     .versions("1.4.2", "1.5.0")
+ *     .plan(RolloutPlan.ofDefaults())
+ *     .rules(RuleSet.ofDefaults())
+ *     .build();
+ * }</pre>
+ *
+ * @param flagKey the flag
+ * @param stable the variant everyone falls back to
+ * @param canary the candidate variant
+ * @param stableVersion the stable model's semantic version, if known
+ * @param canaryVersion the candidate model's semantic version, if known
+ * @param plan how the candidate advances
+ * @param rules what breaks the rollout
+ * @param shadowCompleted true when a shadow phase of this candidate already passed elsewhere
+ * @param force true to replace a rollout already running on the same flag
+ */
+public record RolloutSpec(
+    String flagKey,
+    String stable,
+    String canary,
+    Optional<String> stableVersion,
+    Optional<String> canaryVersion,
+    RolloutPlan plan,
+    RuleSet rules,
+    boolean shadowCompleted,
+    boolean force) {
+
+  public RolloutSpec {
+    Objects.requireNonNull(stableVersion, "stableVersion");
+    Objects.requireNonNull(canaryVersion, "canaryVersion");
+  }
+
+  public static Builder forFlag(String flagKey) {
+    return new Builder(flagKey);
+  }
+
+  /** Builds a validated {@link RolloutSpec}. */
+  public static final class Builder {
+    private final String flagKey;
+    private String stable;
+    private String canary;
+    private String stableVersion;
+    private String canaryVersion;
+    private RolloutPlan plan = RolloutPlan.ofDefaults();
+    private RuleSet rules = RuleSet.ofDefaults();
+    private boolean shadowCompleted;
+    private boolean force;
+
+    private Builder(String flagKey) {
+      this.flagKey = flagKey;
+    }
+
+    public Builder stable(String variant) {
+      this.stable = variant;
+      return this;
+    }
+
+    public Builder canary(String variant) {
+      this.canary = variant;
+      return this;
+    }
+
+    /** The models' semantic versions, which decide the plan the change needs. */
+    public Builder versions(String stableVersion, String canaryVersion) {
+      this.stableVersion = stableVersion;
+      this.canaryVersion = canaryVersion;
+      return this;
+    }
+
+    public Builder plan(RolloutPlan plan) {
+      this.plan = plan;
+      return this;
+    }
+
+    public Builder rules(RuleSet rules) {
+      this.rules = rules;
+      return this;
+    }
+
+    public Builder shadowCompleted(boolean completed) {
+      this.shadowCompleted = completed;
+      return this;
+    }
+
+    public Builder force(boolean force) {
+      this.force = force;
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @throws IllegalArgumentException naming the flag and the missing or bad field
+     */
+    public RolloutSpec build() {
+      require(flagKey != null && !flagKey.isBlank(), "flagKey", "a flag key", flagKey);
+      require(stable != null && !stable.isBlank(), "stable", "a variant name", stable);
+      require(canary != null && !canary.isBlank(), "canary", "a variant name", canary);
+      require(!canary.equals(stable), "canary", "a variant other than stable", canary);
+      require(plan != null, "plan", "a rollout plan", null);
+      require(rules != null, "rules", "a rule set", null);
+      return new RolloutSpec(
+          flagKey,
+          stable,
+          canary,
+          Optional.ofNullable(stableVersion),
+          Optional.ofNullable(canaryVersion),
+          plan,
+          rules,
+          shadowCompleted,
+          force);
+    }
+
+    private void require(boolean ok, String field, String expected, Object got) {
+      if (!ok) {
+        throw new IllegalArgumentException(
+            "rollout of flag '"
+                + flagKey
+                + "': "
+                + field
+                + " is "
+                + got
+                + ", expected "
+                + expected);
+      }
+    }
+  }
+}

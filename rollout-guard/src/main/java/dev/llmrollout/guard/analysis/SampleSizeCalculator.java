@@ -1,0 +1,88 @@
+package dev.llmrollout.guard.analysis;
+
+import org.hipparchus.distribution.continuous.NormalDistribution;
+
+/**
+ * Fixed-horizon sample sizes and power for comparing two proportions, from the normal approximation
+ * (unpooled variance). Quantiles come from Hipparchus.
+ *
+ * <pre>{@code
+ * long n = SampleSizeCalculator.perArm(0.85, 0.80, 0.05, 0.95);        // equal arms
+ * long canary = SampleSizeCalculator.canarySamples(0.85, 0.80, 0.05, 0.05, 0.95);
+ * double quick = SampleSizeCalculator.ruleOfThumb(0.85, 0.05, 0.05, 0.80);
+ * }</pre>
+ */
+public final class SampleSizeCalculator {
+  private static final NormalDistribution NORMAL = new NormalDistribution();
+
+  private SampleSizeCalculator() {}
+
+  /** Per-arm n for equal arms to detect {@code p1} vs {@code p2} two-sided at {@code alpha}. */
+  public static long perArm(double p1, double p2, double alpha, double power) {
+    validate(p1, p2, alpha, power);
+    double z = z(alpha, power);
+    double d = p2 - p1;
+    return (long) Math.ceil(z * z * (p1 * (1 - p1) + p2 * (1 - p2)) / (d * d));
+  }
+
+  /**
+   * The canary's n when the canary gets {@code canaryShare} of traffic (stable the rest), to detect
+   * stable {@code p1} vs canary {@code p2} two-sided at {@code alpha} with {@code power}.
+   */
+  public static long canarySamples(
+      double p1, double p2, double canaryShare, double alpha, double power) {
+    validate(p1, p2, alpha, power);
+    if (!(canaryShare > 0 && canaryShare < 1)) {
+      throw new IllegalArgumentException(
+          "canaryShare: expected between 0 and 1, got " + canaryShare);
+    }
+    double z = z(alpha, power);
+    double d = p2 - p1;
+    double ratio = canaryShare / (1 - canaryShare);
+    return (long) Math.ceil(z * z * (p2 * (1 - p2) + p1 * (1 - p1) * ratio) / (d * d));
+  }
+
+  /**
+   * The rule of thumb {@code n = 2 z^2 p(1-p) / d^2} per arm, with {@code z = z(1-alpha/2) +
+   * z(power)}: at alpha 0.05 and power 0.8 that is Lehr's {@code 16 p(1-p)/d^2}.
+   */
+  public static double ruleOfThumb(double p, double d, double alpha, double power) {
+    validate(p, p + d, alpha, power);
+    return ruleOfThumb(p, d, z(alpha, power));
+  }
+
+  /** The rule of thumb {@code n = 2 z^2 p(1-p) / d^2} for a given combined {@code z}. */
+  public static double ruleOfThumb(double p, double d, double z) {
+    if (!(p > 0 && p < 1) || d == 0) {
+      throw new IllegalArgumentException(
+          "ruleOfThumb: expected 0 < p < 1 and d != 0, got p=" + p + ", d=" + d);
+    }
+    return 2 * z * z * p * (1 - p) / (d * d);
+  }
+
+  /** The power of a two-sided test at {@code alpha} with the given arm sizes. */
+  public static double power(long nStable, long nCanary, double p1, double p2, double alpha) {
+    validate(p1, p2, alpha, 0.5);
+    double se = Math.sqrt(p1 * (1 - p1) / nStable + p2 * (1 - p2) / nCanary);
+    double zAlpha = NORMAL.inverseCumulativeProbability(1 - alpha / 2);
+    return NORMAL.cumulativeProbability(Math.abs(p2 - p1) / se - zAlpha);
+  }
+
+  private static double z(double alpha, double power) {
+    return NORMAL.inverseCumulativeProbability(1 - alpha / 2)
+        + NORMAL.inverseCumulativeProbability(power);
+  }
+
+  private static void validate(double p1, double p2, double alpha, double power) {
+    check(p1 > 0 && p1 < 1, "p1", "between 0 and 1", p1);
+    check(p2 > 0 && p2 < 1 && p2 != p1, "p2", "between 0 and 1 and unlike p1", p2);
+    check(alpha > 0 && alpha < 1, "alpha", "between 0 and 1", alpha);
+    check(power > 0 && power < 1, "power", "between 0 and 1", power);
+  }
+
+  private static void check(boolean ok, String field, String expected, double got) {
+    if (!ok) {
+      throw new IllegalArgumentException(field + ": expected " + expected + ", got " + got);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.llmrollout.guard.internal;
+
+import dev.llmrollout.guard.AlertHook;
+import dev.llmrollout.guard.AuditLog;
+import dev.llmrollout.guard.EvaluationProbe;
+import dev.llmrollout.guard.GuardConfig;
+import dev.llmrollout.guard.GuardScheduler;
+import dev.llmrollout.guard.KillSwitchOverride;
+import dev.llmrollout.signals.SignalSource;
+import dev.llmrollout.spi.RolloutControl;
+import java.time.Clock;
+import java.util.Optional;
+
+/** What every rollout of one guard shares. */
+public record GuardContext(
+    RolloutControl control,
+    SignalSource signals,
+    GuardConfig config,
+    Clock clock,
+    GuardScheduler scheduler,
+    KillSwitchOverride override,
+    AuditLog auditLog,
+    AlertHook alertHook,
+    Optional<EvaluationProbe> probe) {}
