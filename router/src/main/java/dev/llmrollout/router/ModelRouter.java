@@ -9,19 +9,19 @@ import dev.llmrollout.router.internal.CallTags;
 import dev.llmrollout.router.internal.ChatCompletionClient;
 import dev.llmrollout.router.internal.ChatRequestBody;
 import dev.llmrollout.router.internal.ChatResult;
+import dev.llmrollout.router.internal.DeliveryCounter;
 import dev.llmrollout.router.internal.Endpoint;
 import dev.llmrollout.router.internal.FlagSelector;
 import dev.llmrollout.router.internal.GenAiMetrics;
 import dev.llmrollout.router.internal.PromptRenderer;
 import dev.llmrollout.router.internal.RouterEvents;
+import dev.llmrollout.router.internal.RoutingLogContext;
 import dev.llmrollout.router.internal.SelectedVariant;
 import dev.llmrollout.router.internal.ShadowRunner;
 import dev.llmrollout.router.internal.StreamWatchdog;
 import dev.llmrollout.variant.ChatMessage;
-import dev.llmrollout.variant.PromptSpec;
 import dev.openfeature.sdk.EvaluationContext;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Turns a flag's variant into a model call: evaluates the model flag (and an optional prompt flag)
@@ -69,6 +68,8 @@ public final class ModelRouter implements AutoCloseable {
   private final StreamWatchdog watchdog;
   private final Set<String> fallbackFlags;
   private final ShadowPlanner shadowPlanner;
+  private final ArmRecorder arms;
+  private final CallPreparer preparer;
 
   ModelRouter(ModelRouterBuilder builder) {
     this.json = builder.json;
@@ -94,6 +95,8 @@ public final class ModelRouter implements AutoCloseable {
             events);
     this.fallbackFlags = Set.copyOf(builder.fallbackFlags);
     this.shadowPlanner = new ShadowPlanner(selector, endpoints, renderer, shadows, events);
+    this.arms = new ArmRecorder(signals);
+    this.preparer = new CallPreparer(endpoints, renderer, events, arms);
     builder.judge(client, shadows.executor()).ifPresent(shadows::judge);
     builder.provider.addFeedbackSink(signals);
   }
@@ -153,7 +156,7 @@ public final class ModelRouter implements AutoCloseable {
       }
       events.count(RouterEvent.FALLBACK, model.flagKey());
       signals.recordFallback(model.flagKey(), model.name(), segment);
-      LogContext.put(tagsOf(model, prompt), model.variant().version());
+      RoutingLogContext.put(tagsOf(model, prompt), model.variant().version());
       try {
         LOG.warn(
             "{} model {} failed ({}), falling back to default variant '{}'",
@@ -162,7 +165,7 @@ public final class ModelRouter implements AutoCloseable {
             e.kind(),
             fallback.get().name());
       } finally {
-        LogContext.clear();
+        RoutingLogContext.clear();
       }
       return attempt(request, fallback.get(), prompt, segment, delivered, true);
     }
@@ -174,7 +177,7 @@ public final class ModelRouter implements AutoCloseable {
         e.isEndpointFailure() || e.kind() == RoutingException.Kind.CONFIGURATION;
     if (!fallbackFlags.contains(model.flagKey())
         || !variantFailed
-        || (delivered != null && delivered.count > 0)) {
+        || (delivered != null && delivered.count() > 0)) {
       return Optional.empty();
     }
     return selector.defaultVariant(model.flagKey()).filter(d -> !d.name().equals(model.name()));
@@ -189,10 +192,10 @@ public final class ModelRouter implements AutoCloseable {
       boolean fallback) {
     String modelId = model.variant().model().orElseThrow();
     CallTags tags = tagsOf(model, prompt);
-    LogContext.put(tags, model.variant().version());
+    RoutingLogContext.put(tags, model.variant().version());
     try {
-      Endpoint endpoint = endpointOf(model, prompt, segment);
-      List<ChatMessage> messages = messages(request, model, prompt, segment);
+      Endpoint endpoint = preparer.endpointOf(model, prompt, segment);
+      List<ChatMessage> messages = preparer.messages(request, model, prompt, segment);
       boolean jsonRequested =
           request.jsonResponse() || ChatRequestBody.asksForJson(model.variant().parameters());
       ObjectNode body =
@@ -273,7 +276,7 @@ public final class ModelRouter implements AutoCloseable {
           result.latencyNanos() / 1e6);
       return response;
     } finally {
-      LogContext.clear();
+      RoutingLogContext.clear();
     }
   }
 
@@ -338,73 +341,12 @@ public final class ModelRouter implements AutoCloseable {
         request, model, prompt, segment, primaryMessages, jsonRequested, primary);
   }
 
-  private Endpoint endpointOf(
-      SelectedVariant model, Optional<SelectedVariant> prompt, String segment) {
-    String name =
-        model
-            .variant()
-            .endpoint()
-            .orElseThrow(() -> configurationError(model, prompt, segment, "names no endpoint"));
-    return endpoints
-        .find(name)
-        .orElseThrow(
-            () ->
-                configurationError(
-                    model,
-                    prompt,
-                    segment,
-                    "names endpoint '"
-                        + name
-                        + "', which is not in the endpoints file"
-                        + " (configured: "
-                        + new java.util.TreeSet<>(endpoints.names())
-                        + ")"));
-  }
-
-  private RoutingException configurationError(
-      SelectedVariant model, Optional<SelectedVariant> prompt, String segment, String problem) {
-    events.count(RouterEvent.CONFIGURATION_ERROR, model.flagKey());
-    recordOutcome(
-        model, prompt, segment, CallOutcome.failed(RoutingException.Kind.CONFIGURATION, 0));
-    RoutingException e =
-        new RoutingException(RoutingException.Kind.CONFIGURATION, model.where() + " " + problem);
-    LOG.error("{}", e.getMessage());
-    return e;
-  }
-
-  private List<ChatMessage> messages(
-      RouteRequest request,
-      SelectedVariant model,
-      Optional<SelectedVariant> prompt,
-      String segment) {
-    SelectedVariant owner = prompt.orElse(model);
-    Optional<PromptSpec> spec = owner.variant().prompt();
-    if (prompt.isPresent() && spec.isEmpty()) {
-      throw new RoutingException(RoutingException.Kind.FLAG, owner.where() + " names no prompt");
-    }
-    List<ChatMessage> messages = new ArrayList<>();
-    if (spec.isPresent()) {
-      try {
-        messages.addAll(renderer.render(spec.get().messages(), request.variables(), owner.where()));
-      } catch (RoutingException e) {
-        recordOutcome(model, prompt, segment, CallOutcome.failed(e.kind(), 0));
-        if (e.kind() == RoutingException.Kind.CONFIGURATION) {
-          events.count(RouterEvent.CONFIGURATION_ERROR, owner.flagKey());
-        }
-        throw e;
-      }
-    }
-    messages.addAll(request.messages());
-    return messages;
-  }
-
   private void recordOutcome(
       SelectedVariant model,
       Optional<SelectedVariant> prompt,
       String segment,
       CallOutcome outcome) {
-    signals.record(model.flagKey(), model.name(), segment, outcome);
-    prompt.ifPresent(p -> signals.record(p.flagKey(), p.name(), segment, outcome));
+    arms.record(model, prompt, segment, outcome);
   }
 
   /** Stops shadow workers (waiting briefly for queued pairs), the stream watchdog and the sink. */
@@ -413,50 +355,5 @@ public final class ModelRouter implements AutoCloseable {
     shadows.close();
     watchdog.close();
     shadowSink.close();
-  }
-
-  /** Passes stream events on and counts them, so a fallback never follows a partial answer. */
-  private static final class DeliveryCounter implements Consumer<StreamChunk> {
-    private final Consumer<StreamChunk> consumer;
-    private int count;
-
-    DeliveryCounter(Consumer<StreamChunk> consumer) {
-      this.consumer = consumer;
-    }
-
-    @Override
-    public void accept(StreamChunk chunk) {
-      count++;
-      consumer.accept(chunk);
-    }
-  }
-
-  /** Puts the call's tags into the logging MDC for the duration of one attempt. */
-  private static final class LogContext {
-    private static final List<String> KEYS =
-        List.of(
-            "llm.flag",
-            "llm.variant",
-            "llm.model",
-            "llm.modelVersion",
-            "llm.promptFlag",
-            "llm.promptVariant");
-
-    private LogContext() {}
-
-    static void put(CallTags tags, Optional<String> modelVersion) {
-      MDC.put("llm.flag", tags.flagKey());
-      MDC.put("llm.variant", tags.variant());
-      MDC.put("llm.model", tags.model());
-      MDC.put("llm.modelVersion", modelVersion.orElse(""));
-      if (tags.promptFlag() != null) {
-        MDC.put("llm.promptFlag", tags.promptFlag());
-        MDC.put("llm.promptVariant", tags.promptVariant());
-      }
-    }
-
-    static void clear() {
-      KEYS.forEach(MDC::remove);
-    }
   }
 }
