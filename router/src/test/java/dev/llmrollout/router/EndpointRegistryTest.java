@@ -97,4 +97,15 @@ class EndpointRegistryTest {
         .isEqualTo(3.5);
     assertThat(registry.find("p").orElseThrow().price("other")).isEmpty();
   }
+
+  @Test
+  void aKeyThatCannotBeABearerTokenIsRejectedWithoutShowingIt() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "{\"endpoints\": {\"p\": {\"baseUrl\": \"http://h\", \"apiKeyEnv\": \"K\"}}}",
+                    Map.of("K", "sk-live never\nprint")))
+        .hasMessageContaining("environment variable K (apiKeyEnv) holds characters")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("never"));
+  }
 }
