@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,16 +111,30 @@ class ShadowTest {
   }
 
   @Test
-  void aFullShadowQueueDropsAndCountsWithoutDelayingTheUser() {
+  void aFullShadowQueueDropsAndCountsWithoutDelayingTheUser() throws Exception {
     flagShadowing(1.0);
-    harness.canary.respond(r -> Reply.answer("slow shadow").delayed(1_000));
+    // The shadow endpoint holds every call until the test lets go: the one worker stays busy.
+    CountDownLatch release = new CountDownLatch(1);
+    harness.canary.respond(
+        r -> {
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return Reply.answer("held shadow");
+        });
     ModelRouter router =
         harness.build(
             harness.router().shadow(ShadowOptions.custom().threads(1).queueCapacity(1).build()));
 
     List<RoutedResponse> responses = new java.util.ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      responses.add(router.route(request("s-" + i)));
+    try {
+      for (int i = 0; i < 6; i++) {
+        responses.add(router.route(request("s-" + i)));
+      }
+    } finally {
+      release.countDown();
     }
 
     assertThat(responses).allSatisfy(r -> assertThat(r.content()).startsWith("stable says hi"));
@@ -126,6 +142,7 @@ class ShadowTest {
     assertThat(router.count(RouterEvent.SHADOW_SUBMITTED)).isEqualTo(2);
     assertThat(router.count(RouterEvent.SHADOW_DROPPED)).isEqualTo(4);
     assertThat(responses).filteredOn(RoutedResponse::shadowed).hasSize(2);
+    await().until(() -> router.count(RouterEvent.SHADOW_RECORDED) == 2);
   }
 
   @Test
