@@ -1,6 +1,7 @@
 package dev.llmrollout.appconfig.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmrollout.spi.FractionalBucketing;
 import dev.llmrollout.spi.Resolution;
 import dev.llmrollout.spi.VariantPayload;
 import dev.openfeature.sdk.ErrorCode;
@@ -23,7 +24,7 @@ public final class FlagDefinition {
   private final Map<String, VariantPayload> variants;
   private final String defaultVariant;
   private final List<String> splitVariants;
-  private final List<Integer> splitWeights;
+  private final long[] splitWeights;
   private final String error;
 
   private FlagDefinition(
@@ -41,7 +42,7 @@ public final class FlagDefinition {
     this.variants = Collections.unmodifiableMap(new LinkedHashMap<>(variants));
     this.defaultVariant = defaultVariant;
     this.splitVariants = List.copyOf(splitVariants);
-    this.splitWeights = List.copyOf(splitWeights);
+    this.splitWeights = splitWeights.stream().mapToLong(Integer::longValue).toArray();
     this.error = error;
   }
 
@@ -104,7 +105,7 @@ public final class FlagDefinition {
     if (targetingKey == null || targetingKey.isEmpty()) {
       return Resolution.targetingKeyMissing(fallback);
     }
-    int index = FractionalBucketing.pick(key, targetingKey, splitWeights);
+    int index = FractionalBucketing.pick(key + targetingKey, splitWeights);
     return Resolution.served(variants.get(splitVariants.get(index)), Reason.SPLIT);
   }
 }
