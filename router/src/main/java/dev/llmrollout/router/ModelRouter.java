@@ -1,0 +1,359 @@
+package dev.llmrollout.router;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmrollout.provider.LlmFeatureProvider;
+import dev.llmrollout.router.internal.AnswerInspector;
+import dev.llmrollout.router.internal.CallOutcomes;
+import dev.llmrollout.router.internal.CallTags;
+import dev.llmrollout.router.internal.ChatCompletionClient;
+import dev.llmrollout.router.internal.ChatRequestBody;
+import dev.llmrollout.router.internal.ChatResult;
+import dev.llmrollout.router.internal.DeliveryCounter;
+import dev.llmrollout.router.internal.Endpoint;
+import dev.llmrollout.router.internal.FlagSelector;
+import dev.llmrollout.router.internal.GenAiMetrics;
+import dev.llmrollout.router.internal.PromptRenderer;
+import dev.llmrollout.router.internal.RouterEvents;
+import dev.llmrollout.router.internal.RoutingLogContext;
+import dev.llmrollout.router.internal.SelectedVariant;
+import dev.llmrollout.router.internal.ShadowRunner;
+import dev.llmrollout.router.internal.StreamWatchdog;
+import dev.llmrollout.variant.ChatMessage;
+import dev.openfeature.sdk.EvaluationContext;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a flag's variant into a model call: evaluates the model flag (and an optional prompt flag)
+ * through the OpenFeature client with the session or user id as targeting key, renders the prompt,
+ * calls the variant's endpoint by name, tags the answer, counts the variant's signals and, where
+ * the variant asks, shadows another variant in the background.
+ *
+ * <pre>{@code
+ * ModelRouter router = ModelRouter.builder(client, provider, EndpointRegistry.load(path))
+ *     .openTelemetry(openTelemetry)
+ *     .fallbackToDefaultOnError("support-model")
+ *     .build();
+ * RoutedResponse answer = router.route(RouteRequest.builder("support-model")
+ *     .sessionId("s-42").userMessage("Hello").build());
+ * answer.tags(); // flag, variant, model id, model version
+ * }</pre>
+ *
+ * <p>Every log line the router writes while routing names the flags, variants, model id and
+ * version, also as MDC keys ({@code llm.flag}, {@code llm.variant}, {@code llm.model}, {@code
+ * llm.modelVersion}, {@code llm.promptFlag}, {@code llm.promptVariant}).
+ */
+public final class ModelRouter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelRouter.class);
+
+  private final FlagSelector selector;
+  private final EndpointRegistry endpoints;
+  private final ChatCompletionClient client;
+  private final ObjectMapper json;
+  private final PromptRenderer renderer = new PromptRenderer();
+  private final AnswerInspector inspector;
+  private final VariantStats signals;
+  private final VariantStats shadowSignals;
+  private final GenAiMetrics metrics;
+  private final RouterEvents events;
+  private final ShadowRunner shadows;
+  private final ShadowSink shadowSink;
+  private final StreamWatchdog watchdog;
+  private final Set<String> fallbackFlags;
+  private final ShadowPlanner shadowPlanner;
+  private final ArmRecorder arms;
+  private final CallPreparer preparer;
+
+  ModelRouter(ModelRouterBuilder builder) {
+    this.json = builder.json;
+    this.endpoints = builder.endpoints;
+    this.metrics = new GenAiMetrics(builder.openTelemetry);
+    this.events = new RouterEvents(metrics);
+    this.selector = new FlagSelector(builder.client, builder.provider, events);
+    this.watchdog = new StreamWatchdog();
+    this.client = new ChatCompletionClient(builder.httpClient, json, builder.retry, watchdog);
+    this.inspector = new AnswerInspector(builder.refusalPatterns, builder.shortAnswerChars, json);
+    this.signals = builder.signals;
+    this.shadowSignals = builder.shadowSignals;
+    this.shadowSink = builder.shadowSink();
+    this.shadows =
+        new ShadowRunner(
+            builder.shadowOptions,
+            client,
+            json,
+            inspector,
+            shadowSink,
+            shadowSignals,
+            metrics,
+            events);
+    this.fallbackFlags = Set.copyOf(builder.fallbackFlags);
+    this.shadowPlanner = new ShadowPlanner(selector, endpoints, renderer, shadows, events);
+    this.arms = new ArmRecorder(signals);
+    this.preparer = new CallPreparer(endpoints, renderer, events, arms);
+    builder.judge(client, shadows.executor()).ifPresent(shadows::judge);
+    builder.provider.addFeedbackSink(signals);
+  }
+
+  /** Starts a router; see {@link ModelRouterBuilder} for the options. */
+  public static ModelRouterBuilder builder(
+      dev.openfeature.sdk.Client client, LlmFeatureProvider provider, EndpointRegistry endpoints) {
+    return new ModelRouterBuilder(client, provider, endpoints);
+  }
+
+  /**
+   * Routes a request and waits for the whole answer.
+   *
+   * @throws RoutingException naming the flag, variant and endpoint when it cannot be answered
+   */
+  public RoutedResponse route(RouteRequest request) {
+    return execute(request, null);
+  }
+
+  /**
+   * Routes a request as a stream: every server-sent event is passed to {@code consumer} as the
+   * endpoint sends it, and the assembled, tagged answer is returned at the end. A fallback to the
+   * default variant happens only if no event has reached the consumer yet.
+   */
+  public RoutedResponse routeStreaming(RouteRequest request, Consumer<StreamChunk> consumer) {
+    return execute(request, Objects.requireNonNull(consumer, "consumer"));
+  }
+
+  /** The per-variant signals of routed traffic, also what the rollout guard reads. */
+  public VariantStats signals() {
+    return signals;
+  }
+
+  /** The per-variant signals of shadow calls, kept apart so they never skew the live split. */
+  public VariantStats shadowSignals() {
+    return shadowSignals;
+  }
+
+  /** How often {@code event} happened since the router started. */
+  public long count(RouterEvent event) {
+    return events.count(event);
+  }
+
+  private RoutedResponse execute(RouteRequest request, Consumer<StreamChunk> consumer) {
+    EvaluationContext context = request.evaluationContext();
+    String segment = request.attributes().get(signals.segmentAttribute());
+    SelectedVariant model = selector.select(request.modelFlag(), context, true);
+    Optional<SelectedVariant> prompt =
+        request.promptFlag().map(flag -> selector.select(flag, context, false));
+    DeliveryCounter delivered = consumer == null ? null : new DeliveryCounter(consumer);
+    try {
+      return attempt(request, model, prompt, segment, delivered, false);
+    } catch (RoutingException e) {
+      Optional<SelectedVariant> fallback = fallbackFor(model, e, delivered);
+      if (fallback.isEmpty()) {
+        throw e;
+      }
+      events.count(RouterEvent.FALLBACK, model.flagKey());
+      signals.recordFallback(model.flagKey(), model.name(), segment);
+      RoutingLogContext.put(tagsOf(model, prompt), model.variant().version());
+      try {
+        LOG.warn(
+            "{} model {} failed ({}), falling back to default variant '{}'",
+            model.where(),
+            model.variant().model().orElse(""),
+            e.kind(),
+            fallback.get().name());
+      } finally {
+        RoutingLogContext.clear();
+      }
+      return attempt(request, fallback.get(), prompt, segment, delivered, true);
+    }
+  }
+
+  private Optional<SelectedVariant> fallbackFor(
+      SelectedVariant model, RoutingException e, DeliveryCounter delivered) {
+    boolean variantFailed =
+        e.isEndpointFailure() || e.kind() == RoutingException.Kind.CONFIGURATION;
+    if (!fallbackFlags.contains(model.flagKey())
+        || !variantFailed
+        || (delivered != null && delivered.count() > 0)) {
+      return Optional.empty();
+    }
+    return selector.defaultVariant(model.flagKey()).filter(d -> !d.name().equals(model.name()));
+  }
+
+  private RoutedResponse attempt(
+      RouteRequest request,
+      SelectedVariant model,
+      Optional<SelectedVariant> prompt,
+      String segment,
+      DeliveryCounter delivered,
+      boolean fallback) {
+    String modelId = model.variant().model().orElseThrow();
+    CallTags tags = tagsOf(model, prompt);
+    RoutingLogContext.put(tags, model.variant().version());
+    try {
+      Endpoint endpoint = preparer.endpointOf(model, prompt, segment);
+      List<ChatMessage> messages = preparer.messages(request, model, prompt, segment);
+      boolean jsonRequested =
+          request.jsonResponse() || ChatRequestBody.asksForJson(model.variant().parameters());
+      ObjectNode body =
+          ChatRequestBody.build(
+              json,
+              modelId,
+              model.variant().parameters(),
+              messages,
+              delivered != null,
+              request.jsonResponse());
+      long start = System.nanoTime();
+      ChatResult result;
+      try {
+        result =
+            delivered == null
+                ? client.complete(endpoint, body)
+                : client.stream(endpoint, body, delivered);
+      } catch (RoutingException e) {
+        failed(
+            new Attempt(request, model, prompt, segment, tags, endpoint, messages, jsonRequested),
+            e,
+            System.nanoTime() - start);
+        throw e;
+      }
+      CallOutcome outcome = CallOutcomes.of(result, endpoint, modelId, inspector, jsonRequested);
+      recordOutcome(model, prompt, segment, outcome);
+      metrics.recordCall(
+          tags,
+          result.responseModel(),
+          null,
+          result.latencyNanos(),
+          result.firstTokenNanos(),
+          result.inputTokens(),
+          result.outputTokens(),
+          result.usageReported());
+      boolean shadowed =
+          shadow(
+              request,
+              model,
+              prompt,
+              segment,
+              messages,
+              jsonRequested,
+              ShadowPlanner.side(
+                  model,
+                  endpoint,
+                  result.content(),
+                  Optional.empty(),
+                  result.latencyNanos(),
+                  result.inputTokens(),
+                  result.outputTokens()));
+      RoutedResponse response =
+          new RoutedResponse(
+              result.content(),
+              result.finishReason(),
+              model.selection(),
+              prompt.map(SelectedVariant::selection),
+              modelId,
+              model.variant().version(),
+              endpoint.name(),
+              result.responseModel(),
+              new TokenUsage(result.usageReported(), result.inputTokens(), result.outputTokens()),
+              outcome.costUsd(),
+              Duration.ofNanos(result.latencyNanos()),
+              result.firstTokenNanos() < 0
+                  ? Optional.empty()
+                  : Optional.of(Duration.ofNanos(result.firstTokenNanos())),
+              fallback,
+              outcome.refusal(),
+              shadowed);
+      LOG.debug(
+          "routed request {}: {} model {} version {} via endpoint '{}' in {} ms",
+          request.requestId().orElse("-"),
+          model.where(),
+          modelId,
+          model.variant().version().orElse("-"),
+          endpoint.name(),
+          result.latencyNanos() / 1e6);
+      return response;
+    } finally {
+      RoutingLogContext.clear();
+    }
+  }
+
+  private static CallTags tagsOf(SelectedVariant model, Optional<SelectedVariant> prompt) {
+    return new CallTags(
+        model.flagKey(),
+        model.name(),
+        model.variant().model().orElseThrow(),
+        prompt.map(SelectedVariant::flagKey).orElse(null),
+        prompt.map(SelectedVariant::name).orElse(null),
+        false);
+  }
+
+  /** One call's context, for the failure path. */
+  private record Attempt(
+      RouteRequest request,
+      SelectedVariant model,
+      Optional<SelectedVariant> prompt,
+      String segment,
+      CallTags tags,
+      Endpoint endpoint,
+      List<ChatMessage> messages,
+      boolean jsonRequested) {}
+
+  private void failed(Attempt attempt, RoutingException e, long elapsed) {
+    SelectedVariant model = attempt.model();
+    String requestId = attempt.request().requestId().orElse("-");
+    if (e.kind() == RoutingException.Kind.CANCELLED) {
+      LOG.info("{}: request {} cancelled: {}", model.where(), requestId, e.getMessage());
+      return;
+    }
+    recordOutcome(
+        model, attempt.prompt(), attempt.segment(), CallOutcome.failed(e.kind(), elapsed));
+    metrics.recordCall(attempt.tags(), null, e.kind().name(), elapsed, -1, 0, 0, false);
+    LOG.warn(
+        "{} model {} version {}: request {} failed: {}",
+        model.where(),
+        attempt.tags().model(),
+        model.variant().version().orElse("-"),
+        requestId,
+        e.getMessage());
+    shadow(
+        attempt.request(),
+        model,
+        attempt.prompt(),
+        attempt.segment(),
+        attempt.messages(),
+        attempt.jsonRequested(),
+        ShadowPlanner.side(
+            model, attempt.endpoint(), "", Optional.of(e.kind().name()), elapsed, 0, 0));
+  }
+
+  private boolean shadow(
+      RouteRequest request,
+      SelectedVariant model,
+      Optional<SelectedVariant> prompt,
+      String segment,
+      List<ChatMessage> primaryMessages,
+      boolean jsonRequested,
+      ShadowRecord.Side primary) {
+    return shadowPlanner.plan(
+        request, model, prompt, segment, primaryMessages, jsonRequested, primary);
+  }
+
+  private void recordOutcome(
+      SelectedVariant model,
+      Optional<SelectedVariant> prompt,
+      String segment,
+      CallOutcome outcome) {
+    arms.record(model, prompt, segment, outcome);
+  }
+
+  /** Stops shadow workers (waiting briefly for queued pairs), the stream watchdog and the sink. */
+  @Override
+  public void close() {
+    shadows.close();
+    watchdog.close();
+    shadowSink.close();
+  }
+}

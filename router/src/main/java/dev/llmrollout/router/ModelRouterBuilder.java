@@ -1,0 +1,179 @@
+package dev.llmrollout.router;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmrollout.provider.LlmFeatureProvider;
+import dev.llmrollout.router.internal.ChatCompletionClient;
+import dev.openfeature.sdk.Client;
+import io.opentelemetry.api.OpenTelemetry;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
+
+/**
+ * Builds a {@link ModelRouter}. Only the OpenFeature client, the provider behind it and the
+ * endpoint registry are required; everything else has a default.
+ *
+ * <pre>{@code
+ * ModelRouter router = ModelRouter.builder(client, provider, endpoints)
+ *     .retry(RetryPolicy.of(3, Duration.ofMillis(100), Duration.ofSeconds(2)))
+ *     .shadow(ShadowOptions.custom().threads(4).requestsPerMinute(600).build())
+ *     .shadowSink(JsonLinesShadowSink.appendingTo(Path.of("shadow.jsonl")))
+ *     .judgeWithEndpoint("judge-pool", "gpt-4o-2024-08-06")
+ *     .fallbackToDefaultOnError("support-model")
+ *     .build();
+ * }</pre>
+ */
+public final class ModelRouterBuilder {
+  /** Phrases that mark an answer as a refusal unless {@link #refusalPatterns} replaces them. */
+  public static final List<Pattern> DEFAULT_REFUSAL_PATTERNS =
+      List.of(
+          Pattern.compile(
+              "(?i)\\bI(?: a|')m (?:sorry,? (?:but )?)?(?:not able|unable) to (?:help|assist|comply)"),
+          Pattern.compile("(?i)\\bI can(?:no|')t (?:help|assist|comply|provide)"),
+          Pattern.compile("(?i)\\bI (?:won't|will not) (?:help|assist|comply|provide)"));
+
+  final Client client;
+  final LlmFeatureProvider provider;
+  final EndpointRegistry endpoints;
+  final ObjectMapper json = new ObjectMapper();
+  HttpClient httpClient;
+  OpenTelemetry openTelemetry = OpenTelemetry.noop();
+  RetryPolicy retry = RetryPolicy.ofDefaults();
+  VariantStats signals = VariantStats.create();
+  VariantStats shadowSignals;
+  ShadowOptions shadowOptions = ShadowOptions.ofDefaults();
+  private ShadowSink shadowSink;
+  private ShadowJudge judge;
+  private String judgeEndpoint;
+  private String judgeModel;
+  final Set<String> fallbackFlags = new LinkedHashSet<>();
+  List<Pattern> refusalPatterns = DEFAULT_REFUSAL_PATTERNS;
+  int shortAnswerChars = 2;
+
+  ModelRouterBuilder(Client client, LlmFeatureProvider provider, EndpointRegistry endpoints) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.provider = Objects.requireNonNull(provider, "provider");
+    this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
+  }
+
+  /** The HTTP client to share (default: a new HTTP/1.1 client with a 10 s connect timeout). */
+  public ModelRouterBuilder httpClient(HttpClient client) {
+    this.httpClient = Objects.requireNonNull(client, "httpClient");
+    return this;
+  }
+
+  /** Where GenAI metrics go (default: nowhere). */
+  public ModelRouterBuilder openTelemetry(OpenTelemetry openTelemetry) {
+    this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+    return this;
+  }
+
+  public ModelRouterBuilder retry(RetryPolicy policy) {
+    this.retry = Objects.requireNonNull(policy, "retry");
+    return this;
+  }
+
+  /** The store routed calls are counted in (default: segments by {@code intent}). */
+  public ModelRouterBuilder signals(VariantStats stats) {
+    this.signals = Objects.requireNonNull(stats, "signals");
+    return this;
+  }
+
+  /** The store shadow calls are counted in (default: a new one, segmented like the signals). */
+  public ModelRouterBuilder shadowSignals(VariantStats stats) {
+    this.shadowSignals = Objects.requireNonNull(stats, "shadowSignals");
+    return this;
+  }
+
+  public ModelRouterBuilder shadow(ShadowOptions options) {
+    this.shadowOptions = Objects.requireNonNull(options, "shadow");
+    return this;
+  }
+
+  /** Where shadow pairs go (default: {@code shadow-pairs.jsonl} in the working directory). */
+  public ModelRouterBuilder shadowSink(ShadowSink sink) {
+    this.shadowSink = Objects.requireNonNull(sink, "shadowSink");
+    return this;
+  }
+
+  /** A judge for a sample of shadow pairs ({@link ShadowOptions#judgeSampleRate()}). */
+  public ModelRouterBuilder judge(ShadowJudge shadowJudge) {
+    this.judge = Objects.requireNonNull(shadowJudge, "judge");
+    return this;
+  }
+
+  /** Judges a sample of shadow pairs by asking {@code model} on the named endpoint. */
+  public ModelRouterBuilder judgeWithEndpoint(String endpointName, String model) {
+    if (endpoints.find(endpointName).isEmpty()) {
+      throw new EndpointConfigException(
+          "judge endpoint '" + endpointName + "' is not in the endpoints file");
+    }
+    this.judgeEndpoint = endpointName;
+    this.judgeModel = Objects.requireNonNull(model, "model");
+    return this;
+  }
+
+  /**
+   * On these flags, a request whose variant fails (endpoint error or configuration error) is served
+   * by the flag's default variant instead, and counted as a fallback. Off by default.
+   */
+  public ModelRouterBuilder fallbackToDefaultOnError(String... flagKeys) {
+    fallbackFlags.addAll(Arrays.asList(flagKeys));
+    return this;
+  }
+
+  /** Patterns that mark an answer as a refusal (searched, not matched whole). */
+  public ModelRouterBuilder refusalPatterns(List<Pattern> patterns) {
+    this.refusalPatterns = List.copyOf(patterns);
+    return this;
+  }
+
+  /** Answers shorter than this many characters (trimmed) count as empty or short (default 2). */
+  public ModelRouterBuilder shortAnswerChars(int chars) {
+    if (chars < 0) {
+      throw new IllegalArgumentException("shortAnswerChars: expected 0 or more");
+    }
+    this.shortAnswerChars = chars;
+    return this;
+  }
+
+  public ModelRouter build() {
+    if (httpClient == null) {
+      httpClient =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(10))
+              .build();
+    }
+    if (shadowSignals == null) {
+      shadowSignals = VariantStats.bySegment(signals.segmentAttribute());
+    }
+    return new ModelRouter(this);
+  }
+
+  ShadowSink shadowSink() {
+    return shadowSink != null
+        ? shadowSink
+        : JsonLinesShadowSink.appendingTo(Path.of("shadow-pairs.jsonl"));
+  }
+
+  Optional<ShadowJudge> judge(ChatCompletionClient chatClient, Executor executor) {
+    if (judge != null) {
+      return Optional.of(judge);
+    }
+    if (judgeEndpoint == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new EndpointShadowJudge(
+            chatClient, endpoints.find(judgeEndpoint).orElseThrow(), judgeModel, executor, json));
+  }
+}

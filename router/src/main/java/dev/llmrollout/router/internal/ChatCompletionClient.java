@@ -1,0 +1,271 @@
+package dev.llmrollout.router.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmrollout.router.RetryPolicy;
+import dev.llmrollout.router.RoutingException;
+import dev.llmrollout.router.RoutingException.Kind;
+import dev.llmrollout.router.StreamChunk;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Calls {@code POST {baseUrl}/v1/chat/completions} on one shared {@link HttpClient}: limits calls
+ * in flight per endpoint, enforces the endpoint's timeout, and retries connect failures, 429 and
+ * 503 with jittered backoff. Errors name the endpoint and the status; they never carry the key or
+ * the response body (an endpoint may echo what it was sent).
+ */
+public final class ChatCompletionClient {
+  private final HttpClient http;
+  private final ObjectMapper json;
+  private final RetryPolicy retry;
+  private final StreamWatchdog watchdog;
+
+  public ChatCompletionClient(
+      HttpClient http, ObjectMapper json, RetryPolicy retry, StreamWatchdog watchdog) {
+    this.http = http;
+    this.json = json;
+    this.retry = retry;
+    this.watchdog = watchdog;
+  }
+
+  /** Sends a non-streamed request and returns the parsed answer. */
+  public ChatResult complete(Endpoint endpoint, ObjectNode body) {
+    return withPermit(endpoint, () -> completeWithRetries(endpoint, body));
+  }
+
+  /**
+   * Sends a streamed request ({@code "stream": true}) and passes every server-sent event to {@code
+   * consumer} as it arrives. Retries happen only before the first event reached the consumer.
+   */
+  public ChatResult stream(Endpoint endpoint, ObjectNode body, Consumer<StreamChunk> consumer) {
+    return withPermit(endpoint, () -> streamWithRetries(endpoint, body, consumer));
+  }
+
+  private interface Call {
+    ChatResult run();
+  }
+
+  private static ChatResult withPermit(Endpoint endpoint, Call call) {
+    boolean acquired;
+    try {
+      acquired = endpoint.permits().tryAcquire(endpoint.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RoutingException(Kind.CANCELLED, "endpoint '" + endpoint.name() + "': interrupted");
+    }
+    if (!acquired) {
+      throw new RoutingException(
+          Kind.SATURATED,
+          "endpoint '"
+              + endpoint.name()
+              + "': all "
+              + endpoint.maxConcurrency()
+              + " concurrent calls stayed busy for its timeout");
+    }
+    try {
+      return call.run();
+    } finally {
+      endpoint.permits().release();
+    }
+  }
+
+  private ChatResult completeWithRetries(Endpoint endpoint, ObjectNode body) {
+    byte[] bytes = serialize(body);
+    long start = System.nanoTime();
+    for (int attempt = 1; ; attempt++) {
+      HttpResponse<byte[]> response;
+      try {
+        response = await(endpoint, http.sendAsync(request(endpoint, bytes), ofBytes()));
+      } catch (RoutingException e) {
+        if (retryable(e) && attempt < retry.maxAttempts()) {
+          backoff(endpoint, attempt + 1);
+          continue;
+        }
+        throw e;
+      }
+      int status = response.statusCode();
+      if (status == 429 || status == 503) {
+        if (attempt < retry.maxAttempts()) {
+          backoff(endpoint, attempt + 1);
+          continue;
+        }
+      }
+      if (status / 100 != 2) {
+        throw statusError(endpoint, status, attempt);
+      }
+      return parse(endpoint, response.body(), System.nanoTime() - start, attempt);
+    }
+  }
+
+  private ChatResult parse(Endpoint endpoint, byte[] body, long latencyNanos, int attempts) {
+    JsonNode completion;
+    try {
+      completion = json.readTree(body);
+    } catch (IOException e) {
+      throw unparsable(endpoint, "the answer is not JSON");
+    }
+    String content = completion == null ? null : CompletionParser.messageContent(completion);
+    if (content == null) {
+      throw unparsable(endpoint, "the answer has no choices[0].message");
+    }
+    return new ChatResult(
+        content,
+        CompletionParser.finishReason(completion),
+        CompletionParser.model(completion),
+        CompletionParser.hasUsage(completion),
+        CompletionParser.promptTokens(completion),
+        CompletionParser.completionTokens(completion),
+        latencyNanos,
+        -1,
+        attempts);
+  }
+
+  private ChatResult streamWithRetries(
+      Endpoint endpoint, ObjectNode body, Consumer<StreamChunk> consumer) {
+    byte[] bytes = serialize(body);
+    long start = System.nanoTime();
+    for (int attempt = 1; ; attempt++) {
+      HttpResponse<InputStream> response;
+      try {
+        response =
+            await(
+                endpoint,
+                http.sendAsync(
+                    request(endpoint, bytes), HttpResponse.BodyHandlers.ofInputStream()));
+      } catch (RoutingException e) {
+        if (retryable(e) && attempt < retry.maxAttempts()) {
+          backoff(endpoint, attempt + 1);
+          continue;
+        }
+        throw e;
+      }
+      int status = response.statusCode();
+      if (status / 100 != 2) {
+        discard(response.body());
+        if ((status == 429 || status == 503) && attempt < retry.maxAttempts()) {
+          backoff(endpoint, attempt + 1);
+          continue;
+        }
+        throw statusError(endpoint, status, attempt);
+      }
+      long deadline = System.nanoTime() + endpoint.timeout().toNanos();
+      return new SseStreamReader(json, endpoint.name(), watchdog)
+          .read(response.body(), consumer, start, deadline, attempt);
+    }
+  }
+
+  private HttpRequest request(Endpoint endpoint, byte[] body) {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(endpoint.completionsUri())
+            .timeout(endpoint.timeout())
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json, text/event-stream")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    endpoint.authorization().ifPresent(value -> builder.header("Authorization", value));
+    return builder.build();
+  }
+
+  private static HttpResponse.BodyHandler<byte[]> ofBytes() {
+    return HttpResponse.BodyHandlers.ofByteArray();
+  }
+
+  /**
+   * Waits for the response within the endpoint's timeout. The request's own timeout stops at the
+   * response headers; this bound also covers reading a non-streamed body.
+   */
+  private static <T> HttpResponse<T> await(
+      Endpoint endpoint, CompletableFuture<HttpResponse<T>> future) {
+    try {
+      return future.get(endpoint.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw timeout(endpoint);
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new RoutingException(Kind.CANCELLED, "endpoint '" + endpoint.name() + "': interrupted");
+    } catch (ExecutionException e) {
+      throw classify(endpoint, e.getCause());
+    }
+  }
+
+  private static RoutingException classify(Endpoint endpoint, Throwable cause) {
+    String at = "endpoint '" + endpoint.name() + "'";
+    if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException) {
+      return new RoutingException(Kind.CONNECT, at + ": cannot connect", 0, null);
+    }
+    if (cause instanceof HttpTimeoutException) {
+      return timeout(endpoint);
+    }
+    return new RoutingException(
+        Kind.IO, at + ": connection failed (" + cause.getClass().getSimpleName() + ")", 0, null);
+  }
+
+  private static RoutingException timeout(Endpoint endpoint) {
+    return new RoutingException(
+        Kind.TIMEOUT,
+        "endpoint '"
+            + endpoint.name()
+            + "': no complete answer within "
+            + endpoint.timeout().toMillis()
+            + " ms");
+  }
+
+  private static RoutingException statusError(Endpoint endpoint, int status, int attempts) {
+    return new RoutingException(
+        Kind.HTTP_STATUS,
+        "endpoint '" + endpoint.name() + "': HTTP " + status + " after " + attempts + " attempt(s)",
+        status,
+        null);
+  }
+
+  static RoutingException unparsable(Endpoint endpoint, String what) {
+    return new RoutingException(Kind.UNPARSABLE, "endpoint '" + endpoint.name() + "': " + what);
+  }
+
+  private static boolean retryable(RoutingException e) {
+    return e.kind() == Kind.CONNECT;
+  }
+
+  private void backoff(Endpoint endpoint, int nextAttempt) {
+    long ceiling = retry.ceilingBefore(nextAttempt).toNanos();
+    long pause = ceiling <= 0 ? 0 : ThreadLocalRandom.current().nextLong(ceiling + 1);
+    try {
+      TimeUnit.NANOSECONDS.sleep(pause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RoutingException(
+          Kind.CANCELLED, "endpoint '" + endpoint.name() + "': interrupted during retry backoff");
+    }
+  }
+
+  private byte[] serialize(ObjectNode body) {
+    try {
+      return json.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new IllegalStateException("chat request cannot be serialized", e);
+    }
+  }
+
+  private static void discard(InputStream body) {
+    try (InputStream in = body) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    } catch (IOException e) {
+      // The status already decides the outcome; a broken error body changes nothing.
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package dev.llmrollout.router.internal;
+
+import dev.llmrollout.provider.LlmFeatureProvider;
+import dev.llmrollout.router.FlagSelection;
+import dev.llmrollout.router.RouterEvent;
+import dev.llmrollout.router.RoutingException;
+import dev.llmrollout.router.RoutingException.Kind;
+import dev.llmrollout.spi.VariantPayload;
+import dev.llmrollout.variant.LlmVariant;
+import dev.openfeature.sdk.Client;
+import dev.openfeature.sdk.ErrorCode;
+import dev.openfeature.sdk.EvaluationContext;
+import dev.openfeature.sdk.FlagEvaluationDetails;
+import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.ProviderEvaluation;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Evaluates a flag through the OpenFeature client, so the application's hooks run, and looks up the
+ * served variant's typed value by name from the provider: nothing is parsed per request.
+ *
+ * <p>A string evaluation is enough: for an object-valued flag the provider answers with the
+ * variant's name, and the name is all the router needs to find the pre-parsed variant.
+ */
+public final class FlagSelector {
+  private static final Logger LOG = LoggerFactory.getLogger(FlagSelector.class);
+
+  private final Client client;
+  private final LlmFeatureProvider provider;
+  private final RouterEvents events;
+
+  public FlagSelector(Client client, LlmFeatureProvider provider, RouterEvents events) {
+    this.client = client;
+    this.provider = provider;
+    this.events = events;
+  }
+
+  /**
+   * Evaluates {@code flagKey} for {@code context}. Without a targeting key the provider serves the
+   * flag's default variant and reports TARGETING_KEY_MISSING: the request is routed to that variant
+   * and the event counted.
+   *
+   * @param needsModel true for a model flag (its variant must name a model)
+   */
+  public SelectedVariant select(String flagKey, EvaluationContext context, boolean needsModel) {
+    FlagEvaluationDetails<String> details = client.getStringDetails(flagKey, "", context);
+    ErrorCode error = details.getErrorCode();
+    if (error == ErrorCode.TARGETING_KEY_MISSING && details.getVariant() != null) {
+      events.count(RouterEvent.TARGETING_KEY_MISSING, flagKey);
+    } else if (error != null) {
+      throw flagError(
+          flagKey, "evaluation failed with " + error + ": " + details.getErrorMessage());
+    }
+    if (details.getVariant() == null) {
+      throw flagError(flagKey, "served no variant (reason " + details.getReason() + ")");
+    }
+    FlagSelection selection =
+        new FlagSelection(
+            flagKey,
+            details.getVariant(),
+            String.valueOf(details.getReason()),
+            Optional.ofNullable(error).map(ErrorCode::name));
+    LlmVariant variant = typed(flagKey, details.getVariant(), needsModel);
+    if (error == ErrorCode.TARGETING_KEY_MISSING) {
+      LOG.debug(
+          "flag '{}' variant '{}' model {} version {}: no session or user id, served the default"
+              + " variant",
+          flagKey,
+          details.getVariant(),
+          variant.model().orElse("-"),
+          variant.version().orElse("-"));
+    }
+    return new SelectedVariant(selection, variant);
+  }
+
+  /**
+   * The flag's default variant: what the provider serves a context without a targeting key. Read
+   * from the provider directly (no hooks, no exposure), for fallback after a failure.
+   */
+  public Optional<SelectedVariant> defaultVariant(String flagKey) {
+    ProviderEvaluation<String> evaluation =
+        provider.getStringEvaluation(flagKey, "", new ImmutableContext());
+    if (evaluation.getVariant() == null) {
+      return Optional.empty();
+    }
+    FlagSelection selection =
+        new FlagSelection(flagKey, evaluation.getVariant(), "FALLBACK", Optional.empty());
+    try {
+      return Optional.of(new SelectedVariant(selection, typed(flagKey, selection.variant(), true)));
+    } catch (RoutingException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** A named variant of the flag (a shadow target), if it is a model variant. */
+  public Optional<SelectedVariant> named(String flagKey, String variantName) {
+    return provider
+        .variant(flagKey, variantName)
+        .flatMap(VariantPayload::llm)
+        .filter(v -> !v.isPromptOnly())
+        .map(
+            v ->
+                new SelectedVariant(
+                    new FlagSelection(flagKey, variantName, "SHADOW", Optional.empty()), v));
+  }
+
+  private LlmVariant typed(String flagKey, String variantName, boolean needsModel) {
+    VariantPayload payload =
+        provider
+            .variant(flagKey, variantName)
+            .orElseThrow(() -> flagError(flagKey, "variant '" + variantName + "' is not defined"));
+    LlmVariant variant =
+        payload
+            .llm()
+            .orElseThrow(
+                () ->
+                    flagError(
+                        flagKey,
+                        "variant '" + variantName + "' is not a model or prompt variant object"));
+    if (needsModel && variant.isPromptOnly()) {
+      throw flagError(flagKey, "variant '" + variantName + "' names no model");
+    }
+    return variant;
+  }
+
+  private RoutingException flagError(String flagKey, String problem) {
+    events.count(RouterEvent.FLAG_ERROR, flagKey);
+    return new RoutingException(Kind.FLAG, "flag '" + flagKey + "': " + problem);
+  }
+}

@@ -1,0 +1,294 @@
+package dev.llmrollout.router.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmrollout.router.CallOutcome;
+import dev.llmrollout.router.RouterEvent;
+import dev.llmrollout.router.RoutingException;
+import dev.llmrollout.router.ShadowJudge;
+import dev.llmrollout.router.ShadowOptions;
+import dev.llmrollout.router.ShadowRecord;
+import dev.llmrollout.router.ShadowSink;
+import dev.llmrollout.router.VariantStats;
+import dev.llmrollout.variant.ChatMessage;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs shadow calls on a bounded pool after the primary answered: a full queue drops the call (and
+ * counts it) rather than making the user wait; a spent per-minute budget skips it. Each pair goes
+ * to the sink, the shadow's outcome to the shadow signal store, and a sample to the judge.
+ */
+public final class ShadowRunner implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ShadowRunner.class);
+
+  private final ShadowOptions options;
+  private final ThreadPoolExecutor executor;
+  private final ChatCompletionClient client;
+  private final ObjectMapper json;
+  private final AnswerInspector inspector;
+  private final ShadowSink sink;
+  private final VariantStats shadowStats;
+  private final GenAiMetrics metrics;
+  private final RouterEvents events;
+  private final Map<String, ShadowBudget> budgets = new ConcurrentHashMap<>();
+  private volatile ShadowJudge judge;
+
+  public ShadowRunner(
+      ShadowOptions options,
+      ChatCompletionClient client,
+      ObjectMapper json,
+      AnswerInspector inspector,
+      ShadowSink sink,
+      VariantStats shadowStats,
+      GenAiMetrics metrics,
+      RouterEvents events) {
+    this.options = options;
+    this.client = client;
+    this.json = json;
+    this.inspector = inspector;
+    this.sink = sink;
+    this.shadowStats = shadowStats;
+    this.metrics = metrics;
+    this.events = events;
+    AtomicInteger threadNumber = new AtomicInteger();
+    this.executor =
+        new ThreadPoolExecutor(
+            options.threads(),
+            options.threads(),
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(options.queueCapacity()),
+            r -> {
+              Thread thread = new Thread(r, "llm-router-shadow-" + threadNumber.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
+  }
+
+  /** The pool shadow and judge calls run on. */
+  public ExecutorService executor() {
+    return executor;
+  }
+
+  public void judge(ShadowJudge shadowJudge) {
+    this.judge = shadowJudge;
+  }
+
+  /** Queues the shadow call; returns false when the budget is spent or the queue is full. */
+  public boolean submit(ShadowTask task) {
+    ShadowBudget budget =
+        budgets.computeIfAbsent(
+            task.flagKey() + '/' + task.shadowVariant(),
+            k -> new ShadowBudget(options.requestsPerMinute(), options.tokensPerMinute()));
+    if (!budget.tryAcquire()) {
+      events.count(RouterEvent.SHADOW_OVER_BUDGET, task.flagKey());
+      return false;
+    }
+    try {
+      executor.execute(() -> run(task, budget));
+    } catch (RejectedExecutionException e) {
+      events.count(RouterEvent.SHADOW_DROPPED, task.flagKey());
+      return false;
+    }
+    events.count(RouterEvent.SHADOW_SUBMITTED, task.flagKey());
+    return true;
+  }
+
+  /** Shadow log lines carry the shadow variant's tags, as the router's own lines do. */
+  private void run(ShadowTask task, ShadowBudget budget) {
+    MDC.put("llm.flag", task.flagKey());
+    MDC.put("llm.variant", task.shadowVariant());
+    MDC.put("llm.model", task.shadow().model().orElse(""));
+    MDC.put("llm.modelVersion", task.shadow().version().orElse(""));
+    MDC.put("llm.traffic", "shadow");
+    try {
+      runPair(task, budget);
+    } finally {
+      List.of("llm.flag", "llm.variant", "llm.model", "llm.modelVersion", "llm.traffic")
+          .forEach(MDC::remove);
+    }
+  }
+
+  private void runPair(ShadowTask task, ShadowBudget budget) {
+    LlmVariantCall call = new LlmVariantCall(task);
+    ShadowRecord.Side shadowSide = call.execute(budget);
+    ShadowRecord.Side primary = task.primary();
+    ShadowRecord pair =
+        new ShadowRecord(
+            Instant.now(),
+            hash(task.flagKey(), task.primaryMessages()),
+            task.flagKey(),
+            primary,
+            shadowSide,
+            new ShadowRecord.Diff(
+                shadowSide.content().length() - primary.content().length(),
+                primary.error().isEmpty() && inspector.refusal(primary.content()),
+                shadowSide.error().isEmpty() && inspector.refusal(shadowSide.content()),
+                inspector.validJson(primary.content()),
+                inspector.validJson(shadowSide.content())));
+    try {
+      sink.record(pair);
+      events.count(RouterEvent.SHADOW_RECORDED, task.flagKey());
+    } catch (RuntimeException e) {
+      events.count(RouterEvent.SHADOW_SINK_FAILED, task.flagKey());
+      LOG.warn(
+          "flag '{}' shadow '{}': the shadow sink failed: {}",
+          task.flagKey(),
+          task.shadowVariant(),
+          e.toString());
+      return;
+    }
+    maybeJudge(task, pair);
+  }
+
+  private void maybeJudge(ShadowTask task, ShadowRecord pair) {
+    ShadowJudge current = judge;
+    if (current == null
+        || pair.primary().error().isPresent()
+        || pair.shadow().error().isPresent()
+        || ThreadLocalRandom.current().nextDouble() >= options.judgeSampleRate()) {
+      return;
+    }
+    try {
+      current
+          .judge(task.primaryMessages(), pair)
+          .whenComplete(
+              (verdict, failure) -> {
+                if (failure != null) {
+                  events.count(RouterEvent.JUDGE_FAILED, task.flagKey());
+                  return;
+                }
+                sink.verdict(pair, verdict);
+                events.count(RouterEvent.JUDGED, task.flagKey());
+              });
+    } catch (RejectedExecutionException e) {
+      events.count(RouterEvent.JUDGE_FAILED, task.flagKey());
+    }
+  }
+
+  /** Calls the shadow variant and counts its outcome in the shadow signal store. */
+  private final class LlmVariantCall {
+    private final ShadowTask task;
+    private final String model;
+
+    LlmVariantCall(ShadowTask task) {
+      this.task = task;
+      this.model = task.shadow().model().orElseThrow();
+    }
+
+    ShadowRecord.Side execute(ShadowBudget budget) {
+      long start = System.nanoTime();
+      try {
+        ChatResult result =
+            client.complete(
+                task.endpoint(),
+                ChatRequestBody.build(
+                    json,
+                    model,
+                    task.shadow().parameters(),
+                    task.messages(),
+                    false,
+                    task.jsonRequested()));
+        budget.spend(result.inputTokens() + result.outputTokens());
+        CallOutcome outcome =
+            CallOutcomes.of(result, task.endpoint(), model, inspector, task.jsonRequested());
+        shadowStats.record(task.flagKey(), task.shadowVariant(), task.segment(), outcome);
+        metrics.recordCall(
+            tags(),
+            result.responseModel(),
+            null,
+            result.latencyNanos(),
+            -1,
+            result.inputTokens(),
+            result.outputTokens(),
+            result.usageReported());
+        return side(
+            result.content(),
+            Optional.empty(),
+            result.latencyNanos(),
+            result.inputTokens(),
+            result.outputTokens());
+      } catch (RoutingException e) {
+        long elapsed = System.nanoTime() - start;
+        shadowStats.record(
+            task.flagKey(),
+            task.shadowVariant(),
+            task.segment(),
+            CallOutcome.failed(e.kind(), elapsed));
+        metrics.recordCall(tags(), null, e.kind().name(), elapsed, -1, 0, 0, false);
+        LOG.info(
+            "flag '{}' shadow variant '{}' model {}: {}",
+            task.flagKey(),
+            task.shadowVariant(),
+            model,
+            e.getMessage());
+        return side("", Optional.of(e.kind().name()), elapsed, 0, 0);
+      }
+    }
+
+    private CallTags tags() {
+      return new CallTags(task.flagKey(), task.shadowVariant(), model, null, null, true);
+    }
+
+    private ShadowRecord.Side side(
+        String content, Optional<String> error, long nanos, long input, long output) {
+      return new ShadowRecord.Side(
+          task.shadowVariant(),
+          model,
+          task.shadow().version(),
+          task.endpoint().name(),
+          content,
+          error,
+          nanos / 1e6,
+          input,
+          output);
+    }
+  }
+
+  static String hash(String flagKey, List<ChatMessage> messages) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(flagKey.getBytes(StandardCharsets.UTF_8));
+      for (ChatMessage message : messages) {
+        digest.update((byte) 0);
+        digest.update(message.role().getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+        digest.update(message.content().getBytes(StandardCharsets.UTF_8));
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}
