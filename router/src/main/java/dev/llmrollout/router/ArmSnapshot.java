@@ -125,6 +125,11 @@ public final class ArmSnapshot implements ArmSignals {
     return feedback.getOrDefault(eventName, 0L);
   }
 
+  /** Every feedback event name received, with its count. */
+  public Map<String, Long> feedbackCounts() {
+    return Map.copyOf(feedback);
+  }
+
   /**
    * Feedback events received. Applications send one per answered request, so this serves as the
    * number of requests with feedback.

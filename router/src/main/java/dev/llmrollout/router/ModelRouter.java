@@ -193,6 +193,9 @@ public final class ModelRouter implements AutoCloseable {
     String modelId = model.variant().model().orElseThrow();
     CallTags tags = tagsOf(model, prompt);
     RoutingLogContext.put(tags, model.variant().version());
+    if (delivered != null) {
+      delivered.routed(tags, model.variant().version());
+    }
     try {
       Endpoint endpoint = preparer.endpointOf(model, prompt, segment);
       List<ChatMessage> messages = preparer.messages(request, model, prompt, segment);

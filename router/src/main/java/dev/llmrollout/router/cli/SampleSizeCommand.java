@@ -1,0 +1,68 @@
+package dev.llmrollout.router.cli;
+
+import dev.llmrollout.guard.analysis.SampleSizeCalculator;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** How many canary samples a rollout needs to see a regression of a given size. */
+@Command(
+    name = "sample-size",
+    description = "Samples per arm needed to detect a drop of MDE from a BASELINE success rate.",
+    mixinStandardHelpOptions = true)
+final class SampleSizeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--baseline", required = true, description = "Stable's rate, such as 0.85.")
+  double baseline;
+
+  @Option(
+      names = "--mde",
+      required = true,
+      description = "Smallest drop worth catching, such as 0.05.")
+  double mde;
+
+  @Option(
+      names = "--alpha",
+      defaultValue = "0.05",
+      description = "Two-sided false-alarm rate (0.05).")
+  double alpha;
+
+  @Option(names = "--power", defaultValue = "0.8", description = "Chance to catch it (0.8).")
+  double power;
+
+  @Option(
+      names = "--canary-share",
+      defaultValue = "0.05",
+      description = "The canary's share of traffic, for the canary-only count (0.05).")
+  double canaryShare;
+
+  @Override
+  public Integer call() {
+    double canary = baseline - mde;
+    long perArm = SampleSizeCalculator.perArm(baseline, canary, alpha, power);
+    double thumb = SampleSizeCalculator.ruleOfThumb(baseline, mde, alpha, power);
+    long canarySamples =
+        SampleSizeCalculator.canarySamples(baseline, canary, canaryShare, alpha, power);
+    var out = spec.commandLine().getOut();
+    out.printf(
+        Locale.ROOT,
+        "to detect %.4f -> %.4f (alpha %.3f two-sided, power %.2f):%n",
+        baseline,
+        canary,
+        alpha,
+        power);
+    out.printf(Locale.ROOT, "  per arm, equal arms:            %d%n", perArm);
+    out.printf(Locale.ROOT, "  rule of thumb 2z^2p(1-p)/d^2:   %.0f%n", Math.ceil(thumb));
+    out.printf(
+        Locale.ROOT,
+        "  canary samples at a %.1f%% canary: %d (about %d requests in all)%n",
+        100 * canaryShare,
+        canarySamples,
+        (long) Math.ceil(canarySamples / canaryShare));
+    return 0;
+  }
+}

@@ -1,0 +1,182 @@
+package dev.llmrollout.router.demo;
+
+import dev.llmrollout.guard.GuardConfig;
+import dev.llmrollout.guard.Rollout;
+import dev.llmrollout.guard.RolloutGuard;
+import dev.llmrollout.guard.RolloutPlan;
+import dev.llmrollout.guard.RolloutSpec;
+import dev.llmrollout.guard.RolloutState;
+import dev.llmrollout.guard.RuleSet;
+import dev.llmrollout.router.EndpointRegistry;
+import dev.llmrollout.router.gateway.RouterStack;
+import dev.llmrollout.spi.BackendFactory;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Random;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code llm-router demo}: a canary that is better on average but refuses payment questions with
+ * order data pasted inline, caught on that segment by the rollout guard and rolled back by itself,
+ * all on loopback.
+ */
+@Command(
+    name = "demo",
+    description =
+        "Run a self-contained canary on loopback that regresses on one segment and watch the"
+            + " rollout guard roll it back.",
+    mixinStandardHelpOptions = true)
+public final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--requests",
+      defaultValue = "40000",
+      description = "Requests at most (default 40000).")
+  long requests;
+
+  @Option(
+      names = "--sessions",
+      defaultValue = "5000",
+      description = "Distinct sessions (default 5000).")
+  int sessions;
+
+  @Option(
+      names = "--concurrency",
+      defaultValue = "32",
+      description = "Requests in flight (default 32).")
+  int concurrency;
+
+  @Option(names = "--seed", defaultValue = "7", description = "Seed of the traffic generator.")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path dir = Files.createTempDirectory("llm-router-demo");
+    try (DemoModel stable = new DemoModel("support-llm-2025-06", 40, 0.04, prompt -> false);
+        DemoModel canary =
+            new DemoModel("support-llm-2025-09", 30, 0.01, DemoTraffic::hasInlineOrderData);
+        RouterStack stack = new RouterStack(backend(dir), endpoints(dir, stable, canary))) {
+      out.printf(
+          "flags file: %s%nstable v1.1.0 at %s, canary v1.2.0 at %s%n%n",
+          dir.resolve("flags.json"), stable.baseUrl(), canary.baseUrl());
+      DemoTimeline timeline = new DemoTimeline(stack.router().signals());
+      Rollout rollout = startRollout(stack, timeline);
+      DemoTraffic traffic = new DemoTraffic(stack.router(), sessions);
+      timeline.trafficStarted(Instant.now());
+      run(traffic, stack, rollout, timeline, new LiveTable(out, System.console() != null));
+      timeline.print(out, traffic, rollout, dir.resolve("flags.json"));
+      return rollout.state() == RolloutState.ROLLED_BACK && rollout.rollbackVerified() ? 0 : 1;
+    }
+  }
+
+  private static BackendFactory.Backend backend(Path dir) throws Exception {
+    Files.writeString(
+        dir.resolve("flags.json"),
+        """
+        {"flags": {"support-model": {"state": "ENABLED",
+          "variants": {
+            "stable": {"model": "support-llm-2025-06", "version": "1.1.0", "endpoint": "stable-pool",
+              "prompt": {"id": "support", "version": "7", "messages": [
+                {"role": "system", "content": "You are the support assistant of {{company}}."}]}},
+            "canary": {"model": "support-llm-2025-09", "version": "1.2.0", "endpoint": "canary-pool",
+              "prompt": {"id": "support", "version": "7", "messages": [
+                {"role": "system", "content": "You are the support assistant of {{company}}."}]}}},
+          "defaultVariant": "stable"}}}
+        """);
+    BackendFactory local =
+        ServiceLoader.load(BackendFactory.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .filter(f -> f.type().equals("local"))
+            .findFirst()
+            .orElseThrow();
+    return local.open(Map.of("flags", dir.resolve("flags.json").toString()), System::getenv);
+  }
+
+  private static EndpointRegistry endpoints(Path dir, DemoModel stable, DemoModel canary)
+      throws Exception {
+    Path file = dir.resolve("endpoints.json");
+    Files.writeString(
+        file,
+        """
+        {"endpoints": {
+          "stable-pool": {"baseUrl": "%s", "apiKeyEnv": "DEMO_MODEL_KEY", "timeoutMs": 5000},
+          "canary-pool": {"baseUrl": "%s", "apiKeyEnv": "DEMO_MODEL_KEY", "timeoutMs": 5000}}}
+        """
+            .formatted(stable.baseUrl(), canary.baseUrl()));
+    return EndpointRegistry.load(file, name -> "demo-key-not-a-secret");
+  }
+
+  private static Rollout startRollout(RouterStack stack, DemoTimeline timeline) {
+    RolloutGuard guard =
+        RolloutGuard.builder(stack.control(), stack.router().signals())
+            .override(stack.override())
+            .config(
+                GuardConfig.custom()
+                    .checkInterval(Duration.ofMillis(250))
+                    .minSamplesForTest(50)
+                    .retryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2))
+                    .actor("rollout-guard (demo)")
+                    .build())
+            .build();
+    Rollout rollout =
+        guard.start(
+            RolloutSpec.forFlag(DemoTraffic.FLAG)
+                .stable("stable")
+                .canary("canary")
+                .versions("1.1.0", "1.2.0")
+                .plan(
+                    RolloutPlan.custom()
+                        .steps(5, 25, 50, 100)
+                        .minBake(Duration.ofSeconds(30))
+                        .minSamplesPerArm(500)
+                        .build())
+                .rules(RuleSet.ofDefaults())
+                .build());
+    rollout.eventPublisher().onEvent(timeline::record);
+    rollout.startChecking();
+    return rollout;
+  }
+
+  private void run(
+      DemoTraffic traffic,
+      RouterStack stack,
+      Rollout rollout,
+      DemoTimeline timeline,
+      LiveTable table)
+      throws InterruptedException {
+    ExecutorService workers = Executors.newFixedThreadPool(concurrency);
+    AtomicReference<Instant> stopAt = new AtomicReference<>(Instant.MAX);
+    for (int w = 0; w < concurrency; w++) {
+      Random random = new Random(seed + w);
+      workers.submit(
+          () -> {
+            while (traffic.sent() < requests && Instant.now().isBefore(stopAt.get())) {
+              traffic.sendOne(random);
+            }
+          });
+    }
+    workers.shutdown();
+    while (!workers.awaitTermination(500, TimeUnit.MILLISECONDS)) {
+      if (rollout.rollbackVerified() && stopAt.get() == Instant.MAX) {
+        stopAt.set(Instant.now().plusSeconds(2));
+      }
+      table.draw(stack.router().signals(), traffic.sent(), requests, timeline.status(rollout));
+    }
+    table.draw(stack.router().signals(), traffic.sent(), requests, timeline.status(rollout));
+  }
+}

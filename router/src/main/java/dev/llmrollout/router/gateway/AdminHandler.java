@@ -1,0 +1,168 @@
+package dev.llmrollout.router.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmrollout.guard.ServingOverride;
+import dev.llmrollout.router.ArmSnapshot;
+import dev.llmrollout.router.VariantStats;
+import dev.llmrollout.spi.ChangeRequest;
+import dev.llmrollout.spi.FlagState;
+import dev.llmrollout.spi.RolloutControl;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /admin/flags/{key}}: read a flag's state with per-variant stats; kill, set weights and
+ * restore through the backend. Writes need {@code Authorization: Bearer <LLM_ROUTER_ADMIN_TOKEN>};
+ * with no token configured every write is refused.
+ */
+final class AdminHandler {
+  static final String TOKEN_VARIABLE = "LLM_ROUTER_ADMIN_TOKEN";
+  private static final Pattern PATH =
+      Pattern.compile("/admin/flags/([^/]+)(?:/(kill|weights|restore))?");
+  private static final String ACTOR = "llm-router gateway admin";
+
+  private final RolloutControl control;
+  private final VariantStats signals;
+  private final ServingOverride override;
+  private final Optional<byte[]> adminToken;
+
+  AdminHandler(
+      RolloutControl control,
+      VariantStats signals,
+      ServingOverride override,
+      Optional<String> token) {
+    this.control = control;
+    this.signals = signals;
+    this.override = override;
+    this.adminToken = token.filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8));
+  }
+
+  boolean handles(String path) {
+    return PATH.matcher(path).matches();
+  }
+
+  void handle(HttpExchange exchange) {
+    Matcher match = PATH.matcher(exchange.path());
+    if (!match.matches()) {
+      exchange.sendError(404, "not_found", "no such admin resource");
+      return;
+    }
+    String flag = match.group(1);
+    String action = match.group(2);
+    if (action == null) {
+      if (!exchange.method().equals("GET")) {
+        exchange.sendError(405, "method_not_allowed", "use GET to read a flag");
+        return;
+      }
+      exchange.sendJson(200, describe(exchange, control.state(flag)));
+      return;
+    }
+    if (!exchange.method().equals("POST")) {
+      exchange.sendError(405, "method_not_allowed", "use POST to " + action);
+      return;
+    }
+    if (!authorized(exchange)) {
+      return;
+    }
+    JsonNode body = action.equals("restore") ? optionalBody(exchange) : exchange.jsonBody();
+    ChangeRequest change = ChangeRequest.because(reason(body)).by(ACTOR);
+    FlagState state =
+        switch (action) {
+          case "kill" -> control.kill(flag, text(body, "variant"), change);
+          case "weights" -> control.setWeights(flag, weights(body), change);
+          default -> control.restore(flag, change);
+        };
+    exchange.sendJson(200, describe(exchange, state));
+  }
+
+  private boolean authorized(HttpExchange exchange) {
+    if (adminToken.isEmpty()) {
+      exchange.sendError(
+          403, "admin_disabled", "admin writes are disabled: " + TOKEN_VARIABLE + " is not set");
+      return false;
+    }
+    String header = exchange.header("Authorization");
+    byte[] presented =
+        header != null && header.startsWith("Bearer ")
+            ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8)
+            : new byte[0];
+    if (!MessageDigest.isEqual(presented, adminToken.get())) {
+      exchange.sendError(401, "unauthorized", "expected Authorization: Bearer <admin token>");
+      return false;
+    }
+    return true;
+  }
+
+  private static JsonNode optionalBody(HttpExchange exchange) {
+    try {
+      return exchange.jsonBody();
+    } catch (HttpExchange.BadRequest e) {
+      return exchange.json().createObjectNode().put("reason", "restore from the admin API");
+    }
+  }
+
+  private static String reason(JsonNode body) {
+    return body.path("reason").isTextual() && !body.get("reason").asText().isBlank()
+        ? body.get("reason").asText()
+        : "(no reason given)";
+  }
+
+  private static String text(JsonNode body, String field) {
+    if (!body.path(field).isTextual()) {
+      throw new HttpExchange.BadRequest(field + ": expected a variant name");
+    }
+    return body.get(field).asText();
+  }
+
+  private static Map<String, Double> weights(JsonNode body) {
+    JsonNode weights = body.get("weights");
+    if (weights == null || !weights.isObject() || weights.isEmpty()) {
+      throw new HttpExchange.BadRequest("weights: expected an object of variant to percent");
+    }
+    Map<String, Double> parsed = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : weights.properties()) {
+      if (!e.getValue().isNumber()) {
+        throw new HttpExchange.BadRequest("weights." + e.getKey() + ": expected a number");
+      }
+      parsed.put(e.getKey(), e.getValue().doubleValue());
+    }
+    return parsed;
+  }
+
+  private JsonNode describe(HttpExchange exchange, FlagState state) {
+    ObjectNode body = exchange.json().createObjectNode();
+    body.put("flag", state.flagKey());
+    body.put("enabled", state.enabled());
+    body.put("version", state.version());
+    body.put("defaultVariant", state.defaultVariant());
+    body.putPOJO("weights", state.weights());
+    body.put("killedTo", state.killedTo().orElse(null));
+    body.put("override", override.forcedVariant(state.flagKey()).orElse(null));
+    ObjectNode variants = body.putObject("variants");
+    for (String variant : state.variants()) {
+      variants.set(variant, stats(exchange, signals.arm(state.flagKey(), variant)));
+    }
+    return body;
+  }
+
+  private static JsonNode stats(HttpExchange exchange, ArmSnapshot arm) {
+    ObjectNode stats = exchange.json().createObjectNode();
+    stats.put("requests", arm.requests());
+    stats.put("errors", arm.errors());
+    stats.put("p50Ms", finite(arm.latencyQuantileMillis(0.5)));
+    stats.put("p99Ms", finite(arm.latencyQuantileMillis(0.99)));
+    stats.put("refusalRate", arm.requests() == 0 ? 0 : (double) arm.refusals() / arm.requests());
+    stats.putPOJO("feedback", arm.feedbackCounts());
+    return stats;
+  }
+
+  private static Double finite(double value) {
+    return Double.isFinite(value) ? value : null;
+  }
+}

@@ -1,0 +1,152 @@
+package dev.llmrollout.router.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmrollout.spi.WriteBackException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OpenAI-compatible gateway on Jetty: chat completions, feedback, admin, metrics and health.
+ * Stopping it is graceful: new requests are refused while in-flight ones finish.
+ */
+public final class Gateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Server server;
+  private final ServerConnector connector;
+
+  Gateway(Settings settings, Routes routes) {
+    QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads(), 8);
+    threads.setName("gateway");
+    this.server = new Server(threads);
+    this.connector = new ServerConnector(server);
+    connector.setHost(settings.bind());
+    connector.setPort(settings.port());
+    server.addConnector(connector);
+    GracefulHandler graceful = new GracefulHandler(new Dispatcher(routes));
+    server.setHandler(graceful);
+    server.setStopTimeout(settings.drainTimeout().toMillis());
+  }
+
+  /** Where and how the gateway listens. */
+  public record Settings(String bind, int port, int maxThreads, Duration drainTimeout) {}
+
+  /** The gateway's endpoints, as the runtime wires them. */
+  record Routes(
+      ChatCompletionsHandler chat,
+      FeedbackHandler feedback,
+      AdminHandler admin,
+      MetricsHandler metrics,
+      BooleanSupplier ready) {}
+
+  public void start() throws Exception {
+    server.start();
+  }
+
+  /** The address actually bound (the port is chosen by the OS when 0 was asked for). */
+  public InetSocketAddress address() {
+    return new InetSocketAddress(connector.getHost(), connector.getLocalPort());
+  }
+
+  /** Waits until the server stops. */
+  public void join() throws InterruptedException {
+    server.join();
+  }
+
+  /** Refuses new requests, lets in-flight ones finish (up to the drain timeout), then stops. */
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      throw new IllegalStateException("the gateway did not stop cleanly: " + e.getMessage(), e);
+    }
+  }
+
+  private static final class Dispatcher extends Handler.Abstract {
+    private final Routes routes;
+
+    Dispatcher(Routes routes) {
+      this.routes = routes;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      HttpExchange exchange = new HttpExchange(request, response, callback, JSON);
+      try {
+        dispatch(exchange);
+      } catch (HttpExchange.BadRequest e) {
+        exchange.sendError(400, "invalid_request_error", e.getMessage());
+      } catch (WriteBackException e) {
+        exchange.sendError(
+            statusOf(e), "write_back_" + e.kind().name().toLowerCase(), e.getMessage());
+      } catch (RuntimeException e) {
+        LOG.error("{} {} failed", exchange.method(), exchange.path(), e);
+        exchange.sendError(
+            500, "internal_error", "internal error: " + e.getClass().getSimpleName());
+      }
+      return true;
+    }
+
+    private void dispatch(HttpExchange exchange) {
+      String path = exchange.path();
+      String method = exchange.method();
+      Optional<Consumer<HttpExchange>> handler =
+          switch (path) {
+            case "/v1/chat/completions" -> post(method, routes.chat()::handle);
+            case "/v1/feedback" -> post(method, routes.feedback()::handle);
+            case "/metrics" -> Optional.of(routes.metrics()::handle);
+            case "/healthz" -> Optional.of(e -> e.send(200, "text/plain", "ok\n"));
+            case "/readyz" -> Optional.of(this::ready);
+            default ->
+                routes.admin().handles(path)
+                    ? Optional.of(routes.admin()::handle)
+                    : Optional.<Consumer<HttpExchange>>empty();
+          };
+      if (handler.isEmpty()) {
+        exchange.sendError(404, "not_found", "no route for " + path);
+        return;
+      }
+      handler.get().accept(exchange);
+    }
+
+    private static Optional<Consumer<HttpExchange>> post(String method, Consumer<HttpExchange> h) {
+      return Optional.of(
+          method.equals("POST") ? h : e -> e.sendError(405, "method_not_allowed", "use POST"));
+    }
+
+    private void ready(HttpExchange exchange) {
+      if (routes.ready().getAsBoolean()) {
+        exchange.send(200, "text/plain", "ready\n");
+      } else {
+        exchange.send(503, "text/plain", "the flag backend is not ready\n");
+      }
+    }
+
+    private static int statusOf(WriteBackException e) {
+      return switch (e.kind()) {
+        case CONFLICT -> 409;
+        case NOT_FOUND -> 404;
+        case INVALID_REQUEST -> 400;
+        case PERMISSION_DENIED -> 502;
+        default -> 503;
+      };
+    }
+  }
+}

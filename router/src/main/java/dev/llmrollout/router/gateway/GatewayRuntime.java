@@ -1,0 +1,64 @@
+package dev.llmrollout.router.gateway;
+
+import dev.llmrollout.router.EndpointRegistry;
+import dev.llmrollout.spi.BackendFactory.Backend;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** A running gateway: the router stack and the HTTP server in front of it. */
+public final class GatewayRuntime implements AutoCloseable {
+  private final RouterStack stack;
+  private final Gateway gateway;
+
+  private GatewayRuntime(
+      RouterStack stack,
+      Gateway.Settings settings,
+      Optional<String> defaultFlag,
+      Function<String, String> environment) {
+    this.stack = stack;
+    Gateway.Routes routes =
+        new Gateway.Routes(
+            new ChatCompletionsHandler(stack.router(), new ChatRequestMapper(defaultFlag)),
+            new FeedbackHandler(stack.client()),
+            new AdminHandler(
+                stack.control(),
+                stack.router().signals(),
+                stack.override(),
+                Optional.ofNullable(environment.apply(AdminHandler.TOKEN_VARIABLE))),
+            new MetricsHandler(stack.metricReader()),
+            stack::ready);
+    this.gateway = new Gateway(settings, routes);
+  }
+
+  /** Opens the backend, starts the router and the HTTP server. */
+  public static GatewayRuntime start(
+      Backend backend,
+      EndpointRegistry endpoints,
+      Gateway.Settings settings,
+      Optional<String> defaultFlag,
+      Function<String, String> environment)
+      throws Exception {
+    GatewayRuntime runtime =
+        new GatewayRuntime(new RouterStack(backend, endpoints), settings, defaultFlag, environment);
+    runtime.gateway.start();
+    return runtime;
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  public RouterStack stack() {
+    return stack;
+  }
+
+  /** Drains the HTTP server, then stops the router, the provider and the metrics. */
+  @Override
+  public void close() {
+    try {
+      gateway.close();
+    } finally {
+      stack.close();
+    }
+  }
+}

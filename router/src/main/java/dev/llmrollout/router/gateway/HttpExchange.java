@@ -1,0 +1,81 @@
+package dev.llmrollout.router.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** One request and its response, with the JSON reading and writing every handler needs. */
+record HttpExchange(Request request, Response response, Callback callback, ObjectMapper json) {
+
+  String path() {
+    return Request.getPathInContext(request);
+  }
+
+  String method() {
+    return request.getMethod();
+  }
+
+  String header(String name) {
+    String value = request.getHeaders().get(name);
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  /** The body as JSON; an empty or invalid body is a {@link BadRequest}. */
+  JsonNode jsonBody() {
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      JsonNode body = json.readTree(in);
+      if (body == null || body.isMissingNode()) {
+        throw new BadRequest("the request body is empty; expected a JSON object");
+      }
+      return body;
+    } catch (IOException e) {
+      throw new BadRequest("the request body is not valid JSON: " + e.getMessage());
+    }
+  }
+
+  void sendJson(int status, JsonNode body) {
+    try {
+      send(status, "application/json", json.writeValueAsString(body));
+    } catch (IOException e) {
+      callback.failed(e);
+    }
+  }
+
+  void send(int status, String contentType, String body) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType + "; charset=utf-8");
+    Content.Sink.write(response, true, body, callback);
+  }
+
+  /** An error in OpenAI's shape, so client libraries show its message. */
+  void sendError(int status, String type, String message) {
+    ObjectNode body = json.createObjectNode();
+    ObjectNode error = body.putObject("error");
+    error.put("message", message);
+    error.put("type", type);
+    error.putNull("param");
+    error.put("code", status);
+    sendJson(status, body);
+  }
+
+  static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A request the client must fix: answered with 400 and the message. */
+  static final class BadRequest extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadRequest(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.llmrollout.router.gateway;
+
+import dev.llmrollout.guard.KillSwitchOverride;
+import dev.llmrollout.provider.LlmFeatureProvider;
+import dev.llmrollout.router.EndpointRegistry;
+import dev.llmrollout.router.ModelRouter;
+import dev.llmrollout.router.VariantStats;
+import dev.llmrollout.spi.BackendFactory.Backend;
+import dev.llmrollout.spi.RolloutControl;
+import dev.openfeature.sdk.Client;
+import dev.openfeature.sdk.OpenFeatureAPI;
+import dev.openfeature.sdk.ProviderState;
+import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+
+/**
+ * A backend behind the rollout guard's override, the OpenFeature provider and client over it, and a
+ * router with its signals and metrics: what the gateway and the demo both run on.
+ */
+public final class RouterStack implements AutoCloseable {
+  private final KillSwitchOverride override = new KillSwitchOverride();
+  private final RolloutControl control;
+  private final LlmFeatureProvider provider;
+  private final OpenFeatureAPI api;
+  private final PrometheusMetricReader metricReader = new PrometheusMetricReader(false, null);
+  private final SdkMeterProvider meters;
+  private final ModelRouter router;
+
+  public RouterStack(Backend backend, EndpointRegistry endpoints) {
+    this.control = backend.control();
+    this.provider =
+        LlmFeatureProvider.builder(new OverridingBackend(backend.flags(), override)).build();
+    this.api = OpenFeatureAPI.createIsolated();
+    api.setProviderAndWait(provider);
+    this.meters = SdkMeterProvider.builder().registerMetricReader(metricReader).build();
+    this.router =
+        ModelRouter.builder(api.getClient(), provider, endpoints)
+            .signals(VariantStats.bySegment(VariantStats.DEFAULT_SEGMENT_ATTRIBUTE))
+            .openTelemetry(OpenTelemetrySdk.builder().setMeterProvider(meters).build())
+            .build();
+  }
+
+  public ModelRouter router() {
+    return router;
+  }
+
+  public Client client() {
+    return api.getClient();
+  }
+
+  public RolloutControl control() {
+    return control;
+  }
+
+  /** The override the rollout guard forces the safe variant through. */
+  public KillSwitchOverride override() {
+    return override;
+  }
+
+  public boolean ready() {
+    return api.getClient().getProviderState() == ProviderState.READY;
+  }
+
+  PrometheusMetricReader metricReader() {
+    return metricReader;
+  }
+
+  @Override
+  public void close() {
+    router.close();
+    api.shutdown();
+    meters.close();
+  }
+}

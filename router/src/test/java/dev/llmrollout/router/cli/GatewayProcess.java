@@ -1,0 +1,95 @@
+package dev.llmrollout.router.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code java -jar llm-router.jar serve ...} in a child process, on a port the OS picks. */
+final class GatewayProcess implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
+
+  private final Process process;
+  private final URI baseUri;
+  private final StringBuilder output = new StringBuilder();
+
+  GatewayProcess(Path workDir, Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(JarRunner.JAR.toAbsolutePath().toString());
+    command.add("serve");
+    command.add("--port");
+    command.add("0");
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+    builder.environment().putAll(env);
+    builder.redirectErrorStream(true);
+    this.process = builder.start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<URI> listening = new CompletableFuture<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                  synchronized (output) {
+                    output.append(line).append('\n');
+                  }
+                  Matcher m = LISTENING.matcher(line);
+                  if (m.find()) {
+                    listening.complete(URI.create(m.group(1)));
+                  }
+                }
+                listening.completeExceptionally(
+                    new IllegalStateException("gateway exited: " + output()));
+              } catch (IOException e) {
+                listening.completeExceptionally(e);
+              }
+            },
+            "gateway-output");
+    reader.setDaemon(true);
+    reader.start();
+    this.baseUri = listening.get(60, TimeUnit.SECONDS);
+  }
+
+  URI uri(String path) {
+    return baseUri.resolve(path);
+  }
+
+  String output() {
+    synchronized (output) {
+      return output.toString();
+    }
+  }
+
+  /** Sends SIGTERM, as an orchestrator stopping the gateway would, and waits for the exit. */
+  void terminate() {
+    process.destroy();
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      terminate();
+    }
+  }
+}

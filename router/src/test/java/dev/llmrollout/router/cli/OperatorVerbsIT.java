@@ -1,0 +1,133 @@
+package dev.llmrollout.router.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 4, point 2: every operator verb and exit code, through the real jar, on the local file. */
+class OperatorVerbsIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String FLAGS =
+      """
+      {"flags": {"support-model": {"state": "ENABLED",
+        "variants": {"stable": {"model": "m-stable", "version": "1.1.0", "endpoint": "stable-pool"},
+                     "canary": {"model": "m-canary", "version": "1.2.0", "endpoint": "canary-pool"}},
+        "defaultVariant": "stable",
+        "targeting": {"fractional": [["stable", 95], ["canary", 5]]}}}}
+      """;
+
+  @TempDir Path dir;
+
+  @BeforeEach
+  void writeFlags() throws Exception {
+    Files.writeString(dir.resolve("flags.json"), FLAGS);
+  }
+
+  private JarRunner.Result run(String... args) throws Exception {
+    String[] withFlags = new String[args.length + 2];
+    System.arraycopy(args, 0, withFlags, 0, args.length);
+    withFlags[args.length] = "--flags";
+    withFlags[args.length + 1] = "flags.json";
+    return JarRunner.run(dir, Map.of(), withFlags);
+  }
+
+  private JsonNode flag() throws Exception {
+    return JSON.readTree(dir.resolve("flags.json").toFile()).at("/flags/support-model");
+  }
+
+  @Test
+  void killSendsEveryoneToTheSafeVariantAndVerifiesByEvaluation() throws Exception {
+    JarRunner.Result kill =
+        run("kill", "support-model", "--to", "stable", "--reason", "refusals at 3am");
+
+    assertThat(kill.exitCode()).as(kill.err()).isZero();
+    assertThat(kill.out()).contains("KILLED", "all 2000 probe evaluations return 'stable'");
+    assertThat(flag().get("defaultVariant").asText()).isEqualTo("stable");
+    assertThat(flag().get("targeting")).isEmpty();
+  }
+
+  @Test
+  void weightsThenKillThenRestoreRoundTripsAndStatusShowsTheTrail() throws Exception {
+    assertThat(
+            run("weights", "support-model", "stable=75", "canary=25", "--reason", "step 2")
+                .exitCode())
+        .isZero();
+    assertThat(flag().at("/targeting/fractional").toString())
+        .isEqualTo("[[\"stable\",75],[\"canary\",25]]");
+    assertThat(run("kill", "support-model", "--to", "stable", "--reason", "bad").exitCode())
+        .isZero();
+    JarRunner.Result restore = run("restore", "support-model", "--reason", "fixed");
+    assertThat(restore.exitCode()).as(restore.err()).isZero();
+    assertThat(flag().at("/targeting/fractional").toString())
+        .isEqualTo("[[\"stable\",75],[\"canary\",25]]");
+
+    JarRunner.Result status = run("status", "support-model");
+    assertThat(status.exitCode()).isZero();
+    assertThat(status.out())
+        .contains("stable=75%", "canary=25%", "set-weights", "kill", "restore", "fixed");
+  }
+
+  @Test
+  void drillRunsEveryStepAndLeavesTheOriginalState() throws Exception {
+    JsonNode before = flag();
+    JarRunner.Result drill = run("drill", "support-model", "--canary", "canary");
+
+    assertThat(drill.exitCode()).as(drill.out() + drill.err()).isZero();
+    assertThat(drill.out())
+        .contains(
+            "set the canary to 5%",
+            "evaluations reach the canary",
+            "roll back",
+            "every evaluation is on 'stable'",
+            "restore the original state",
+            "drill passed")
+        .containsPattern("\\d+ ms");
+    assertThat(flag()).isEqualTo(before);
+  }
+
+  @Test
+  void aFailedWriteExitsOneWithTheBackendsError() throws Exception {
+    JarRunner.Result result = run("kill", "support-model", "--to", "nope", "--reason", "x");
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).contains("no variant 'nope'");
+
+    JarRunner.Result restore = run("restore", "support-model", "--reason", "x");
+    assertThat(restore.exitCode()).isEqualTo(1);
+    assertThat(restore.err()).contains("is not killed");
+  }
+
+  @Test
+  void badUsageExitsTwo() throws Exception {
+    for (List<String> args :
+        List.of(
+            List.of("kill", "support-model", "--reason", "x"),
+            List.of("weights", "support-model", "stable", "--reason", "x"),
+            List.of("status", "support-model", "--backend", "nope"),
+            List.of("no-such-verb"))) {
+      JarRunner.Result result = run(args.toArray(String[]::new));
+      assertThat(result.exitCode()).as(String.join(" ", args) + "\n" + result.err()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void sampleSizePrintsThePerArmCountAndTheRuleOfThumb() throws Exception {
+    JarRunner.Result result =
+        JarRunner.run(dir, Map.of(), "sample-size", "--baseline", "0.85", "--mde", "0.05");
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    // (1.96 + 0.8416)^2 * (0.85*0.15 + 0.80*0.20) / 0.05^2 = 902.4 -> 903 per arm
+    assertThat(result.out()).contains("per arm, equal arms:            903");
+    assertThat(result.out()).contains("rule of thumb");
+
+    JarRunner.Result bad =
+        JarRunner.run(dir, Map.of(), "sample-size", "--baseline", "1.5", "--mde", "0.05");
+    assertThat(bad.exitCode()).isEqualTo(2);
+  }
+}
