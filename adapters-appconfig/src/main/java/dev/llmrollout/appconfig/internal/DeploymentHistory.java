@@ -1,12 +1,9 @@
 package dev.llmrollout.appconfig.internal;
 
-import static dev.llmrollout.appconfig.internal.ConfigurationReader.JSON;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.spi.ChangeRecord;
-import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.WriteBackException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -97,7 +94,8 @@ public final class DeploymentHistory {
         version,
         v -> {
           try {
-            return tree(plane.load(flagKey, v).state(flagKey, Integer.toString(v)));
+            return ChangeRecord.snapshotOf(
+                plane.load(flagKey, v).state(flagKey, Integer.toString(v)));
           } catch (WriteBackException e) {
             return NullNode.getInstance();
           }
@@ -118,15 +116,5 @@ public final class DeploymentHistory {
 
   private static int version(DeploymentSummary summary) {
     return Integer.parseInt(summary.configurationVersion());
-  }
-
-  private static JsonNode tree(FlagState state) {
-    ObjectNode tree = JSON.createObjectNode();
-    tree.put("enabled", state.enabled());
-    tree.put("defaultVariant", state.defaultVariant());
-    tree.set("weights", JSON.valueToTree(state.weights()));
-    tree.put("killedTo", state.killedTo().orElse(null));
-    tree.put("version", state.version());
-    return tree;
   }
 }

@@ -1,10 +1,7 @@
 package dev.llmrollout.unleash.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.spi.ChangeRecord;
-import dev.llmrollout.spi.FlagState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +14,6 @@ import java.util.Optional;
  * is replayed from the environment enabled/disabled events in the same log.
  */
 public final class EventLogHistory {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private EventLogHistory() {}
 
@@ -59,8 +55,9 @@ public final class EventLogHistory {
                   Instant.parse(event.path("createdAt").asText()),
                   flagKey,
                   title.action(),
-                  tree(ManagedStrategy.from(flagKey, enabled, preData).state()),
-                  tree(ManagedStrategy.from(flagKey, enabledAfter, data).state()),
+                  ChangeRecord.snapshotOf(ManagedStrategy.from(flagKey, enabled, preData).state()),
+                  ChangeRecord.snapshotOf(
+                      ManagedStrategy.from(flagKey, enabledAfter, data).state()),
                   title.reason(),
                   title.actor());
             });
@@ -69,15 +66,5 @@ public final class EventLogHistory {
   private static boolean turnedOff(JsonNode strategy) {
     return "true"
         .equals(strategy.path("parameters").path(ManagedStrategy.ENVIRONMENT_TURNED_OFF).asText());
-  }
-
-  private static JsonNode tree(FlagState state) {
-    ObjectNode tree = JSON.createObjectNode();
-    tree.put("enabled", state.enabled());
-    tree.put("defaultVariant", state.defaultVariant());
-    tree.set("weights", JSON.valueToTree(state.weights()));
-    tree.put("killedTo", state.killedTo().orElse(null));
-    tree.put("version", state.version());
-    return tree;
   }
 }
