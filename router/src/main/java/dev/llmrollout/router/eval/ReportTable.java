@@ -18,8 +18,17 @@ public final class ReportTable {
         Math.max(
             6,
             report.pairs().stream().mapToInt(p -> p.evalCase().intent().length()).max().orElse(6));
-    String row = "%-" + idWidth + "s  %-" + intentWidth + "s  %-8s  %-9s  %s%n";
-    out.printf(Locale.ROOT, row, "case", "intent", b, c, "");
+    String row =
+        "%-"
+            + idWidth
+            + "s  %-"
+            + intentWidth
+            + "s  %-"
+            + Math.max(5, b.length())
+            + "s  %-"
+            + Math.max(5, c.length())
+            + "s  %s%n";
+    out.printf(Locale.ROOT, row, "case", "intent", b, c, "note");
     for (VariantOutcome.Pair pair : report.pairs()) {
       String note =
           pair.regressed()
