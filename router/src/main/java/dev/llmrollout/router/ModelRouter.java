@@ -61,6 +61,8 @@ public final class ModelRouter implements AutoCloseable {
   private final AnswerInspector inspector;
   private final VariantStats signals;
   private final VariantStats shadowSignals;
+  private final VariantStats evalSignals;
+  private final Optional<ShadowJudge> judge;
   private final GenAiMetrics metrics;
   private final RouterEvents events;
   private final ShadowRunner shadows;
@@ -82,6 +84,7 @@ public final class ModelRouter implements AutoCloseable {
     this.inspector = new AnswerInspector(builder.refusalPatterns, builder.shortAnswerChars, json);
     this.signals = builder.signals;
     this.shadowSignals = builder.shadowSignals;
+    this.evalSignals = builder.evalSignals;
     this.shadowSink = builder.shadowSink();
     this.shadows =
         new ShadowRunner(
@@ -95,9 +98,10 @@ public final class ModelRouter implements AutoCloseable {
             events);
     this.fallbackFlags = Set.copyOf(builder.fallbackFlags);
     this.shadowPlanner = new ShadowPlanner(selector, endpoints, renderer, shadows, events);
-    this.arms = new ArmRecorder(signals);
+    this.arms = new ArmRecorder(signals, evalSignals);
     this.preparer = new CallPreparer(endpoints, renderer, events, arms);
-    builder.judge(client, shadows.executor()).ifPresent(shadows::judge);
+    this.judge = builder.judge(client, shadows.executor());
+    judge.ifPresent(shadows::judge);
     builder.provider.addFeedbackSink(signals);
   }
 
@@ -113,7 +117,20 @@ public final class ModelRouter implements AutoCloseable {
    * @throws RoutingException naming the flag, variant and endpoint when it cannot be answered
    */
   public RoutedResponse route(RouteRequest request) {
-    return execute(request, null);
+    return execute(request, null, null);
+  }
+
+  /**
+   * Routes a request to the named variant of its model flag, whatever the flag's rules and split
+   * would serve, as the offline eval does to compare a baseline and a candidate case by case. The
+   * flag is not evaluated (no hooks, no exposure); the call is counted in {@link #evalSignals()}
+   * only, never shadowed, never falls back and records no live metrics. The response's selection
+   * has the reason {@link FlagSelection#REASON_PINNED}.
+   *
+   * @throws RoutingException of kind FLAG when the flag has no such model variant
+   */
+  public RoutedResponse routeToVariant(RouteRequest request, String variant) {
+    return execute(request, null, Objects.requireNonNull(variant, "variant"));
   }
 
   /**
@@ -122,7 +139,7 @@ public final class ModelRouter implements AutoCloseable {
    * default variant happens only if no event has reached the consumer yet.
    */
   public RoutedResponse routeStreaming(RouteRequest request, Consumer<StreamChunk> consumer) {
-    return execute(request, Objects.requireNonNull(consumer, "consumer"));
+    return execute(request, Objects.requireNonNull(consumer, "consumer"), null);
   }
 
   /** The per-variant signals of routed traffic, also what the rollout guard reads. */
@@ -135,15 +152,29 @@ public final class ModelRouter implements AutoCloseable {
     return shadowSignals;
   }
 
+  /** The per-variant signals of calls routed to a named variant, apart from live traffic. */
+  public VariantStats evalSignals() {
+    return evalSignals;
+  }
+
+  /** The judge configured on the builder, if any. */
+  public Optional<ShadowJudge> judge() {
+    return judge;
+  }
+
   /** How often {@code event} happened since the router started. */
   public long count(RouterEvent event) {
     return events.count(event);
   }
 
-  private RoutedResponse execute(RouteRequest request, Consumer<StreamChunk> consumer) {
+  private RoutedResponse execute(
+      RouteRequest request, Consumer<StreamChunk> consumer, String pinnedVariant) {
     EvaluationContext context = request.evaluationContext();
     String segment = request.attributes().get(signals.segmentAttribute());
-    SelectedVariant model = selector.select(request.modelFlag(), context, true);
+    SelectedVariant model =
+        pinnedVariant == null
+            ? selector.select(request.modelFlag(), context, true)
+            : selector.pinned(request.modelFlag(), pinnedVariant);
     Optional<SelectedVariant> prompt =
         request.promptFlag().map(flag -> selector.select(flag, context, false));
     DeliveryCounter delivered = consumer == null ? null : new DeliveryCounter(consumer);
@@ -176,6 +207,7 @@ public final class ModelRouter implements AutoCloseable {
     boolean variantFailed =
         e.isEndpointFailure() || e.kind() == RoutingException.Kind.CONFIGURATION;
     if (!fallbackFlags.contains(model.flagKey())
+        || model.pinned()
         || !variantFailed
         || (delivered != null && delivered.count() > 0)) {
       return Optional.empty();
@@ -225,31 +257,34 @@ public final class ModelRouter implements AutoCloseable {
       }
       CallOutcome outcome = CallOutcomes.of(result, endpoint, modelId, inspector, jsonRequested);
       recordOutcome(model, prompt, segment, outcome);
-      metrics.recordCall(
-          tags,
-          result.responseModel(),
-          null,
-          result.latencyNanos(),
-          result.firstTokenNanos(),
-          result.inputTokens(),
-          result.outputTokens(),
-          result.usageReported());
+      if (!model.pinned()) {
+        metrics.recordCall(
+            tags,
+            result.responseModel(),
+            null,
+            result.latencyNanos(),
+            result.firstTokenNanos(),
+            result.inputTokens(),
+            result.outputTokens(),
+            result.usageReported());
+      }
       boolean shadowed =
-          shadow(
-              request,
-              model,
-              prompt,
-              segment,
-              messages,
-              jsonRequested,
-              ShadowPlanner.side(
+          !model.pinned()
+              && shadow(
+                  request,
                   model,
-                  endpoint,
-                  result.content(),
-                  Optional.empty(),
-                  result.latencyNanos(),
-                  result.inputTokens(),
-                  result.outputTokens()));
+                  prompt,
+                  segment,
+                  messages,
+                  jsonRequested,
+                  ShadowPlanner.side(
+                      model,
+                      endpoint,
+                      result.content(),
+                      Optional.empty(),
+                      result.latencyNanos(),
+                      result.inputTokens(),
+                      result.outputTokens()));
       RoutedResponse response =
           new RoutedResponse(
               result.content(),
@@ -313,7 +348,6 @@ public final class ModelRouter implements AutoCloseable {
     }
     recordOutcome(
         model, attempt.prompt(), attempt.segment(), CallOutcome.failed(e.kind(), elapsed));
-    metrics.recordCall(attempt.tags(), null, e.kind().name(), elapsed, -1, 0, 0, false);
     LOG.warn(
         "{} model {} version {}: request {} failed: {}",
         model.where(),
@@ -321,6 +355,10 @@ public final class ModelRouter implements AutoCloseable {
         model.variant().version().orElse("-"),
         requestId,
         e.getMessage());
+    if (model.pinned()) {
+      return;
+    }
+    metrics.recordCall(attempt.tags(), null, e.kind().name(), elapsed, -1, 0, 0, false);
     shadow(
         attempt.request(),
         model,

@@ -106,6 +106,18 @@ public final class FlagSelector {
                     new FlagSelection(flagKey, variantName, "SHADOW", Optional.empty()), v));
   }
 
+  /**
+   * The named model variant of the flag, chosen by name whatever the flag's rules and split say: no
+   * evaluation, no hooks, no exposure.
+   *
+   * @throws RoutingException of kind FLAG when the flag has no such model variant
+   */
+  public SelectedVariant pinned(String flagKey, String variantName) {
+    FlagSelection selection =
+        new FlagSelection(flagKey, variantName, FlagSelection.REASON_PINNED, Optional.empty());
+    return new SelectedVariant(selection, typed(flagKey, variantName, true));
+  }
+
   private LlmVariant typed(String flagKey, String variantName, boolean needsModel) {
     VariantPayload payload =
         provider
