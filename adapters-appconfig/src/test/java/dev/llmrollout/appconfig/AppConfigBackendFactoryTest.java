@@ -64,7 +64,7 @@ class AppConfigBackendFactoryTest {
   @Test
   void wrongCredentialsFailTheStartWithoutEchoingTheSecret() {
     Map<String, String> env = harness.environment();
-    env.put("AWS_ACCESS_KEY_ID", "AKIAWRONGKEY00000000");
+    env.put("AWS_ACCESS_KEY_ID", "LOCAL-WRONG-ACCESS-KEY");
     env.put("AWS_SECRET_ACCESS_KEY", "very-secret-value-123");
     BackendFactory.Backend backend = new AppConfigBackendFactory().open(Map.of(), env::get);
     try (FlagBackend flags = backend.flags()) {

@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.appconfig.model.GrowthType;
  * hosted version deployed at once.
  */
 final class AppConfigHarness implements BackendHarness, AutoCloseable {
-  static final String ACCESS_KEY = "AKIALOCALTEST0000000";
+  static final String ACCESS_KEY = "LOCAL-TEST-ACCESS-KEY";
   static final String SECRET_KEY = "local-test-secret-not-a-real-one";
 
   /** The interval the local AppConfig hands out: one second, so tests propagate quickly. */
