@@ -120,8 +120,8 @@ public final class LocalFileControl implements RolloutControl, ChangeHistory {
                     Instant.now(),
                     flagKey,
                     action,
-                    tree(before),
-                    tree(after),
+                    ChangeRecord.snapshotOf(before),
+                    ChangeRecord.snapshotOf(after),
                     request.reason(),
                     request.actor()));
             return after;
@@ -157,16 +157,6 @@ public final class LocalFileControl implements RolloutControl, ChangeHistory {
         JSON.writeValueAsString(record) + "\n",
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
-  }
-
-  private static JsonNode tree(FlagState state) {
-    ObjectNode tree = JSON.createObjectNode();
-    tree.put("enabled", state.enabled());
-    tree.put("defaultVariant", state.defaultVariant());
-    tree.set("weights", JSON.valueToTree(state.weights()));
-    tree.put("killedTo", state.killedTo().orElse(null));
-    tree.put("version", state.version());
-    return tree;
   }
 
   private ObjectNode readRoot() {

@@ -1,6 +1,8 @@
 package dev.llmrollout.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 
 /**
@@ -21,4 +23,17 @@ public record ChangeRecord(
     JsonNode before,
     JsonNode after,
     String reason,
-    String actor) {}
+    String actor) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A flag state in the shape {@code before} and {@code after} use. */
+  public static JsonNode snapshotOf(FlagState state) {
+    ObjectNode tree = JSON.createObjectNode();
+    tree.put("enabled", state.enabled());
+    tree.put("defaultVariant", state.defaultVariant());
+    tree.set("weights", JSON.valueToTree(state.weights()));
+    tree.put("killedTo", state.killedTo().orElse(null));
+    tree.put("version", state.version());
+    return tree;
+  }
+}

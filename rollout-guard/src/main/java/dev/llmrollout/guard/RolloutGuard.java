@@ -1,5 +1,6 @@
 package dev.llmrollout.guard;
 
+import dev.llmrollout.guard.internal.EvalGateCheck;
 import dev.llmrollout.guard.internal.GuardContext;
 import dev.llmrollout.guard.internal.GuardedRollout;
 import dev.llmrollout.signals.SignalSource;
@@ -27,6 +28,9 @@ import java.util.concurrent.Executors;
  *     .stable("stable").canary("candidate").versions("1.4.2", "1.5.0").build());
  * rollout.startChecking();
  * }</pre>
+ *
+ * <p>With an {@link EvalGate}, a canary starts only for a candidate payload with a passing offline
+ * eval report, unless the spec skips the gate with a reason that goes into the audit record.
  *
  * <p>One change at a time: a second rollout of a flag that a running rollout covers, or whose split
  * already shows a canary, is refused unless the spec is forced.
@@ -67,6 +71,13 @@ public final class RolloutGuard {
     FlagState current = context.control().state(spec.flagKey());
     checkFlag(spec, current);
     boolean shadowFirst = spec.plan().shadow().isPresent() && !spec.shadowCompleted();
+    boolean major =
+        VersionPolicy.classify(spec.stableVersion(), spec.canaryVersion())
+            == VersionPolicy.Change.MAJOR;
+    Optional<String> gateNote =
+        shadowFirst && !major
+            ? Optional.empty()
+            : EvalGateCheck.enforce(context, spec, shadowFirst ? "shadow phase" : "canary");
     FlagState written = current;
     if (!shadowFirst) {
       double percent = spec.plan().steps().get(0).percent();
@@ -91,6 +102,7 @@ public final class RolloutGuard {
         new GuardedRollout(
             context, spec, shadowFirst ? RolloutState.SHADOW : RolloutState.CANARY, written);
     rollouts.put(spec.flagKey(), rollout);
+    gateNote.ifPresent(rollout::recordStart);
     return rollout;
   }
 
@@ -156,6 +168,7 @@ public final class RolloutGuard {
     private AuditLog auditLog = new InMemoryAuditLog(10_000);
     private AlertHook alertHook = AlertHook.none();
     private EvaluationProbe probe;
+    private EvalGate evalGate;
 
     private Builder(RolloutControl control, SignalSource signals) {
       this.control = Objects.requireNonNull(control, "control");
@@ -200,6 +213,15 @@ public final class RolloutGuard {
       return this;
     }
 
+    /**
+     * Refuses canaries (and shadow phases of major versions) whose candidate payload has no passing
+     * offline eval report; none unless set.
+     */
+    public Builder evalGate(EvalGate gate) {
+      this.evalGate = Objects.requireNonNull(gate, "evalGate");
+      return this;
+    }
+
     public RolloutGuard build() {
       GuardScheduler effective = scheduler != null ? scheduler : daemonScheduler();
       return new RolloutGuard(
@@ -212,7 +234,8 @@ public final class RolloutGuard {
               override,
               auditLog,
               alertHook,
-              Optional.ofNullable(probe)));
+              Optional.ofNullable(probe),
+              Optional.ofNullable(evalGate)));
     }
   }
 }

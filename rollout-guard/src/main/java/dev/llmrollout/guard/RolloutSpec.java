@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param rules what breaks the rollout
  * @param shadowCompleted true when a shadow phase of this candidate already passed elsewhere
  * @param force true to replace a rollout already running on the same flag
+ * @param evalGateOverride why the rollout may start without a passing eval report, when forced past
+ *     the {@link EvalGate}; the reason goes into the audit record
  */
 public record RolloutSpec(
     String flagKey,
@@ -35,11 +37,13 @@ public record RolloutSpec(
     RolloutPlan plan,
     RuleSet rules,
     boolean shadowCompleted,
-    boolean force) {
+    boolean force,
+    Optional<String> evalGateOverride) {
 
   public RolloutSpec {
     Objects.requireNonNull(stableVersion, "stableVersion");
     Objects.requireNonNull(canaryVersion, "canaryVersion");
+    Objects.requireNonNull(evalGateOverride, "evalGateOverride");
   }
 
   public static Builder forFlag(String flagKey) {
@@ -57,6 +61,7 @@ public record RolloutSpec(
     private RuleSet rules = RuleSet.ofDefaults();
     private boolean shadowCompleted;
     private boolean force;
+    private String evalGateOverride;
 
     private Builder(String flagKey) {
       this.flagKey = flagKey;
@@ -100,6 +105,15 @@ public record RolloutSpec(
     }
 
     /**
+     * Starts without a passing eval report for the candidate's payload; {@code reason} (who and
+     * why) goes into the audit record.
+     */
+    public Builder skipEvalGate(String reason) {
+      this.evalGateOverride = reason;
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @throws IllegalArgumentException naming the flag and the missing or bad field
@@ -111,6 +125,11 @@ public record RolloutSpec(
       require(!canary.equals(stable), "canary", "a variant other than stable", canary);
       require(plan != null, "plan", "a rollout plan", null);
       require(rules != null, "rules", "a rule set", null);
+      require(
+          evalGateOverride == null || !evalGateOverride.isBlank(),
+          "skipEvalGate",
+          "a reason",
+          evalGateOverride);
       return new RolloutSpec(
           flagKey,
           stable,
@@ -120,7 +139,8 @@ public record RolloutSpec(
           plan,
           rules,
           shadowCompleted,
-          force);
+          force,
+          Optional.ofNullable(evalGateOverride));
     }
 
     private void require(boolean ok, String field, String expected, Object got) {

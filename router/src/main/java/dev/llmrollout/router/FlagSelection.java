@@ -12,4 +12,11 @@ import java.util.Optional;
  *     TARGETING_KEY_MISSING} (the default variant served a request without a targeting key)
  */
 public record FlagSelection(
-    String flagKey, String variant, String reason, Optional<String> errorCode) {}
+    String flagKey, String variant, String reason, Optional<String> errorCode) {
+
+  /**
+   * The reason of a variant chosen by name rather than by the flag's rules, as the offline eval
+   * does with {@link ModelRouter#routeToVariant}.
+   */
+  public static final String REASON_PINNED = "PINNED";
+}

@@ -21,30 +21,25 @@ import java.nio.file.StandardOpenOption;
  */
 public final class JsonLinesShadowSink implements ShadowSink {
   private final ObjectMapper json = new ObjectMapper();
-  private final Writer out;
+  private final Path file;
+  private Writer out;
 
-  private JsonLinesShadowSink(Writer out) {
+  private JsonLinesShadowSink(Path file, Writer out) {
+    this.file = file;
     this.out = out;
   }
 
-  /** Appends to {@code file}, creating it if needed. */
+  /**
+   * Appends to {@code file}, creating it (and opening it) only when the first line is written, so a
+   * router that never shadows leaves no file behind.
+   */
   public static JsonLinesShadowSink appendingTo(Path file) {
-    try {
-      return new JsonLinesShadowSink(
-          Files.newBufferedWriter(
-              file,
-              StandardCharsets.UTF_8,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.APPEND,
-              StandardOpenOption.WRITE));
-    } catch (IOException e) {
-      throw new UncheckedIOException("shadow sink " + file + ": cannot be opened", e);
-    }
+    return new JsonLinesShadowSink(file, null);
   }
 
   /** Writes to {@code out}, which the sink closes on {@link #close()}. */
   public static JsonLinesShadowSink writingTo(Writer out) {
-    return new JsonLinesShadowSink(new BufferedWriter(out));
+    return new JsonLinesShadowSink(null, new BufferedWriter(out));
   }
 
   @Override
@@ -96,16 +91,29 @@ public final class JsonLinesShadowSink implements ShadowSink {
 
   private synchronized void write(ObjectNode line) {
     try {
+      if (out == null) {
+        out =
+            Files.newBufferedWriter(
+                file,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
+      }
       out.write(json.writeValueAsString(line));
       out.write('\n');
       out.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException("shadow sink: write failed", e);
+      throw new UncheckedIOException(
+          "shadow sink" + (file == null ? "" : " " + file) + ": write failed", e);
     }
   }
 
   @Override
   public synchronized void close() {
+    if (out == null) {
+      return;
+    }
     try {
       out.close();
     } catch (IOException e) {

@@ -9,29 +9,26 @@ import dev.llmrollout.router.internal.CallTags;
 import dev.llmrollout.router.internal.ChatCompletionClient;
 import dev.llmrollout.router.internal.ChatRequestBody;
 import dev.llmrollout.router.internal.ChatResult;
+import dev.llmrollout.router.internal.DeliveryCounter;
 import dev.llmrollout.router.internal.Endpoint;
 import dev.llmrollout.router.internal.FlagSelector;
 import dev.llmrollout.router.internal.GenAiMetrics;
 import dev.llmrollout.router.internal.PromptRenderer;
 import dev.llmrollout.router.internal.RouterEvents;
+import dev.llmrollout.router.internal.RoutingLogContext;
 import dev.llmrollout.router.internal.SelectedVariant;
 import dev.llmrollout.router.internal.ShadowRunner;
 import dev.llmrollout.router.internal.StreamWatchdog;
 import dev.llmrollout.variant.ChatMessage;
-import dev.llmrollout.variant.PromptSpec;
 import dev.openfeature.sdk.EvaluationContext;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Turns a flag's variant into a model call: evaluates the model flag (and an optional prompt flag)
@@ -64,6 +61,8 @@ public final class ModelRouter implements AutoCloseable {
   private final AnswerInspector inspector;
   private final VariantStats signals;
   private final VariantStats shadowSignals;
+  private final VariantStats evalSignals;
+  private final Optional<ShadowJudge> judge;
   private final GenAiMetrics metrics;
   private final RouterEvents events;
   private final ShadowRunner shadows;
@@ -71,6 +70,8 @@ public final class ModelRouter implements AutoCloseable {
   private final StreamWatchdog watchdog;
   private final Set<String> fallbackFlags;
   private final ShadowPlanner shadowPlanner;
+  private final ArmRecorder arms;
+  private final CallPreparer preparer;
 
   ModelRouter(ModelRouterBuilder builder) {
     this.json = builder.json;
@@ -83,6 +84,7 @@ public final class ModelRouter implements AutoCloseable {
     this.inspector = new AnswerInspector(builder.refusalPatterns, builder.shortAnswerChars, json);
     this.signals = builder.signals;
     this.shadowSignals = builder.shadowSignals;
+    this.evalSignals = builder.evalSignals;
     this.shadowSink = builder.shadowSink();
     this.shadows =
         new ShadowRunner(
@@ -96,7 +98,10 @@ public final class ModelRouter implements AutoCloseable {
             events);
     this.fallbackFlags = Set.copyOf(builder.fallbackFlags);
     this.shadowPlanner = new ShadowPlanner(selector, endpoints, renderer, shadows, events);
-    builder.judge(client, shadows.executor()).ifPresent(shadows::judge);
+    this.arms = new ArmRecorder(signals, evalSignals);
+    this.preparer = new CallPreparer(endpoints, renderer, events, arms);
+    this.judge = builder.judge(client, shadows.executor());
+    judge.ifPresent(shadows::judge);
     builder.provider.addFeedbackSink(signals);
   }
 
@@ -112,7 +117,20 @@ public final class ModelRouter implements AutoCloseable {
    * @throws RoutingException naming the flag, variant and endpoint when it cannot be answered
    */
   public RoutedResponse route(RouteRequest request) {
-    return execute(request, null);
+    return execute(request, null, null);
+  }
+
+  /**
+   * Routes a request to the named variant of its model flag, whatever the flag's rules and split
+   * would serve, as the offline eval does to compare a baseline and a candidate case by case. The
+   * flag is not evaluated (no hooks, no exposure); the call is counted in {@link #evalSignals()}
+   * only, never shadowed, never falls back and records no live metrics. The response's selection
+   * has the reason {@link FlagSelection#REASON_PINNED}.
+   *
+   * @throws RoutingException of kind FLAG when the flag has no such model variant
+   */
+  public RoutedResponse routeToVariant(RouteRequest request, String variant) {
+    return execute(request, null, Objects.requireNonNull(variant, "variant"));
   }
 
   /**
@@ -121,7 +139,7 @@ public final class ModelRouter implements AutoCloseable {
    * default variant happens only if no event has reached the consumer yet.
    */
   public RoutedResponse routeStreaming(RouteRequest request, Consumer<StreamChunk> consumer) {
-    return execute(request, Objects.requireNonNull(consumer, "consumer"));
+    return execute(request, Objects.requireNonNull(consumer, "consumer"), null);
   }
 
   /** The per-variant signals of routed traffic, also what the rollout guard reads. */
@@ -134,15 +152,29 @@ public final class ModelRouter implements AutoCloseable {
     return shadowSignals;
   }
 
+  /** The per-variant signals of calls routed to a named variant, apart from live traffic. */
+  public VariantStats evalSignals() {
+    return evalSignals;
+  }
+
+  /** The judge configured on the builder, if any. */
+  public Optional<ShadowJudge> judge() {
+    return judge;
+  }
+
   /** How often {@code event} happened since the router started. */
   public long count(RouterEvent event) {
     return events.count(event);
   }
 
-  private RoutedResponse execute(RouteRequest request, Consumer<StreamChunk> consumer) {
+  private RoutedResponse execute(
+      RouteRequest request, Consumer<StreamChunk> consumer, String pinnedVariant) {
     EvaluationContext context = request.evaluationContext();
     String segment = request.attributes().get(signals.segmentAttribute());
-    SelectedVariant model = selector.select(request.modelFlag(), context, true);
+    SelectedVariant model =
+        pinnedVariant == null
+            ? selector.select(request.modelFlag(), context, true)
+            : selector.pinned(request.modelFlag(), pinnedVariant);
     Optional<SelectedVariant> prompt =
         request.promptFlag().map(flag -> selector.select(flag, context, false));
     DeliveryCounter delivered = consumer == null ? null : new DeliveryCounter(consumer);
@@ -155,12 +187,17 @@ public final class ModelRouter implements AutoCloseable {
       }
       events.count(RouterEvent.FALLBACK, model.flagKey());
       signals.recordFallback(model.flagKey(), model.name(), segment);
-      LOG.warn(
-          "{} model {} failed ({}), falling back to default variant '{}'",
-          model.where(),
-          model.variant().model().orElse(""),
-          e.kind(),
-          fallback.get().name());
+      RoutingLogContext.put(tagsOf(model, prompt), model.variant().version());
+      try {
+        LOG.warn(
+            "{} model {} failed ({}), falling back to default variant '{}'",
+            model.where(),
+            model.variant().model().orElse(""),
+            e.kind(),
+            fallback.get().name());
+      } finally {
+        RoutingLogContext.clear();
+      }
       return attempt(request, fallback.get(), prompt, segment, delivered, true);
     }
   }
@@ -170,8 +207,9 @@ public final class ModelRouter implements AutoCloseable {
     boolean variantFailed =
         e.isEndpointFailure() || e.kind() == RoutingException.Kind.CONFIGURATION;
     if (!fallbackFlags.contains(model.flagKey())
+        || model.pinned()
         || !variantFailed
-        || (delivered != null && delivered.count > 0)) {
+        || (delivered != null && delivered.count() > 0)) {
       return Optional.empty();
     }
     return selector.defaultVariant(model.flagKey()).filter(d -> !d.name().equals(model.name()));
@@ -185,21 +223,14 @@ public final class ModelRouter implements AutoCloseable {
       DeliveryCounter delivered,
       boolean fallback) {
     String modelId = model.variant().model().orElseThrow();
-    CallTags tags =
-        new CallTags(
-            model.flagKey(),
-            model.name(),
-            modelId,
-            prompt.map(SelectedVariant::flagKey).orElse(null),
-            prompt.map(SelectedVariant::name).orElse(null),
-            false);
-    LogContext.put(tags, model.variant().version());
+    CallTags tags = tagsOf(model, prompt);
+    RoutingLogContext.put(tags, model.variant().version());
     if (delivered != null) {
       delivered.routed(tags, model.variant().version());
     }
     try {
-      Endpoint endpoint = endpointOf(model, prompt, segment);
-      List<ChatMessage> messages = messages(request, model, prompt, segment);
+      Endpoint endpoint = preparer.endpointOf(model, prompt, segment);
+      List<ChatMessage> messages = preparer.messages(request, model, prompt, segment);
       boolean jsonRequested =
           request.jsonResponse() || ChatRequestBody.asksForJson(model.variant().parameters());
       ObjectNode body =
@@ -226,31 +257,34 @@ public final class ModelRouter implements AutoCloseable {
       }
       CallOutcome outcome = CallOutcomes.of(result, endpoint, modelId, inspector, jsonRequested);
       recordOutcome(model, prompt, segment, outcome);
-      metrics.recordCall(
-          tags,
-          result.responseModel(),
-          null,
-          result.latencyNanos(),
-          result.firstTokenNanos(),
-          result.inputTokens(),
-          result.outputTokens(),
-          result.usageReported());
+      if (!model.pinned()) {
+        metrics.recordCall(
+            tags,
+            result.responseModel(),
+            null,
+            result.latencyNanos(),
+            result.firstTokenNanos(),
+            result.inputTokens(),
+            result.outputTokens(),
+            result.usageReported());
+      }
       boolean shadowed =
-          shadow(
-              request,
-              model,
-              prompt,
-              segment,
-              messages,
-              jsonRequested,
-              ShadowPlanner.side(
+          !model.pinned()
+              && shadow(
+                  request,
                   model,
-                  endpoint,
-                  result.content(),
-                  Optional.empty(),
-                  result.latencyNanos(),
-                  result.inputTokens(),
-                  result.outputTokens()));
+                  prompt,
+                  segment,
+                  messages,
+                  jsonRequested,
+                  ShadowPlanner.side(
+                      model,
+                      endpoint,
+                      result.content(),
+                      Optional.empty(),
+                      result.latencyNanos(),
+                      result.inputTokens(),
+                      result.outputTokens()));
       RoutedResponse response =
           new RoutedResponse(
               result.content(),
@@ -280,8 +314,18 @@ public final class ModelRouter implements AutoCloseable {
           result.latencyNanos() / 1e6);
       return response;
     } finally {
-      LogContext.clear();
+      RoutingLogContext.clear();
     }
+  }
+
+  private static CallTags tagsOf(SelectedVariant model, Optional<SelectedVariant> prompt) {
+    return new CallTags(
+        model.flagKey(),
+        model.name(),
+        model.variant().model().orElseThrow(),
+        prompt.map(SelectedVariant::flagKey).orElse(null),
+        prompt.map(SelectedVariant::name).orElse(null),
+        false);
   }
 
   /** One call's context, for the failure path. */
@@ -304,7 +348,6 @@ public final class ModelRouter implements AutoCloseable {
     }
     recordOutcome(
         model, attempt.prompt(), attempt.segment(), CallOutcome.failed(e.kind(), elapsed));
-    metrics.recordCall(attempt.tags(), null, e.kind().name(), elapsed, -1, 0, 0, false);
     LOG.warn(
         "{} model {} version {}: request {} failed: {}",
         model.where(),
@@ -312,6 +355,10 @@ public final class ModelRouter implements AutoCloseable {
         model.variant().version().orElse("-"),
         requestId,
         e.getMessage());
+    if (model.pinned()) {
+      return;
+    }
+    metrics.recordCall(attempt.tags(), null, e.kind().name(), elapsed, -1, 0, 0, false);
     shadow(
         attempt.request(),
         model,
@@ -335,73 +382,12 @@ public final class ModelRouter implements AutoCloseable {
         request, model, prompt, segment, primaryMessages, jsonRequested, primary);
   }
 
-  private Endpoint endpointOf(
-      SelectedVariant model, Optional<SelectedVariant> prompt, String segment) {
-    String name =
-        model
-            .variant()
-            .endpoint()
-            .orElseThrow(() -> configurationError(model, prompt, segment, "names no endpoint"));
-    return endpoints
-        .find(name)
-        .orElseThrow(
-            () ->
-                configurationError(
-                    model,
-                    prompt,
-                    segment,
-                    "names endpoint '"
-                        + name
-                        + "', which is not in the endpoints file"
-                        + " (configured: "
-                        + new java.util.TreeSet<>(endpoints.names())
-                        + ")"));
-  }
-
-  private RoutingException configurationError(
-      SelectedVariant model, Optional<SelectedVariant> prompt, String segment, String problem) {
-    events.count(RouterEvent.CONFIGURATION_ERROR, model.flagKey());
-    recordOutcome(
-        model, prompt, segment, CallOutcome.failed(RoutingException.Kind.CONFIGURATION, 0));
-    RoutingException e =
-        new RoutingException(RoutingException.Kind.CONFIGURATION, model.where() + " " + problem);
-    LOG.error("{}", e.getMessage());
-    return e;
-  }
-
-  private List<ChatMessage> messages(
-      RouteRequest request,
-      SelectedVariant model,
-      Optional<SelectedVariant> prompt,
-      String segment) {
-    SelectedVariant owner = prompt.orElse(model);
-    Optional<PromptSpec> spec = owner.variant().prompt();
-    if (prompt.isPresent() && spec.isEmpty()) {
-      throw new RoutingException(RoutingException.Kind.FLAG, owner.where() + " names no prompt");
-    }
-    List<ChatMessage> messages = new ArrayList<>();
-    if (spec.isPresent()) {
-      try {
-        messages.addAll(renderer.render(spec.get().messages(), request.variables(), owner.where()));
-      } catch (RoutingException e) {
-        recordOutcome(model, prompt, segment, CallOutcome.failed(e.kind(), 0));
-        if (e.kind() == RoutingException.Kind.CONFIGURATION) {
-          events.count(RouterEvent.CONFIGURATION_ERROR, owner.flagKey());
-        }
-        throw e;
-      }
-    }
-    messages.addAll(request.messages());
-    return messages;
-  }
-
   private void recordOutcome(
       SelectedVariant model,
       Optional<SelectedVariant> prompt,
       String segment,
       CallOutcome outcome) {
-    signals.record(model.flagKey(), model.name(), segment, outcome);
-    prompt.ifPresent(p -> signals.record(p.flagKey(), p.name(), segment, outcome));
+    arms.record(model, prompt, segment, outcome);
   }
 
   /** Stops shadow workers (waiting briefly for queued pairs), the stream watchdog and the sink. */
@@ -410,66 +396,5 @@ public final class ModelRouter implements AutoCloseable {
     shadows.close();
     watchdog.close();
     shadowSink.close();
-  }
-
-  /** Passes stream events on and counts them, so a fallback never follows a partial answer. */
-  private static final class DeliveryCounter implements Consumer<StreamChunk> {
-    private final Consumer<StreamChunk> consumer;
-    private int count;
-
-    DeliveryCounter(Consumer<StreamChunk> consumer) {
-      this.consumer = consumer;
-    }
-
-    @Override
-    public void accept(StreamChunk chunk) {
-      count++;
-      consumer.accept(chunk);
-    }
-
-    void routed(CallTags tags, Optional<String> modelVersion) {
-      if (!(consumer instanceof StreamTarget target)) {
-        return;
-      }
-      Map<String, String> headers = new LinkedHashMap<>();
-      headers.put(RoutedResponse.TAG_MODEL_FLAG, tags.flagKey());
-      headers.put(RoutedResponse.TAG_MODEL_VARIANT, tags.variant());
-      headers.put(RoutedResponse.TAG_MODEL, tags.model());
-      headers.put(RoutedResponse.TAG_MODEL_VERSION, modelVersion.orElse(""));
-      if (tags.promptFlag() != null) {
-        headers.put(RoutedResponse.TAG_PROMPT_FLAG, tags.promptFlag());
-        headers.put(RoutedResponse.TAG_PROMPT_VARIANT, tags.promptVariant());
-      }
-      target.routed(headers);
-    }
-  }
-
-  /** Puts the call's tags into the logging MDC for the duration of one attempt. */
-  private static final class LogContext {
-    private static final List<String> KEYS =
-        List.of(
-            "llm.flag",
-            "llm.variant",
-            "llm.model",
-            "llm.modelVersion",
-            "llm.promptFlag",
-            "llm.promptVariant");
-
-    private LogContext() {}
-
-    static void put(CallTags tags, Optional<String> modelVersion) {
-      MDC.put("llm.flag", tags.flagKey());
-      MDC.put("llm.variant", tags.variant());
-      MDC.put("llm.model", tags.model());
-      MDC.put("llm.modelVersion", modelVersion.orElse(""));
-      if (tags.promptFlag() != null) {
-        MDC.put("llm.promptFlag", tags.promptFlag());
-        MDC.put("llm.promptVariant", tags.promptVariant());
-      }
-    }
-
-    static void clear() {
-      KEYS.forEach(MDC::remove);
-    }
   }
 }

@@ -49,6 +49,7 @@ public final class ModelRouterBuilder {
   RetryPolicy retry = RetryPolicy.ofDefaults();
   VariantStats signals = VariantStats.create();
   VariantStats shadowSignals;
+  VariantStats evalSignals;
   ShadowOptions shadowOptions = ShadowOptions.ofDefaults();
   private ShadowSink shadowSink;
   private ShadowJudge judge;
@@ -90,6 +91,15 @@ public final class ModelRouterBuilder {
   /** The store shadow calls are counted in (default: a new one, segmented like the signals). */
   public ModelRouterBuilder shadowSignals(VariantStats stats) {
     this.shadowSignals = Objects.requireNonNull(stats, "shadowSignals");
+    return this;
+  }
+
+  /**
+   * The store calls routed to a named variant ({@link ModelRouter#routeToVariant}) are counted in
+   * (default: a new one, segmented like the signals), so eval traffic never skews live signals.
+   */
+  public ModelRouterBuilder evalSignals(VariantStats stats) {
+    this.evalSignals = Objects.requireNonNull(stats, "evalSignals");
     return this;
   }
 
@@ -155,6 +165,9 @@ public final class ModelRouterBuilder {
     }
     if (shadowSignals == null) {
       shadowSignals = VariantStats.bySegment(signals.segmentAttribute());
+    }
+    if (evalSignals == null) {
+      evalSignals = VariantStats.bySegment(signals.segmentAttribute());
     }
     return new ModelRouter(this);
   }

@@ -158,7 +158,16 @@ public final class RouteRequest {
       return this;
     }
 
+    /**
+     * A context attribute for targeting rules and segments. The targeting key is not one: it comes
+     * from {@link #sessionId} or {@link #userId} only.
+     */
     public Builder attribute(String name, String value) {
+      if (EvaluationContext.TARGETING_KEY.equals(name)) {
+        throw new IllegalArgumentException(
+            "attribute 'targetingKey': set sessionId or userId; the targeting key is never taken"
+                + " from other request fields");
+      }
       attributes.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, name));
       return this;
     }

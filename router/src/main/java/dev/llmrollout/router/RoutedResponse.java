@@ -55,18 +55,36 @@ public record RoutedResponse(
 
   /** The tags of this response: flag keys, variants, model id and version. */
   public Map<String, String> tags() {
-    Map<String, String> tags = new LinkedHashMap<>();
-    tags.put(TAG_MODEL_FLAG, modelFlag.flagKey());
-    tags.put(TAG_MODEL_VARIANT, modelFlag.variant());
-    tags.put(TAG_MODEL, model);
-    tags.put(TAG_MODEL_VERSION, modelVersion.orElse(""));
-    promptFlag.ifPresent(
-        p -> {
-          tags.put(TAG_PROMPT_FLAG, p.flagKey());
-          tags.put(TAG_PROMPT_VARIANT, p.variant());
-        });
+    Map<String, String> tags =
+        tags(
+            modelFlag.flagKey(),
+            modelFlag.variant(),
+            model,
+            modelVersion,
+            promptFlag.map(FlagSelection::flagKey).orElse(null),
+            promptFlag.map(FlagSelection::variant).orElse(null));
     if (fallback) {
       tags.put(TAG_FALLBACK, "true");
+    }
+    return tags;
+  }
+
+  /** The tags of a call, before its answer exists (prompt flag and variant may be null). */
+  public static Map<String, String> tags(
+      String flagKey,
+      String variant,
+      String model,
+      Optional<String> modelVersion,
+      String promptFlag,
+      String promptVariant) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put(TAG_MODEL_FLAG, flagKey);
+    tags.put(TAG_MODEL_VARIANT, variant);
+    tags.put(TAG_MODEL, model);
+    tags.put(TAG_MODEL_VERSION, modelVersion.orElse(""));
+    if (promptFlag != null) {
+      tags.put(TAG_PROMPT_FLAG, promptFlag);
+      tags.put(TAG_PROMPT_VARIANT, promptVariant);
     }
     return tags;
   }

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,16 +111,30 @@ class ShadowTest {
   }
 
   @Test
-  void aFullShadowQueueDropsAndCountsWithoutDelayingTheUser() {
+  void aFullShadowQueueDropsAndCountsWithoutDelayingTheUser() throws Exception {
     flagShadowing(1.0);
-    harness.canary.respond(r -> Reply.answer("slow shadow").delayed(1_000));
+    // The shadow endpoint holds every call until the test lets go: the one worker stays busy.
+    CountDownLatch release = new CountDownLatch(1);
+    harness.canary.respond(
+        r -> {
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return Reply.answer("held shadow");
+        });
     ModelRouter router =
         harness.build(
             harness.router().shadow(ShadowOptions.custom().threads(1).queueCapacity(1).build()));
 
     List<RoutedResponse> responses = new java.util.ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      responses.add(router.route(request("s-" + i)));
+    try {
+      for (int i = 0; i < 6; i++) {
+        responses.add(router.route(request("s-" + i)));
+      }
+    } finally {
+      release.countDown();
     }
 
     assertThat(responses).allSatisfy(r -> assertThat(r.content()).startsWith("stable says hi"));
@@ -126,6 +142,7 @@ class ShadowTest {
     assertThat(router.count(RouterEvent.SHADOW_SUBMITTED)).isEqualTo(2);
     assertThat(router.count(RouterEvent.SHADOW_DROPPED)).isEqualTo(4);
     assertThat(responses).filteredOn(RoutedResponse::shadowed).hasSize(2);
+    await().until(() -> router.count(RouterEvent.SHADOW_RECORDED) == 2);
   }
 
   @Test
@@ -236,5 +253,22 @@ class ShadowTest {
     assertThat(line.path("primary").path("model").asText()).isEqualTo("model-stable");
     assertThat(line.path("shadow").path("modelVersion").asText()).isEqualTo("1.2.0");
     assertThat(line.path("diff").has("shadowValidJson")).isTrue();
+  }
+
+  @Test
+  void aShadowDirectiveNamingAnUnknownVariantIsCountedAndTheUserStillServed() {
+    String stable =
+        RouterHarness.STABLE.substring(0, RouterHarness.STABLE.length() - 1)
+            + ", \"shadow\": {\"variant\": \"ghost\", \"sampleRate\": 1.0}}";
+    harness.backend.flag(
+        FLAG, "stable", Map.of("stable", stable), RouterHarness.weights("stable", 100));
+    ModelRouter router = harness.build(harness.router());
+
+    RoutedResponse response = router.route(request("s-1"));
+
+    assertThat(response.content()).isEqualTo("stable says hi to model-stable");
+    assertThat(response.shadowed()).isFalse();
+    assertThat(router.count(RouterEvent.SHADOW_MISCONFIGURED)).isEqualTo(1);
+    assertThat(harness.canary.received()).isEmpty();
   }
 }

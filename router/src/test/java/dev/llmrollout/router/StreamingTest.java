@@ -128,4 +128,44 @@ class StreamingTest {
             RoutingException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CANCELLED));
     assertThat(router.signals().arm("streamed", "stable").errors()).isZero();
   }
+
+  @Test
+  void commentsEventFieldsMultiLineDataAndAMissingDoneAreHandledAsSseDefinesThem() {
+    ModelRouter router = router();
+    harness.stable.enqueue(
+        Reply.raw(
+            ": keep-alive comment\n\n"
+                + "event: message\nid: 1\n"
+                + "data: {\"model\": \"served-model\", \"choices\": [{\"delta\":\n"
+                + "data: {\"content\": \"Hel\"}}]}\n\n"
+                + "data:{\"choices\": [{\"delta\": {\"content\": \"lo\"},"
+                + " \"finish_reason\": \"length\"}]}\n\n"
+                + "data: {\"choices\": [], \"usage\": {\"prompt_tokens\": 5,"
+                + " \"completion_tokens\": 2}}\n\n"));
+    List<StreamChunk> chunks = new CopyOnWriteArrayList<>();
+
+    RoutedResponse response = router.routeStreaming(request(), chunks::add);
+
+    assertThat(chunks).extracting(StreamChunk::textDelta).containsExactly("Hel", "lo", "");
+    assertThat(chunks.get(0).data()).contains("\n");
+    assertThat(response.content()).isEqualTo("Hello");
+    assertThat(response.finishReason()).isEqualTo("length");
+    assertThat(response.responseModel()).isEqualTo("served-model");
+    assertThat(response.usage()).isEqualTo(new TokenUsage(true, 5, 2));
+  }
+
+  @Test
+  void anEventThatIsNotJsonMakesTheStreamUnparsable() {
+    ModelRouter router = router();
+    harness.stable.enqueue(
+        Reply.raw(
+            "data: {\"choices\": [{\"delta\": {\"content\": \"ok\"}}]}\n\n"
+                + "data: <html>proxy error</html>\n\n"));
+
+    assertThatThrownBy(() -> router.routeStreaming(request(), chunk -> {}))
+        .isInstanceOfSatisfying(
+            RoutingException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNPARSABLE))
+        .hasMessageContaining("a stream event is not JSON");
+    assertThat(router.signals().arm("streamed", "stable").errors(Kind.UNPARSABLE)).isEqualTo(1);
+  }
 }

@@ -223,4 +223,12 @@ class TargetingAndPromptTest {
         .hasMessageContaining("FLAG_NOT_FOUND");
     assertThat(router.count(RouterEvent.FLAG_ERROR)).isEqualTo(1);
   }
+
+  @Test
+  void theTargetingKeyCannotBeSmuggledInAsAnAttribute() {
+    assertThatThrownBy(
+            () -> RouteRequest.builder(RouterHarness.MODEL_FLAG).attribute("targetingKey", "r-1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("set sessionId or userId");
+  }
 }

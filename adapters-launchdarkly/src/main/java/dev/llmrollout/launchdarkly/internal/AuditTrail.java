@@ -1,8 +1,6 @@
 package dev.llmrollout.launchdarkly.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.spi.ChangeRecord;
 import dev.llmrollout.spi.FlagState;
 import java.time.Instant;
@@ -16,7 +14,6 @@ import java.util.regex.Pattern;
  * comment and member.
  */
 public final class AuditTrail {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SUFFIX = " via llm-rollout]";
   private static final Pattern OURS =
       Pattern.compile("(?s)(.*) \\[(set-weights|kill|restore) by (.+) via llm-rollout\\]");
@@ -79,12 +76,6 @@ public final class AuditTrail {
     } catch (IllegalArgumentException e) {
       return null;
     }
-    ObjectNode tree = JSON.createObjectNode();
-    tree.put("enabled", state.enabled());
-    tree.put("defaultVariant", state.defaultVariant());
-    tree.set("weights", JSON.valueToTree(state.weights()));
-    tree.put("killedTo", state.killedTo().orElse(null));
-    tree.put("version", state.version());
-    return tree;
+    return ChangeRecord.snapshotOf(state);
   }
 }

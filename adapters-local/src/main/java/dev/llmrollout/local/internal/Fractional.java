@@ -1,19 +1,17 @@
 package dev.llmrollout.local.internal;
 
+import dev.llmrollout.spi.FractionalBucketing;
 import io.github.jamsesso.jsonlogic.ast.JsonLogicArray;
 import io.github.jamsesso.jsonlogic.evaluator.JsonLogicEvaluationException;
 import io.github.jamsesso.jsonlogic.evaluator.JsonLogicEvaluator;
 import io.github.jamsesso.jsonlogic.evaluator.JsonLogicExpression;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.codec.digest.MurmurHash3;
 
 /**
- * flagd's {@code fractional} operator with its high-precision (v2) bucketing: the bucketing key is
- * hashed with murmur3 x86 32-bit (seed 0), read as unsigned, and scaled to the total weight with
- * {@code (hash * totalWeight) >>> 32}; buckets are taken in order. The bucketing key is the first
- * argument when it is not a bucket, else the flag key followed by the targeting key.
+ * flagd's {@code fractional} operator with its high-precision (v2) bucketing ({@link
+ * FractionalBucketing}). The bucketing key is the first argument when it is not a bucket, else the
+ * flag key followed by the targeting key.
  */
 final class Fractional implements JsonLogicExpression {
   static final Fractional INSTANCE = new Fractional();
@@ -72,18 +70,7 @@ final class Fractional implements JsonLogicExpression {
       weights[i] = bucket.size() > 1 ? weightOf(bucket.get(1), jsonPath) : 1;
       total += weights[i];
     }
-    if (total <= 0) {
-      return null;
-    }
-    long bucket = bucketOf(bucketingKey, total);
-    long cumulative = 0;
-    for (int i = 0; i < weights.length; i++) {
-      cumulative += weights[i];
-      if (bucket < cumulative) {
-        return names[i];
-      }
-    }
-    return names[names.length - 1];
+    return total <= 0 ? null : names[FractionalBucketing.pick(bucketingKey, weights)];
   }
 
   private static long weightOf(Object weight, String jsonPath) throws JsonLogicEvaluationException {
@@ -92,12 +79,5 @@ final class Fractional implements JsonLogicExpression {
           "fractional weight must be a non-negative number", jsonPath);
     }
     return number.longValue();
-  }
-
-  /** The bucket, from 0 to {@code totalWeight - 1}, that {@code bucketingKey} falls into. */
-  static long bucketOf(String bucketingKey, long totalWeight) {
-    byte[] bytes = bucketingKey.getBytes(StandardCharsets.UTF_8);
-    long hash = Integer.toUnsignedLong(MurmurHash3.hash32x86(bytes, 0, bytes.length, 0));
-    return (hash * totalWeight) >>> 32;
   }
 }

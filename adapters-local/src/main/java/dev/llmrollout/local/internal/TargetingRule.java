@@ -1,6 +1,7 @@
 package dev.llmrollout.local.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmrollout.spi.FractionalBucketing;
 import dev.openfeature.sdk.EvaluationContext;
 import io.github.jamsesso.jsonlogic.ast.JsonLogicNode;
 import io.github.jamsesso.jsonlogic.ast.JsonLogicParseException;
@@ -126,7 +127,7 @@ public final class TargetingRule {
   public record Outcome(Object result, boolean split) {}
 
   /** {@code {"fractional": [["a", 95], ["b", 5]]}}: buckets on flag key + targeting key. */
-  private record ShorthandSplit(String[] names, long[] weights, long total) {
+  private record ShorthandSplit(String[] names, long[] weights) {
     static ShorthandSplit of(JsonNode targeting) {
       JsonNode args = targeting.get("fractional");
       if (targeting.size() != 1 || args == null || !args.isArray() || args.isEmpty()) {
@@ -148,19 +149,11 @@ public final class TargetingRule {
         weights[i] = weight == null ? 1 : weight.longValue();
         total += weights[i];
       }
-      return total > 0 ? new ShorthandSplit(names, weights, total) : null;
+      return total > 0 ? new ShorthandSplit(names, weights) : null;
     }
 
     String pick(String bucketingKey) {
-      long bucket = Fractional.bucketOf(bucketingKey, total);
-      long cumulative = 0;
-      for (int i = 0; i < weights.length; i++) {
-        cumulative += weights[i];
-        if (bucket < cumulative) {
-          return names[i];
-        }
-      }
-      return names[names.length - 1];
+      return names[FractionalBucketing.pick(bucketingKey, weights)];
     }
   }
 }

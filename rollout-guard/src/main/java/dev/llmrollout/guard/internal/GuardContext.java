@@ -2,6 +2,7 @@ package dev.llmrollout.guard.internal;
 
 import dev.llmrollout.guard.AlertHook;
 import dev.llmrollout.guard.AuditLog;
+import dev.llmrollout.guard.EvalGate;
 import dev.llmrollout.guard.EvaluationProbe;
 import dev.llmrollout.guard.GuardConfig;
 import dev.llmrollout.guard.GuardScheduler;
@@ -21,4 +22,5 @@ public record GuardContext(
     KillSwitchOverride override,
     AuditLog auditLog,
     AlertHook alertHook,
-    Optional<EvaluationProbe> probe) {}
+    Optional<EvaluationProbe> probe,
+    Optional<EvalGate> evalGate) {}

@@ -8,6 +8,7 @@ import dev.llmrollout.guard.EventPublisher;
 import dev.llmrollout.guard.GuardEvent;
 import dev.llmrollout.guard.Rollout;
 import dev.llmrollout.guard.RolloutPlan.StepTimeoutAction;
+import dev.llmrollout.guard.RolloutRefusedException;
 import dev.llmrollout.guard.RolloutSpec;
 import dev.llmrollout.guard.RolloutState;
 import dev.llmrollout.guard.RuleCheck;
@@ -119,6 +120,11 @@ public final class GuardedRollout implements Rollout {
     return rollBack(context.clock().instant(), List.of(), Optional.empty(), "by hand: " + reason);
   }
 
+  /** Records how the rollout got past the eval gate, as its first audit record. */
+  public synchronized void recordStart(String reason) {
+    record(context.clock().instant(), Decision.CONTINUE, null, List.of(), Optional.empty(), reason);
+  }
+
   /** Ends this rollout without touching the flag: a forced rollout took over its traffic. */
   public synchronized void supersede(String reason) {
     if (!state.isFinal()) {
@@ -146,7 +152,13 @@ public final class GuardedRollout implements Rollout {
     if (!baked || shadowSamples < shadow.minSamples()) {
       return record(now, Decision.CONTINUE, null, checks, Optional.empty(), "shadow still baking");
     }
-    return promoteTo(now, 0, checks, Optional.empty(), "shadow phase passed");
+    String why = "shadow phase passed";
+    try {
+      why += EvalGateCheck.enforce(context, spec, "canary").map(note -> "; " + note).orElse("");
+    } catch (RolloutRefusedException e) {
+      return record(now, Decision.HOLD, null, checks, Optional.empty(), e.getMessage());
+    }
+    return promoteTo(now, 0, checks, Optional.empty(), why);
   }
 
   private AuditRecord advanceStep(

@@ -73,7 +73,7 @@ final class GuardSimulation {
       double success = canary ? segment.canarySuccess() : segment.stableSuccess();
       CountingArm.Request arm = canary ? canaryArms[s] : stableArms[s];
       if (scenario.telemetry() != null) {
-        observe(scenario.telemetry(), arm, random);
+        observe(scenario.telemetry(), arm, canary, random);
       } else if (random.nextDouble() < success) {
         arm.success();
       } else {
@@ -101,7 +101,10 @@ final class GuardSimulation {
   }
 
   private static void observe(
-      Scenario.Telemetry telemetry, CountingArm.Request arm, SplittableRandom random) {
+      Scenario.Telemetry telemetry,
+      CountingArm.Request arm,
+      boolean canary,
+      SplittableRandom random) {
     double outcome = random.nextDouble();
     if (outcome < telemetry.errorRate()) {
       arm.error();
@@ -111,7 +114,8 @@ final class GuardSimulation {
       arm.success();
     }
     arm.latency(
-        telemetry.latencyMedianMillis()
+        (canary ? telemetry.canaryLatencyFactor() : 1)
+            * telemetry.latencyMedianMillis()
             * Math.exp(telemetry.latencySigma() * random.nextGaussian()));
     if (random.nextDouble() < telemetry.feedbackRate()) {
       arm.feedback(random.nextDouble() < telemetry.thumbsDownShare() ? "thumbs_down" : "thumbs_up");

@@ -31,7 +31,8 @@ record Scenario(
       RuleSet.of(dev.llmrollout.guard.Rule.successRateDropAtMost(0.05));
 
   /**
-   * Identical telemetry for both arms, so that every default rule is exercised under the null.
+   * Telemetry for both arms, so that every default rule is exercised; alike except for the canary's
+   * latency factor.
    *
    * @param errorRate share of failed requests
    * @param refusalRate share of refusals
@@ -39,6 +40,7 @@ record Scenario(
    * @param latencySigma its log-scale standard deviation
    * @param feedbackRate share of requests that get feedback
    * @param thumbsDownShare share of feedback that is thumbs down
+   * @param canaryLatencyFactor how much slower the canary answers (1 = alike)
    */
   record Telemetry(
       double errorRate,
@@ -46,7 +48,8 @@ record Scenario(
       double latencyMedianMillis,
       double latencySigma,
       double feedbackRate,
-      double thumbsDownShare) {}
+      double thumbsDownShare,
+      double canaryLatencyFactor) {}
 
   /**
    * A segment of traffic.
@@ -89,7 +92,20 @@ record Scenario(
         20_000,
         10,
         RuleSet.ofDefaults(),
-        new Telemetry(0.01, 0.005, 800, 0.5, 0.2, 0.1));
+        new Telemetry(0.01, 0.005, 800, 0.5, 0.2, 0.1, 1));
+  }
+
+  /** Every default rule; the canary answers 1.3 times slower throughout (p99 ratio 1.3). */
+  static Scenario latencyRegression() {
+    return new Scenario(
+        "Latency regression under all default rules (canary 1.3x slower, canary 5%)",
+        5,
+        5,
+        List.of(new Segment(null, 1, 0, 0)),
+        40_000,
+        10,
+        RuleSet.ofDefaults(),
+        new Telemetry(0.01, 0.005, 800, 0.5, 0.2, 0.1, 1.3));
   }
 
   /** The canary is 5 points worse everywhere. */

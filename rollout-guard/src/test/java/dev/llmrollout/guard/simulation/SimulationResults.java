@@ -14,6 +14,7 @@ record SimulationResults(
     Summary aaSegmented,
     Summary aaDefaultRules,
     Summary regression,
+    Summary latencyRegression,
     Summary payment,
     Summary brokenSplit,
     long fixedHorizonCanaryN,
@@ -56,6 +57,7 @@ record SimulationResults(
         summarize(Scenario.aaSegmented(), runs, 5_000_000),
         summarize(Scenario.aaDefaultRules(), runs, 6_000_000),
         summarize(Scenario.regression(), runs, 2_000_000),
+        summarize(Scenario.latencyRegression(), runs, 7_000_000),
         summarize(Scenario.paymentRegression(), runs, 3_000_000),
         summarize(Scenario.brokenSplit(), runs, 4_000_000),
         SampleSizeCalculator.canarySamples(0.85, 0.80, 0.05, 0.05, 0.95),
@@ -139,6 +141,14 @@ record SimulationResults(
             + ", median canary samples to rollback "
             + regression.medianCanarySamples(),
         "power >= 95%, median <= fixed-horizon n (" + fixedHorizonCanaryN + ")");
+    row(
+        md,
+        latencyRegression,
+        "power "
+            + pct(latencyRegression.rollbackRate())
+            + ", median canary samples to rollback "
+            + samples(latencyRegression.medianCanarySamples()),
+        "(extra) caught");
     row(
         md,
         payment,

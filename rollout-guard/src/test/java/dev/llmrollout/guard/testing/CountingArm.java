@@ -15,8 +15,8 @@ public final class CountingArm implements ArmSignals {
   private long successes;
   private long feedbackRequests;
   private final Map<String, Long> feedback = new HashMap<>();
-  private static final double BUCKET_MILLIS = 2;
-  private final long[] latencyBuckets = new long[10_000];
+  private static final double BUCKET_MILLIS = 5;
+  private final long[] latencyBuckets = new long[4_000];
   private long latencyCount;
 
   /** One request recorded into the all-traffic arm and, optionally, a segment arm. */

@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
       DrillCommand.class,
       ServeCommand.class,
       dev.llmrollout.router.demo.DemoCommand.class,
-      SampleSizeCommand.class
+      SampleSizeCommand.class,
+      EvalCommand.class
     })
 public final class LlmRouterCommand {
   static final int FAILED = 1;

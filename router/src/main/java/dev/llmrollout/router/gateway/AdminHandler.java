@@ -83,6 +83,7 @@ final class AdminHandler {
 
   private boolean authorized(HttpExchange exchange) {
     if (adminToken.isEmpty()) {
+      exchange.discardBody();
       exchange.sendError(
           403, "admin_disabled", "admin writes are disabled: " + TOKEN_VARIABLE + " is not set");
       return false;
@@ -93,6 +94,7 @@ final class AdminHandler {
             ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8)
             : new byte[0];
     if (!MessageDigest.isEqual(presented, adminToken.get())) {
+      exchange.discardBody();
       exchange.sendError(401, "unauthorized", "expected Authorization: Bearer <admin token>");
       return false;
     }

@@ -41,6 +41,18 @@ record HttpExchange(Request request, Response response, Callback callback, Objec
     }
   }
 
+  /**
+   * Reads and drops the request body. A refusal sent before the body is read would otherwise make
+   * Jetty close the connection after the response, under a client about to reuse it.
+   */
+  void discardBody() {
+    try {
+      Content.Source.consumeAll(request);
+    } catch (IOException e) {
+      // the connection is broken already; the refusal is still sent
+    }
+  }
+
   void sendJson(int status, JsonNode body) {
     try {
       send(status, "application/json", json.writeValueAsString(body));

@@ -115,7 +115,16 @@ public final class EndpointFileReader {
       throw new EndpointConfigException(
           at + ": environment variable " + node.asText() + " (apiKeyEnv) is not set");
     }
-    return value.strip();
+    String token = value.strip();
+    if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw new EndpointConfigException(
+          at
+              + ": environment variable "
+              + node.asText()
+              + " (apiKeyEnv) holds characters a bearer token cannot carry"
+              + " (expected visible ASCII without spaces)");
+    }
+    return token;
   }
 
   private static long positive(String at, JsonNode node, String field, long defaultValue) {

@@ -49,10 +49,6 @@ public final class FlagSelector {
     ErrorCode error = details.getErrorCode();
     if (error == ErrorCode.TARGETING_KEY_MISSING && details.getVariant() != null) {
       events.count(RouterEvent.TARGETING_KEY_MISSING, flagKey);
-      LOG.debug(
-          "flag '{}': no session or user id, serving default variant '{}'",
-          flagKey,
-          details.getVariant());
     } else if (error != null) {
       throw flagError(
           flagKey, "evaluation failed with " + error + ": " + details.getErrorMessage());
@@ -66,7 +62,17 @@ public final class FlagSelector {
             details.getVariant(),
             String.valueOf(details.getReason()),
             Optional.ofNullable(error).map(ErrorCode::name));
-    return new SelectedVariant(selection, typed(flagKey, details.getVariant(), needsModel));
+    LlmVariant variant = typed(flagKey, details.getVariant(), needsModel);
+    if (error == ErrorCode.TARGETING_KEY_MISSING) {
+      LOG.debug(
+          "flag '{}' variant '{}' model {} version {}: no session or user id, served the default"
+              + " variant",
+          flagKey,
+          details.getVariant(),
+          variant.model().orElse("-"),
+          variant.version().orElse("-"));
+    }
+    return new SelectedVariant(selection, variant);
   }
 
   /**
@@ -98,6 +104,18 @@ public final class FlagSelector {
             v ->
                 new SelectedVariant(
                     new FlagSelection(flagKey, variantName, "SHADOW", Optional.empty()), v));
+  }
+
+  /**
+   * The named model variant of the flag, chosen by name whatever the flag's rules and split say: no
+   * evaluation, no hooks, no exposure.
+   *
+   * @throws RoutingException of kind FLAG when the flag has no such model variant
+   */
+  public SelectedVariant pinned(String flagKey, String variantName) {
+    FlagSelection selection =
+        new FlagSelection(flagKey, variantName, FlagSelection.REASON_PINNED, Optional.empty());
+    return new SelectedVariant(selection, typed(flagKey, variantName, true));
   }
 
   private LlmVariant typed(String flagKey, String variantName, boolean needsModel) {

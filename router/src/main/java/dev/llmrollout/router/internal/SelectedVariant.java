@@ -18,6 +18,11 @@ public record SelectedVariant(FlagSelection selection, LlmVariant variant) {
     return selection.variant();
   }
 
+  /** True when the variant was chosen by name, not by the flag's rules (eval traffic). */
+  public boolean pinned() {
+    return FlagSelection.REASON_PINNED.equals(selection.reason());
+  }
+
   /** Names the flag and variant in messages. */
   public String where() {
     return "flag '" + flagKey() + "' variant '" + name() + "'";

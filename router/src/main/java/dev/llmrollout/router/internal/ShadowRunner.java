@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs shadow calls on a bounded pool after the primary answered: a full queue drops the call (and
@@ -111,7 +112,22 @@ public final class ShadowRunner implements AutoCloseable {
     return true;
   }
 
+  /** Shadow log lines carry the shadow variant's tags, as the router's own lines do. */
   private void run(ShadowTask task, ShadowBudget budget) {
+    MDC.put("llm.flag", task.flagKey());
+    MDC.put("llm.variant", task.shadowVariant());
+    MDC.put("llm.model", task.shadow().model().orElse(""));
+    MDC.put("llm.modelVersion", task.shadow().version().orElse(""));
+    MDC.put("llm.traffic", "shadow");
+    try {
+      runPair(task, budget);
+    } finally {
+      List.of("llm.flag", "llm.variant", "llm.model", "llm.modelVersion", "llm.traffic")
+          .forEach(MDC::remove);
+    }
+  }
+
+  private void runPair(ShadowTask task, ShadowBudget budget) {
     LlmVariantCall call = new LlmVariantCall(task);
     ShadowRecord.Side shadowSide = call.execute(budget);
     ShadowRecord.Side primary = task.primary();

@@ -107,6 +107,10 @@ public final class ModelEndpointServer implements AutoCloseable {
         byte[] error = reply.rawBody().getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(reply.status(), error.length == 0 ? -1 : error.length);
         exchange.getResponseBody().write(error);
+      } else if (request.streamed() && !reply.rawBody().isEmpty()) {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        exchange.getResponseBody().write(reply.rawBody().getBytes(StandardCharsets.UTF_8));
       } else if (request.streamed()) {
         stream(exchange, request, reply);
       } else {

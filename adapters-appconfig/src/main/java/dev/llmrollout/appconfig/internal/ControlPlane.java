@@ -1,0 +1,381 @@
+package dev.llmrollout.appconfig.internal;
+
+import dev.llmrollout.appconfig.AppConfigLocation;
+import dev.llmrollout.spi.WriteBackException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Set;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.appconfig.AppConfigClient;
+import software.amazon.awssdk.services.appconfig.model.DeploymentState;
+import software.amazon.awssdk.services.appconfig.model.DeploymentStrategy;
+import software.amazon.awssdk.services.appconfig.model.DeploymentSummary;
+import software.amazon.awssdk.services.appconfig.model.GetDeploymentResponse;
+import software.amazon.awssdk.services.appconfig.model.GrowthType;
+import software.amazon.awssdk.services.appconfig.model.HostedConfigurationVersionSummary;
+import software.amazon.awssdk.services.appconfig.model.ListDeploymentStrategiesResponse;
+import software.amazon.awssdk.services.appconfig.model.ListDeploymentsResponse;
+import software.amazon.awssdk.services.appconfig.model.ReplicateTo;
+
+/**
+ * The AppConfig control-plane operations write-back needs, for one application, environment and
+ * profile: find the deployment in effect, read and create hosted versions, stop, start and watch
+ * deployments.
+ */
+public final class ControlPlane {
+  /** The name of the zero-duration, zero-bake strategy the adapter creates when none is given. */
+  public static final String INSTANT_STRATEGY_NAME = "llm-rollout-instant";
+
+  private static final Set<DeploymentState> SUPERSEDED =
+      Set.of(DeploymentState.ROLLING_BACK, DeploymentState.ROLLED_BACK, DeploymentState.REVERTED);
+  private static final Set<DeploymentState> IN_PROGRESS =
+      Set.of(DeploymentState.DEPLOYING, DeploymentState.BAKING, DeploymentState.VALIDATING);
+  private static final int DESCRIPTION_LIMIT = 1024;
+
+  private final AppConfigClient client;
+  private final AppConfigLocation location;
+  private final ControlPlaneCalls calls;
+  private volatile String profileName;
+
+  public ControlPlane(AppConfigClient client, AppConfigLocation location, ControlPlaneCalls calls) {
+    this.client = client;
+    this.location = location;
+    this.calls = calls;
+  }
+
+  /** The deployment whose version clients are converging to. */
+  public record Deployed(int deploymentNumber, int version, DeploymentState state) {
+    public boolean inProgress() {
+      return IN_PROGRESS.contains(state);
+    }
+  }
+
+  /** The newest deployment of the profile that was not rolled back or reverted. */
+  public Deployed current(String flagKey) {
+    String profile = profileName(flagKey);
+    String token = null;
+    do {
+      String page = token;
+      ListDeploymentsResponse response =
+          calls.call(
+              flagKey,
+              "listing deployments",
+              () ->
+                  client.listDeployments(
+                      b ->
+                          b.applicationId(location.applicationId())
+                              .environmentId(location.environmentId())
+                              .maxResults(50)
+                              .nextToken(page)));
+      for (DeploymentSummary summary : response.items()) {
+        if (profile.equals(summary.configurationName()) && !SUPERSEDED.contains(summary.state())) {
+          return new Deployed(
+              summary.deploymentNumber(),
+              versionNumber(flagKey, summary.configurationVersion()),
+              summary.state());
+        }
+      }
+      token = response.nextToken();
+    } while (token != null && !token.isEmpty());
+    throw new WriteBackException(
+        WriteBackException.Kind.NOT_FOUND,
+        flagKey,
+        "flag '" + flagKey + "': " + location + " has no deployment in effect to read it from");
+  }
+
+  /** The profile's deployments in this environment, newest first, at most {@code max}. */
+  public java.util.List<DeploymentSummary> deployments(String flagKey, int max) {
+    String profile = profileName(flagKey);
+    java.util.List<DeploymentSummary> found = new java.util.ArrayList<>();
+    String token = null;
+    do {
+      String page = token;
+      ListDeploymentsResponse response =
+          calls.call(
+              flagKey,
+              "listing deployments",
+              () ->
+                  client.listDeployments(
+                      b ->
+                          b.applicationId(location.applicationId())
+                              .environmentId(location.environmentId())
+                              .maxResults(50)
+                              .nextToken(page)));
+      for (DeploymentSummary summary : response.items()) {
+        if (profile.equals(summary.configurationName()) && found.size() < max) {
+          found.add(summary);
+        }
+      }
+      token = response.nextToken();
+    } while (token != null && !token.isEmpty() && found.size() < max);
+    return found;
+  }
+
+  /** True for a deployment that was rolled back or reverted: clients are not on its version. */
+  public static boolean superseded(DeploymentState state) {
+    return SUPERSEDED.contains(state);
+  }
+
+  /** Reads a hosted version's content. */
+  public StoredDocument load(String flagKey, int version) {
+    byte[] content =
+        calls
+            .call(
+                flagKey,
+                "reading hosted configuration version " + version,
+                () ->
+                    client.getHostedConfigurationVersion(
+                        b ->
+                            b.applicationId(location.applicationId())
+                                .configurationProfileId(location.profileId())
+                                .versionNumber(version)))
+            .content()
+            .asByteArray();
+    try {
+      return StoredDocument.parse(content);
+    } catch (MalformedConfigurationException e) {
+      throw new WriteBackException(
+          WriteBackException.Kind.INVALID_REQUEST,
+          flagKey,
+          "flag '" + flagKey + "': hosted version " + version + ": " + e.getMessage());
+    }
+  }
+
+  /** The newest hosted version number, the optimistic lock for the next one. */
+  public int latestVersion(String flagKey) {
+    return calls
+        .call(
+            flagKey,
+            "listing hosted configuration versions",
+            () ->
+                client.listHostedConfigurationVersions(
+                    b ->
+                        b.applicationId(location.applicationId())
+                            .configurationProfileId(location.profileId())
+                            .maxResults(1)))
+        .items()
+        .stream()
+        .mapToInt(HostedConfigurationVersionSummary::versionNumber)
+        .max()
+        .orElse(0);
+  }
+
+  /**
+   * Creates a hosted version, conditional on {@code latest} still being the newest. A retry whose
+   * first attempt did land answers 409; when the newest version then holds exactly this content and
+   * description it is ours.
+   */
+  public int createVersion(
+      String flagKey, StoredDocument document, int latest, String description) {
+    byte[] content = document.bytes();
+    String text = limit(description);
+    try {
+      return calls
+          .call(
+              flagKey,
+              "creating a hosted configuration version",
+              () ->
+                  client.createHostedConfigurationVersion(
+                      b ->
+                          b.applicationId(location.applicationId())
+                              .configurationProfileId(location.profileId())
+                              .content(SdkBytes.fromByteArray(content))
+                              .contentType("application/json")
+                              .description(text)
+                              .latestVersionNumber(latest)))
+          .versionNumber();
+    } catch (WriteBackException e) {
+      if (e.kind() == WriteBackException.Kind.CONFLICT
+          && landed(flagKey, latest + 1, content, text)) {
+        return latest + 1;
+      }
+      throw e.kind() == WriteBackException.Kind.CONFLICT
+          ? new WriteBackException(
+              e.kind(),
+              flagKey,
+              e.getMessage() + " (the profile changed since version " + latest + ")",
+              e)
+          : e;
+    }
+  }
+
+  private boolean landed(String flagKey, int version, byte[] content, String description) {
+    try {
+      var existing =
+          client.getHostedConfigurationVersion(
+              b ->
+                  b.applicationId(location.applicationId())
+                      .configurationProfileId(location.profileId())
+                      .versionNumber(version));
+      return Arrays.equals(existing.content().asByteArray(), content)
+          && description.equals(existing.description());
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Stops an in-progress deployment, which rolls it back. */
+  public void stop(String flagKey, Deployed deployment) {
+    try {
+      calls.call(
+          flagKey,
+          "stopping deployment " + deployment.deploymentNumber(),
+          () ->
+              client.stopDeployment(
+                  b ->
+                      b.applicationId(location.applicationId())
+                          .environmentId(location.environmentId())
+                          .deploymentNumber(deployment.deploymentNumber())));
+    } catch (WriteBackException e) {
+      // A retried stop finds the deployment already stopped: that is the outcome we wanted.
+      if (!SUPERSEDED.contains(deployment(flagKey, deployment.deploymentNumber()).state())) {
+        throw e;
+      }
+    }
+  }
+
+  /** Reverts a COMPLETE deployment (AppConfig allows it for 72 hours after completion). */
+  public GetDeploymentResponse revert(String flagKey, Deployed deployment) {
+    calls.call(
+        flagKey,
+        "reverting deployment " + deployment.deploymentNumber(),
+        () ->
+            client.stopDeployment(
+                b ->
+                    b.applicationId(location.applicationId())
+                        .environmentId(location.environmentId())
+                        .deploymentNumber(deployment.deploymentNumber())
+                        .allowRevert(true)));
+    return deployment(flagKey, deployment.deploymentNumber());
+  }
+
+  /** Starts deploying {@code version} and returns the deployment number. */
+  public int deploy(String flagKey, int version, String strategyId, String description) {
+    String text = limit(description);
+    return calls
+        .call(
+            flagKey,
+            "starting a deployment of version " + version,
+            () ->
+                client.startDeployment(
+                    b ->
+                        b.applicationId(location.applicationId())
+                            .environmentId(location.environmentId())
+                            .configurationProfileId(location.profileId())
+                            .configurationVersion(Integer.toString(version))
+                            .deploymentStrategyId(strategyId)
+                            .description(text)))
+        .deploymentNumber();
+  }
+
+  public GetDeploymentResponse deployment(String flagKey, int number) {
+    return calls.call(
+        flagKey,
+        "reading deployment " + number,
+        () ->
+            client.getDeployment(
+                b ->
+                    b.applicationId(location.applicationId())
+                        .environmentId(location.environmentId())
+                        .deploymentNumber(number)));
+  }
+
+  /**
+   * Waits until the deployment has reached every target (BAKING or COMPLETE) or was rolled back, at
+   * most {@code timeout}; a slow strategy may still be DEPLOYING then.
+   */
+  public GetDeploymentResponse awaitRollout(String flagKey, int number, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      GetDeploymentResponse deployment = deployment(flagKey, number);
+      DeploymentState state = deployment.state();
+      boolean moving = state == DeploymentState.DEPLOYING || state == DeploymentState.VALIDATING;
+      if (!moving || Instant.now().isAfter(deadline)) {
+        return deployment;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return deployment;
+      }
+    }
+  }
+
+  /** Finds or creates the zero-duration, zero-bake strategy for kill switches. */
+  public String instantStrategy(String flagKey) {
+    String token = null;
+    do {
+      String page = token;
+      ListDeploymentStrategiesResponse response =
+          calls.call(
+              flagKey,
+              "listing deployment strategies",
+              () -> client.listDeploymentStrategies(b -> b.maxResults(50).nextToken(page)));
+      for (DeploymentStrategy strategy : response.items()) {
+        if (INSTANT_STRATEGY_NAME.equals(strategy.name())) {
+          return strategy.id();
+        }
+      }
+      token = response.nextToken();
+    } while (token != null && !token.isEmpty());
+    return calls
+        .call(
+            flagKey,
+            "creating deployment strategy " + INSTANT_STRATEGY_NAME,
+            () ->
+                client.createDeploymentStrategy(
+                    b ->
+                        b.name(INSTANT_STRATEGY_NAME)
+                            .description(
+                                "llm-rollout kill switch and split changes: every target at once,"
+                                    + " no bake (user-level canaries are split in-process)")
+                            .deploymentDurationInMinutes(0)
+                            .finalBakeTimeInMinutes(0)
+                            .growthFactor(100f)
+                            .growthType(GrowthType.LINEAR)
+                            .replicateTo(ReplicateTo.NONE)))
+        .id();
+  }
+
+  private String profileName(String flagKey) {
+    String name = profileName;
+    if (name == null) {
+      name =
+          calls
+              .call(
+                  flagKey,
+                  "reading configuration profile " + location.profileId(),
+                  () ->
+                      client.getConfigurationProfile(
+                          b ->
+                              b.applicationId(location.applicationId())
+                                  .configurationProfileId(location.profileId())))
+              .name();
+      profileName = name;
+    }
+    return name;
+  }
+
+  private static int versionNumber(String flagKey, String version) {
+    try {
+      return Integer.parseInt(version);
+    } catch (NumberFormatException e) {
+      throw new WriteBackException(
+          WriteBackException.Kind.INVALID_REQUEST,
+          flagKey,
+          "flag '"
+              + flagKey
+              + "': the deployment in effect names version '"
+              + version
+              + "', expected a hosted configuration version number");
+    }
+  }
+
+  private static String limit(String description) {
+    return description.length() <= DESCRIPTION_LIMIT
+        ? description
+        : description.substring(0, DESCRIPTION_LIMIT - 1) + "…";
+  }
+}

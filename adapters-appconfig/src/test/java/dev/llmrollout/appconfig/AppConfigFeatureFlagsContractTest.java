@@ -1,0 +1,15 @@
+package dev.llmrollout.appconfig;
+
+import dev.llmrollout.contract.BackendContract;
+import dev.llmrollout.contract.BackendHarness;
+
+/**
+ * Issue 8, point 4: the backend contract kit against an {@code AWS.AppConfig.FeatureFlags} profile
+ * on the local AppConfig, through the real AWS SDK clients.
+ */
+class AppConfigFeatureFlagsContractTest extends BackendContract {
+  @Override
+  protected BackendHarness createHarness() throws Exception {
+    return new AppConfigHarness(DocumentFormat.FEATURE_FLAGS);
+  }
+}

@@ -1,0 +1,165 @@
+package dev.llmrollout.appconfig;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.llmrollout.contract.FlagSpec;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.appconfig.model.BadRequestException;
+import software.amazon.awssdk.services.appconfig.model.ConflictException;
+import software.amazon.awssdk.services.appconfig.model.DeploymentState;
+import software.amazon.awssdk.services.appconfigdata.AppConfigDataClient;
+import software.amazon.awssdk.services.appconfigdata.model.GetLatestConfigurationResponse;
+import software.amazon.awssdk.services.appconfigdata.model.InvalidParameterProblem;
+
+/**
+ * Issue 8, point 3: the local AppConfig behaves as the service models and documentation say, seen
+ * through the real SDK clients: single-use tokens, poll-interval enforcement, empty bodies when
+ * unchanged, deployments through DEPLOYING, BAKING and COMPLETE on the injected clock, and
+ * StopDeployment's table.
+ */
+class LocalAppConfigTest {
+  private AppConfigHarness harness;
+  private AppConfigDataClient data;
+
+  @BeforeEach
+  void start() throws Exception {
+    harness = new AppConfigHarness(DocumentFormat.FEATURE_FLAGS);
+    harness.publish(FlagSpec.canarySplit("support-model", 10));
+    data =
+        AppConfigDataClient.builder()
+            .endpointOverride(harness.appConfig.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(
+                        AppConfigHarness.ACCESS_KEY, AppConfigHarness.SECRET_KEY)))
+            .httpClient(UrlConnectionHttpClient.create())
+            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+            .build();
+  }
+
+  @AfterEach
+  void stop() {
+    data.close();
+    harness.close();
+  }
+
+  @Test
+  void tokensAreSingleUseAndMustWaitForThePollInterval() throws Exception {
+    String first = session();
+    GetLatestConfigurationResponse full =
+        data.getLatestConfiguration(b -> b.configurationToken(first));
+    assertThat(full.configuration().asUtf8String())
+        .contains("\"support-model\"", "\"enabled\":true");
+    assertThat(full.contentType()).isEqualTo("application/json");
+    assertThat(full.nextPollIntervalInSeconds()).isEqualTo(AppConfigHarness.POLL_SECONDS);
+
+    assertThat(problem(() -> data.getLatestConfiguration(b -> b.configurationToken(first))))
+        .isEqualTo(InvalidParameterProblem.EXPIRED);
+    String next = full.nextPollConfigurationToken();
+    assertThat(problem(() -> data.getLatestConfiguration(b -> b.configurationToken(next))))
+        .isEqualTo(InvalidParameterProblem.POLL_INTERVAL_NOT_SATISFIED);
+    assertThat(problem(() -> data.getLatestConfiguration(b -> b.configurationToken("bogus"))))
+        .isEqualTo(InvalidParameterProblem.CORRUPTED);
+
+    Thread.sleep(AppConfigHarness.POLL_SECONDS * 1000L + 50);
+    GetLatestConfigurationResponse unchanged =
+        data.getLatestConfiguration(b -> b.configurationToken(next));
+    assertThat(unchanged.configuration().asByteArray()).isEmpty();
+    assertThat(unchanged.contentType()).isNull();
+  }
+
+  @Test
+  void deploymentsMoveWithTheClockAndStopFollowsTheDocumentedTable() throws Exception {
+    var console = harness.console;
+    byte[] content = harness.render();
+    int version =
+        console
+            .createHostedConfigurationVersion(
+                b ->
+                    b.applicationId(harness.applicationId)
+                        .configurationProfileId(harness.profileId)
+                        .content(SdkBytes.fromByteArray(content))
+                        .contentType("application/json"))
+            .versionNumber();
+    int number = deploy(version, "AppConfig.Linear50PercentEvery30Seconds");
+    assertThat(state(number)).isEqualTo(DeploymentState.DEPLOYING);
+    assertThatThrownBy(() -> deploy(version, "AppConfig.AllAtOnce"))
+        .isInstanceOf(ConflictException.class);
+
+    harness.appConfig.clock().advance(Duration.ofMinutes(1));
+    assertThat(state(number)).isEqualTo(DeploymentState.BAKING);
+    harness.appConfig.clock().advance(Duration.ofMinutes(1));
+    assertThat(state(number)).isEqualTo(DeploymentState.COMPLETE);
+
+    assertThatThrownBy(() -> stop(number, false)).isInstanceOf(BadRequestException.class);
+    assertThat(stop(number, true)).isEqualTo(DeploymentState.REVERTED);
+
+    int slow = deploy(version, "AppConfig.Canary10Percent20Minutes");
+    assertThat(stop(slow, false)).isEqualTo(DeploymentState.ROLLED_BACK);
+  }
+
+  private String session() {
+    return data.startConfigurationSession(
+            b ->
+                b.applicationIdentifier("llm-support-bot")
+                    .environmentIdentifier("production")
+                    .configurationProfileIdentifier("model-flags"))
+        .initialConfigurationToken();
+  }
+
+  private InvalidParameterProblem problem(Runnable call) {
+    try {
+      call.run();
+    } catch (software.amazon.awssdk.services.appconfigdata.model.BadRequestException e) {
+      return e.details().invalidParameters().get("ConfigurationToken").problem();
+    }
+    throw new AssertionError("expected BadRequestException");
+  }
+
+  private int deploy(int version, String strategy) {
+    return harness
+        .console
+        .startDeployment(
+            b ->
+                b.applicationId(harness.applicationId)
+                    .environmentId(harness.environmentId)
+                    .configurationProfileId(harness.profileId)
+                    .configurationVersion(Integer.toString(version))
+                    .deploymentStrategyId(strategy))
+        .deploymentNumber();
+  }
+
+  private DeploymentState state(int number) {
+    return harness
+        .console
+        .getDeployment(
+            b ->
+                b.applicationId(harness.applicationId)
+                    .environmentId(harness.environmentId)
+                    .deploymentNumber(number))
+        .state();
+  }
+
+  private DeploymentState stop(int number, boolean allowRevert) {
+    return harness
+        .console
+        .stopDeployment(
+            b ->
+                b.applicationId(harness.applicationId)
+                    .environmentId(harness.environmentId)
+                    .deploymentNumber(number)
+                    .allowRevert(allowRevert))
+        .state();
+  }
+}

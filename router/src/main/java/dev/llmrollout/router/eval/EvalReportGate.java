@@ -1,0 +1,101 @@
+package dev.llmrollout.router.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmrollout.guard.EvalGate;
+import dev.llmrollout.provider.LlmFeatureProvider;
+import dev.llmrollout.spi.VariantPayload;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
+
+/**
+ * An {@link EvalGate} over a directory of eval reports: a variant passes when some report for its
+ * flag ran a candidate with the same payload hash as the variant serves now, and passed. Editing
+ * the variant (model, version, prompt, parameters) changes its hash and needs a new report.
+ *
+ * <pre>{@code
+ * RolloutGuard guard = RolloutGuard.builder(control, router.signals())
+ *     .evalGate(EvalReportGate.inDirectory(Path.of("eval-reports"), provider))
+ *     .build();
+ * }</pre>
+ */
+public final class EvalReportGate implements EvalGate {
+  private final ObjectMapper json = new ObjectMapper();
+  private final Path directory;
+  private final BiFunction<String, String, Optional<JsonNode>> payloads;
+
+  /**
+   * @param directory where {@code llm-router eval} writes its reports
+   * @param payloads the payload a flag's variant serves now, by flag key and variant name
+   */
+  public EvalReportGate(Path directory, BiFunction<String, String, Optional<JsonNode>> payloads) {
+    this.directory = Objects.requireNonNull(directory, "directory");
+    this.payloads = Objects.requireNonNull(payloads, "payloads");
+  }
+
+  /** Reads the reports in {@code directory} and the payloads {@code provider} serves now. */
+  public static EvalReportGate inDirectory(Path directory, LlmFeatureProvider provider) {
+    return new EvalReportGate(
+        directory, (flag, variant) -> provider.variant(flag, variant).map(VariantPayload::raw));
+  }
+
+  @Override
+  public Verdict check(String flagKey, String variant) {
+    Optional<JsonNode> payload = payloads.apply(flagKey, variant);
+    if (payload.isEmpty()) {
+      return new Verdict(
+          false, "", "flag '" + flagKey + "' serves no variant '" + variant + "' to hash");
+    }
+    String hash = PayloadHash.sha256(payload.get());
+    List<String> failing = new ArrayList<>();
+    for (Path file : reports()) {
+      JsonNode report;
+      try {
+        report = json.readTree(file.toFile());
+      } catch (IOException e) {
+        continue;
+      }
+      if (!flagKey.equals(report.path("flag").asText())
+          || !hash.equals(report.at("/variants/candidate/payloadSha256").asText())) {
+        continue;
+      }
+      if (report.path("passed").asBoolean(false)) {
+        return new Verdict(
+            true,
+            hash,
+            "report "
+                + file.getFileName()
+                + " ("
+                + report.path("mode").asText()
+                + " mode, "
+                + report.path("startedAt").asText()
+                + ") passed for this payload");
+      }
+      failing.add(file.getFileName().toString());
+    }
+    return new Verdict(
+        false,
+        hash,
+        failing.isEmpty()
+            ? "no report in " + directory + " ran this payload"
+            : "reports " + failing + " ran this payload and failed");
+  }
+
+  private List<Path> reports() {
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+}
