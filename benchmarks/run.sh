@@ -50,6 +50,7 @@ JAVA=(java -Dsun.net.httpserver.nodelay=true -cp "$CP")
 
 echo "== 1. flag evaluation (JMH ${JMH_ARGS[*]} -prof gc)"
 "${JAVA[@]}" org.openjdk.jmh.Main FlagEvaluationBenchmark LaunchDarklyEvaluationBenchmark \
+  UnleashEvaluationBenchmark \
   "${JMH_ARGS[@]}" -prof gc \
   -rf json -rff "$RESULTS/jmh.json"
 "${JAVA[@]}" dev.llmrollout.benchmarks.JmhReport "$RESULTS/jmh.json" "$RESULTS/1-evaluation.md" \

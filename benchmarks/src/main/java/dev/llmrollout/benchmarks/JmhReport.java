@@ -63,10 +63,12 @@ public final class JmhReport {
     compared(report, scores, "providerSplitFlag", "rawLocalSplitFlag", true);
     compared(report, scores, "providerRuleFlag", "rawLocalRuleFlag", true);
     compared(report, scores, "providerOverLaunchDarkly", "rawLaunchDarklySdk", true);
+    compared(report, scores, "providerOverUnleash", "rawUnleashClient", true);
     compared(report, scores, "providerRuleFlag", "launchDarklySdkRuleFlag", false);
     single(report, scores, "rawLocalSplitFlag");
     single(report, scores, "rawLocalRuleFlag");
     single(report, scores, "rawLaunchDarklySdk");
+    single(report, scores, "rawUnleashClient");
     single(report, scores, "launchDarklySdkRuleFlag");
     report.endTable();
     report.paragraph(
@@ -78,7 +80,9 @@ public final class JmhReport {
             + " both fed by the same local LaunchDarkly stream. `launchDarklySdkRuleFlag`: the SDK"
             + " on its TestData source evaluating the rule flag (TestData cannot express a"
             + " percentage split); the row comparing our local-file provider against it is"
-            + " context, not a goal. Unleash is not measured yet.");
+            + " context, not a goal. `providerOverUnleash` / `rawUnleashClient`: our provider over"
+            + " the Unleash backend and the Unleash client's own `getVariant`, both bootstrapped"
+            + " from the same backup file (a 90/10 flexibleRollout with JSON payloads).");
     report.write(Path.of(args[1]));
   }
 

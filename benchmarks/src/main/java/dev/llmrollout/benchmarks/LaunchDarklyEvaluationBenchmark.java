@@ -83,6 +83,11 @@ public class LaunchDarklyEvaluationBenchmark {
       contexts[i] = new ImmutableContext(key, Map.of("tier", new Value("free")));
       ldContexts[i] = LDContext.builder(key).set("tier", "free").build();
     }
+    FlagEvaluationDetails<String> ours = providerOverLaunchDarkly();
+    if (ours.getErrorCode() != null) {
+      throw new IllegalStateException(
+          "the provider does not serve the flag: " + ours.getErrorMessage());
+    }
   }
 
   /** Closes both clients and the stream. */
