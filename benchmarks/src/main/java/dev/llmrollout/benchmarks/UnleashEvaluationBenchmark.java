@@ -88,15 +88,15 @@ public class UnleashEvaluationBenchmark {
       unleashContexts[i] = UnleashContext.builder().userId(key).build();
     }
     String served = raw.getVariant(BenchFlags.SPLIT_FLAG, unleashContexts[1]).getName();
-    FlagEvaluationDetails<String> ours = providerOverUnleash();
-    if (!served.equals("stable") && !served.equals("canary") || ours.getErrorCode() != null) {
+    FlagEvaluationDetails<String> evaluated = providerOverUnleash();
+    if (!served.equals("stable") && !served.equals("canary") || evaluated.getErrorCode() != null) {
       throw new IllegalStateException(
           "the bootstrapped clients do not serve the flag: raw "
               + served
               + ", provider "
-              + ours.getErrorCode()
+              + evaluated.getErrorCode()
               + " "
-              + ours.getErrorMessage());
+              + evaluated.getErrorMessage());
     }
   }
 
