@@ -4,8 +4,12 @@ import dev.llmrollout.appconfig.AppConfigLocation;
 import dev.llmrollout.spi.WriteBackException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.appconfig.AppConfigClient;
 import software.amazon.awssdk.services.appconfig.model.DeploymentState;
@@ -53,6 +57,48 @@ public final class ControlPlane {
 
   /** The newest deployment of the profile that was not rolled back or reverted. */
   public Deployed current(String flagKey) {
+    AtomicReference<DeploymentSummary> found = new AtomicReference<>();
+    visitDeployments(
+        flagKey,
+        summary -> {
+          if (SUPERSEDED.contains(summary.state())) {
+            return true;
+          }
+          found.set(summary);
+          return false;
+        });
+    DeploymentSummary summary = found.get();
+    if (summary == null) {
+      throw new WriteBackException(
+          WriteBackException.Kind.NOT_FOUND,
+          flagKey,
+          "flag '" + flagKey + "': " + location + " has no deployment in effect to read it from");
+    }
+    return new Deployed(
+        summary.deploymentNumber(),
+        versionNumber(flagKey, summary.configurationVersion()),
+        summary.state());
+  }
+
+  /** The profile's deployments in this environment, newest first, at most {@code max}. */
+  public List<DeploymentSummary> deployments(String flagKey, int max) {
+    List<DeploymentSummary> found = new ArrayList<>();
+    if (max > 0) {
+      visitDeployments(
+          flagKey,
+          summary -> {
+            found.add(summary);
+            return found.size() < max;
+          });
+    }
+    return found;
+  }
+
+  /**
+   * Visits the profile's deployments, newest first, page by page, until {@code visitor} returns
+   * false.
+   */
+  private void visitDeployments(String flagKey, Predicate<DeploymentSummary> visitor) {
     String profile = profileName(flagKey);
     String token = null;
     do {
@@ -69,47 +115,12 @@ public final class ControlPlane {
                               .maxResults(50)
                               .nextToken(page)));
       for (DeploymentSummary summary : response.items()) {
-        if (profile.equals(summary.configurationName()) && !SUPERSEDED.contains(summary.state())) {
-          return new Deployed(
-              summary.deploymentNumber(),
-              versionNumber(flagKey, summary.configurationVersion()),
-              summary.state());
+        if (profile.equals(summary.configurationName()) && !visitor.test(summary)) {
+          return;
         }
       }
       token = response.nextToken();
     } while (token != null && !token.isEmpty());
-    throw new WriteBackException(
-        WriteBackException.Kind.NOT_FOUND,
-        flagKey,
-        "flag '" + flagKey + "': " + location + " has no deployment in effect to read it from");
-  }
-
-  /** The profile's deployments in this environment, newest first, at most {@code max}. */
-  public java.util.List<DeploymentSummary> deployments(String flagKey, int max) {
-    String profile = profileName(flagKey);
-    java.util.List<DeploymentSummary> found = new java.util.ArrayList<>();
-    String token = null;
-    do {
-      String page = token;
-      ListDeploymentsResponse response =
-          calls.call(
-              flagKey,
-              "listing deployments",
-              () ->
-                  client.listDeployments(
-                      b ->
-                          b.applicationId(location.applicationId())
-                              .environmentId(location.environmentId())
-                              .maxResults(50)
-                              .nextToken(page)));
-      for (DeploymentSummary summary : response.items()) {
-        if (profile.equals(summary.configurationName()) && found.size() < max) {
-          found.add(summary);
-        }
-      }
-      token = response.nextToken();
-    } while (token != null && !token.isEmpty() && found.size() < max);
-    return found;
   }
 
   /** True for a deployment that was rolled back or reverted: clients are not on its version. */
