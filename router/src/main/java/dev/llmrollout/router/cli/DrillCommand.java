@@ -45,7 +45,7 @@ final class DrillCommand extends OperatorVerb {
           "flag '" + flag + "' is killed; restore it before running a drill");
     }
     String safe = stable != null ? stable : original.defaultVariant();
-    try (EvaluationProbe probe = new EvaluationProbe(backend.flags(), flag, verifyTimeout)) {
+    try (AssignmentProbe probe = new AssignmentProbe(backend.flags(), flag, verifyTimeout)) {
       step(
           "set the canary to 5%",
           () -> control.setWeights(flag, split(safe, 95, 5), change("drill: canary at 5%")));
@@ -61,7 +61,7 @@ final class DrillCommand extends OperatorVerb {
           "every evaluation is on '" + safe + "'",
           () ->
               probe.awaitAssignments(
-                  c -> c.equals(Map.of(safe, EvaluationProbe.KEYS)),
+                  c -> c.equals(Map.of(safe, AssignmentProbe.KEYS)),
                   "everyone on " + safe,
                   verifyTimeout));
       step("restore the original state", () -> restore(control, original));

@@ -34,17 +34,17 @@ final class KillCommand extends OperatorVerb {
     Instant start = Instant.now();
     FlagState state = backend.control().kill(flag, variant, change(reason));
     if (!state.killedTo().map(variant::equals).orElse(false)) {
-      throw new EvaluationProbe.VerificationException(
+      throw new AssignmentProbe.VerificationException(
           "flag '"
               + flag
               + "': the read-back does not show the kill: "
               + StatePrinter.weights(state));
     }
     Duration written = Duration.between(start, Instant.now());
-    try (EvaluationProbe probe = new EvaluationProbe(backend.flags(), flag, verifyTimeout)) {
+    try (AssignmentProbe probe = new AssignmentProbe(backend.flags(), flag, verifyTimeout)) {
       Duration seen =
           probe.awaitAssignments(
-              counts -> counts.equals(Map.of(variant, EvaluationProbe.KEYS)),
+              counts -> counts.equals(Map.of(variant, AssignmentProbe.KEYS)),
               "every key on '" + variant + "'",
               verifyTimeout);
       StatePrinter.print(out(), state);
@@ -52,7 +52,7 @@ final class KillCommand extends OperatorVerb {
           .printf(
               "verified: written and read back in %d ms; all %d probe evaluations return '%s' (%d ms"
                   + " later)%n",
-              written.toMillis(), EvaluationProbe.KEYS, variant, seen.toMillis());
+              written.toMillis(), AssignmentProbe.KEYS, variant, seen.toMillis());
     }
     return 0;
   }

@@ -21,7 +21,7 @@ final class RestoreCommand extends OperatorVerb {
   public Integer call() {
     FlagState state = openBackend().control().restore(flag, change(reason));
     if (state.killed()) {
-      throw new EvaluationProbe.VerificationException(
+      throw new AssignmentProbe.VerificationException(
           "flag '" + flag + "': the read-back still shows the kill");
     }
     StatePrinter.print(out(), state);

@@ -30,7 +30,7 @@ final class WeightsCommand extends OperatorVerb {
     if (!state.weights().keySet().containsAll(wanted.keySet())
         || wanted.entrySet().stream()
             .anyMatch(e -> Math.abs(state.share(e.getKey()) - e.getValue()) > 1e-9)) {
-      throw new EvaluationProbe.VerificationException(
+      throw new AssignmentProbe.VerificationException(
           "flag '"
               + flag
               + "': the read-back shows "

@@ -125,6 +125,7 @@ public final class DemoCommand implements Callable<Integer> {
     RolloutGuard guard =
         RolloutGuard.builder(stack.control(), stack.router().signals())
             .override(stack.override())
+            .probe(stack.evaluationProbe())
             .config(
                 GuardConfig.custom()
                     .checkInterval(Duration.ofMillis(250))

@@ -1,25 +1,34 @@
 package dev.llmrollout.router.gateway;
 
+import dev.llmrollout.guard.EvaluationProbe;
 import dev.llmrollout.guard.KillSwitchOverride;
 import dev.llmrollout.provider.LlmFeatureProvider;
 import dev.llmrollout.router.EndpointRegistry;
 import dev.llmrollout.router.ModelRouter;
 import dev.llmrollout.router.VariantStats;
 import dev.llmrollout.spi.BackendFactory.Backend;
+import dev.llmrollout.spi.FlagBackend;
+import dev.llmrollout.spi.Resolution;
 import dev.llmrollout.spi.RolloutControl;
 import dev.openfeature.sdk.Client;
+import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.openfeature.sdk.ProviderState;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * A backend behind the rollout guard's override, the OpenFeature provider and client over it, and a
  * router with its signals and metrics: what the gateway and the demo both run on.
  */
 public final class RouterStack implements AutoCloseable {
+  private static final int PROBE_KEYS = 200;
+
   private final KillSwitchOverride override = new KillSwitchOverride();
+  private final FlagBackend flags;
   private final RolloutControl control;
   private final LlmFeatureProvider provider;
   private final OpenFeatureAPI api;
@@ -28,9 +37,9 @@ public final class RouterStack implements AutoCloseable {
   private final ModelRouter router;
 
   public RouterStack(Backend backend, EndpointRegistry endpoints) {
+    this.flags = backend.flags();
     this.control = backend.control();
-    this.provider =
-        LlmFeatureProvider.builder(new OverridingBackend(backend.flags(), override)).build();
+    this.provider = LlmFeatureProvider.builder(new OverridingBackend(flags, override)).build();
     this.api = OpenFeatureAPI.createIsolated();
     api.setProviderAndWait(provider);
     this.meters = SdkMeterProvider.builder().registerMetricReader(metricReader).build();
@@ -56,6 +65,22 @@ public final class RouterStack implements AutoCloseable {
   /** The override the rollout guard forces the safe variant through. */
   public KillSwitchOverride override() {
     return override;
+  }
+
+  /**
+   * Evaluates a flag from the backend itself, behind the override, for {@value #PROBE_KEYS}
+   * synthetic users: the variant they all get, or {@code "(split)"} while they disagree. The
+   * rollout guard uses it to verify a rollback by evaluation, not only by reading the source back.
+   */
+  public EvaluationProbe evaluationProbe() {
+    return flagKey -> {
+      Set<String> served = new HashSet<>();
+      for (int i = 0; i < PROBE_KEYS; i++) {
+        Resolution resolution = flags.resolve(flagKey, new ImmutableContext("rollback-probe-" + i));
+        served.add(resolution.variant() == null ? "(none)" : resolution.variant().name());
+      }
+      return served.size() == 1 ? served.iterator().next() : "(split)";
+    };
   }
 
   public boolean ready() {

@@ -14,13 +14,13 @@ import java.util.function.Predicate;
  * Evaluates a flag for many synthetic targeting keys through a running backend, to confirm that a
  * write-back reached evaluation, not only the source's storage.
  */
-final class EvaluationProbe implements AutoCloseable {
+final class AssignmentProbe implements AutoCloseable {
   static final int KEYS = 2_000;
 
   private final FlagBackend backend;
   private final String flagKey;
 
-  EvaluationProbe(FlagBackend backend, String flagKey, Duration startTimeout) {
+  AssignmentProbe(FlagBackend backend, String flagKey, Duration startTimeout) {
     this.backend = backend;
     this.flagKey = flagKey;
     backend.start(new BackendListener() {}, startTimeout);
