@@ -4,8 +4,10 @@
 #   benchmarks/run.sh            full run (about 15-20 minutes on 2 cores; the figures to publish)
 #   benchmarks/run.sh --reduced  short settings (about 5 minutes) to check that everything runs
 #
-# Needs only Java 17 and the Maven wrapper: the load generator is a Java HttpClient open-loop
-# driver (Debian's wrk cannot hold a fixed rate), and every server runs on 127.0.0.1.
+# Needs Java 17 and the Maven wrapper: the load generator is a Java HttpClient open-loop driver
+# (Debian's wrk cannot hold a fixed rate), and every server runs on 127.0.0.1. The kill-switch
+# section also runs the real Unleash server: .ci/unleash-server.sh installs PostgreSQL (apt) and
+# unleash-server (npm) when missing; if that fails, the Unleash row says "not measured" and why.
 set -euo pipefail
 
 MODE=full
@@ -39,6 +41,17 @@ fi
 echo "== building (benchmarks and llm-router.jar, no tests)"
 ./mvnw -B -q -pl benchmarks -am package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime -DskipTests
+
+echo "== installing the Unleash server for section 5 (PostgreSQL from apt, unleash-server from npm)"
+UNLEASH_STATE="$ROOT/benchmarks/target/unleash-server"
+mkdir -p "$UNLEASH_STATE"
+# The server is started and stopped by the benchmark; this stops it should the run be cut short.
+trap 'UNLEASH_STATE_DIR="$UNLEASH_STATE" "$ROOT/.ci/unleash-server.sh" stop >/dev/null 2>&1 || true' EXIT
+if ! "$ROOT/.ci/unleash-server.sh" install >"$UNLEASH_STATE/install.log" 2>&1; then
+  BENCH_UNLEASH_UNAVAILABLE="\`.ci/unleash-server.sh install\` failed: $(tail -n 1 "$UNLEASH_STATE/install.log")"
+  export BENCH_UNLEASH_UNAVAILABLE
+  echo "   $BENCH_UNLEASH_UNAVAILABLE (see $UNLEASH_STATE/install.log)"
+fi
 CP="$ROOT/benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 JAR="$ROOT/router/target/llm-router.jar"
 RESULTS="$ROOT/benchmarks/target/results"
@@ -67,7 +80,8 @@ echo "== 4. shadow"
 "${JAVA[@]}" dev.llmrollout.benchmarks.ShadowOverhead "$RESULTS/4-shadow.md" "${SHADOW_ARGS[@]}"
 
 echo "== 5. kill switch"
-"${JAVA[@]}" dev.llmrollout.benchmarks.KillSwitchPropagation "$RESULTS/5-kill.md" "$KILL_TRIALS"
+"${JAVA[@]}" dev.llmrollout.benchmarks.KillSwitchPropagation "$RESULTS/5-kill.md" "$KILL_TRIALS" \
+  "$ROOT/.ci/unleash-server.sh" "$UNLEASH_STATE"
 
 echo "== 6a. heap per 1,000 flags"
 "${JAVA[@]}" dev.llmrollout.benchmarks.MemoryFootprint "$RESULTS/6a-flags.md"

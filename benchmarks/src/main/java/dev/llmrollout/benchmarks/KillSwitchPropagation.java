@@ -88,7 +88,7 @@ public final class KillSwitchPropagation {
             + " s. AppConfig: the local control and data plane of the adapter's tests, handing out"
             + " a "
             + APPCONFIG_POLL_SECONDS
-            + " s poll interval (AWS's own minimum is 15 s).");
+            + " s poll interval (AWS's default is 60 s, its minimum 15 s).");
     report.paragraph(
         "Reference: the issue sets no number. For the pushed changes (file watch, stream) it is"
             + " the flag vendors' sub-second promise: under 1 s. A polling client cannot see a"
