@@ -30,30 +30,6 @@ import java.util.function.BinaryOperator;
  * arguments that can never match are rejected here, naming the place in the rule.
  */
 final class RuleCompiler {
-  /** The operators with a compiled form (others run through the JsonLogic engine). */
-  static final Set<String> COMPILED =
-      Set.of(
-          "var",
-          "if",
-          "?:",
-          "and",
-          "or",
-          "!",
-          "!!",
-          "==",
-          "!=",
-          "===",
-          "!==",
-          "<",
-          "<=",
-          ">",
-          ">=",
-          "in",
-          "starts_with",
-          "ends_with",
-          "sem_ver",
-          "fractional");
-
   private RuleCompiler() {}
 
   /**

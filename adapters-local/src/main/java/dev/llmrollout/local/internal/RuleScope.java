@@ -11,16 +11,20 @@ import java.util.Map;
 final class RuleScope {
   private final String flagKey;
   private final EvaluationContext context;
-  private String targetingKey;
-  private boolean targetingKeyRead;
+  private final String targetingKey;
   private long epochSecond;
   private boolean epochSecondRead;
   private Map<String, Object> engineData;
   private boolean split;
 
-  RuleScope(String flagKey, EvaluationContext context) {
+  /**
+   * @param targetingKey the context's targeting key as already read by the caller (reading it from
+   *     some contexts copies a value)
+   */
+  RuleScope(String flagKey, String targetingKey, EvaluationContext context) {
     this.flagKey = flagKey;
     this.context = context;
+    this.targetingKey = targetingKey == null || targetingKey.isEmpty() ? null : targetingKey;
   }
 
   String flagKey() {
@@ -33,11 +37,6 @@ final class RuleScope {
 
   /** The targeting key, null when the context has none or an empty one (as flagd treats it). */
   String targetingKey() {
-    if (!targetingKeyRead) {
-      String key = context.getTargetingKey();
-      targetingKey = key == null || key.isEmpty() ? null : key;
-      targetingKeyRead = true;
-    }
     return targetingKey;
   }
 

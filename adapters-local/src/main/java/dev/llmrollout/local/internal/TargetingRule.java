@@ -41,11 +41,12 @@ public final class TargetingRule {
   /**
    * Runs the rule.
    *
+   * @param targetingKey {@code context.getTargetingKey()}, read once by the caller
    * @return the variant name the rule chose (null when it chose none) and whether a split chose it
    * @throws IllegalStateException when the rule fails at run time
    */
-  public Outcome evaluate(String flagKey, EvaluationContext context) {
-    RuleScope scope = new RuleScope(flagKey, context);
+  public Outcome evaluate(String flagKey, String targetingKey, EvaluationContext context) {
+    RuleScope scope = new RuleScope(flagKey, targetingKey, context);
     Object result = root.evaluate(scope);
     return new Outcome(result, scope.split());
   }

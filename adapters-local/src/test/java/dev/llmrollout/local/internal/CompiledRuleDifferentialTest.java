@@ -152,7 +152,7 @@ class CompiledRuleDifferentialTest {
 
   private static Result compiled(TargetingRule rule, EvaluationContext context) {
     try {
-      TargetingRule.Outcome outcome = rule.evaluate(FLAG, context);
+      TargetingRule.Outcome outcome = rule.evaluate(FLAG, context.getTargetingKey(), context);
       return new Result(outcome.result(), outcome.split(), false);
     } catch (RuntimeException e) {
       return new Result(null, false, true);

@@ -44,7 +44,7 @@ class SemanticVersionTest {
   @Test
   void buildMetadataAndThePrefixDoNotChangeTheVersion() {
     SemanticVersion plain = SemanticVersion.of("1.0.0");
-    for (String same : List.of("v1.0.0", "V1.0.0", "1.0.0+build.7", "1", "1.0", 1.0, 1)) {
+    for (Object same : List.<Object>of("v1.0.0", "V1.0.0", "1.0.0+build.7", "1", "1.0", 1.0, 1)) {
       assertThat(SemanticVersion.of(same).compareTo(plain)).as(String.valueOf(same)).isZero();
     }
   }
