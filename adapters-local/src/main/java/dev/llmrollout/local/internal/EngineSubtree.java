@@ -9,13 +9,13 @@ import java.util.Map;
  * needed. Behaviour never narrows: what the engine accepted, it still runs.
  *
  * @param rule the parsed part
- * @param path where it sits in the targeting, for error messages
+ * @param path where it sits, {@code $.targeting...}, for error messages
  */
 record EngineSubtree(JsonLogicNode rule, String path) implements RuleNode {
   @Override
   public Object evaluate(RuleScope scope) {
     Map<String, Object> data = scope.engineData();
-    Object result = JsonLogicEngine.evaluate(rule, data, "$.targeting" + path);
+    Object result = JsonLogicEngine.evaluate(rule, data, path);
     if (EvaluationData.wasSplit(data)) {
       scope.markSplit();
     }

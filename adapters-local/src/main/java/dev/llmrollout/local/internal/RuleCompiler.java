@@ -70,7 +70,9 @@ final class RuleCompiler {
       args[i] = compile(argJson.get(i), at + "[" + i + "]");
     }
     RuleNode compiled = operation(operator, argJson, args, at);
-    return compiled != null ? compiled : new EngineSubtree(JsonLogicEngine.parse(node, path), path);
+    return compiled != null
+        ? compiled
+        : new EngineSubtree(JsonLogicEngine.parse(node, path), "$.targeting" + path);
   }
 
   /** The compiled operation, or null to leave it to the engine. */
@@ -146,7 +148,7 @@ final class RuleCompiler {
       return new Constant(fallback == null ? null : literal(fallback));
     }
     String path = at.substring(0, at.length() - ".var".length());
-    return new EngineSubtree(JsonLogicEngine.parse(node, path), path);
+    return new EngineSubtree(JsonLogicEngine.parse(node, path), "$.targeting" + path);
   }
 
   private static RuleNode[] atLeastOne(RuleNode[] args, String at) {
