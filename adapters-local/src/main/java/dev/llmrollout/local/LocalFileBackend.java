@@ -237,14 +237,14 @@ public final class LocalFileBackend implements FlagBackend {
                       ErrorCode.TARGETING_KEY_MISSING,
                       "flag '" + flagKey + "' needs a targeting key to split traffic"));
     }
-    return evaluate(flag, rule, context);
+    return evaluate(flag, rule, targetingKey, context);
   }
 
   private static Resolution evaluate(
-      FlagDefinition flag, TargetingRule rule, EvaluationContext ctx) {
+      FlagDefinition flag, TargetingRule rule, String targetingKey, EvaluationContext ctx) {
     TargetingRule.Outcome outcome;
     try {
-      outcome = rule.evaluate(flag.key(), ctx);
+      outcome = rule.evaluate(flag.key(), targetingKey, ctx);
     } catch (IllegalStateException e) {
       return Resolution.error(
           flag.key(),

@@ -155,6 +155,8 @@ public final class FlagFileParser {
     }
     try {
       return Optional.of(TargetingRule.compile(node));
+    } catch (InvalidTargetingException e) {
+      throw new InvalidFlagException(key, ".targeting" + e.field(), e.expected());
     } catch (IllegalArgumentException e) {
       throw new InvalidFlagException(key, ".targeting", "valid JsonLogic (" + e.getMessage() + ")");
     }

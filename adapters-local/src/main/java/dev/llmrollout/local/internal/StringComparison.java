@@ -5,20 +5,21 @@ import io.github.jamsesso.jsonlogic.evaluator.JsonLogicEvaluationException;
 import io.github.jamsesso.jsonlogic.evaluator.JsonLogicEvaluator;
 import io.github.jamsesso.jsonlogic.evaluator.JsonLogicExpression;
 import java.util.List;
-import java.util.function.BiPredicate;
 
-/** flagd's {@code starts_with} and {@code ends_with} operators; non-strings never match. */
+/**
+ * flagd's {@code starts_with} and {@code ends_with} operators. As flagd's string-comparison spec
+ * says, anything but two strings gives null (so the flag's default variant is served), not false.
+ */
 final class StringComparison implements JsonLogicExpression {
-  static final StringComparison STARTS_WITH =
-      new StringComparison("starts_with", String::startsWith);
-  static final StringComparison ENDS_WITH = new StringComparison("ends_with", String::endsWith);
+  static final StringComparison STARTS_WITH = new StringComparison("starts_with", true);
+  static final StringComparison ENDS_WITH = new StringComparison("ends_with", false);
 
   private final String key;
-  private final BiPredicate<String, String> test;
+  private final boolean prefix;
 
-  private StringComparison(String key, BiPredicate<String, String> test) {
+  private StringComparison(String key, boolean prefix) {
     this.key = key;
-    this.test = test;
+    this.prefix = prefix;
   }
 
   @Override
@@ -31,11 +32,14 @@ final class StringComparison implements JsonLogicExpression {
       JsonLogicEvaluator evaluator, JsonLogicArray arguments, Object data, String jsonPath)
       throws JsonLogicEvaluationException {
     List<Object> values = evaluator.evaluate(arguments, data, jsonPath);
-    if (values.size() != 2
-        || !(values.get(0) instanceof String value)
-        || !(values.get(1) instanceof String affix)) {
-      return false;
+    return values.size() == 2 ? test(prefix, values.get(0), values.get(1)) : null;
+  }
+
+  /** The operator on evaluated arguments: true or false for two strings, else null. */
+  static Boolean test(boolean prefix, Object value, Object affix) {
+    if (!(value instanceof String text) || !(affix instanceof String part)) {
+      return null;
     }
-    return test.test(value, affix);
+    return prefix ? text.startsWith(part) : text.endsWith(part);
   }
 }
