@@ -15,11 +15,8 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -87,9 +84,13 @@ public final class ChatCompletionClient {
     byte[] bytes = serialize(body);
     long start = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
-      HttpResponse<byte[]> response;
+      long deadline = System.nanoTime() + endpoint.timeout().toNanos();
+      byte[] answer;
+      int status;
       try {
-        response = await(endpoint, http.sendAsync(request(endpoint, bytes), ofBytes()));
+        HttpResponse<InputStream> response = send(endpoint, request(endpoint, bytes));
+        status = response.statusCode();
+        answer = readWhole(endpoint, response.body(), deadline);
       } catch (RoutingException e) {
         if (retryable(e) && attempt < retry.maxAttempts()) {
           backoff(endpoint, attempt + 1);
@@ -97,7 +98,6 @@ public final class ChatCompletionClient {
         }
         throw e;
       }
-      int status = response.statusCode();
       if (status == 429 || status == 503) {
         if (attempt < retry.maxAttempts()) {
           backoff(endpoint, attempt + 1);
@@ -107,7 +107,25 @@ public final class ChatCompletionClient {
       if (status / 100 != 2) {
         throw statusError(endpoint, status, attempt);
       }
-      return parse(endpoint, response.body(), System.nanoTime() - start, attempt);
+      return parse(endpoint, answer, System.nanoTime() - start, attempt);
+    }
+  }
+
+  /**
+   * Reads a non-streamed body within the attempt's deadline: the request's own timeout stops at the
+   * response headers, so the watchdog closes a body that is still arriving at the deadline.
+   */
+  private byte[] readWhole(Endpoint endpoint, InputStream body, long deadline) {
+    StreamWatchdog.Guard guard = watchdog.guard(body, deadline);
+    try (InputStream in = body) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      if (guard.fired()) {
+        throw timeout(endpoint);
+      }
+      throw interruptedOr(endpoint, classify(endpoint, e));
+    } finally {
+      guard.close();
     }
   }
 
@@ -141,11 +159,7 @@ public final class ChatCompletionClient {
     for (int attempt = 1; ; attempt++) {
       HttpResponse<InputStream> response;
       try {
-        response =
-            await(
-                endpoint,
-                http.sendAsync(
-                    request(endpoint, bytes), HttpResponse.BodyHandlers.ofInputStream()));
+        response = send(endpoint, request(endpoint, bytes));
       } catch (RoutingException e) {
         if (retryable(e) && attempt < retry.maxAttempts()) {
           backoff(endpoint, attempt + 1);
@@ -155,7 +169,7 @@ public final class ChatCompletionClient {
       }
       int status = response.statusCode();
       if (status / 100 != 2) {
-        discard(response.body());
+        discard(response.body(), System.nanoTime() + endpoint.timeout().toNanos());
         if ((status == 429 || status == 503) && attempt < retry.maxAttempts()) {
           backoff(endpoint, attempt + 1);
           continue;
@@ -179,31 +193,33 @@ public final class ChatCompletionClient {
     return builder.build();
   }
 
-  private static HttpResponse.BodyHandler<byte[]> ofBytes() {
-    return HttpResponse.BodyHandlers.ofByteArray();
-  }
-
   /**
-   * Waits for the response within the endpoint's timeout. The request's own timeout stops at the
-   * response headers; this bound also covers reading a non-streamed body.
+   * Sends on the caller's thread, which waits for the answer anyway. {@code sendAsync} would hand
+   * every completion to {@code CompletableFuture}'s default executor, which starts a new thread per
+   * call on a machine with fewer than three cores. The request's timeout bounds the wait for the
+   * response headers; an interrupt cancels the exchange.
    */
-  private static <T> HttpResponse<T> await(
-      Endpoint endpoint, CompletableFuture<HttpResponse<T>> future) {
+  private HttpResponse<InputStream> send(Endpoint endpoint, HttpRequest request) {
     try {
-      return future.get(endpoint.timeout().toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw timeout(endpoint);
+      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (InterruptedException e) {
-      future.cancel(true);
       Thread.currentThread().interrupt();
-      throw new RoutingException(Kind.CANCELLED, "endpoint '" + endpoint.name() + "': interrupted");
-    } catch (ExecutionException e) {
-      throw classify(endpoint, e.getCause());
+      throw cancelled(endpoint);
+    } catch (IOException e) {
+      throw interruptedOr(endpoint, classify(endpoint, e));
     }
   }
 
-  private static RoutingException classify(Endpoint endpoint, Throwable cause) {
+  private static RoutingException cancelled(Endpoint endpoint) {
+    return new RoutingException(Kind.CANCELLED, "endpoint '" + endpoint.name() + "': interrupted");
+  }
+
+  /** A read or send that failed because the caller was interrupted is a cancellation. */
+  private static RoutingException interruptedOr(Endpoint endpoint, RoutingException failure) {
+    return Thread.currentThread().isInterrupted() ? cancelled(endpoint) : failure;
+  }
+
+  private static RoutingException classify(Endpoint endpoint, IOException cause) {
     String at = "endpoint '" + endpoint.name() + "'";
     if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException) {
       return new RoutingException(Kind.CONNECT, at + ": cannot connect", 0, null);
@@ -261,11 +277,15 @@ public final class ChatCompletionClient {
     }
   }
 
-  private static void discard(InputStream body) {
+  /** Reads an error body to its end (bounded by {@code deadline}) so the connection is reused. */
+  private void discard(InputStream body, long deadline) {
+    StreamWatchdog.Guard guard = watchdog.guard(body, deadline);
     try (InputStream in = body) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
     } catch (IOException e) {
       // The status already decides the outcome; a broken error body changes nothing.
+    } finally {
+      guard.close();
     }
   }
 }
