@@ -31,22 +31,7 @@ public final class LlmRouterCommand {
   private LlmRouterCommand() {}
 
   public static void main(String[] args) {
-    useAPooledAsyncExecutor();
     System.exit(run(args));
-  }
-
-  /**
-   * The JDK's HttpClient hands every {@code sendAsync} completion to the common fork-join pool, and
-   * on a machine with fewer than three cores that pool's parallelism is 1, so the JDK starts a new
-   * thread for every model call instead. Giving the pool two threads, before anything uses it,
-   * keeps completions on pooled threads. An explicit setting wins.
-   */
-  private static void useAPooledAsyncExecutor() {
-    String parallelism = "java.util.concurrent.ForkJoinPool.common.parallelism";
-    if (System.getProperty(parallelism) == null) {
-      int cores = Runtime.getRuntime().availableProcessors();
-      System.setProperty(parallelism, Integer.toString(Math.max(2, cores - 1)));
-    }
   }
 
   /** Runs the command line and returns its exit code (for tests and for {@link #main}). */

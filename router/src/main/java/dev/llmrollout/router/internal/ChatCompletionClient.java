@@ -1,7 +1,10 @@
 package dev.llmrollout.router.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.router.RetryPolicy;
 import dev.llmrollout.router.RoutingException;
@@ -28,6 +31,10 @@ import java.util.function.Consumer;
 public final class ChatCompletionClient {
   private final HttpClient http;
   private final ObjectMapper json;
+
+  /** Leaves the body open after the JSON value, so it can be read to its end. */
+  private final ObjectReader completionReader;
+
   private final RetryPolicy retry;
   private final StreamWatchdog watchdog;
 
@@ -35,6 +42,7 @@ public final class ChatCompletionClient {
       HttpClient http, ObjectMapper json, RetryPolicy retry, StreamWatchdog watchdog) {
     this.http = http;
     this.json = json;
+    this.completionReader = json.reader().without(JsonParser.Feature.AUTO_CLOSE_SOURCE);
     this.retry = retry;
     this.watchdog = watchdog;
   }
@@ -85,12 +93,9 @@ public final class ChatCompletionClient {
     long start = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
       long deadline = System.nanoTime() + endpoint.timeout().toNanos();
-      byte[] answer;
-      int status;
+      HttpResponse<InputStream> response;
       try {
-        HttpResponse<InputStream> response = send(endpoint, request(endpoint, bytes));
-        status = response.statusCode();
-        answer = readWhole(endpoint, response.body(), deadline);
+        response = send(endpoint, request(endpoint, bytes));
       } catch (RoutingException e) {
         if (retryable(e) && attempt < retry.maxAttempts()) {
           backoff(endpoint, attempt + 1);
@@ -98,27 +103,38 @@ public final class ChatCompletionClient {
         }
         throw e;
       }
-      if (status == 429 || status == 503) {
-        if (attempt < retry.maxAttempts()) {
+      int status = response.statusCode();
+      if (status / 100 != 2) {
+        discard(response.body(), deadline);
+        if ((status == 429 || status == 503) && attempt < retry.maxAttempts()) {
           backoff(endpoint, attempt + 1);
           continue;
         }
-      }
-      if (status / 100 != 2) {
         throw statusError(endpoint, status, attempt);
       }
-      return parse(endpoint, answer, System.nanoTime() - start, attempt);
+      JsonNode completion = readCompletion(endpoint, response.body(), deadline);
+      return result(endpoint, completion, System.nanoTime() - start, attempt);
     }
   }
 
   /**
-   * Reads a non-streamed body within the attempt's deadline: the request's own timeout stops at the
-   * response headers, so the watchdog closes a body that is still arriving at the deadline.
+   * Parses a non-streamed body as it arrives, within the attempt's deadline: the request's own
+   * timeout stops at the response headers, so the watchdog closes a body still arriving at the
+   * deadline. The body is read to its end so that the connection goes back to the pool.
    */
-  private byte[] readWhole(Endpoint endpoint, InputStream body, long deadline) {
+  private JsonNode readCompletion(Endpoint endpoint, InputStream body, long deadline) {
     StreamWatchdog.Guard guard = watchdog.guard(body, deadline);
     try (InputStream in = body) {
-      return in.readAllBytes();
+      JsonNode completion = completionReader.readTree(in);
+      while (in.read() >= 0) {
+        // Whatever follows the JSON value (whitespace, as a rule) is skipped.
+      }
+      return completion;
+    } catch (JsonProcessingException e) {
+      if (guard.fired()) {
+        throw timeout(endpoint);
+      }
+      throw unparsable(endpoint, "the answer is not JSON");
     } catch (IOException e) {
       if (guard.fired()) {
         throw timeout(endpoint);
@@ -129,13 +145,8 @@ public final class ChatCompletionClient {
     }
   }
 
-  private ChatResult parse(Endpoint endpoint, byte[] body, long latencyNanos, int attempts) {
-    JsonNode completion;
-    try {
-      completion = json.readTree(body);
-    } catch (IOException e) {
-      throw unparsable(endpoint, "the answer is not JSON");
-    }
+  private ChatResult result(
+      Endpoint endpoint, JsonNode completion, long latencyNanos, int attempts) {
     String content = completion == null ? null : CompletionParser.messageContent(completion);
     if (content == null) {
       throw unparsable(endpoint, "the answer has no choices[0].message");
