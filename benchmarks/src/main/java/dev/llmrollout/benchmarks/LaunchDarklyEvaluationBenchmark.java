@@ -6,6 +6,7 @@ import com.launchdarkly.sdk.LDValue;
 import com.launchdarkly.sdk.server.Components;
 import com.launchdarkly.sdk.server.LDClient;
 import com.launchdarkly.sdk.server.LDConfig;
+import dev.llmrollout.benchmarks.internal.ConstantProvider;
 import dev.llmrollout.benchmarks.internal.LaunchDarklyStreamServer;
 import dev.llmrollout.launchdarkly.LaunchDarklyBackend;
 import dev.llmrollout.launchdarkly.LaunchDarklyEndpoints;
@@ -14,6 +15,7 @@ import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.FlagEvaluationDetails;
 import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.ImmutableMetadata;
 import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.openfeature.sdk.Value;
 import java.io.IOException;
@@ -33,7 +35,9 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Issue 9, point 1 (LaunchDarkly): our provider over the LaunchDarkly backend against the
  * LaunchDarkly SDK's own evaluation of the same flag (rule, then 90/10 rollout), both SDK clients
- * fed by the same local LaunchDarkly stream.
+ * fed by the same local LaunchDarkly stream. A third row, the same OpenFeature client call over a
+ * provider that returns a constant, is the floor the OpenFeature SDK itself sets under any
+ * provider.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -47,6 +51,8 @@ public class LaunchDarklyEvaluationBenchmark {
   private LaunchDarklyStreamServer stream;
   private OpenFeatureAPI openFeature;
   private Client client;
+  private OpenFeatureAPI floorOpenFeature;
+  private Client floorClient;
   private LDClient raw;
   private final EvaluationContext[] contexts = new EvaluationContext[USERS];
   private final LDContext[] ldContexts = new LDContext[USERS];
@@ -75,6 +81,15 @@ public class LaunchDarklyEvaluationBenchmark {
                 .diagnosticOptOut(true)
                 .startWait(Duration.ofSeconds(10))
                 .build());
+    floorOpenFeature = OpenFeatureAPI.createIsolated();
+    floorOpenFeature.setProviderAndWait(
+        new ConstantProvider(
+            "stable",
+            ImmutableMetadata.builder()
+                .addString("version", "1")
+                .addString("model", "benchmark-model")
+                .build()));
+    floorClient = floorOpenFeature.getClient();
     if (!raw.isInitialized()) {
       throw new IllegalStateException("the LaunchDarkly SDK did not read the local stream");
     }
@@ -94,6 +109,7 @@ public class LaunchDarklyEvaluationBenchmark {
   @TearDown(Level.Trial)
   public void stop() throws IOException {
     openFeature.shutdown();
+    floorOpenFeature.shutdown();
     raw.close();
     stream.close();
   }
@@ -114,5 +130,14 @@ public class LaunchDarklyEvaluationBenchmark {
   public EvaluationDetail<LDValue> rawLaunchDarklySdk() {
     return raw.jsonValueVariationDetail(
         LaunchDarklyStreamServer.FLAG, ldContexts[nextUser()], LDValue.ofNull());
+  }
+
+  /**
+   * Floor: the same OpenFeature client call with the same contexts over a provider that returns a
+   * prebuilt evaluation, i.e. what the OpenFeature SDK costs before any provider does any work.
+   */
+  @Benchmark
+  public FlagEvaluationDetails<String> openFeatureFloor() {
+    return floorClient.getStringDetails(LaunchDarklyStreamServer.FLAG, "", contexts[nextUser()]);
   }
 }
