@@ -56,6 +56,7 @@ public class LaunchDarklyEvaluationBenchmark {
   private LDClient raw;
   private final EvaluationContext[] contexts = new EvaluationContext[USERS];
   private final LDContext[] ldContexts = new LDContext[USERS];
+  private final String[] keys = new String[USERS];
   private int next;
 
   /** Starts the stream, the provider over the backend, and a plain SDK client. */
@@ -95,6 +96,7 @@ public class LaunchDarklyEvaluationBenchmark {
     }
     for (int i = 0; i < USERS; i++) {
       String key = "user-" + i;
+      keys[i] = key;
       contexts[i] = new ImmutableContext(key, Map.of("tier", new Value("free")));
       ldContexts[i] = LDContext.builder(key).set("tier", "free").build();
     }
@@ -130,6 +132,16 @@ public class LaunchDarklyEvaluationBenchmark {
   public EvaluationDetail<LDValue> rawLaunchDarklySdk() {
     return raw.jsonValueVariationDetail(
         LaunchDarklyStreamServer.FLAG, ldContexts[nextUser()], LDValue.ofNull());
+  }
+
+  /**
+   * Context: the LaunchDarkly SDK when the application builds the context on each call, as a
+   * request handler does; our provider has to build it from the OpenFeature context every time.
+   */
+  @Benchmark
+  public EvaluationDetail<LDValue> rawLaunchDarklySdkContextPerCall() {
+    LDContext context = LDContext.builder(keys[nextUser()]).set("tier", "free").build();
+    return raw.jsonValueVariationDetail(LaunchDarklyStreamServer.FLAG, context, LDValue.ofNull());
   }
 
   /**
