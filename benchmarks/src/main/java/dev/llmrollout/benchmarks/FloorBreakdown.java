@@ -14,6 +14,7 @@ import java.util.Map;
  */
 final class FloorBreakdown {
   private static final String FLOOR = "openFeatureFloor";
+  private static final String READING_FLOOR = "openFeatureFloorReadingAttributes";
 
   private FloorBreakdown() {}
 
@@ -46,6 +47,7 @@ final class FloorBreakdown {
     row(report, scores, floor, "providerOverLaunchDarkly", "rawLaunchDarklySdk");
     row(report, scores, floor, "providerOverUnleash", "rawUnleashClient");
     report.endTable();
+    launchDarklyParts(report, scores, floor);
     report.paragraph(
         "LaunchDarkly's own OpenFeature provider"
             + " (`com.launchdarkly:launchdarkly-openfeature-serverprovider`), the vendor's"
@@ -72,6 +74,53 @@ final class FloorBreakdown {
         withBytes(sdk.nanos(), sdk.bytesPerOp()),
         withBytes(partNanos, partBytes),
         ratio(ours.nanos() / (floor.nanos() + sdk.nanos())));
+  }
+
+  /** Our LaunchDarkly evaluation as a sum of parts, each measured in the same run. */
+  private static void launchDarklyParts(
+      ReportSection report, Map<String, Score> scores, Score floor) {
+    Score reading = scores.get(READING_FLOOR);
+    Score sdk = scores.get("rawLaunchDarklySdk");
+    Score sdkBuilding = scores.get("rawLaunchDarklySdkContextPerCall");
+    Score ours = scores.get("providerOverLaunchDarkly");
+    if (reading == null || sdk == null || sdkBuilding == null || ours == null) {
+      return;
+    }
+    report.paragraph("`providerOverLaunchDarkly` as a sum of parts, each measured in this run:");
+    report.row("part", "ns/op", "B/op", "measured as");
+    report.rule(4);
+    part(report, "the OpenFeature client call", floor, null, "`" + FLOOR + "`");
+    part(
+        report,
+        "reading the context's attributes through the OpenFeature API",
+        reading,
+        floor,
+        "`" + READING_FLOOR + "` - `" + FLOOR + "`");
+    part(report, "the LaunchDarkly SDK's evaluation", sdk, null, "`rawLaunchDarklySdk`");
+    part(
+        report,
+        "building the LaunchDarkly context",
+        sdkBuilding,
+        sdk,
+        "`rawLaunchDarklySdkContextPerCall` - `rawLaunchDarklySdk`");
+    report.row(
+        "the rest: our provider and backend",
+        signed(ours.nanos() - reading.nanos() - sdkBuilding.nanos()),
+        signed(ours.bytesPerOp() - reading.bytesPerOp() - sdkBuilding.bytesPerOp()),
+        "`providerOverLaunchDarkly` minus the parts above");
+    report.row("total", JmhReport.nanos(ours), JmhReport.bytes(ours), "`providerOverLaunchDarkly`");
+    report.endTable();
+  }
+
+  private static void part(
+      ReportSection report, String what, Score score, Score minus, String measuredAs) {
+    double nanos = score.nanos() - (minus == null ? 0 : minus.nanos());
+    double bytes = score.bytesPerOp() - (minus == null ? 0 : minus.bytesPerOp());
+    report.row(what, signed(nanos), signed(bytes), measuredAs);
+  }
+
+  private static String signed(double value) {
+    return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.0f", value);
   }
 
   private static String withBytes(double nanos, double bytes) {

@@ -68,6 +68,7 @@ public final class JmhReport {
     compared(report, scores, "providerRuleFlag", "launchDarklySdkRuleFlag", false);
     compared(report, scores, "providerOverLaunchDarkly", "rawLaunchDarklySdkContextPerCall", false);
     single(report, scores, "openFeatureFloor");
+    single(report, scores, "openFeatureFloorReadingAttributes");
     single(report, scores, "rawLocalSplitFlag");
     single(report, scores, "rawLocalRuleFlag");
     single(report, scores, "rawLaunchDarklySdk");
@@ -91,7 +92,9 @@ public final class JmhReport {
             + " built on each call, as an application building it per request would (context, not"
             + " a goal). `openFeatureFloor`: the same OpenFeature client call with the same"
             + " contexts over a provider that returns a prebuilt evaluation: what the OpenFeature"
-            + " SDK itself costs per evaluation (context layering, hooks, the details object).");
+            + " SDK itself costs per evaluation (context layering, hooks, the details object);"
+            + " `openFeatureFloorReadingAttributes`: the same provider reading every attribute of"
+            + " the context it is given, as a provider handing them to a vendor SDK must.");
     FloorBreakdown.write(report, scores);
     report.write(Path.of(args[1]));
   }

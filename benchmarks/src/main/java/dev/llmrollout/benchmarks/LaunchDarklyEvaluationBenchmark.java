@@ -35,9 +35,10 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Issue 9, point 1 (LaunchDarkly): our provider over the LaunchDarkly backend against the
  * LaunchDarkly SDK's own evaluation of the same flag (rule, then 90/10 rollout), both SDK clients
- * fed by the same local LaunchDarkly stream. A third row, the same OpenFeature client call over a
- * provider that returns a constant, is the floor the OpenFeature SDK itself sets under any
- * provider.
+ * fed by the same local LaunchDarkly stream. The other rows split our cost into parts: the same
+ * OpenFeature client call over a provider that returns a constant (the floor the OpenFeature SDK
+ * sets under any provider), the same with the provider reading the context's attributes, and the
+ * raw SDK building its context on each call.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -53,6 +54,8 @@ public class LaunchDarklyEvaluationBenchmark {
   private Client client;
   private OpenFeatureAPI floorOpenFeature;
   private Client floorClient;
+  private OpenFeatureAPI readingFloorOpenFeature;
+  private Client readingFloorClient;
   private LDClient raw;
   private final EvaluationContext[] contexts = new EvaluationContext[USERS];
   private final LDContext[] ldContexts = new LDContext[USERS];
@@ -82,15 +85,18 @@ public class LaunchDarklyEvaluationBenchmark {
                 .diagnosticOptOut(true)
                 .startWait(Duration.ofSeconds(10))
                 .build());
+    ImmutableMetadata metadata =
+        ImmutableMetadata.builder()
+            .addString("version", "1")
+            .addString("model", "benchmark-model")
+            .build();
     floorOpenFeature = OpenFeatureAPI.createIsolated();
-    floorOpenFeature.setProviderAndWait(
-        new ConstantProvider(
-            "stable",
-            ImmutableMetadata.builder()
-                .addString("version", "1")
-                .addString("model", "benchmark-model")
-                .build()));
+    floorOpenFeature.setProviderAndWait(new ConstantProvider("stable", metadata));
     floorClient = floorOpenFeature.getClient();
+    readingFloorOpenFeature = OpenFeatureAPI.createIsolated();
+    readingFloorOpenFeature.setProviderAndWait(
+        ConstantProvider.readingAttributes("stable", metadata));
+    readingFloorClient = readingFloorOpenFeature.getClient();
     if (!raw.isInitialized()) {
       throw new IllegalStateException("the LaunchDarkly SDK did not read the local stream");
     }
@@ -112,6 +118,7 @@ public class LaunchDarklyEvaluationBenchmark {
   public void stop() throws IOException {
     openFeature.shutdown();
     floorOpenFeature.shutdown();
+    readingFloorOpenFeature.shutdown();
     raw.close();
     stream.close();
   }
@@ -151,5 +158,15 @@ public class LaunchDarklyEvaluationBenchmark {
   @Benchmark
   public FlagEvaluationDetails<String> openFeatureFloor() {
     return floorClient.getStringDetails(LaunchDarklyStreamServer.FLAG, "", contexts[nextUser()]);
+  }
+
+  /**
+   * Floor for a provider with targeting: as {@link #openFeatureFloor} with the provider reading
+   * every attribute of the context it is given, as it must to hand them to a vendor SDK.
+   */
+  @Benchmark
+  public FlagEvaluationDetails<String> openFeatureFloorReadingAttributes() {
+    return readingFloorClient.getStringDetails(
+        LaunchDarklyStreamServer.FLAG, "", contexts[nextUser()]);
   }
 }

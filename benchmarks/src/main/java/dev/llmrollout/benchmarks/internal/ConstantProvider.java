@@ -13,12 +13,23 @@ import dev.openfeature.sdk.Value;
  * (value, variant, reason and flag metadata, as ours returns). Evaluating through the OpenFeature
  * client over it measures what the SDK itself costs per call (context layering, hook bookkeeping,
  * the details object), the floor under any provider.
+ *
+ * <p>Made {@link #readingAttributes reading the attributes}, it also reads every attribute of the
+ * context it is given, as any provider that hands them to a vendor SDK must: the floor under a
+ * provider with targeting rules.
  */
 public final class ConstantProvider implements FeatureProvider {
   private final ProviderEvaluation<String> served;
+  private final boolean readAttributes;
+  private long attributesRead;
 
-  /** Serves {@code variant} for every string flag, with {@code metadata}. */
+  /** Serves {@code variant} for every string flag, with {@code metadata}, reading nothing. */
   public ConstantProvider(String variant, ImmutableMetadata metadata) {
+    this(variant, metadata, false);
+  }
+
+  private ConstantProvider(String variant, ImmutableMetadata metadata, boolean readAttributes) {
+    this.readAttributes = readAttributes;
     this.served =
         ProviderEvaluation.<String>builder()
             .value(variant)
@@ -26,6 +37,16 @@ public final class ConstantProvider implements FeatureProvider {
             .reason(Reason.STATIC.name())
             .flagMetadata(metadata)
             .build();
+  }
+
+  /** Serves the same constant after reading every attribute of the context. */
+  public static ConstantProvider readingAttributes(String variant, ImmutableMetadata metadata) {
+    return new ConstantProvider(variant, metadata, true);
+  }
+
+  /** How many attributes were read, kept so the reads cannot be optimised away. */
+  public long attributesRead() {
+    return attributesRead;
   }
 
   @Override
@@ -36,6 +57,10 @@ public final class ConstantProvider implements FeatureProvider {
   @Override
   public ProviderEvaluation<String> getStringEvaluation(
       String key, String defaultValue, EvaluationContext ctx) {
+    if (readAttributes) {
+      // The cheapest complete read the OpenFeature API offers (asMap() would copy once more).
+      ctx.asUnmodifiableMap().forEach((name, value) -> attributesRead += value.isNull() ? 0 : 1);
+    }
     return served;
   }
 
