@@ -13,8 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns the JMH JSON result of {@link FlagEvaluationBenchmark} into section 1 of the report: each
- * evaluation with its baseline, the ratio, allocations, and the goals as met or missed.
+ * Turns the JMH JSON result of {@link FlagEvaluationBenchmark}, {@link
+ * LaunchDarklyEvaluationBenchmark} and {@link UnleashEvaluationBenchmark} into section 1 of the
+ * report: each evaluation with its baseline, the ratio, allocations, and the goals as met or
+ * missed.
  *
  * <p>Usage: {@code JmhReport <jmh-result.json> <section.md> <jmh settings text>}
  */
