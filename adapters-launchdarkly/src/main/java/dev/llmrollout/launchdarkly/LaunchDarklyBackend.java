@@ -185,23 +185,30 @@ public final class LaunchDarklyBackend implements FlagBackend {
                       ErrorCode.TARGETING_KEY_MISSING,
                       "flag '" + flagKey + "' needs a targeting key and has no off variation"));
     }
-    return evaluate(ld, catalog, flagKey, ldContext.get());
+    return evaluate(ld, catalog, flagKey, ldContext.get(), entry);
   }
 
   /**
    * Evaluates and pairs the result with the parsed variations of the very version the SDK read: if
    * the flag's entry is the same object before and after the evaluation, the SDK evaluated it.
+   *
+   * @param read the entry already read for this evaluation, the first attempt's "before"
    */
   private static Resolution evaluate(
-      LDClient ld, VariantCatalogStore catalog, String flagKey, LDContext context) {
-    EvaluationDetail<LDValue> detail = null;
-    VariantCatalogStore.Entry before = null;
-    for (int attempt = 0; attempt < CONSISTENT_READ_ATTEMPTS; attempt++) {
-      before = catalog.entry(flagKey);
+      LDClient ld,
+      VariantCatalogStore catalog,
+      String flagKey,
+      LDContext context,
+      VariantCatalogStore.Entry read) {
+    EvaluationDetail<LDValue> detail;
+    VariantCatalogStore.Entry before = read;
+    for (int attempt = 1; ; attempt++) {
       detail = ld.jsonValueVariationDetail(flagKey, context, LDValue.ofNull());
-      if (catalog.entry(flagKey) == before) {
+      VariantCatalogStore.Entry after = catalog.entry(flagKey);
+      if (after == before || attempt == CONSISTENT_READ_ATTEMPTS) {
         break;
       }
+      before = after;
     }
     return ReasonMapper.resolution(flagKey, detail, before == null ? null : before.variants());
   }

@@ -13,8 +13,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns the JMH JSON result of {@link FlagEvaluationBenchmark} into section 1 of the report: each
- * evaluation with its baseline, the ratio, allocations, and the goals as met or missed.
+ * Turns the JMH JSON result of {@link FlagEvaluationBenchmark}, {@link
+ * LaunchDarklyEvaluationBenchmark} and {@link UnleashEvaluationBenchmark} into section 1 of the
+ * report: each evaluation with its baseline, the ratio, allocations, and the goals as met or
+ * missed.
  *
  * <p>Usage: {@code JmhReport <jmh-result.json> <section.md> <jmh settings text>}
  */
@@ -22,7 +24,8 @@ public final class JmhReport {
   private static final double GOAL_RATIO = 1.2;
   private static final double GOAL_LOCAL_NANOS = 1_000;
 
-  private record Score(double nanos, double error, double bytesPerOp) {}
+  /** One benchmark's JMH score: mean ns/op, its error bar, and bytes allocated per op. */
+  record Score(double nanos, double error, double bytesPerOp) {}
 
   private JmhReport() {}
 
@@ -65,11 +68,15 @@ public final class JmhReport {
     compared(report, scores, "providerOverLaunchDarkly", "rawLaunchDarklySdk", true);
     compared(report, scores, "providerOverUnleash", "rawUnleashClient", true);
     compared(report, scores, "providerRuleFlag", "launchDarklySdkRuleFlag", false);
+    compared(report, scores, "providerOverLaunchDarkly", "rawLaunchDarklySdkContextPerCall", false);
+    single(report, scores, "openFeatureFloor");
+    single(report, scores, "openFeatureFloorReadingAttributes");
     single(report, scores, "rawLocalSplitFlag");
     single(report, scores, "rawLocalRuleFlag");
     single(report, scores, "rawLaunchDarklySdk");
     single(report, scores, "rawUnleashClient");
     single(report, scores, "launchDarklySdkRuleFlag");
+    single(report, scores, "rawLaunchDarklySdkContextPerCall");
     report.endTable();
     report.paragraph(
         "`provider*`: our provider through the OpenFeature client (`getStringDetails`, what the"
@@ -82,7 +89,15 @@ public final class JmhReport {
             + " percentage split); the row comparing our local-file provider against it is"
             + " context, not a goal. `providerOverUnleash` / `rawUnleashClient`: our provider over"
             + " the Unleash backend and the Unleash client's own `getVariant`, both bootstrapped"
-            + " from the same backup file (a 90/10 flexibleRollout with JSON payloads).");
+            + " from the same backup file (a 90/10 flexibleRollout with JSON payloads)."
+            + " `rawLaunchDarklySdkContextPerCall`: the same SDK call with the LaunchDarkly context"
+            + " built on each call, as an application building it per request would (context, not"
+            + " a goal). `openFeatureFloor`: the same OpenFeature client call with the same"
+            + " contexts over a provider that returns a prebuilt evaluation: what the OpenFeature"
+            + " SDK itself costs per evaluation (context layering, hooks, the details object);"
+            + " `openFeatureFloorReadingAttributes`: the same provider reading every attribute of"
+            + " the context it is given, as a provider handing them to a vendor SDK must.");
+    FloorBreakdown.write(report, scores);
     report.write(Path.of(args[1]));
   }
 
@@ -118,7 +133,7 @@ public final class JmhReport {
     }
   }
 
-  private static String nanos(Score score) {
+  static String nanos(Score score) {
     if (Double.isNaN(score.error())) {
       // JMH gives no error bar for fewer than two measurement iterations.
       return String.format(Locale.ROOT, "%.1f", score.nanos());
@@ -126,7 +141,7 @@ public final class JmhReport {
     return String.format(Locale.ROOT, "%.1f ± %.1f", score.nanos(), score.error());
   }
 
-  private static String bytes(Score score) {
+  static String bytes(Score score) {
     return Double.isNaN(score.bytesPerOp())
         ? "n/a"
         : String.format(Locale.ROOT, "%.0f", score.bytesPerOp());

@@ -6,6 +6,7 @@ import com.launchdarkly.sdk.LDValue;
 import com.launchdarkly.sdk.server.Components;
 import com.launchdarkly.sdk.server.LDClient;
 import com.launchdarkly.sdk.server.LDConfig;
+import dev.llmrollout.benchmarks.internal.ConstantProvider;
 import dev.llmrollout.benchmarks.internal.LaunchDarklyStreamServer;
 import dev.llmrollout.launchdarkly.LaunchDarklyBackend;
 import dev.llmrollout.launchdarkly.LaunchDarklyEndpoints;
@@ -14,6 +15,7 @@ import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.FlagEvaluationDetails;
 import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.ImmutableMetadata;
 import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.openfeature.sdk.Value;
 import java.io.IOException;
@@ -33,7 +35,10 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Issue 9, point 1 (LaunchDarkly): our provider over the LaunchDarkly backend against the
  * LaunchDarkly SDK's own evaluation of the same flag (rule, then 90/10 rollout), both SDK clients
- * fed by the same local LaunchDarkly stream.
+ * fed by the same local LaunchDarkly stream. The other rows split our cost into parts: the same
+ * OpenFeature client call over a provider that returns a constant (the floor the OpenFeature SDK
+ * sets under any provider), the same with the provider reading the context's attributes, and the
+ * raw SDK building its context on each call.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -47,9 +52,14 @@ public class LaunchDarklyEvaluationBenchmark {
   private LaunchDarklyStreamServer stream;
   private OpenFeatureAPI openFeature;
   private Client client;
+  private OpenFeatureAPI floorOpenFeature;
+  private Client floorClient;
+  private OpenFeatureAPI readingFloorOpenFeature;
+  private Client readingFloorClient;
   private LDClient raw;
   private final EvaluationContext[] contexts = new EvaluationContext[USERS];
   private final LDContext[] ldContexts = new LDContext[USERS];
+  private final String[] keys = new String[USERS];
   private int next;
 
   /** Starts the stream, the provider over the backend, and a plain SDK client. */
@@ -75,11 +85,24 @@ public class LaunchDarklyEvaluationBenchmark {
                 .diagnosticOptOut(true)
                 .startWait(Duration.ofSeconds(10))
                 .build());
+    ImmutableMetadata metadata =
+        ImmutableMetadata.builder()
+            .addString("version", "1")
+            .addString("model", "benchmark-model")
+            .build();
+    floorOpenFeature = OpenFeatureAPI.createIsolated();
+    floorOpenFeature.setProviderAndWait(new ConstantProvider("stable", metadata));
+    floorClient = floorOpenFeature.getClient();
+    readingFloorOpenFeature = OpenFeatureAPI.createIsolated();
+    readingFloorOpenFeature.setProviderAndWait(
+        ConstantProvider.readingAttributes("stable", metadata));
+    readingFloorClient = readingFloorOpenFeature.getClient();
     if (!raw.isInitialized()) {
       throw new IllegalStateException("the LaunchDarkly SDK did not read the local stream");
     }
     for (int i = 0; i < USERS; i++) {
       String key = "user-" + i;
+      keys[i] = key;
       contexts[i] = new ImmutableContext(key, Map.of("tier", new Value("free")));
       ldContexts[i] = LDContext.builder(key).set("tier", "free").build();
     }
@@ -94,6 +117,8 @@ public class LaunchDarklyEvaluationBenchmark {
   @TearDown(Level.Trial)
   public void stop() throws IOException {
     openFeature.shutdown();
+    floorOpenFeature.shutdown();
+    readingFloorOpenFeature.shutdown();
     raw.close();
     stream.close();
   }
@@ -114,5 +139,34 @@ public class LaunchDarklyEvaluationBenchmark {
   public EvaluationDetail<LDValue> rawLaunchDarklySdk() {
     return raw.jsonValueVariationDetail(
         LaunchDarklyStreamServer.FLAG, ldContexts[nextUser()], LDValue.ofNull());
+  }
+
+  /**
+   * Context: the LaunchDarkly SDK when the application builds the context on each call, as a
+   * request handler does; our provider has to build it from the OpenFeature context every time.
+   */
+  @Benchmark
+  public EvaluationDetail<LDValue> rawLaunchDarklySdkContextPerCall() {
+    LDContext context = LDContext.builder(keys[nextUser()]).set("tier", "free").build();
+    return raw.jsonValueVariationDetail(LaunchDarklyStreamServer.FLAG, context, LDValue.ofNull());
+  }
+
+  /**
+   * Floor: the same OpenFeature client call with the same contexts over a provider that returns a
+   * prebuilt evaluation, i.e. what the OpenFeature SDK costs before any provider does any work.
+   */
+  @Benchmark
+  public FlagEvaluationDetails<String> openFeatureFloor() {
+    return floorClient.getStringDetails(LaunchDarklyStreamServer.FLAG, "", contexts[nextUser()]);
+  }
+
+  /**
+   * Floor for a provider with targeting: as {@link #openFeatureFloor} with the provider reading
+   * every attribute of the context it is given, as it must to hand them to a vendor SDK.
+   */
+  @Benchmark
+  public FlagEvaluationDetails<String> openFeatureFloorReadingAttributes() {
+    return readingFloorClient.getStringDetails(
+        LaunchDarklyStreamServer.FLAG, "", contexts[nextUser()]);
   }
 }

@@ -55,6 +55,7 @@ public final class LlmFeatureProvider extends EventProvider {
   public static final String TRACK_FLAG_FIELD = "flag";
 
   private final FlagBackend backend;
+  private final Metadata metadata;
   private final Duration startTimeout;
   private final ExposureLog exposures;
   private final List<FeedbackSink> feedbackSinks;
@@ -64,6 +65,9 @@ public final class LlmFeatureProvider extends EventProvider {
 
   private LlmFeatureProvider(Builder builder) {
     this.backend = builder.backend;
+    // Built once: the OpenFeature client asks for it on every evaluation.
+    String name = "llm-rollout:" + backend.name();
+    this.metadata = () -> name;
     this.startTimeout = builder.startTimeout;
     this.exposures = new ExposureLog(builder.exposureCapacity, builder.exposureRetention);
     this.feedbackSinks = new CopyOnWriteArrayList<>(builder.feedbackSinks);
@@ -75,8 +79,7 @@ public final class LlmFeatureProvider extends EventProvider {
 
   @Override
   public Metadata getMetadata() {
-    String name = "llm-rollout:" + backend.name();
-    return () -> name;
+    return metadata;
   }
 
   /** The backend this provider serves from. */

@@ -59,6 +59,18 @@ class LlmFeatureProviderTest {
     api.shutdown();
   }
 
+  /** Issue 9, point 1: the name is built once, and stays the backend's on every evaluation. */
+  @Test
+  void providerMetadataNamesTheBackendOnEveryEvaluation() {
+    assertThat(provider.getMetadata().getName()).isEqualTo("llm-rollout:static");
+    assertThat(provider.getMetadata()).isSameAs(provider.getMetadata());
+    FlagEvaluationDetails<String> details =
+        client.getStringDetails("greeting", "", new ImmutableContext("user-1"));
+    assertThat(details.getValue()).isEqualTo("hello");
+    assertThat(client.getProviderState()).isEqualTo(ProviderState.READY);
+    assertThat(api.getProviderMetadata().getName()).isEqualTo("llm-rollout:static");
+  }
+
   @Test
   void objectFlagsResolveToTheVariantStructureWithModelMetadata() {
     FlagEvaluationDetails<Value> details =

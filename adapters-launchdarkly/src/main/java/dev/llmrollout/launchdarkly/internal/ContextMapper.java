@@ -45,7 +45,8 @@ public final class ContextMapper {
    * @throws IllegalArgumentException naming the attribute when the context cannot be mapped
    */
   public static Optional<LDContext> toLaunchDarkly(EvaluationContext context) {
-    Map<String, Value> attributes = context.asMap();
+    // Read-only views throughout: asMap() would copy every attribute once more per evaluation.
+    Map<String, Value> attributes = context.asUnmodifiableMap();
     String kind = text(attributes.get(KIND)).orElse(ContextKind.DEFAULT.toString());
     if (MULTI.equals(kind)) {
       return multi(attributes);
@@ -64,7 +65,7 @@ public final class ContextMapper {
       if (!e.getValue().isStructure()) {
         continue;
       }
-      Map<String, Value> nested = e.getValue().asStructure().asMap();
+      Map<String, Value> nested = e.getValue().asStructure().asUnmodifiableMap();
       Optional<String> key = text(nested.get(TARGETING_KEY)).or(() -> text(nested.get(KEY)));
       if (key.isEmpty()) {
         throw new IllegalArgumentException(
@@ -128,7 +129,7 @@ public final class ContextMapper {
     }
     ObjectBuilder object = LDValue.buildObject();
     Structure structure = value.asStructure();
-    structure.asMap().forEach((k, v) -> object.put(k, toLdValue(v)));
+    structure.asUnmodifiableMap().forEach((k, v) -> object.put(k, toLdValue(v)));
     return object.build();
   }
 

@@ -28,7 +28,7 @@ public record CatalogFlag(
     boolean enabled,
     String version,
     JsonNode definition,
-    Map<String, VariantPayload> variants,
+    Map<CatalogFlag.VariantKey, VariantPayload> variants,
     VariantPayload defaultVariant,
     boolean split,
     VariantPayload whenOn,
@@ -43,9 +43,15 @@ public record CatalogFlag(
     return new CatalogFlag(key, enabled, version, def, Map.of(), null, false, null, why);
   }
 
-  /** The lookup key of a variant: its name and its payload's text (null when it has none). */
-  public static String variantKey(String name, String payloadText) {
-    return name + '\u0000' + (payloadText == null ? "" : payloadText);
+  /**
+   * The lookup key of a variant: its name and its payload's text (null when it has none). A record
+   * rather than a joined string, so a lookup does not copy the payload text on every evaluation.
+   */
+  public record VariantKey(String name, String payloadText) {}
+
+  /** The lookup key of a variant. */
+  public static VariantKey variantKey(String name, String payloadText) {
+    return new VariantKey(name, payloadText == null ? "" : payloadText);
   }
 
   /** The variant the engine picked, by name and payload text. */

@@ -23,7 +23,8 @@ public final class ContextMapper {
     if (hasTargetingKey) {
       builder.userId(targetingKey);
     }
-    for (Map.Entry<String, Value> attribute : context.asMap().entrySet()) {
+    // Read-only view: asMap() would copy every attribute once more on every evaluation.
+    for (Map.Entry<String, Value> attribute : context.asUnmodifiableMap().entrySet()) {
       String text = scalarText(attribute.getValue());
       if (text == null) {
         continue;

@@ -33,7 +33,7 @@ final class FlagReader {
     String key = feature.path("name").asText();
     boolean enabled = feature.path("enabled").asBoolean(false);
     String version = digest(feature);
-    Map<String, VariantPayload> variants = new LinkedHashMap<>();
+    Map<CatalogFlag.VariantKey, VariantPayload> variants = new LinkedHashMap<>();
     String defaultName = null;
     boolean split = false;
     try {
@@ -91,12 +91,15 @@ final class FlagReader {
   }
 
   private static void add(
-      String key, JsonNode variant, String version, Map<String, VariantPayload> into)
+      String key,
+      JsonNode variant,
+      String version,
+      Map<CatalogFlag.VariantKey, VariantPayload> into)
       throws InvalidVariantException {
     String name = variant.path("name").asText();
     JsonNode payload = variant.path("payload");
     String text = payload.path("value").isTextual() ? payload.path("value").textValue() : null;
-    String lookup = CatalogFlag.variantKey(name, text);
+    CatalogFlag.VariantKey lookup = CatalogFlag.variantKey(name, text);
     if (into.containsKey(lookup)) {
       return;
     }

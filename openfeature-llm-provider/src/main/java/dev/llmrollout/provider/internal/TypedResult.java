@@ -71,14 +71,27 @@ public enum TypedResult {
     if (value == null) {
       return mismatch(payload, defaultValue);
     }
-    return ProviderEvaluation.<T>builder()
-        .value((T) value)
-        .variant(payload.name())
-        .reason(stale && !resolution.isError() ? "STALE" : resolution.reason())
-        .errorCode(resolution.errorCode())
-        .errorMessage(resolution.errorMessage())
-        .flagMetadata(payload.metadata())
-        .build();
+    return served(
+        (T) value,
+        payload.name(),
+        stale && !resolution.isError() ? "STALE" : resolution.reason(),
+        resolution.errorCode(),
+        resolution.errorMessage(),
+        payload.metadata());
+  }
+
+  /**
+   * The evaluation of a served variant, made with the constructor rather than the builder: this
+   * runs on every evaluation, and the builder is one more object per call.
+   */
+  private static <T> ProviderEvaluation<T> served(
+      T value,
+      String variant,
+      String reason,
+      ErrorCode errorCode,
+      String errorMessage,
+      ImmutableMetadata metadata) {
+    return new ProviderEvaluation<>(value, variant, reason, errorCode, errorMessage, metadata);
   }
 
   private <T> ProviderEvaluation<T> mismatch(VariantPayload payload, T defaultValue) {
