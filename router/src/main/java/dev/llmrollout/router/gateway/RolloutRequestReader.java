@@ -149,7 +149,8 @@ final class RolloutRequestReader {
     try {
       return Optional.of(Duration.parse(value.asText()));
     } catch (DateTimeParseException e) {
-      throw invalid("plan." + field, "an ISO-8601 duration like PT30M, got '" + value + "'");
+      throw invalid(
+          "plan." + field, "an ISO-8601 duration like PT30M, got '" + value.asText() + "'");
     }
   }
 
