@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
  * token configured every write is refused.
  */
 final class AdminHandler {
-  static final String TOKEN_VARIABLE = AdminAuth.TOKEN_VARIABLE;
   private static final Pattern PATH =
       Pattern.compile("/admin/flags/([^/]+)(?:/(kill|weights|restore))?");
   private static final String ACTOR = "llm-router gateway admin";
