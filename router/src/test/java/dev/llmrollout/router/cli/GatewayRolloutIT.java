@@ -337,6 +337,11 @@ class GatewayRolloutIT {
     assertThat(noToken.exitCode()).isEqualTo(1);
     assertThat(noToken.err()).contains("HTTP 401").contains("LLM_ROUTER_ADMIN_TOKEN is not set");
 
+    JarRunner.Result unknown =
+        rollout("start", "no-such-model", "--canary", "canary", "--force", "x");
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.err()).contains("HTTP 404").contains("no-such-model");
+
     assertThat(rollout("start", "gated-model", "--gateway-typo", "x").exitCode()).isEqualTo(2);
     assertThat(Files.readAllBytes(dir.resolve("flags.json"))).isEqualTo(before);
     JarRunner.Result status = rollout("status", "gated-model");
