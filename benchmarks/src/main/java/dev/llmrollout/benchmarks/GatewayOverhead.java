@@ -44,6 +44,12 @@ public final class GatewayOverhead {
   private GatewayOverhead() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
+    // The driver's HttpClient gets the idle-connection cap llm-router runs with (see
+    // LlmRouterCommand): on JDK 17 a burst would otherwise leave every later request of the driver
+    // scanning all the connections the burst opened, on the cores the gateway needs.
+    if (System.getProperty("jdk.httpclient.connectionPoolSize") == null) {
+      System.setProperty("jdk.httpclient.connectionPoolSize", "128");
+    }
     Path gatewayOut = Path.of(args[0]);
     Path inFlightOut = Path.of(args[1]);
     Path jar = Path.of(args[2]);

@@ -83,7 +83,7 @@ final class CallPreparer {
     List<ChatMessage> messages = new ArrayList<>();
     if (spec.isPresent()) {
       try {
-        messages.addAll(renderer.render(spec.get().messages(), request.variables(), owner.where()));
+        messages.addAll(renderer.render(spec.get().messages(), request.variables(), owner::where));
       } catch (RoutingException e) {
         arms.record(model, prompt, segment, CallOutcome.failed(e.kind(), 0));
         if (e.kind() == RoutingException.Kind.CONFIGURATION) {

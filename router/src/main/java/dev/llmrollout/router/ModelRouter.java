@@ -304,14 +304,16 @@ public final class ModelRouter implements AutoCloseable {
               fallback,
               outcome.refusal(),
               shadowed);
-      LOG.debug(
-          "routed request {}: {} model {} version {} via endpoint '{}' in {} ms",
-          request.requestId().orElse("-"),
-          model.where(),
-          modelId,
-          model.variant().version().orElse("-"),
-          endpoint.name(),
-          result.latencyNanos() / 1e6);
+      if (LOG.isDebugEnabled()) {
+        LOG.debug(
+            "routed request {}: {} model {} version {} via endpoint '{}' in {} ms",
+            request.requestId().orElse("-"),
+            model.where(),
+            modelId,
+            model.variant().version().orElse("-"),
+            endpoint.name(),
+            result.latencyNanos() / 1e6);
+      }
       return response;
     } finally {
       RoutingLogContext.clear();

@@ -137,7 +137,7 @@ final class ShadowPlanner {
     List<ChatMessage> messages =
         new ArrayList<>(
             renderer.render(
-                shadow.variant().prompt().get().messages(), request.variables(), shadow.where()));
+                shadow.variant().prompt().get().messages(), request.variables(), shadow::where));
     messages.addAll(request.messages());
     return messages;
   }

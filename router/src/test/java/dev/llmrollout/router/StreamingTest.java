@@ -86,13 +86,14 @@ class StreamingTest {
   @Test
   void timeToFirstTokenIsMeasuredFromSendingToTheFirstContent() {
     ModelRouter router = router();
-    harness.stable.enqueue(Reply.answer("slow start").delayed(120).streamedIn(2, 100));
+    harness.stable.enqueue(Reply.answer("slow start").delayed(120).streamedIn(2, 400));
 
     RoutedResponse response = router.routeStreaming(request(), chunk -> {});
 
     Duration firstToken = response.timeToFirstToken().orElseThrow();
     assertThat(firstToken).isGreaterThanOrEqualTo(Duration.ofMillis(120));
-    // The second chunk came 100 ms after the first: the first token did not wait for it.
+    // The second chunk came 400 ms after the first: the first token did not wait for it (the
+    // 300 ms of slack absorbs a busy machine's scheduling delay in reading the first chunk).
     assertThat(response.latency().minus(firstToken)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
     ArmSnapshot arm = router.signals().arm("streamed", "stable");
     assertThat(arm.firstTokenQuantileMillis(0.5)).isGreaterThanOrEqualTo(120);

@@ -1,11 +1,13 @@
 package dev.llmrollout.benchmarks.internal;
 
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,6 +35,21 @@ public final class FixedRateLoad {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   /**
+   * Sends with the blocking {@code send}, one pooled thread per request in flight. {@code
+   * sendAsync} would complete every answer on {@code CompletableFuture}'s default executor, which
+   * starts a thread per answer on a machine with fewer than three cores: the driver would then
+   * spend the cores it shares with the system under test on thread starts, and charge a thread
+   * start to every latency.
+   */
+  private final ExecutorService senders =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread thread = new Thread(r, "load-sender");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  /**
    * Sends {@code requests} at {@code ratePerSecond} for {@code millis} and waits for the answers
    * (up to 30 s after the last request).
    */
@@ -41,9 +58,9 @@ public final class FixedRateLoad {
     AtomicLong ok = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     AtomicReference<String> firstFailure = new AtomicReference<>("");
-    ConcurrentLinkedQueue<CompletableFuture<?>> pending = new ConcurrentLinkedQueue<>();
     long intervalNanos = 1_000_000_000L / ratePerSecond;
     long total = ratePerSecond * millis / 1_000;
+    CountDownLatch answered = new CountDownLatch(Math.toIntExact(total));
     long start = System.nanoTime();
     for (long i = 0; i < total; i++) {
       long due = start + i * intervalNanos;
@@ -51,29 +68,38 @@ public final class FixedRateLoad {
       if (wait > 0) {
         LockSupport.parkNanos(wait);
       }
-      pending.add(
-          client
-              .sendAsync(requests.get(), HttpResponse.BodyHandlers.ofByteArray())
-              .whenComplete(
-                  (response, failure) -> {
-                    recorder.recordValue(System.nanoTime() - due);
-                    if (failure == null && response.statusCode() == 200) {
-                      ok.incrementAndGet();
-                    } else {
-                      failed.incrementAndGet();
-                      firstFailure.compareAndSet("", describe(response, failure));
-                    }
-                  }));
-      if (pending.size() > 4_096) {
-        pending.removeIf(CompletableFuture::isDone);
-      }
+      HttpRequest request = requests.get();
+      senders.execute(
+          () -> {
+            try {
+              HttpResponse<byte[]> response =
+                  client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+              recorder.recordValue(System.nanoTime() - due);
+              if (response.statusCode() == 200) {
+                ok.incrementAndGet();
+              } else {
+                failed.incrementAndGet();
+                firstFailure.compareAndSet("", describe(response, null));
+              }
+            } catch (IOException | InterruptedException e) {
+              if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+              }
+              recorder.recordValue(System.nanoTime() - due);
+              failed.incrementAndGet();
+              firstFailure.compareAndSet("", describe(null, e));
+            } finally {
+              answered.countDown();
+            }
+          });
     }
     try {
-      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
-          .exceptionally(e -> null)
-          .get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("answers still missing 30 s after the last request", e);
+      if (!answered.await(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("answers still missing 30 s after the last request");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new Result(

@@ -26,6 +26,13 @@ public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * Connections the kernel may hold before Jetty accepts them. Jetty's default (0) leaves the JDK's
+   * backlog of 50: a burst of new client connections overflows it, and the kernel drops the
+   * handshake, which the client retries only after a second (or sees a reset).
+   */
+  static final int ACCEPT_QUEUE = 1_024;
+
   private final Server server;
   private final ServerConnector connector;
 
@@ -36,6 +43,7 @@ public final class Gateway implements AutoCloseable {
     this.connector = new ServerConnector(server);
     connector.setHost(settings.bind());
     connector.setPort(settings.port());
+    connector.setAcceptQueueSize(ACCEPT_QUEUE);
     server.addConnector(connector);
     GracefulHandler graceful = new GracefulHandler(new Dispatcher(routes));
     server.setHandler(graceful);

@@ -1,7 +1,10 @@
 package dev.llmrollout.router.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.router.RetryPolicy;
 import dev.llmrollout.router.RoutingException;
@@ -15,11 +18,8 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -31,6 +31,10 @@ import java.util.function.Consumer;
 public final class ChatCompletionClient {
   private final HttpClient http;
   private final ObjectMapper json;
+
+  /** Leaves the body open after the JSON value, so it can be read to its end. */
+  private final ObjectReader completionReader;
+
   private final RetryPolicy retry;
   private final StreamWatchdog watchdog;
 
@@ -38,6 +42,7 @@ public final class ChatCompletionClient {
       HttpClient http, ObjectMapper json, RetryPolicy retry, StreamWatchdog watchdog) {
     this.http = http;
     this.json = json;
+    this.completionReader = json.reader().without(JsonParser.Feature.AUTO_CLOSE_SOURCE);
     this.retry = retry;
     this.watchdog = watchdog;
   }
@@ -87,9 +92,10 @@ public final class ChatCompletionClient {
     byte[] bytes = serialize(body);
     long start = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
-      HttpResponse<byte[]> response;
+      long deadline = System.nanoTime() + endpoint.timeout().toNanos();
+      HttpResponse<InputStream> response;
       try {
-        response = await(endpoint, http.sendAsync(request(endpoint, bytes), ofBytes()));
+        response = send(endpoint, request(endpoint, bytes));
       } catch (RoutingException e) {
         if (retryable(e) && attempt < retry.maxAttempts()) {
           backoff(endpoint, attempt + 1);
@@ -98,26 +104,49 @@ public final class ChatCompletionClient {
         throw e;
       }
       int status = response.statusCode();
-      if (status == 429 || status == 503) {
-        if (attempt < retry.maxAttempts()) {
+      if (status / 100 != 2) {
+        discard(response.body(), deadline);
+        if ((status == 429 || status == 503) && attempt < retry.maxAttempts()) {
           backoff(endpoint, attempt + 1);
           continue;
         }
-      }
-      if (status / 100 != 2) {
         throw statusError(endpoint, status, attempt);
       }
-      return parse(endpoint, response.body(), System.nanoTime() - start, attempt);
+      JsonNode completion = readCompletion(endpoint, response.body(), deadline);
+      return result(endpoint, completion, System.nanoTime() - start, attempt);
     }
   }
 
-  private ChatResult parse(Endpoint endpoint, byte[] body, long latencyNanos, int attempts) {
-    JsonNode completion;
-    try {
-      completion = json.readTree(body);
-    } catch (IOException e) {
+  /**
+   * Parses a non-streamed body as it arrives, within the attempt's deadline: the request's own
+   * timeout stops at the response headers, so the watchdog closes a body still arriving at the
+   * deadline. The body is read to its end so that the connection goes back to the pool.
+   */
+  private JsonNode readCompletion(Endpoint endpoint, InputStream body, long deadline) {
+    StreamWatchdog.Guard guard = watchdog.guard(body, deadline);
+    try (InputStream in = body) {
+      JsonNode completion = completionReader.readTree(in);
+      while (in.read() >= 0) {
+        // Whatever follows the JSON value (whitespace, as a rule) is skipped.
+      }
+      return completion;
+    } catch (JsonProcessingException e) {
+      if (guard.fired()) {
+        throw timeout(endpoint);
+      }
       throw unparsable(endpoint, "the answer is not JSON");
+    } catch (IOException e) {
+      if (guard.fired()) {
+        throw timeout(endpoint);
+      }
+      throw interruptedOr(endpoint, classify(endpoint, e));
+    } finally {
+      guard.close();
     }
+  }
+
+  private ChatResult result(
+      Endpoint endpoint, JsonNode completion, long latencyNanos, int attempts) {
     String content = completion == null ? null : CompletionParser.messageContent(completion);
     if (content == null) {
       throw unparsable(endpoint, "the answer has no choices[0].message");
@@ -141,11 +170,7 @@ public final class ChatCompletionClient {
     for (int attempt = 1; ; attempt++) {
       HttpResponse<InputStream> response;
       try {
-        response =
-            await(
-                endpoint,
-                http.sendAsync(
-                    request(endpoint, bytes), HttpResponse.BodyHandlers.ofInputStream()));
+        response = send(endpoint, request(endpoint, bytes));
       } catch (RoutingException e) {
         if (retryable(e) && attempt < retry.maxAttempts()) {
           backoff(endpoint, attempt + 1);
@@ -155,7 +180,7 @@ public final class ChatCompletionClient {
       }
       int status = response.statusCode();
       if (status / 100 != 2) {
-        discard(response.body());
+        discard(response.body(), System.nanoTime() + endpoint.timeout().toNanos());
         if ((status == 429 || status == 503) && attempt < retry.maxAttempts()) {
           backoff(endpoint, attempt + 1);
           continue;
@@ -179,31 +204,33 @@ public final class ChatCompletionClient {
     return builder.build();
   }
 
-  private static HttpResponse.BodyHandler<byte[]> ofBytes() {
-    return HttpResponse.BodyHandlers.ofByteArray();
-  }
-
   /**
-   * Waits for the response within the endpoint's timeout. The request's own timeout stops at the
-   * response headers; this bound also covers reading a non-streamed body.
+   * Sends on the caller's thread, which waits for the answer anyway. {@code sendAsync} would hand
+   * every completion to {@code CompletableFuture}'s default executor, which starts a new thread per
+   * call on a machine with fewer than three cores. The request's timeout bounds the wait for the
+   * response headers; an interrupt cancels the exchange.
    */
-  private static <T> HttpResponse<T> await(
-      Endpoint endpoint, CompletableFuture<HttpResponse<T>> future) {
+  private HttpResponse<InputStream> send(Endpoint endpoint, HttpRequest request) {
     try {
-      return future.get(endpoint.timeout().toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw timeout(endpoint);
+      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (InterruptedException e) {
-      future.cancel(true);
       Thread.currentThread().interrupt();
-      throw new RoutingException(Kind.CANCELLED, "endpoint '" + endpoint.name() + "': interrupted");
-    } catch (ExecutionException e) {
-      throw classify(endpoint, e.getCause());
+      throw cancelled(endpoint);
+    } catch (IOException e) {
+      throw interruptedOr(endpoint, classify(endpoint, e));
     }
   }
 
-  private static RoutingException classify(Endpoint endpoint, Throwable cause) {
+  private static RoutingException cancelled(Endpoint endpoint) {
+    return new RoutingException(Kind.CANCELLED, "endpoint '" + endpoint.name() + "': interrupted");
+  }
+
+  /** A read or send that failed because the caller was interrupted is a cancellation. */
+  private static RoutingException interruptedOr(Endpoint endpoint, RoutingException failure) {
+    return Thread.currentThread().isInterrupted() ? cancelled(endpoint) : failure;
+  }
+
+  private static RoutingException classify(Endpoint endpoint, IOException cause) {
     String at = "endpoint '" + endpoint.name() + "'";
     if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException) {
       return new RoutingException(Kind.CONNECT, at + ": cannot connect", 0, null);
@@ -261,11 +288,15 @@ public final class ChatCompletionClient {
     }
   }
 
-  private static void discard(InputStream body) {
+  /** Reads an error body to its end (bounded by {@code deadline}) so the connection is reused. */
+  private void discard(InputStream body, long deadline) {
+    StreamWatchdog.Guard guard = watchdog.guard(body, deadline);
     try (InputStream in = body) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
     } catch (IOException e) {
       // The status already decides the outcome; a broken error body changes nothing.
+    } finally {
+      guard.close();
     }
   }
 }

@@ -9,6 +9,8 @@ import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * OpenTelemetry metrics named by the GenAI semantic conventions ({@code
@@ -34,6 +36,10 @@ public final class GenAiMetrics {
   public static final AttributeKey<String> PROMPT_FLAG_VARIANT =
       AttributeKey.stringKey("llm_rollout.prompt_flag.result.variant");
 
+  /** Bounds the cache of call attributes; distinct shapes are few (flags x variants x models). */
+  static final int MAX_CACHED_SHAPES = 4_096;
+
+  private final Map<AttributesKey, CallAttributes> shapes = new ConcurrentHashMap<>();
   private final DoubleHistogram duration;
   private final LongHistogram tokens;
   private final DoubleHistogram firstToken;
@@ -87,6 +93,42 @@ public final class GenAiMetrics {
       long inputTokens,
       long outputTokens,
       boolean usageReported) {
+    CallAttributes attributes = attributesOf(tags, responseModel, errorType);
+    duration.record(latencyNanos / 1e9, attributes.call());
+    if (errorType != null) {
+      return;
+    }
+    if (firstTokenNanos >= 0) {
+      firstToken.record(firstTokenNanos / 1e9, attributes.call());
+    }
+    if (usageReported) {
+      tokens.record(inputTokens, attributes.input());
+      tokens.record(outputTokens, attributes.output());
+    }
+  }
+
+  /**
+   * The attributes of a call, built once per distinct call shape: they repeat with every request to
+   * the same variant, and building them (a sorted, de-duplicated array) costs more than the record.
+   * Past {@link #MAX_CACHED_SHAPES} (response models come from the endpoint) they are built per
+   * call.
+   */
+  CallAttributes attributesOf(CallTags tags, String responseModel, String errorType) {
+    AttributesKey key =
+        new AttributesKey(tags, responseModel == null ? "" : responseModel, errorType);
+    CallAttributes cached = shapes.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    CallAttributes built = build(key);
+    if (shapes.size() < MAX_CACHED_SHAPES) {
+      shapes.putIfAbsent(key, built);
+    }
+    return built;
+  }
+
+  static CallAttributes build(AttributesKey key) {
+    CallTags tags = key.tags();
     AttributesBuilder builder =
         Attributes.builder()
             .put(OPERATION, "chat")
@@ -99,25 +141,24 @@ public final class GenAiMetrics {
           .put(PROMPT_FLAG_KEY, tags.promptFlag())
           .put(PROMPT_FLAG_VARIANT, tags.promptVariant());
     }
-    if (responseModel != null && !responseModel.isEmpty()) {
-      builder.put(RESPONSE_MODEL, responseModel);
+    if (!key.responseModel().isEmpty()) {
+      builder.put(RESPONSE_MODEL, key.responseModel());
     }
-    if (errorType != null) {
-      builder.put(ERROR_TYPE, errorType);
+    if (key.errorType() != null) {
+      builder.put(ERROR_TYPE, key.errorType());
     }
-    Attributes attributes = builder.build();
-    duration.record(latencyNanos / 1e9, attributes);
-    if (errorType != null) {
-      return;
-    }
-    if (firstTokenNanos >= 0) {
-      firstToken.record(firstTokenNanos / 1e9, attributes);
-    }
-    if (usageReported) {
-      tokens.record(inputTokens, attributes.toBuilder().put(TOKEN_TYPE, "input").build());
-      tokens.record(outputTokens, attributes.toBuilder().put(TOKEN_TYPE, "output").build());
-    }
+    Attributes call = builder.build();
+    return new CallAttributes(
+        call,
+        call.toBuilder().put(TOKEN_TYPE, "input").build(),
+        call.toBuilder().put(TOKEN_TYPE, "output").build());
   }
+
+  /** What a call's attributes depend on; {@code responseModel} is empty when none came back. */
+  record AttributesKey(CallTags tags, String responseModel, String errorType) {}
+
+  /** A call's attributes, and the same with the token type for the two token counts. */
+  record CallAttributes(Attributes call, Attributes input, Attributes output) {}
 
   /** Counts a router event such as {@code configuration_error}, for one flag. */
   public void recordEvent(String event, String flagKey) {

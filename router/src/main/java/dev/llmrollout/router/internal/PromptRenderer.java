@@ -11,6 +11,7 @@ import dev.llmrollout.variant.ChatMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Fills a variant's prompt messages with the request's {@code {{var}}} values using logic-less
@@ -26,9 +27,12 @@ public final class PromptRenderer {
   private final Cache<String, Template> templates =
       Caffeine.newBuilder().maximumSize(10_000).build();
 
-  /** Renders {@code messages}; {@code where} names the flag and variant for errors. */
+  /**
+   * Renders {@code messages}; {@code where} names the flag and variant for errors, built only when
+   * one happens.
+   */
   public List<ChatMessage> render(
-      List<ChatMessage> messages, Map<String, String> variables, String where) {
+      List<ChatMessage> messages, Map<String, String> variables, Supplier<String> where) {
     List<ChatMessage> rendered = new ArrayList<>(messages.size());
     for (ChatMessage message : messages) {
       rendered.add(new ChatMessage(message.role(), fill(message.content(), variables, where)));
@@ -36,7 +40,7 @@ public final class PromptRenderer {
     return rendered;
   }
 
-  private String fill(String text, Map<String, String> variables, String where) {
+  private String fill(String text, Map<String, String> variables, Supplier<String> where) {
     if (text.indexOf("{{") < 0) {
       return text;
     }
@@ -45,14 +49,18 @@ public final class PromptRenderer {
       template = templates.get(text, COMPILER::compile);
     } catch (MustacheException e) {
       throw new RoutingException(
-          Kind.CONFIGURATION, where + ": prompt template does not compile: " + e.getMessage());
+          Kind.CONFIGURATION,
+          where.get() + ": prompt template does not compile: " + e.getMessage());
     }
     try {
       return template.execute(variables);
     } catch (MustacheException e) {
       throw new RoutingException(
           Kind.BAD_REQUEST,
-          where + ": prompt needs a request variable the request lacks (" + e.getMessage() + ")");
+          where.get()
+              + ": prompt needs a request variable the request lacks ("
+              + e.getMessage()
+              + ")");
     }
   }
 }

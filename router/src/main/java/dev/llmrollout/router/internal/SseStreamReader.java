@@ -19,6 +19,12 @@ import java.util.function.Consumer;
 final class SseStreamReader {
   private static final String DONE = "[DONE]";
 
+  /**
+   * How long the end of the body may take to arrive after {@code [DONE]}. Reading it lets the
+   * connection go back to the pool; a stream closed before its end costs the connection.
+   */
+  private static final long END_GRACE_NANOS = 100_000_000;
+
   private final ObjectMapper json;
   private final String endpointName;
   private final StreamWatchdog watchdog;
@@ -41,7 +47,7 @@ final class SseStreamReader {
     try (InputStream in = body;
         StreamWatchdog.Guard guard = watchdog.guard(in, deadline)) {
       try {
-        readEvents(in, consumer, start);
+        readEvents(in, consumer, start, deadline);
       } catch (IOException e) {
         if (guard.fired()) {
           throw new RoutingException(
@@ -65,9 +71,17 @@ final class SseStreamReader {
         attempts);
   }
 
-  private void readEvents(InputStream in, Consumer<StreamChunk> consumer, long start)
+  private void readEvents(InputStream in, Consumer<StreamChunk> consumer, long start, long deadline)
       throws IOException {
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    if (readUntilDone(reader, consumer, start)) {
+      readToTheEnd(reader, in, deadline);
+    }
+  }
+
+  /** Reads events until {@code [DONE]} (true) or the end of the body (false). */
+  private boolean readUntilDone(BufferedReader reader, Consumer<StreamChunk> consumer, long start)
+      throws IOException {
     StringBuilder data = new StringBuilder();
     boolean hasData = false;
     long arrived = 0;
@@ -75,7 +89,7 @@ final class SseStreamReader {
     while ((line = reader.readLine()) != null) {
       if (line.isEmpty()) {
         if (hasData && dispatch(data.toString(), consumer, start, arrived)) {
-          return;
+          return true;
         }
         data.setLength(0);
         hasData = false;
@@ -93,7 +107,27 @@ final class SseStreamReader {
       // Comments (":"), "event:", "id:" and "retry:" lines carry nothing a completion needs.
     }
     if (hasData) {
-      dispatch(data.toString(), consumer, start, arrived);
+      return dispatch(data.toString(), consumer, start, arrived);
+    }
+    return false;
+  }
+
+  /**
+   * Reads what follows {@code [DONE]} (the end of the chunked body, as a rule) for a short grace at
+   * most: the answer is complete whatever happens here.
+   */
+  private void readToTheEnd(BufferedReader reader, InputStream in, long deadline) {
+    long graceEnd = Math.min(deadline, System.nanoTime() + END_GRACE_NANOS);
+    StreamWatchdog.Guard grace = watchdog.guard(in, graceEnd);
+    try {
+      char[] rest = new char[256];
+      while (reader.read(rest) >= 0) {
+        // Anything after [DONE] carries nothing a completion needs.
+      }
+    } catch (IOException e) {
+      // The grace ran out or the stream broke after [DONE]; the answer is already complete.
+    } finally {
+      grace.close();
     }
   }
 

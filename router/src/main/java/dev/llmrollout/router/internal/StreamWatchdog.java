@@ -2,9 +2,8 @@ package dev.llmrollout.router.internal;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -13,13 +12,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * timeout instead of holding the caller's thread forever.
  */
 public final class StreamWatchdog implements AutoCloseable {
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread thread = new Thread(r, "llm-router-stream-watchdog");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final ScheduledThreadPoolExecutor timer = newTimer();
+
+  /**
+   * One daemon thread. A guard cancelled when its stream finished leaves the queue at once instead
+   * of holding the stream (and its connection's buffers) until the deadline would have passed.
+   */
+  private static ScheduledThreadPoolExecutor newTimer() {
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread thread = new Thread(r, "llm-router-stream-watchdog");
+              thread.setDaemon(true);
+              return thread;
+            });
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
+  }
 
   /** A deadline on one stream; {@link #fired()} tells a read error apart from a timeout. */
   public static final class Guard implements AutoCloseable {

@@ -12,6 +12,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +52,8 @@ public final class ModelEndpointServer implements AutoCloseable {
   private final Queue<Reply> scripted = new ConcurrentLinkedQueue<>();
   private volatile Function<Received, Reply> behaviour;
   private volatile boolean recording = true;
+  private volatile long stallBodyMillis;
+  private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
 
   private ModelEndpointServer(String name) throws IOException {
     this.name = name;
@@ -87,12 +91,26 @@ public final class ModelEndpointServer implements AutoCloseable {
     this.recording = on;
   }
 
+  /**
+   * Sends the headers and half of every later non-streamed answer, then waits this long before the
+   * rest: a body that stalls after the response headers.
+   */
+  public void stallBody(long millis) {
+    this.stallBodyMillis = millis;
+  }
+
+  /** How many connections requests came in on (distinct client ports). */
+  public int connections() {
+    return clientPorts.size();
+  }
+
   public List<Received> received() {
     return List.copyOf(received);
   }
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      clientPorts.add(exchange.getRemoteAddress().getPort());
       JsonNode body = JSON.readTree(exchange.getRequestBody());
       Received request = new Received(exchange.getRequestHeaders().getFirst("Authorization"), body);
       if (recording) {
@@ -120,7 +138,17 @@ public final class ModelEndpointServer implements AutoCloseable {
                 : reply.rawBody().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, bytes.length);
-        exchange.getResponseBody().write(bytes);
+        long stall = stallBodyMillis;
+        if (stall > 0) {
+          exchange.getResponseBody().write(bytes, 0, bytes.length / 2);
+          exchange.getResponseBody().flush();
+          sleep(stall);
+          exchange
+              .getResponseBody()
+              .write(bytes, bytes.length / 2, bytes.length - bytes.length / 2);
+        } else {
+          exchange.getResponseBody().write(bytes);
+        }
       }
     }
   }
