@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       dev.llmrollout.router.demo.DemoCommand.class,
       SampleSizeCommand.class,
-      EvalCommand.class
+      EvalCommand.class,
+      RolloutCommand.class
     })
 public final class LlmRouterCommand {
   static final int FAILED = 1;

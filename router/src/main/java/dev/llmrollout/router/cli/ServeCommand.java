@@ -3,6 +3,7 @@ package dev.llmrollout.router.cli;
 import dev.llmrollout.router.EndpointRegistry;
 import dev.llmrollout.router.gateway.Gateway;
 import dev.llmrollout.router.gateway.GatewayRuntime;
+import dev.llmrollout.router.gateway.RolloutSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
     name = "serve",
     description =
         "Serve an OpenAI-compatible gateway that routes each request by its flag. Admin writes"
-            + " need LLM_ROUTER_ADMIN_TOKEN.",
+            + " need LLM_ROUTER_ADMIN_TOKEN. Runs the rollout guard for rollouts started through"
+            + " the admin API (llm-router rollout); alerts go to LLM_ROUTER_ALERT_WEBHOOK if set.",
     mixinStandardHelpOptions = true)
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -62,6 +64,20 @@ final class ServeCommand implements Callable<Integer> {
       description = "On shutdown, how long in-flight requests may take to finish (default PT30S).")
   Duration drainTimeout;
 
+  @Option(
+      names = "--guard-check-interval",
+      paramLabel = "DURATION",
+      description =
+          "How often the rollout guard checks each running rollout (ISO-8601, default PT10S).")
+  Duration guardCheckInterval = RolloutSettings.ofDefaults().checkInterval();
+
+  @Option(
+      names = "--rollout-audit",
+      paramLabel = "FILE",
+      description =
+          "Also append every rollout audit record to FILE as a JSON line (default: memory only).")
+  Path rolloutAudit;
+
   @Override
   public Integer call() throws Exception {
     GatewayRuntime runtime =
@@ -70,6 +86,7 @@ final class ServeCommand implements Callable<Integer> {
             EndpointRegistry.load(endpoints),
             new Gateway.Settings(bind, port, maxThreads, drainTimeout),
             Optional.ofNullable(defaultFlag),
+            new RolloutSettings(guardCheckInterval, Optional.ofNullable(rolloutAudit)),
             System::getenv);
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "gateway-shutdown"));
     var address = runtime.gateway().address();

@@ -62,23 +62,11 @@ public final class EvalReportGate implements EvalGate {
       } catch (IOException e) {
         continue;
       }
-      if (!flagKey.equals(report.path("flag").asText())
-          || !hash.equals(report.at("/variants/candidate/payloadSha256").asText())) {
-        continue;
+      Optional<Verdict> verdict = judge(report, flagKey, hash, "report " + file.getFileName());
+      if (verdict.isPresent() && verdict.get().passed()) {
+        return verdict.get();
       }
-      if (report.path("passed").asBoolean(false)) {
-        return new Verdict(
-            true,
-            hash,
-            "report "
-                + file.getFileName()
-                + " ("
-                + report.path("mode").asText()
-                + " mode, "
-                + report.path("startedAt").asText()
-                + ") passed for this payload");
-      }
-      failing.add(file.getFileName().toString());
+      verdict.ifPresent(v -> failing.add(file.getFileName().toString()));
     }
     return new Verdict(
         false,
@@ -86,6 +74,33 @@ public final class EvalReportGate implements EvalGate {
         failing.isEmpty()
             ? "no report in " + directory + " ran this payload"
             : "reports " + failing + " ran this payload and failed");
+  }
+
+  /**
+   * Judges one report of {@code llm-router eval} for the payload of {@code flagKey} hashed {@code
+   * payloadHash}.
+   *
+   * @param source how to name the report to people, such as {@code report r.json}
+   * @return empty when the report ran another flag or another candidate payload; otherwise whether
+   *     it passed
+   */
+  public static Optional<Verdict> judge(
+      JsonNode report, String flagKey, String payloadHash, String source) {
+    if (!flagKey.equals(report.path("flag").asText())
+        || !payloadHash.equals(report.at("/variants/candidate/payloadSha256").asText())) {
+      return Optional.empty();
+    }
+    boolean passed = report.path("passed").asBoolean(false);
+    return Optional.of(
+        new Verdict(
+            passed,
+            payloadHash,
+            source
+                + " ("
+                + report.path("mode").asText()
+                + " mode, "
+                + report.path("startedAt").asText()
+                + (passed ? ") passed for this payload" : ") ran this payload and failed")));
   }
 
   private List<Path> reports() {

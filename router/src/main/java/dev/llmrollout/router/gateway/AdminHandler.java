@@ -8,21 +8,18 @@ import dev.llmrollout.router.VariantStats;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.RolloutControl;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code /admin/flags/{key}}: read a flag's state with per-variant stats; kill, set weights and
- * restore through the backend. Writes need {@code Authorization: Bearer <LLM_ROUTER_ADMIN_TOKEN>};
- * with no token configured every write is refused.
+ * {@code /admin/flags/{key}}: read a flag's state with per-variant stats and its latest rollout;
+ * kill, set weights and restore through the backend; rollouts under {@code .../rollout} ({@link
+ * RolloutHandler}). Writes need {@code Authorization: Bearer <LLM_ROUTER_ADMIN_TOKEN>}; with no
+ * token configured every write is refused.
  */
 final class AdminHandler {
-  static final String TOKEN_VARIABLE = "LLM_ROUTER_ADMIN_TOKEN";
   private static final Pattern PATH =
       Pattern.compile("/admin/flags/([^/]+)(?:/(kill|weights|restore))?");
   private static final String ACTOR = "llm-router gateway admin";
@@ -30,24 +27,33 @@ final class AdminHandler {
   private final RolloutControl control;
   private final VariantStats signals;
   private final ServingOverride override;
-  private final Optional<byte[]> adminToken;
+  private final AdminAuth auth;
+  private final GatewayRollouts rollouts;
+  private final RolloutHandler rolloutHandler;
 
   AdminHandler(
       RolloutControl control,
       VariantStats signals,
       ServingOverride override,
-      Optional<String> token) {
+      AdminAuth auth,
+      GatewayRollouts rollouts) {
     this.control = control;
     this.signals = signals;
     this.override = override;
-    this.adminToken = token.filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8));
+    this.auth = auth;
+    this.rollouts = rollouts;
+    this.rolloutHandler = new RolloutHandler(rollouts, auth);
   }
 
   boolean handles(String path) {
-    return PATH.matcher(path).matches();
+    return PATH.matcher(path).matches() || rolloutHandler.handles(path);
   }
 
   void handle(HttpExchange exchange) {
+    if (rolloutHandler.handles(exchange.path())) {
+      rolloutHandler.handle(exchange);
+      return;
+    }
     Matcher match = PATH.matcher(exchange.path());
     if (!match.matches()) {
       exchange.sendError(404, "not_found", "no such admin resource");
@@ -67,7 +73,7 @@ final class AdminHandler {
       exchange.sendError(405, "method_not_allowed", "use POST to " + action);
       return;
     }
-    if (!authorized(exchange)) {
+    if (!auth.authorized(exchange)) {
       return;
     }
     JsonNode body = action.equals("restore") ? optionalBody(exchange) : exchange.jsonBody();
@@ -79,26 +85,6 @@ final class AdminHandler {
           default -> control.restore(flag, change);
         };
     exchange.sendJson(200, describe(exchange, state));
-  }
-
-  private boolean authorized(HttpExchange exchange) {
-    if (adminToken.isEmpty()) {
-      exchange.discardBody();
-      exchange.sendError(
-          403, "admin_disabled", "admin writes are disabled: " + TOKEN_VARIABLE + " is not set");
-      return false;
-    }
-    String header = exchange.header("Authorization");
-    byte[] presented =
-        header != null && header.startsWith("Bearer ")
-            ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8)
-            : new byte[0];
-    if (!MessageDigest.isEqual(presented, adminToken.get())) {
-      exchange.discardBody();
-      exchange.sendError(401, "unauthorized", "expected Authorization: Bearer <admin token>");
-      return false;
-    }
-    return true;
   }
 
   private static JsonNode optionalBody(HttpExchange exchange) {
@@ -146,6 +132,7 @@ final class AdminHandler {
     body.putPOJO("weights", state.weights());
     body.put("killedTo", state.killedTo().orElse(null));
     body.put("override", override.forcedVariant(state.flagKey()).orElse(null));
+    body.set("rollout", rollouts.summary(state.flagKey()).orElse(null));
     ObjectNode variants = body.putObject("variants");
     for (String variant : state.variants()) {
       variants.set(variant, stats(exchange, signals.arm(state.flagKey(), variant)));

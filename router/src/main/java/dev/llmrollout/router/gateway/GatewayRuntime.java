@@ -14,8 +14,11 @@ public final class GatewayRuntime implements AutoCloseable {
       RouterStack stack,
       Gateway.Settings settings,
       Optional<String> defaultFlag,
+      RolloutSettings rolloutSettings,
       Function<String, String> environment) {
     this.stack = stack;
+    GatewayRollouts rollouts =
+        new GatewayRollouts(stack, rolloutSettings, environment, Gateway.JSON);
     Gateway.Routes routes =
         new Gateway.Routes(
             new ChatCompletionsHandler(stack.router(), new ChatRequestMapper(defaultFlag)),
@@ -24,22 +27,33 @@ public final class GatewayRuntime implements AutoCloseable {
                 stack.control(),
                 stack.router().signals(),
                 stack.override(),
-                Optional.ofNullable(environment.apply(AdminHandler.TOKEN_VARIABLE))),
+                new AdminAuth(Optional.ofNullable(environment.apply(AdminAuth.TOKEN_VARIABLE))),
+                rollouts),
             new MetricsHandler(stack.metricReader()),
             stack::ready);
     this.gateway = new Gateway(settings, routes);
   }
 
-  /** Opens the backend, starts the router and the HTTP server. */
+  /**
+   * Opens the backend, starts the router, the rollout guard and the HTTP server. The environment
+   * gives the admin token and the alert webhook's URL.
+   */
   public static GatewayRuntime start(
       Backend backend,
       EndpointRegistry endpoints,
       Gateway.Settings settings,
       Optional<String> defaultFlag,
+      RolloutSettings rolloutSettings,
       Function<String, String> environment)
       throws Exception {
-    GatewayRuntime runtime =
-        new GatewayRuntime(new RouterStack(backend, endpoints), settings, defaultFlag, environment);
+    RouterStack stack = new RouterStack(backend, endpoints);
+    GatewayRuntime runtime;
+    try {
+      runtime = new GatewayRuntime(stack, settings, defaultFlag, rolloutSettings, environment);
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
     runtime.gateway.start();
     return runtime;
   }

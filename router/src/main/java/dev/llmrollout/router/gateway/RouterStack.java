@@ -10,6 +10,7 @@ import dev.llmrollout.spi.BackendFactory.Backend;
 import dev.llmrollout.spi.FlagBackend;
 import dev.llmrollout.spi.Resolution;
 import dev.llmrollout.spi.RolloutControl;
+import dev.llmrollout.spi.VariantPayload;
 import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.OpenFeatureAPI;
@@ -18,6 +19,7 @@ import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -56,6 +58,11 @@ public final class RouterStack implements AutoCloseable {
 
   public Client client() {
     return api.getClient();
+  }
+
+  /** The payload {@code variant} of {@code flagKey} serves now, if the flag has that variant. */
+  public Optional<VariantPayload> payload(String flagKey, String variant) {
+    return provider.variant(flagKey, variant);
   }
 
   public RolloutControl control() {

@@ -252,6 +252,15 @@ class GatewayIT {
               HttpResponse.BodyHandlers.ofString());
       assertThat(kill.statusCode()).isEqualTo(403);
       assertThat(kill.body()).contains("LLM_ROUTER_ADMIN_TOKEN");
+      HttpResponse<String> rollout =
+          HTTP.send(
+              HttpRequest.newBuilder(noToken.uri("/admin/flags/support-model/rollout"))
+                  .header("Authorization", "Bearer anything")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"canary\": \"canary\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(rollout.statusCode()).isEqualTo(403);
+      assertThat(rollout.body()).contains("LLM_ROUTER_ADMIN_TOKEN");
     }
   }
 

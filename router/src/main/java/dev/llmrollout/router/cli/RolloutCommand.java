@@ -1,0 +1,228 @@
+package dev.llmrollout.router.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code llm-router rollout start|status|abort}: guarded rollouts on a running gateway, through its
+ * admin API. Exit codes: 0 done, 1 refused or failed (with the gateway's message), 2 bad usage.
+ */
+@Command(
+    name = "rollout",
+    description =
+        "Start, watch and abort guarded canary rollouts on a running gateway (llm-router serve).",
+    mixinStandardHelpOptions = true,
+    subcommands = {
+      RolloutCommand.Start.class,
+      RolloutCommand.Status.class,
+      RolloutCommand.Abort.class
+    })
+final class RolloutCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return CommandLine.ExitCode.USAGE;
+  }
+
+  /** What the three verbs share: the gateway, the flag and how to print its answer. */
+  abstract static class GatewayVerb implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FLAG", description = "The flag rolled out.")
+    String flag;
+
+    @Option(
+        names = "--gateway",
+        required = true,
+        paramLabel = "URL",
+        description = "The gateway's base URL, such as http://127.0.0.1:8080.")
+    String gateway;
+
+    @Option(names = "--json", description = "Print the gateway's JSON answer as it is.")
+    boolean json;
+
+    GatewayAdminClient client() {
+      return new GatewayAdminClient(
+          gateway, Optional.ofNullable(System.getenv(GatewayAdminClient.TOKEN_VARIABLE)));
+    }
+
+    /** Prints the rollout on success; the gateway's refusal on stderr otherwise. */
+    int report(GatewayAdminClient client, GatewayAdminClient.Answer answer) throws IOException {
+      PrintWriter out = spec.commandLine().getOut();
+      if (!answer.ok()) {
+        String hint =
+            (answer.status() == 401 || answer.status() == 403) && !client.hasToken()
+                ? " (" + GatewayAdminClient.TOKEN_VARIABLE + " is not set in this environment)"
+                : "";
+        spec.commandLine()
+            .getErr()
+            .printf("refused (HTTP %d): %s%s%n", answer.status(), answer.message(), hint);
+        return LlmRouterCommand.FAILED;
+      }
+      if (json) {
+        out.println(
+            GatewayAdminClient.json()
+                .writerWithDefaultPrettyPrinter()
+                .writeValueAsString(answer.body()));
+      } else {
+        RolloutPrinter.print(out, answer.body());
+      }
+      return CommandLine.ExitCode.OK;
+    }
+  }
+
+  /** Starts a guarded rollout. */
+  @Command(
+      name = "start",
+      description =
+          "Start a guarded canary of FLAG: the gateway promotes it step by step and rolls it back"
+              + " by itself when a rule breaks. Needs LLM_ROUTER_ADMIN_TOKEN.",
+      mixinStandardHelpOptions = true)
+  static final class Start extends GatewayVerb {
+    @Option(
+        names = "--canary",
+        required = true,
+        paramLabel = "VARIANT",
+        description = "The candidate variant.")
+    String canary;
+
+    @Option(
+        names = "--stable",
+        paramLabel = "VARIANT",
+        description = "The variant to fall back to (default: the flag's default variant).")
+    String stable;
+
+    @Option(names = "--stable-version", paramLabel = "SEMVER", description = "Stable's version.")
+    String stableVersion;
+
+    @Option(names = "--canary-version", paramLabel = "SEMVER", description = "Canary's version.")
+    String canaryVersion;
+
+    @Option(
+        names = "--eval-report",
+        paramLabel = "FILE",
+        description = "The report of llm-router eval for the canary's current payload.")
+    Path evalReport;
+
+    @Option(
+        names = "--plan-steps",
+        split = ",",
+        paramLabel = "PERCENT",
+        description = "The canary's shares, ascending to 100 (such as 5,25,50,100).")
+    List<Double> planSteps;
+
+    @Option(
+        names = "--min-bake",
+        paramLabel = "DURATION",
+        description = "The least time at each step (ISO-8601, such as PT30M).")
+    Duration minBake;
+
+    @Option(
+        names = "--min-samples",
+        paramLabel = "N",
+        description = "Requests each arm needs during a step before it is promoted.")
+    Long minSamples;
+
+    @Option(
+        names = "--force",
+        paramLabel = "REASON",
+        description = "Start without a passing eval report; the reason goes into the audit.")
+    String force;
+
+    @Override
+    public Integer call() throws Exception {
+      GatewayAdminClient client = client();
+      ObjectNode body = GatewayAdminClient.json().createObjectNode();
+      body.put("canary", canary);
+      putIfSet(body, "stable", stable);
+      putIfSet(body, "stableVersion", stableVersion);
+      putIfSet(body, "canaryVersion", canaryVersion);
+      putIfSet(body, "force", force);
+      ObjectNode plan = GatewayAdminClient.json().createObjectNode();
+      if (planSteps != null) {
+        planSteps.forEach(plan.putArray("steps")::add);
+      }
+      if (minBake != null) {
+        plan.put("minBake", minBake.toString());
+      }
+      if (minSamples != null) {
+        plan.put("minSamplesPerArm", minSamples);
+      }
+      if (!plan.isEmpty()) {
+        body.set("plan", plan);
+      }
+      if (evalReport != null) {
+        body.set("evalReport", readReport(evalReport));
+      }
+      return report(client, client.post(flag, "/rollout", body));
+    }
+
+    private static void putIfSet(ObjectNode body, String field, String value) {
+      if (value != null) {
+        body.put(field, value);
+      }
+    }
+
+    private static JsonNode readReport(Path file) {
+      try {
+        JsonNode report = GatewayAdminClient.json().readTree(Files.readString(file));
+        if (report == null || !report.isObject()) {
+          throw new IllegalArgumentException(
+              "--eval-report " + file + ": expected the JSON object llm-router eval writes");
+        }
+        return report;
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "--eval-report " + file + ": expected a readable JSON report (" + e.getMessage() + ")");
+      }
+    }
+  }
+
+  /** Shows a rollout's state. */
+  @Command(
+      name = "status",
+      description = "Show the state, step, weights, last decisions and transitions of a rollout.",
+      mixinStandardHelpOptions = true)
+  static final class Status extends GatewayVerb {
+    @Override
+    public Integer call() throws Exception {
+      GatewayAdminClient client = client();
+      return report(client, client.get(flag, "/rollout"));
+    }
+  }
+
+  /** Rolls a rollout back by hand. */
+  @Command(
+      name = "abort",
+      description =
+          "Roll FLAG's running rollout back to stable now, verified and audited like an automatic"
+              + " rollback. Needs LLM_ROUTER_ADMIN_TOKEN.",
+      mixinStandardHelpOptions = true)
+  static final class Abort extends GatewayVerb {
+    @Option(names = "--reason", required = true, description = "Why (recorded in the audit).")
+    String reason;
+
+    @Override
+    public Integer call() throws Exception {
+      GatewayAdminClient client = client();
+      ObjectNode body = GatewayAdminClient.json().createObjectNode().put("reason", reason);
+      return report(client, client.post(flag, "/rollout/abort", body));
+    }
+  }
+}

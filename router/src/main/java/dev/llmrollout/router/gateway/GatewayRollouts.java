@@ -1,0 +1,224 @@
+package dev.llmrollout.router.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmrollout.guard.AlertHook;
+import dev.llmrollout.guard.AuditRecord;
+import dev.llmrollout.guard.GuardConfig;
+import dev.llmrollout.guard.Rollout;
+import dev.llmrollout.guard.RolloutGuard;
+import dev.llmrollout.guard.RolloutPlan;
+import dev.llmrollout.guard.RolloutRefusedException;
+import dev.llmrollout.guard.RolloutSpec;
+import dev.llmrollout.guard.WebhookAlertHook;
+import dev.llmrollout.spi.FlagState;
+import dev.llmrollout.spi.VariantPayload;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The rollouts a gateway runs: one {@link RolloutGuard} over the backend's write-back, the router's
+ * signals, the stack's kill-switch override and evaluation probe, with the eval gate fed by the
+ * reports sent inline with each start request.
+ */
+final class GatewayRollouts {
+  static final String ACTOR = "llm-router gateway rollout-guard";
+  private static final int RECORDS_PER_FLAG = 500;
+  private static final int RECENT_RECORDS = 20;
+
+  private final RouterStack stack;
+  private final ObjectMapper json;
+  private final RolloutAuditTrail audit;
+  private final SubmittedReportGate evalGate;
+  private final RolloutGuard guard;
+  private final Map<String, Instant> startedAt = new ConcurrentHashMap<>();
+
+  GatewayRollouts(
+      RouterStack stack,
+      RolloutSettings settings,
+      Function<String, String> environment,
+      ObjectMapper json) {
+    this.stack = stack;
+    this.json = json;
+    this.audit = new RolloutAuditTrail(json, RECORDS_PER_FLAG, settings.auditFile());
+    this.evalGate = new SubmittedReportGate(stack::payload);
+    this.guard =
+        RolloutGuard.builder(stack.control(), stack.router().signals())
+            .override(stack.override())
+            .probe(stack.evaluationProbe())
+            .alertHook(alertHook(environment))
+            .auditLog(audit)
+            .evalGate(evalGate)
+            .config(
+                GuardConfig.custom().checkInterval(settings.checkInterval()).actor(ACTOR).build())
+            .build();
+  }
+
+  private static AlertHook alertHook(Function<String, String> environment) {
+    String url = environment.apply(RolloutSettings.ALERT_WEBHOOK_VARIABLE);
+    if (url == null || url.isBlank()) {
+      return AlertHook.none();
+    }
+    try {
+      return new WebhookAlertHook(
+          URI.create(url.trim()),
+          HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+          Duration.ofSeconds(10));
+    } catch (IllegalArgumentException e) {
+      // the URL may embed a secret: name the variable, never the value
+      throw new IllegalArgumentException(
+          RolloutSettings.ALERT_WEBHOOK_VARIABLE + ": expected an http or https URL");
+    }
+  }
+
+  /**
+   * Starts a guarded rollout of {@code flagKey} from a start request's body and begins checking it.
+   *
+   * @throws HttpExchange.BadRequest when the body is malformed
+   * @throws RolloutRefusedException when a rollout is running, the eval gate or the version policy
+   *     refuses
+   */
+  synchronized Rollout start(String flagKey, JsonNode body) {
+    RolloutRequestReader request = new RolloutRequestReader(flagKey, body);
+    Optional<JsonNode> report = request.evalReport();
+    FlagState state = stack.control().state(flagKey);
+    String defaultStable = state.defaultVariant();
+    RolloutSpec spec = request.spec(defaultStable, metadataPlan(flagKey, body, defaultStable));
+    Optional<Rollout> running = guard.rollout(flagKey).filter(r -> !r.state().isFinal());
+    if (running.isPresent()) {
+      throw new RolloutRefusedException(
+          "flag '"
+              + flagKey
+              + "': a rollout of '"
+              + running.get().spec().canary()
+              + "' is "
+              + running.get().state()
+              + "; expected none running: abort it first (POST /admin/flags/"
+              + flagKey
+              + "/rollout/abort)");
+    }
+    evalGate.submit(flagKey, report);
+    Instant begun = Instant.now();
+    Rollout rollout;
+    try {
+      rollout = guard.start(spec);
+    } catch (IllegalArgumentException e) {
+      throw new HttpExchange.BadRequest(e.getMessage());
+    }
+    startedAt.put(flagKey, begun);
+    rollout.startChecking();
+    return rollout;
+  }
+
+  /** The plan in the canary's flag metadata ({@code rollout.*} keys), else the defaults. */
+  private RolloutPlan metadataPlan(String flagKey, JsonNode body, String defaultStable) {
+    String canary = body.path("canary").asText(defaultStable);
+    Map<String, Object> metadata =
+        stack
+            .payload(flagKey, canary)
+            .map(VariantPayload::metadata)
+            .map(m -> m.asUnmodifiableMap())
+            .orElse(Map.of());
+    try {
+      return RolloutPlan.fromMetadata(flagKey, metadata);
+    } catch (IllegalArgumentException e) {
+      throw new HttpExchange.BadRequest(e.getMessage());
+    }
+  }
+
+  /**
+   * Rolls {@code flagKey}'s running rollout back by hand (the same kill, verification and audit as
+   * an automatic rollback).
+   *
+   * @throws RolloutRefusedException when no rollout of the flag is running
+   */
+  synchronized Rollout abort(String flagKey, String reason) {
+    Rollout rollout =
+        guard
+            .rollout(flagKey)
+            .filter(r -> !r.state().isFinal())
+            .orElseThrow(
+                () ->
+                    new RolloutRefusedException(
+                        "flag '"
+                            + flagKey
+                            + "': no rollout is running in this gateway; expected one to abort"));
+    rollout.rollBack(reason);
+    return rollout;
+  }
+
+  /** The latest rollout of {@code flagKey}, running or final. */
+  Optional<Rollout> rollout(String flagKey) {
+    return guard.rollout(flagKey);
+  }
+
+  /** A short view of {@code flagKey}'s latest rollout for the flag's own admin page. */
+  Optional<ObjectNode> summary(String flagKey) {
+    return guard.rollout(flagKey).map(rollout -> header(rollout));
+  }
+
+  /**
+   * What the admin API shows of a rollout: state, step, plan, weights read back, the last check's
+   * decisions, the recent records and every transition.
+   */
+  ObjectNode describe(Rollout rollout) {
+    RolloutSpec spec = rollout.spec();
+    FlagState flag = stack.control().state(spec.flagKey());
+    ObjectNode node = header(rollout);
+    node.putPOJO("weights", flag.weights());
+    node.put("killedTo", flag.killedTo().orElse(null));
+    node.set("plan", RolloutJson.plan(json, spec.plan()));
+    List<AuditRecord> records = records(spec.flagKey());
+    node.set(
+        "lastCheck",
+        records.isEmpty() ? null : RolloutJson.record(json, records.get(records.size() - 1)));
+    ArrayNode transitions = node.putArray("transitions");
+    records.stream()
+        .filter(r -> r.transition().isPresent())
+        .forEach(
+            r ->
+                transitions.add(
+                    RolloutJson.transition(json, r.transition().get())
+                        .put("at", r.at().toString())
+                        .put("reason", r.reason())));
+    ArrayNode recent = node.putArray("audit");
+    records.stream()
+        .skip(Math.max(0, records.size() - RECENT_RECORDS))
+        .forEach(r -> recent.add(RolloutJson.record(json, r)));
+    return node;
+  }
+
+  private ObjectNode header(Rollout rollout) {
+    RolloutSpec spec = rollout.spec();
+    ObjectNode node = json.createObjectNode();
+    node.put("flag", spec.flagKey());
+    node.put("stable", spec.stable());
+    node.put("canary", spec.canary());
+    node.put("state", rollout.state().name());
+    int step = rollout.step();
+    node.put("step", step + 1);
+    node.put("steps", spec.plan().steps().size());
+    node.put("stepPercent", step < 0 ? null : spec.plan().steps().get(step).percent());
+    node.put("rollbackVerified", rollout.rollbackVerified());
+    List<AuditRecord> records = records(spec.flagKey());
+    node.put(
+        "lastDecision",
+        records.isEmpty() ? null : records.get(records.size() - 1).decision().name());
+    return node;
+  }
+
+  /** The audit records of {@code flagKey}'s latest rollout, oldest first. */
+  private List<AuditRecord> records(String flagKey) {
+    Instant begun = startedAt.getOrDefault(flagKey, Instant.MIN);
+    return audit.records(flagKey).stream().filter(r -> !r.at().isBefore(begun)).toList();
+  }
+}

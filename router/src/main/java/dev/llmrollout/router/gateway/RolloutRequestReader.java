@@ -1,0 +1,199 @@
+package dev.llmrollout.router.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.llmrollout.guard.CanaryStep;
+import dev.llmrollout.guard.RolloutPlan;
+import dev.llmrollout.guard.RolloutSpec;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the body of {@code POST /admin/flags/{key}/rollout} into a {@link RolloutSpec}. Every
+ * mistake is a {@link HttpExchange.BadRequest} naming the flag, the field and what was expected.
+ */
+final class RolloutRequestReader {
+  private static final Set<String> FIELDS =
+      Set.of("stable", "canary", "stableVersion", "canaryVersion", "plan", "evalReport", "force");
+  private static final Set<String> PLAN_FIELDS =
+      Set.of(
+          "steps",
+          "minBake",
+          "minSamplesPerArm",
+          "maxStepDuration",
+          "onStepTimeout",
+          "shadowMinDuration",
+          "shadowMinSamples");
+
+  private final String flagKey;
+  private final JsonNode body;
+
+  RolloutRequestReader(String flagKey, JsonNode body) {
+    this.flagKey = flagKey;
+    this.body = body;
+    if (!body.isObject()) {
+      throw invalid("the body", "a JSON object");
+    }
+    body.fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!FIELDS.contains(name)) {
+                throw invalid(name, "one of the fields " + FIELDS);
+              }
+            });
+  }
+
+  /** The eval report sent inline, if any. */
+  Optional<JsonNode> evalReport() {
+    JsonNode report = body.get("evalReport");
+    if (report == null || report.isNull()) {
+      return Optional.empty();
+    }
+    if (!report.isObject()) {
+      throw invalid("evalReport", "the JSON object llm-router eval writes");
+    }
+    return Optional.of(report);
+  }
+
+  /**
+   * The spec: {@code stable} defaults to {@code defaultVariant}; the plan's fields default to
+   * {@code metadataPlan} (the flag's {@code rollout.*} metadata, or the guard's defaults).
+   */
+  RolloutSpec spec(String defaultVariant, RolloutPlan metadataPlan) {
+    RolloutSpec.Builder spec =
+        RolloutSpec.forFlag(flagKey)
+            .stable(optionalText("stable").orElse(defaultVariant))
+            .canary(optionalText("canary").orElseThrow(() -> invalid("canary", "a variant name")))
+            .versions(
+                optionalText("stableVersion").orElse(null),
+                optionalText("canaryVersion").orElse(null))
+            .plan(plan(metadataPlan));
+    optionalText("force").ifPresent(spec::skipEvalGate);
+    try {
+      return spec.build();
+    } catch (IllegalArgumentException e) {
+      throw new HttpExchange.BadRequest(e.getMessage());
+    }
+  }
+
+  private RolloutPlan plan(RolloutPlan base) {
+    JsonNode plan = body.path("plan");
+    if (plan.isMissingNode() || plan.isNull()) {
+      return base;
+    }
+    if (!plan.isObject()) {
+      throw invalid("plan", "an object with " + PLAN_FIELDS);
+    }
+    plan.fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!PLAN_FIELDS.contains(name)) {
+                throw invalid("plan." + name, "one of the fields " + PLAN_FIELDS);
+              }
+            });
+    CanaryStep first = base.steps().get(0);
+    RolloutPlan.Builder builder =
+        RolloutPlan.custom()
+            .steps(steps(plan).orElseGet(() -> percents(base)))
+            .minBake(duration(plan, "minBake").orElse(first.minBake()))
+            .maxStepDuration(duration(plan, "maxStepDuration").orElse(first.maxDuration()))
+            .minSamplesPerArm(count(plan, "minSamplesPerArm").orElse(first.minSamplesPerArm()))
+            .onStepTimeout(timeoutAction(plan).orElse(base.onStepTimeout()));
+    Optional<Duration> shadowDuration = duration(plan, "shadowMinDuration");
+    Optional<Long> shadowSamples = count(plan, "shadowMinSamples");
+    if (shadowDuration.isPresent() || shadowSamples.isPresent() || base.shadow().isPresent()) {
+      Optional<RolloutPlan.ShadowPhase> baseShadow = base.shadow();
+      builder.shadow(
+          shadowDuration.orElse(
+              baseShadow.map(RolloutPlan.ShadowPhase::minDuration).orElse(Duration.ZERO)),
+          shadowSamples.orElse(baseShadow.map(RolloutPlan.ShadowPhase::minSamples).orElse(0L)));
+    }
+    try {
+      return builder.build();
+    } catch (IllegalArgumentException e) {
+      throw new HttpExchange.BadRequest(
+          "rollout of flag '" + flagKey + "': plan." + e.getMessage());
+    }
+  }
+
+  private static double[] percents(RolloutPlan plan) {
+    return plan.steps().stream().mapToDouble(CanaryStep::percent).toArray();
+  }
+
+  private Optional<double[]> steps(JsonNode plan) {
+    JsonNode steps = plan.get("steps");
+    if (steps == null) {
+      return Optional.empty();
+    }
+    if (!steps.isArray() || steps.isEmpty()) {
+      throw invalid("plan.steps", "an array of percentages like [5, 25, 50, 100]");
+    }
+    double[] percents = new double[steps.size()];
+    for (int i = 0; i < percents.length; i++) {
+      if (!steps.get(i).isNumber()) {
+        throw invalid("plan.steps[" + i + "]", "a percentage");
+      }
+      percents[i] = steps.get(i).doubleValue();
+    }
+    return Optional.of(percents);
+  }
+
+  private Optional<Duration> duration(JsonNode plan, String field) {
+    JsonNode value = plan.get(field);
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Duration.parse(value.asText()));
+    } catch (DateTimeParseException e) {
+      throw invalid(
+          "plan." + field, "an ISO-8601 duration like PT30M, got '" + value.asText() + "'");
+    }
+  }
+
+  private Optional<Long> count(JsonNode plan, String field) {
+    JsonNode value = plan.get(field);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!value.canConvertToExactIntegral() || value.asLong() < 0) {
+      throw invalid("plan." + field, "a whole number, 0 or more, got " + value);
+    }
+    return Optional.of(value.asLong());
+  }
+
+  private Optional<RolloutPlan.StepTimeoutAction> timeoutAction(JsonNode plan) {
+    JsonNode value = plan.get("onStepTimeout");
+    if (value == null) {
+      return Optional.empty();
+    }
+    Map<String, RolloutPlan.StepTimeoutAction> actions =
+        Map.of(
+            "hold", RolloutPlan.StepTimeoutAction.HOLD,
+            "roll_back", RolloutPlan.StepTimeoutAction.ROLL_BACK);
+    RolloutPlan.StepTimeoutAction action = actions.get(value.asText().toLowerCase(Locale.ROOT));
+    if (action == null) {
+      throw invalid("plan.onStepTimeout", "hold or roll_back, got " + value);
+    }
+    return Optional.of(action);
+  }
+
+  private Optional<String> optionalText(String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isTextual() || value.asText().isBlank()) {
+      throw invalid(field, "a non-empty string");
+    }
+    return Optional.of(value.asText());
+  }
+
+  private HttpExchange.BadRequest invalid(String field, String expected) {
+    return new HttpExchange.BadRequest(
+        "rollout of flag '" + flagKey + "': " + field + ": expected " + expected);
+  }
+}

@@ -1,0 +1,394 @@
+package dev.llmrollout.router.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.llmrollout.router.testing.ModelEndpointServer;
+import dev.llmrollout.router.testing.Reply;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Guarded rollouts on a running gateway, through the real jar: {@code llm-router serve} runs the
+ * rollout guard, {@code llm-router rollout start|status|abort} drives it, traffic flows through the
+ * gateway to loopback models, and the flags file is the source of truth the guard writes.
+ */
+class GatewayRolloutIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TOKEN = "rollout-admin-token-for-tests";
+  private static final String API_KEY = "sk-rollout-endpoint-key";
+  private static final String HELPFUL =
+      "Thanks for reaching out. Here is what I found about your question, step by step.";
+  private static final Path EXAMPLE =
+      Path.of("..", "examples", "eval", "support-regression.jsonl").toAbsolutePath();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final AtomicInteger SESSIONS = new AtomicInteger();
+
+  @TempDir static Path dir;
+  private static ModelEndpointServer stable;
+  private static ModelEndpointServer canary;
+  private static ModelEndpointServer refusing;
+  private static HttpServer webhook;
+  private static final Queue<JsonNode> alerts = new ConcurrentLinkedQueue<>();
+  private static GatewayProcess gateway;
+
+  @BeforeAll
+  static void startGateway() throws Exception {
+    stable = ModelEndpointServer.start("stable");
+    canary = ModelEndpointServer.start("canary");
+    refusing = ModelEndpointServer.start("refusing");
+    stable.respond(r -> Reply.answer(HELPFUL));
+    canary.respond(r -> Reply.answer(HELPFUL));
+    AtomicInteger calls = new AtomicInteger();
+    refusing.respond(
+        r ->
+            Reply.answer(
+                calls.incrementAndGet() % 2 == 0 ? "I can't help with that request." : HELPFUL));
+    webhook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    webhook.createContext(
+        "/alerts",
+        exchange -> {
+          try (exchange) {
+            alerts.add(JSON.readTree(exchange.getRequestBody()));
+            exchange.sendResponseHeaders(204, -1);
+          }
+        });
+    webhook.start();
+    Files.writeString(dir.resolve("flags.json"), flags());
+    Files.writeString(
+        dir.resolve("endpoints.json"),
+        """
+        {"endpoints": {
+          "stable-pool": {"baseUrl": "%s", "apiKeyEnv": "MODEL_API_KEY", "timeoutMs": 10000},
+          "canary-pool": {"baseUrl": "%s", "apiKeyEnv": "MODEL_API_KEY", "timeoutMs": 10000},
+          "refusing-pool": {"baseUrl": "%s", "apiKeyEnv": "MODEL_API_KEY", "timeoutMs": 10000}}}
+        """
+            .formatted(stable.baseUrl(), canary.baseUrl(), refusing.baseUrl()));
+    JarRunner.Result eval =
+        JarRunner.run(
+            dir,
+            Map.of("MODEL_API_KEY", API_KEY),
+            "eval",
+            "--flags",
+            "flags.json",
+            "--endpoints",
+            "endpoints.json",
+            "--flag",
+            "healthy-model",
+            "--baseline",
+            "stable",
+            "--candidate",
+            "canary",
+            "--cases",
+            EXAMPLE.toString(),
+            "--report",
+            "healthy-report.json");
+    assertThat(eval.exitCode()).as(eval.out() + eval.err()).isZero();
+    gateway =
+        new GatewayProcess(
+            dir,
+            Map.of(
+                "LLM_ROUTER_ADMIN_TOKEN",
+                TOKEN,
+                "MODEL_API_KEY",
+                API_KEY,
+                "LLM_ROUTER_ALERT_WEBHOOK",
+                "http://127.0.0.1:" + webhook.getAddress().getPort() + "/alerts"),
+            "--flags",
+            "flags.json",
+            "--endpoints",
+            "endpoints.json",
+            "--guard-check-interval",
+            "PT0.2S",
+            "--rollout-audit",
+            "rollout-audit.jsonl");
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+    webhook.stop(0);
+    stable.close();
+    canary.close();
+    refusing.close();
+  }
+
+  private static String flags() {
+    StringBuilder flags = new StringBuilder("{\"flags\": {");
+    String[][] flagAndCanaryPool = {
+      {"fails-model", "refusing-pool"},
+      {"healthy-model", "canary-pool"},
+      {"gated-model", "canary-pool"},
+      {"forced-model", "canary-pool"}
+    };
+    for (int i = 0; i < flagAndCanaryPool.length; i++) {
+      flags.append(i == 0 ? "" : ",\n");
+      flags.append(
+          """
+          "%s": {"state": "ENABLED",
+            "variants": {
+              "stable": {"model": "m-stable", "version": "1.1.0", "endpoint": "stable-pool"},
+              "canary": {"model": "m-canary", "version": "1.2.0", "endpoint": "%s"}},
+            "defaultVariant": "stable",
+            "targeting": {"fractional": [["stable", 100], ["canary", 0]]}}
+          """
+              .formatted(flagAndCanaryPool[i][0], flagAndCanaryPool[i][1]));
+    }
+    return flags.append("}}").toString();
+  }
+
+  private static JarRunner.Result rollout(Map<String, String> env, String... args)
+      throws Exception {
+    List<String> command = new ArrayList<>(List.of("rollout"));
+    command.addAll(List.of(args));
+    command.add("--gateway");
+    command.add(gateway.uri("/").toString());
+    return JarRunner.run(dir, env, command.toArray(String[]::new));
+  }
+
+  private static JarRunner.Result rollout(String... args) throws Exception {
+    return rollout(Map.of("LLM_ROUTER_ADMIN_TOKEN", TOKEN), args);
+  }
+
+  /** Sends {@code requests} chat completions of new sessions; counts the variants served. */
+  private static Map<String, Integer> traffic(String flag, int requests) throws Exception {
+    Map<String, Integer> served = new HashMap<>();
+    for (int i = 0; i < requests; i++) {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
+                  .header("Content-Type", "application/json")
+                  .header("X-Flag-Key", flag)
+                  .header("X-Session-Id", "session-" + SESSIONS.incrementAndGet())
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"model\": \"ignored\", \"messages\": [{\"role\": \"user\","
+                              + " \"content\": \"where is my parcel?\"}]}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      served.merge(response.headers().firstValue("X-Variant").orElse("(none)"), 1, Integer::sum);
+    }
+    return served;
+  }
+
+  private static JsonNode get(String path) throws Exception {
+    return JSON.readTree(
+        HTTP.send(
+                HttpRequest.newBuilder(gateway.uri(path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body());
+  }
+
+  private static JsonNode flagInFile(String flag) throws Exception {
+    return JSON.readTree(dir.resolve("flags.json").toFile()).path("flags").path(flag);
+  }
+
+  @Test
+  @DisplayName("a canary that refuses half its requests is rolled back by the guard on its own")
+  void aFailingCanaryIsRolledBackAutomatically() throws Exception {
+    JarRunner.Result start =
+        rollout(
+            "start",
+            "fails-model",
+            "--canary",
+            "canary",
+            "--force",
+            "rollback drill in the integration test",
+            "--plan-steps",
+            "50,100",
+            "--min-bake",
+            "PT1H",
+            "--min-samples",
+            "100000");
+    assertThat(start.exitCode()).as(start.err()).isZero();
+    assertThat(start.out()).contains("CANARY step 1 of 2 (50.0%)");
+    assertThat(flagInFile("fails-model").at("/targeting/fractional/1/1").asInt()).isEqualTo(50);
+
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ZERO)
+        .until(
+            () -> {
+              traffic("fails-model", 20);
+              return get("/admin/flags/fails-model/rollout").path("state").asText();
+            },
+            "ROLLED_BACK"::equals);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get("/admin/flags/fails-model/rollout").path("rollbackVerified").asBoolean());
+
+    JsonNode file = flagInFile("fails-model");
+    assertThat(file.path("defaultVariant").asText()).isEqualTo("stable");
+    assertThat(file.path("targeting").isEmpty()).isTrue();
+    assertThat(file.at("/metadata/llmrollout.killReplaced").asText()).contains("fractional");
+    assertThat(traffic("fails-model", 30)).isEqualTo(Map.of("stable", 30));
+
+    JarRunner.Result status = rollout("status", "fails-model");
+    assertThat(status.exitCode()).as(status.err()).isZero();
+    assertThat(status.out())
+        .contains("ROLLED_BACK")
+        .contains("killed to 'stable' (rollback verified: true)")
+        .contains("CANARY step 1 -> ROLLED_BACK")
+        .contains("rule broken")
+        .containsPattern("broken: (SUCCESS_RATE|REFUSAL_RATE)");
+    assertThat(get("/admin/flags/fails-model").at("/rollout/state").asText())
+        .isEqualTo("ROLLED_BACK");
+    assertThat(alerts)
+        .anySatisfy(
+            alert -> {
+              assertThat(alert.path("flag").asText()).isEqualTo("fails-model");
+              assertThat(alert.path("severity").asText()).isEqualTo("CRITICAL");
+            });
+    assertThat(Files.readString(dir.resolve("rollout-audit.jsonl")))
+        .contains("\"flag\":\"fails-model\"")
+        .contains("\"decision\":\"ROLL_BACK\"");
+  }
+
+  @Test
+  @DisplayName("a healthy canary with a passing eval report is promoted step by step")
+  void aHealthyCanaryIsPromoted() throws Exception {
+    JarRunner.Result start =
+        rollout(
+            "start",
+            "healthy-model",
+            "--canary",
+            "canary",
+            "--stable",
+            "stable",
+            "--eval-report",
+            "healthy-report.json",
+            "--plan-steps",
+            "50,100",
+            "--min-bake",
+            "PT1S",
+            "--min-samples",
+            "20");
+    assertThat(start.exitCode()).as(start.err()).isZero();
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ZERO)
+        .until(
+            () -> {
+              traffic("healthy-model", 10);
+              return get("/admin/flags/healthy-model/rollout").path("state").asText();
+            },
+            "PROMOTED"::equals);
+    JsonNode rollout = get("/admin/flags/healthy-model/rollout");
+    assertThat(rollout.path("transitions"))
+        .extracting(t -> t.path("text").asText())
+        .containsSubsequence("CANARY step 1 -> CANARY step 2", "CANARY step 2 -> PROMOTED");
+    assertThat(rollout.at("/audit/0/reason").asText())
+        .startsWith("eval gate passed: the submitted evalReport");
+    assertThat(rollout.at("/weights/canary").asDouble()).isEqualTo(100.0);
+    assertThat(traffic("healthy-model", 10)).isEqualTo(Map.of("canary", 10));
+  }
+
+  @Test
+  @DisplayName("the eval gate refuses a start without a report for that payload; nothing written")
+  void theEvalGateRefusesWithoutAPassingReport() throws Exception {
+    byte[] before = Files.readAllBytes(dir.resolve("flags.json"));
+    JarRunner.Result noReport = rollout("start", "gated-model", "--canary", "canary");
+    assertThat(noReport.exitCode()).as(noReport.out()).isEqualTo(1);
+    assertThat(noReport.err())
+        .contains("HTTP 409")
+        .contains("flag 'gated-model' variant 'canary'")
+        .contains("the request has no evalReport");
+
+    JarRunner.Result otherFlags =
+        rollout(
+            "start", "gated-model", "--canary", "canary", "--eval-report", "healthy-report.json");
+    assertThat(otherFlags.exitCode()).isEqualTo(1);
+    assertThat(otherFlags.err())
+        .contains("evalReport ran flag 'healthy-model'")
+        .contains("expected flag 'gated-model'");
+
+    JarRunner.Result badPlan =
+        rollout(
+            "start", "gated-model", "--canary", "canary", "--force", "x", "--plan-steps", "50,25");
+    assertThat(badPlan.exitCode()).isEqualTo(1);
+    assertThat(badPlan.err()).contains("HTTP 400").contains("gated-model").contains("plan.steps");
+
+    JarRunner.Result noToken =
+        rollout(Map.of(), "start", "gated-model", "--canary", "canary", "--force", "x");
+    assertThat(noToken.exitCode()).isEqualTo(1);
+    assertThat(noToken.err()).contains("HTTP 401").contains("LLM_ROUTER_ADMIN_TOKEN is not set");
+
+    JarRunner.Result unknown =
+        rollout("start", "no-such-model", "--canary", "canary", "--force", "x");
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.err()).contains("HTTP 404").contains("no-such-model");
+
+    assertThat(rollout("start", "gated-model", "--gateway-typo", "x").exitCode()).isEqualTo(2);
+    assertThat(Files.readAllBytes(dir.resolve("flags.json"))).isEqualTo(before);
+    JarRunner.Result status = rollout("status", "gated-model");
+    assertThat(status.exitCode()).isEqualTo(1);
+    assertThat(status.err()).contains("no rollout was started");
+  }
+
+  @Test
+  @DisplayName("a forced start records its reason; abort rolls back by hand, once")
+  void aForcedStartIsAuditedAndAbortRollsBack() throws Exception {
+    JarRunner.Result start =
+        rollout(
+            "start",
+            "forced-model",
+            "--canary",
+            "canary",
+            "--force",
+            "hotfix approved by the on-call lead",
+            "--plan-steps",
+            "50,100",
+            "--min-bake",
+            "PT1H");
+    assertThat(start.exitCode()).as(start.err()).isZero();
+    JarRunner.Result status = rollout("status", "forced-model", "--json");
+    assertThat(status.exitCode()).isZero();
+    String firstReason = JSON.readTree(status.out()).at("/audit/0/reason").asText();
+    assertThat(firstReason)
+        .contains("eval gate overridden")
+        .contains("hotfix approved by the on-call lead");
+
+    JarRunner.Result again =
+        rollout("start", "forced-model", "--canary", "canary", "--force", "second");
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err()).contains("HTTP 409").contains("expected none running");
+
+    JarRunner.Result abort = rollout("abort", "forced-model", "--reason", "on-call stop");
+    assertThat(abort.exitCode()).as(abort.err()).isZero();
+    assertThat(abort.out()).contains("ROLLED_BACK").contains("by hand: on-call stop");
+    assertThat(get("/admin/flags/forced-model").path("killedTo").asText()).isEqualTo("stable");
+    assertThat(flagInFile("forced-model").path("defaultVariant").asText()).isEqualTo("stable");
+
+    JarRunner.Result twice = rollout("abort", "forced-model", "--reason", "again");
+    assertThat(twice.exitCode()).isEqualTo(1);
+    assertThat(twice.err()).contains("no rollout is running");
+    assertThat(
+            new String(
+                Files.readAllBytes(dir.resolve("rollout-audit.jsonl")), StandardCharsets.UTF_8))
+        .contains("hotfix approved by the on-call lead");
+  }
+}

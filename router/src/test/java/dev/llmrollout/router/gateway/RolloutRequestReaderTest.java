@@ -1,0 +1,92 @@
+package dev.llmrollout.router.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmrollout.guard.CanaryStep;
+import dev.llmrollout.guard.RolloutPlan;
+import dev.llmrollout.guard.RolloutSpec;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("the start request's body: defaults from flag metadata, errors naming flag and field")
+class RolloutRequestReaderTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final RolloutPlan METADATA_PLAN =
+      RolloutPlan.fromMetadata(
+          "support-model",
+          Map.of(
+              "rollout.steps",
+              "10,100",
+              "rollout.minBake",
+              "PT5M",
+              "rollout.minSamplesPerArm",
+              50));
+
+  private static RolloutSpec spec(String body) throws Exception {
+    return new RolloutRequestReader("support-model", JSON.readTree(body))
+        .spec("stable", METADATA_PLAN);
+  }
+
+  @Test
+  void absentFieldsComeFromTheFlagsMetadataAndItsDefaultVariant() throws Exception {
+    RolloutSpec spec = spec("{\"canary\": \"candidate\"}");
+    assertThat(spec.stable()).isEqualTo("stable");
+    assertThat(spec.plan()).isEqualTo(METADATA_PLAN);
+    assertThat(spec.evalGateOverride()).isEmpty();
+    assertThat(spec.canaryVersion()).isEmpty();
+  }
+
+  @Test
+  void thePlanInTheBodyOverridesFieldByField() throws Exception {
+    RolloutSpec spec =
+        spec(
+            """
+            {"stable": "old", "canary": "new", "stableVersion": "1.1.0", "canaryVersion": "1.2.0",
+             "plan": {"steps": [5, 50, 100], "minSamplesPerArm": 20, "onStepTimeout": "roll_back"},
+             "force": "approved by on-call"}
+            """);
+    assertThat(spec.stable()).isEqualTo("old");
+    assertThat(spec.canaryVersion()).contains("1.2.0");
+    assertThat(spec.evalGateOverride()).contains("approved by on-call");
+    assertThat(spec.plan().steps())
+        .extracting(CanaryStep::percent)
+        .containsExactly(5.0, 50.0, 100.0);
+    assertThat(spec.plan().steps())
+        .allSatisfy(
+            step -> {
+              assertThat(step.minSamplesPerArm()).isEqualTo(20);
+              assertThat(step.minBake()).isEqualTo(Duration.ofMinutes(5));
+            });
+    assertThat(spec.plan().onStepTimeout()).isEqualTo(RolloutPlan.StepTimeoutAction.ROLL_BACK);
+  }
+
+  @Test
+  void badInputNamesTheFlagTheFieldAndWhatWasExpected() {
+    assertThatThrownBy(() -> spec("{}"))
+        .isInstanceOf(HttpExchange.BadRequest.class)
+        .hasMessage("rollout of flag 'support-model': canary: expected a variant name");
+    assertThatThrownBy(() -> spec("{\"canary\": \"c\", \"canaryy\": 1}"))
+        .hasMessageContaining("canaryy: expected one of the fields");
+    assertThatThrownBy(() -> spec("{\"canary\": \"c\", \"plan\": {\"minBake\": \"30m\"}}"))
+        .hasMessageContaining("'support-model': plan.minBake: expected an ISO-8601 duration");
+    assertThatThrownBy(() -> spec("{\"canary\": \"c\", \"plan\": {\"steps\": [50, 25]}}"))
+        .hasMessageContaining("'support-model': plan.steps: expected strictly ascending");
+    assertThatThrownBy(() -> spec("{\"canary\": \"c\", \"plan\": {\"minSamplesPerArm\": 1.5}}"))
+        .hasMessageContaining("plan.minSamplesPerArm: expected a whole number");
+    assertThatThrownBy(() -> spec("{\"canary\": \"c\", \"plan\": {\"onStepTimeout\": \"wait\"}}"))
+        .hasMessageContaining("plan.onStepTimeout: expected hold or roll_back");
+    assertThatThrownBy(() -> spec("{\"canary\": \"c\", \"force\": \" \"}"))
+        .hasMessageContaining("force: expected a non-empty string");
+    assertThatThrownBy(() -> spec("{\"canary\": \"stable\"}"))
+        .hasMessageContaining("canary is stable, expected a variant other than stable");
+    assertThatThrownBy(
+            () ->
+                new RolloutRequestReader("support-model", JSON.readTree("{\"evalReport\": 3}"))
+                    .evalReport())
+        .hasMessageContaining("evalReport: expected the JSON object llm-router eval writes");
+  }
+}
