@@ -59,7 +59,11 @@ rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 # Run from the results directory so nothing a component writes lands in the source tree.
 cd "$RESULTS"
-JAVA=(java -Dsun.net.httpserver.nodelay=true -cp "$CP")
+# The loopback model endpoints run on the JDK's HttpServer, which by default keeps only 200 idle
+# connections and closes the rest as it answers: at 512 callers a client could reuse a connection
+# the server was closing and fail with "header parser received no bytes". A model endpoint keeps
+# its connections alive, so the rig's does too.
+JAVA=(java -Dsun.net.httpserver.nodelay=true -Dsun.net.httpserver.maxIdleConnections=2048 -cp "$CP")
 
 echo "== 1. flag evaluation (JMH ${JMH_ARGS[*]} -prof gc)"
 "${JAVA[@]}" org.openjdk.jmh.Main FlagEvaluationBenchmark LaunchDarklyEvaluationBenchmark \
