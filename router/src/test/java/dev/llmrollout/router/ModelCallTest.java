@@ -56,6 +56,31 @@ class ModelCallTest {
   }
 
   @Test
+  void aConnectionDroppedBeforeAnyAnswerIsSentOnceMoreOnAFreshConnection() {
+    ModelRouter router = router();
+    router.route(request());
+    harness.stable.enqueue(Reply.droppedConnection());
+
+    assertThat(router.route(request()).content()).isNotEmpty();
+    harness.stable.enqueue(Reply.droppedConnection());
+    assertThat(router.routeStreaming(request(), chunk -> {}).content()).isNotEmpty();
+
+    assertThat(harness.stable.received()).hasSize(5);
+    assertThat(harness.stable.connections()).isEqualTo(3);
+  }
+
+  @Test
+  void anEndpointThatDropsEveryConnectionFailsAfterOneResend() {
+    ModelRouter router = router();
+    harness.stable.respond(request -> Reply.droppedConnection());
+
+    assertThatThrownBy(() -> router.route(request()))
+        .isInstanceOfSatisfying(
+            RoutingException.class, e -> assertThat(e.kind()).isEqualTo(Kind.IO));
+    assertThat(harness.stable.received()).hasSize(2);
+  }
+
+  @Test
   void callsStartNoThreadPerCall() {
     ModelRouter router = router();
     harness.stable.recording(false);

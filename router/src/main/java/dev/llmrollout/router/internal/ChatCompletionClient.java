@@ -212,7 +212,17 @@ public final class ChatCompletionClient {
    */
   private HttpResponse<InputStream> send(Endpoint endpoint, HttpRequest request) {
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      try {
+        return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      } catch (IOException e) {
+        if (classify(endpoint, e).kind() != Kind.IO || Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+        // The connection broke before any answer arrived: as a rule a pooled keep-alive
+        // connection the endpoint closed as it was reused. JDK 17 never resends a POST, so send it
+        // once more, at once; the broken connection has left the pool.
+        return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw cancelled(endpoint);

@@ -121,6 +121,10 @@ public final class ModelEndpointServer implements AutoCloseable {
         reply = behaviour.apply(request);
       }
       sleep(reply.delayMillis());
+      if (reply.status() == Reply.DROPPED_CONNECTION) {
+        // Closing an exchange before its response headers closes the connection.
+        return;
+      }
       if (reply.status() != 200) {
         byte[] error = reply.rawBody().getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(reply.status(), error.length == 0 ? -1 : error.length);

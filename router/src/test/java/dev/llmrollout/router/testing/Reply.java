@@ -21,6 +21,8 @@ public record Reply(
     long chunkDelayMillis,
     long inputTokens,
     long outputTokens) {
+  /** The status that stands for {@link #droppedConnection()}. */
+  public static final int DROPPED_CONNECTION = 0;
 
   public static Reply answer(String content) {
     return new Reply(200, content, "", 0, 3, 0, 12, 7);
@@ -28,6 +30,11 @@ public record Reply(
 
   public static Reply status(int status) {
     return new Reply(status, "", "{\"error\":{\"message\":\"scripted\"}}", 0, 1, 0, 0, 0);
+  }
+
+  /** No answer at all: the server reads the request and closes the connection. */
+  public static Reply droppedConnection() {
+    return new Reply(DROPPED_CONNECTION, "", "", 0, 1, 0, 0, 0);
   }
 
   /** A 200 whose body is {@code raw} as it is, such as text that is not JSON. */
