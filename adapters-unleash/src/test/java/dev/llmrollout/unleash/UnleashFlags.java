@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.contract.FlagSpec;
 import dev.llmrollout.spi.WriteBackException;
 import dev.llmrollout.unleash.internal.AdminApi;
+import dev.llmrollout.unleash.testing.UnleashServerProcess;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +25,7 @@ final class UnleashFlags {
   private final AdminApi admin;
   private final AdminApi client;
 
-  UnleashFlags(UnleashServer server) {
+  UnleashFlags(UnleashServerProcess server) {
     this.admin = new AdminApi(server.apiUrl(), server.adminToken(), 3, Duration.ofMillis(200));
     this.client = new AdminApi(server.apiUrl(), server.clientToken(), 3, Duration.ofMillis(200));
   }

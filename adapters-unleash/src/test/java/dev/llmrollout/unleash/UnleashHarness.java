@@ -4,6 +4,7 @@ import dev.llmrollout.contract.BackendHarness;
 import dev.llmrollout.contract.FlagSpec;
 import dev.llmrollout.spi.FlagBackend;
 import dev.llmrollout.spi.RolloutControl;
+import dev.llmrollout.unleash.testing.UnleashServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,11 +15,11 @@ import java.time.Duration;
  * one backup file, like restarts of one service.
  */
 final class UnleashHarness implements BackendHarness {
-  private final UnleashServer server;
+  private final UnleashServerProcess server;
   private final UnleashFlags flags;
   private final Path backupDir;
 
-  UnleashHarness(UnleashServer server) throws Exception {
+  UnleashHarness(UnleashServerProcess server) throws Exception {
     this.server = server;
     this.flags = new UnleashFlags(server);
     this.backupDir = Files.createTempDirectory("unleash-backup");

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmrollout.contract.FlagSpec;
 import dev.llmrollout.provider.LlmFeatureProvider;
 import dev.llmrollout.spi.Resolution;
+import dev.llmrollout.unleash.testing.UnleashServerProcess;
 import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.ProviderEvaluation;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class UnleashResilienceTest {
   private static final String FLAG = "resilient-model";
 
-  private UnleashServer server;
+  private UnleashServerProcess server;
   private UnleashHarness harness;
 
   @BeforeEach

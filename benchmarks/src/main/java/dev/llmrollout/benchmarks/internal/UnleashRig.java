@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.unleash.UnleashBackend;
 import dev.llmrollout.unleash.UnleashRolloutControl;
 import dev.llmrollout.unleash.UnleashSettings;
+import dev.llmrollout.unleash.testing.UnleashServerProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

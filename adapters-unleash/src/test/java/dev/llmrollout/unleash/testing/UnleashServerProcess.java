@@ -1,4 +1,4 @@
-package dev.llmrollout.benchmarks.internal;
+package dev.llmrollout.unleash.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real Unleash server on a real PostgreSQL, both on 127.0.0.1 and on free ports, run by the
- * project's {@code .ci/unleash-server.sh} (the script the adapters-unleash tests use; it installs
- * what is missing). Each start gets a fresh database and fresh random tokens, which reach the
- * script only through its environment and never appear in output.
+ * project's {@code .ci/unleash-server.sh} (which installs what is missing); the adapters-unleash
+ * tests and the benchmarks both run it. Each start gets a fresh database and fresh random tokens,
+ * which reach the script only through its environment and never appear in output.
  */
 public final class UnleashServerProcess implements AutoCloseable {
   private final Path script;
@@ -74,6 +74,16 @@ public final class UnleashServerProcess implements AutoCloseable {
     return clientToken;
   }
 
+  /** Stops Unleash (not PostgreSQL): an outage. */
+  public void stopApp() throws Exception {
+    run("stop-app", 60);
+  }
+
+  /** Starts Unleash again on the same database. */
+  public void startApp() throws Exception {
+    run("start-app", 180);
+  }
+
   @Override
   public void close() {
     stopQuietly();
@@ -83,7 +93,7 @@ public final class UnleashServerProcess implements AutoCloseable {
     try {
       run("stop", 60);
     } catch (Exception e) {
-      System.err.println("could not stop the benchmark's Unleash server: " + e.getMessage());
+      System.err.println("could not stop the Unleash server: " + e.getMessage());
     }
   }
 
@@ -99,17 +109,20 @@ public final class UnleashServerProcess implements AutoCloseable {
       throw new IllegalStateException(
           "`unleash-server.sh " + command + "` timed out after " + timeoutSeconds + " s");
     }
-    String output = Files.readString(log);
-    Files.deleteIfExists(log);
     if (process.exitValue() != 0) {
+      String output = Files.readString(log).replace(adminToken, "<admin>");
+      Files.writeString(log, output.replace(clientToken, "<client>"));
       throw new IllegalStateException(
           "`unleash-server.sh "
               + command
               + "` failed (exit "
               + process.exitValue()
+              + "; it needs PostgreSQL and Node.js 20+ with npm; full output in "
+              + log
               + "): "
-              + lastLine(output.replace(adminToken, "<admin>").replace(clientToken, "<client>")));
+              + lastLine(output.replace(clientToken, "<client>")));
     }
+    Files.deleteIfExists(log);
   }
 
   private static String lastLine(String output) {
