@@ -256,7 +256,7 @@ public final class ModelRouter implements AutoCloseable {
         throw e;
       }
       CallOutcome outcome = CallOutcomes.of(result, endpoint, modelId, inspector, jsonRequested);
-      recordOutcome(model, prompt, segment, outcome);
+      arms.record(model, prompt, segment, outcome);
       if (!model.pinned()) {
         metrics.recordCall(
             tags,
@@ -270,7 +270,7 @@ public final class ModelRouter implements AutoCloseable {
       }
       boolean shadowed =
           !model.pinned()
-              && shadow(
+              && shadowPlanner.plan(
                   request,
                   model,
                   prompt,
@@ -348,8 +348,7 @@ public final class ModelRouter implements AutoCloseable {
       LOG.info("{}: request {} cancelled: {}", model.where(), requestId, e.getMessage());
       return;
     }
-    recordOutcome(
-        model, attempt.prompt(), attempt.segment(), CallOutcome.failed(e.kind(), elapsed));
+    arms.record(model, attempt.prompt(), attempt.segment(), CallOutcome.failed(e.kind(), elapsed));
     LOG.warn(
         "{} model {} version {}: request {} failed: {}",
         model.where(),
@@ -361,7 +360,7 @@ public final class ModelRouter implements AutoCloseable {
       return;
     }
     metrics.recordCall(attempt.tags(), null, e.kind().name(), elapsed, -1, 0, 0, false);
-    shadow(
+    shadowPlanner.plan(
         attempt.request(),
         model,
         attempt.prompt(),
@@ -370,26 +369,6 @@ public final class ModelRouter implements AutoCloseable {
         attempt.jsonRequested(),
         ShadowPlanner.side(
             model, attempt.endpoint(), "", Optional.of(e.kind().name()), elapsed, 0, 0));
-  }
-
-  private boolean shadow(
-      RouteRequest request,
-      SelectedVariant model,
-      Optional<SelectedVariant> prompt,
-      String segment,
-      List<ChatMessage> primaryMessages,
-      boolean jsonRequested,
-      ShadowRecord.Side primary) {
-    return shadowPlanner.plan(
-        request, model, prompt, segment, primaryMessages, jsonRequested, primary);
-  }
-
-  private void recordOutcome(
-      SelectedVariant model,
-      Optional<SelectedVariant> prompt,
-      String segment,
-      CallOutcome outcome) {
-    arms.record(model, prompt, segment, outcome);
   }
 
   /** Stops shadow workers (waiting briefly for queued pairs), the stream watchdog and the sink. */

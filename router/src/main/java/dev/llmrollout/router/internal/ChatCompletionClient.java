@@ -91,6 +91,21 @@ public final class ChatCompletionClient {
   private ChatResult completeWithRetries(Endpoint endpoint, ObjectNode body) {
     byte[] bytes = serialize(body);
     long start = System.nanoTime();
+    Answered answered = sendUntilAnswered(endpoint, bytes);
+    JsonNode completion =
+        readCompletion(endpoint, answered.response().body(), answered.attemptDeadline());
+    return result(endpoint, completion, System.nanoTime() - start, answered.attempt());
+  }
+
+  /** A 2xx answer's headers, the attempt that got it and that attempt's deadline. */
+  private record Answered(HttpResponse<InputStream> response, int attempt, long attemptDeadline) {}
+
+  /**
+   * Sends until the endpoint answers 2xx, retrying connect failures, 429 and 503 with jittered
+   * backoff within the retry policy; an error answer's body is drained within its attempt's
+   * deadline so the connection can be reused.
+   */
+  private Answered sendUntilAnswered(Endpoint endpoint, byte[] bytes) {
     for (int attempt = 1; ; attempt++) {
       long deadline = System.nanoTime() + endpoint.timeout().toNanos();
       HttpResponse<InputStream> response;
@@ -104,16 +119,15 @@ public final class ChatCompletionClient {
         throw e;
       }
       int status = response.statusCode();
-      if (status / 100 != 2) {
-        discard(response.body(), deadline);
-        if ((status == 429 || status == 503) && attempt < retry.maxAttempts()) {
-          backoff(endpoint, attempt + 1);
-          continue;
-        }
-        throw statusError(endpoint, status, attempt);
+      if (status / 100 == 2) {
+        return new Answered(response, attempt, deadline);
       }
-      JsonNode completion = readCompletion(endpoint, response.body(), deadline);
-      return result(endpoint, completion, System.nanoTime() - start, attempt);
+      discard(response.body(), deadline);
+      if ((status == 429 || status == 503) && attempt < retry.maxAttempts()) {
+        backoff(endpoint, attempt + 1);
+        continue;
+      }
+      throw statusError(endpoint, status, attempt);
     }
   }
 
@@ -167,30 +181,11 @@ public final class ChatCompletionClient {
       Endpoint endpoint, ObjectNode body, Consumer<StreamChunk> consumer) {
     byte[] bytes = serialize(body);
     long start = System.nanoTime();
-    for (int attempt = 1; ; attempt++) {
-      HttpResponse<InputStream> response;
-      try {
-        response = send(endpoint, request(endpoint, bytes));
-      } catch (RoutingException e) {
-        if (retryable(e) && attempt < retry.maxAttempts()) {
-          backoff(endpoint, attempt + 1);
-          continue;
-        }
-        throw e;
-      }
-      int status = response.statusCode();
-      if (status / 100 != 2) {
-        discard(response.body(), System.nanoTime() + endpoint.timeout().toNanos());
-        if ((status == 429 || status == 503) && attempt < retry.maxAttempts()) {
-          backoff(endpoint, attempt + 1);
-          continue;
-        }
-        throw statusError(endpoint, status, attempt);
-      }
-      long deadline = System.nanoTime() + endpoint.timeout().toNanos();
-      return new SseStreamReader(json, endpoint.name(), watchdog)
-          .read(response.body(), consumer, start, deadline, attempt);
-    }
+    Answered answered = sendUntilAnswered(endpoint, bytes);
+    // A stream's deadline runs from its first headers: the body may take the whole timeout.
+    long deadline = System.nanoTime() + endpoint.timeout().toNanos();
+    return new SseStreamReader(json, endpoint.name(), watchdog)
+        .read(answered.response().body(), consumer, start, deadline, answered.attempt());
   }
 
   private HttpRequest request(Endpoint endpoint, byte[] body) {
