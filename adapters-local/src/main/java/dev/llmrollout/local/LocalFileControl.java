@@ -1,5 +1,6 @@
 package dev.llmrollout.local;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.llmrollout.local.internal.FlagFileEditor;
 import dev.llmrollout.local.internal.FlagStates;
+import dev.llmrollout.local.internal.JsonTextEdit;
 import dev.llmrollout.local.internal.LockedFile;
 import dev.llmrollout.spi.ChangeHistory;
 import dev.llmrollout.spi.ChangeRecord;
@@ -23,9 +25,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Writes rollouts back into the flags file: set weights, kill and restore. Each write holds a file
@@ -62,20 +65,29 @@ public final class LocalFileControl implements RolloutControl, ChangeHistory {
         flagKey,
         "set-weights",
         request,
-        flag -> {
+        (flag, original) -> {
           Weights.validate(flagKey, weights, FlagStates.of(flagKey, flag));
           FlagFileEditor.setWeights(flagKey, flag, weights);
+          return Map.of();
         });
   }
 
   @Override
   public FlagState kill(String flagKey, String safeVariant, ChangeRequest request) {
-    return write(flagKey, "kill", request, flag -> FlagFileEditor.kill(flagKey, flag, safeVariant));
+    return write(
+        flagKey,
+        "kill",
+        request,
+        (flag, original) -> {
+          FlagFileEditor.kill(flagKey, flag, safeVariant, original);
+          return Map.of();
+        });
   }
 
   @Override
   public FlagState restore(String flagKey, ChangeRequest request) {
-    return write(flagKey, "restore", request, flag -> FlagFileEditor.restore(flagKey, flag));
+    return write(
+        flagKey, "restore", request, (flag, original) -> FlagFileEditor.restore(flagKey, flag));
   }
 
   @Override
@@ -101,19 +113,32 @@ public final class LocalFileControl implements RolloutControl, ChangeHistory {
     }
   }
 
-  private FlagState write(
-      String flagKey, String action, ChangeRequest request, Consumer<ObjectNode> edit) {
+  /**
+   * One edit of a flag's definition: it changes the tree and returns, per top-level field of the
+   * flag, text to write for that field's new value (or nothing, to let the file format it).
+   */
+  @FunctionalInterface
+  private interface FlagEdit {
+    Map<String, String> apply(ObjectNode flag, UnaryOperator<String> originalFieldText);
+  }
+
+  private FlagState write(String flagKey, String action, ChangeRequest request, FlagEdit edit) {
     try {
       return LockedFile.withLock(
           file,
           () -> {
-            ObjectNode root = readRoot();
+            String text = Files.readString(file);
+            ObjectNode root = parseRoot(text);
             ObjectNode flag = flag(root, flagKey);
             FlagState before = FlagStates.of(flagKey, flag);
             checkVersion(flagKey, before, request);
-            edit.accept(flag);
-            LockedFile.replace(
-                file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+            JsonPointer flagPointer =
+                JsonPointer.empty().appendProperty("flags").appendProperty(flagKey);
+            Map<String, String> fieldTexts =
+                edit.apply(flag, field -> originalText(text, flagPointer.appendProperty(field)));
+            Map<JsonPointer, String> texts = new HashMap<>();
+            fieldTexts.forEach((field, t) -> texts.put(flagPointer.appendProperty(field), t));
+            LockedFile.replace(file, JsonTextEdit.rewrite(text, root, texts));
             FlagState after = state(flagKey);
             audit(
                 new ChangeRecord(
@@ -159,9 +184,26 @@ public final class LocalFileControl implements RolloutControl, ChangeHistory {
         StandardOpenOption.APPEND);
   }
 
+  private static String originalText(String text, JsonPointer pointer) {
+    try {
+      return JsonTextEdit.originalText(text, pointer);
+    } catch (IOException e) {
+      throw new IllegalStateException("the flags file parsed once and must parse again", e);
+    }
+  }
+
   private ObjectNode readRoot() {
     try {
-      JsonNode root = JSON.readTree(Files.readString(file));
+      return parseRoot(Files.readString(file));
+    } catch (IOException e) {
+      throw new WriteBackException(
+          Kind.UNAVAILABLE, "", file + ": cannot read the flags file: " + e.getMessage(), e);
+    }
+  }
+
+  private ObjectNode parseRoot(String text) {
+    try {
+      JsonNode root = JSON.readTree(text);
       if (root instanceof ObjectNode object && object.path("flags").isObject()) {
         return object;
       }
@@ -170,9 +212,6 @@ public final class LocalFileControl implements RolloutControl, ChangeHistory {
     } catch (JsonProcessingException e) {
       throw new WriteBackException(
           Kind.INVALID_REQUEST, "", file + ": not valid JSON: " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new WriteBackException(
-          Kind.UNAVAILABLE, "", file + ": cannot read the flags file: " + e.getMessage(), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.llmrollout.local.internal;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,11 +9,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.WriteBackException;
 import dev.llmrollout.spi.WriteBackException.Kind;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
+import java.util.function.UnaryOperator;
 
 /**
  * The edits the write-back makes to one flag's definition, in place, so that every other field and
@@ -21,6 +25,8 @@ import java.util.Map;
 public final class FlagFileEditor {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_DECIMALS = 4;
+  private static final List<String> REPLACED_BY_KILL =
+      List.of("state", "defaultVariant", "targeting");
 
   private FlagFileEditor() {}
 
@@ -92,8 +98,13 @@ public final class FlagFileEditor {
     return integral;
   }
 
-  /** Sends everyone to {@code safeVariant}, remembering the replaced fields in flag metadata. */
-  public static void kill(String flagKey, ObjectNode flag, String safeVariant) {
+  /**
+   * Sends everyone to {@code safeVariant}, remembering the replaced fields in flag metadata as the
+   * file wrote them ({@code originalText} gives a field's text, or null), so a restore can put the
+   * same lines back.
+   */
+  public static void kill(
+      String flagKey, ObjectNode flag, String safeVariant, UnaryOperator<String> originalText) {
     FlagState state = FlagStates.of(flagKey, flag);
     if (!state.variants().contains(safeVariant)) {
       throw new WriteBackException(
@@ -107,10 +118,11 @@ public final class FlagFileEditor {
               + state.variants());
     }
     if (!state.killed()) {
-      ObjectNode memory = JSON.createObjectNode();
-      memory.set("state", flag.get("state"));
-      memory.set("defaultVariant", flag.get("defaultVariant"));
-      memory.set("targeting", flag.get("targeting"));
+      StringJoiner memory = new StringJoiner(", ", "{", "}");
+      for (String field : REPLACED_BY_KILL) {
+        String text = flag.has(field) ? originalText.apply(field) : null;
+        memory.add("\"" + field + "\": " + (text == null ? "null" : text));
+      }
       metadata(flag).put(FlagStates.KILL_MEMORY, memory.toString());
     }
     flag.put("state", "ENABLED");
@@ -118,8 +130,12 @@ public final class FlagFileEditor {
     flag.set("targeting", JSON.createObjectNode());
   }
 
-  /** Puts back what the kill replaced. */
-  public static void restore(String flagKey, ObjectNode flag) {
+  /**
+   * Puts back what the kill replaced.
+   *
+   * @return each restored field's text as the kill remembered it, for the file to write verbatim
+   */
+  public static Map<String, String> restore(String flagKey, ObjectNode flag) {
     JsonNode stored = flag.path("metadata").get(FlagStates.KILL_MEMORY);
     if (stored == null) {
       throw invalid(flagKey, "is not killed; there is nothing to restore");
@@ -131,13 +147,24 @@ public final class FlagFileEditor {
       throw invalid(
           flagKey, "metadata." + FlagStates.KILL_MEMORY + " is not the JSON a kill wrote");
     }
-    putBack(flag, "state", memory.get("state"));
-    putBack(flag, "defaultVariant", memory.get("defaultVariant"));
-    putBack(flag, "targeting", memory.get("targeting"));
+    Map<String, String> texts = new LinkedHashMap<>();
+    for (String field : REPLACED_BY_KILL) {
+      putBack(flag, field, memory.get(field));
+      texts.put(field, rememberedText(stored.asText(), field));
+    }
     ObjectNode metadata = (ObjectNode) flag.get("metadata");
     metadata.remove(FlagStates.KILL_MEMORY);
     if (metadata.isEmpty()) {
       flag.remove("metadata");
+    }
+    return texts;
+  }
+
+  private static String rememberedText(String memory, String field) {
+    try {
+      return JsonTextEdit.originalText(memory, JsonPointer.compile("/" + field));
+    } catch (IOException e) {
+      throw new IllegalStateException("the kill memory parsed once and must parse again", e);
     }
   }
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -47,12 +48,15 @@ public final class LockedFile {
   }
 
   /**
-   * Replaces {@code file} with {@code content}: a temporary file in the same folder, then a rename.
+   * Replaces {@code file} with {@code content}: a temporary file in the same folder, given the
+   * file's permissions (a temporary file starts owner-only, and a flagd or a reviewer running as
+   * another user must still read the flags), then a rename.
    */
   public static void replace(Path file, String content) throws IOException {
     Path absolute = file.toAbsolutePath();
     Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
     try {
+      keepPermissions(absolute, temp);
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         channel.write(
             java.nio.ByteBuffer.wrap(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
@@ -62,6 +66,13 @@ public final class LockedFile {
           temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(temp);
+    }
+  }
+
+  private static void keepPermissions(Path file, Path replacement) throws IOException {
+    if (Files.exists(file)
+        && Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
+      Files.setPosixFilePermissions(replacement, Files.getPosixFilePermissions(file));
     }
   }
 }
