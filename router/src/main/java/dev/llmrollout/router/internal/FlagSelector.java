@@ -126,9 +126,11 @@ public final class FlagSelector {
    * up by name.
    */
   private Optional<VariantPayload> servedPayload(FlagEvaluationDetails<Value> details) {
-    return VariantPayload.servedIn(details.getValue())
-        .filter(p -> p.name().equals(details.getVariant()))
-        .or(() -> provider.variant(details.getFlagKey(), details.getVariant()));
+    Optional<VariantPayload> served = VariantPayload.servedIn(details.getValue());
+    if (served.isPresent() && served.get().name().equals(details.getVariant())) {
+      return served;
+    }
+    return provider.variant(details.getFlagKey(), details.getVariant());
   }
 
   private LlmVariant typed(String flagKey, String variantName, boolean needsModel) {
