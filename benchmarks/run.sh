@@ -39,7 +39,7 @@ else
 fi
 
 echo "== building (benchmarks and llm-router.jar, no tests)"
-./mvnw -B -q -pl benchmarks -am package dependency:build-classpath \
+./mvnw -B -q -pl benchmarks,llm-router -am package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime -DskipTests
 
 echo "== installing the Unleash server for section 5 (PostgreSQL from apt, unleash-server from npm)"
@@ -53,7 +53,7 @@ if ! "$ROOT/.ci/unleash-server.sh" install >"$UNLEASH_STATE/install.log" 2>&1; t
   echo "   $BENCH_UNLEASH_UNAVAILABLE (see $UNLEASH_STATE/install.log)"
 fi
 CP="$ROOT/benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
-JAR="$ROOT/router/target/llm-router.jar"
+JAR="$ROOT/llm-router/target/llm-router.jar"
 RESULTS="$ROOT/benchmarks/target/results"
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"

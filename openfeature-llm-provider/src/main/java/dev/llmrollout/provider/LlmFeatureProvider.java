@@ -14,6 +14,7 @@ import dev.openfeature.sdk.ImmutableMetadata;
 import dev.openfeature.sdk.Metadata;
 import dev.openfeature.sdk.ProviderEvaluation;
 import dev.openfeature.sdk.ProviderEventDetails;
+import dev.openfeature.sdk.Reason;
 import dev.openfeature.sdk.TrackingEventDetails;
 import dev.openfeature.sdk.Value;
 import java.time.Duration;
@@ -58,6 +59,7 @@ public final class LlmFeatureProvider extends EventProvider {
   private final Metadata metadata;
   private final Duration startTimeout;
   private final ExposureLog exposures;
+  private final ServingOverride servingOverride;
   private final List<FeedbackSink> feedbackSinks;
   private final AtomicBoolean started = new AtomicBoolean();
   private final LongAdder unattributedFeedback = new LongAdder();
@@ -70,6 +72,7 @@ public final class LlmFeatureProvider extends EventProvider {
     this.metadata = () -> name;
     this.startTimeout = builder.startTimeout;
     this.exposures = new ExposureLog(builder.exposureCapacity, builder.exposureRetention);
+    this.servingOverride = builder.servingOverride;
     this.feedbackSinks = new CopyOnWriteArrayList<>(builder.feedbackSinks);
   }
 
@@ -152,15 +155,7 @@ public final class LlmFeatureProvider extends EventProvider {
   private <T> ProviderEvaluation<T> evaluate(
       TypedResult type, String key, T defaultValue, EvaluationContext ctx) {
     EvaluationContext context = ctx == null ? new ImmutableContext() : ctx;
-    Resolution resolution;
-    try {
-      resolution = backend.resolve(key, context);
-    } catch (RuntimeException e) {
-      LOG.warn("flag '{}': backend {} failed to resolve", key, backend.name(), e);
-      resolution =
-          Resolution.error(
-              key, ErrorCode.GENERAL, "flag '" + key + "': backend failed: " + e.getMessage());
-    }
+    Resolution resolution = resolve(key, context);
     ProviderEvaluation<T> evaluation = type.evaluation(resolution, defaultValue, stale);
     if (evaluation.getErrorCode() == null && evaluation.getVariant() != null) {
       String targetingKey = context.getTargetingKey();
@@ -169,6 +164,27 @@ public final class LlmFeatureProvider extends EventProvider {
       }
     }
     return evaluation;
+  }
+
+  /**
+   * The forced variant when the serving override names one the flag defines, else the backend's.
+   */
+  private Resolution resolve(String key, EvaluationContext context) {
+    // No lambda here: this runs on every evaluation.
+    Optional<String> forced = servingOverride.forcedVariant(key);
+    if (forced.isPresent()) {
+      Optional<VariantPayload> payload = backend.variant(key, forced.get());
+      if (payload.isPresent()) {
+        return Resolution.served(payload.get(), Reason.TARGETING_MATCH);
+      }
+    }
+    try {
+      return backend.resolve(key, context);
+    } catch (RuntimeException e) {
+      LOG.warn("flag '{}': backend {} failed to resolve", key, backend.name(), e);
+      return Resolution.error(
+          key, ErrorCode.GENERAL, "flag '" + key + "': backend failed: " + e.getMessage());
+    }
   }
 
   @Override
@@ -260,6 +276,7 @@ public final class LlmFeatureProvider extends EventProvider {
     private long exposureCapacity = 100_000;
     private Duration exposureRetention = Duration.ofHours(24);
     private final List<FeedbackSink> feedbackSinks = new CopyOnWriteArrayList<>();
+    private ServingOverride servingOverride = ServingOverride.NONE;
 
     private Builder(FlagBackend backend) {
       this.backend = Objects.requireNonNull(backend, "backend");
@@ -289,6 +306,15 @@ public final class LlmFeatureProvider extends EventProvider {
 
     public Builder feedbackSink(FeedbackSink sink) {
       feedbackSinks.add(Objects.requireNonNull(sink, "sink"));
+      return this;
+    }
+
+    /**
+     * Consulted before the backend on every evaluation (default: none): a variant it forces is
+     * served at once, such as the rollout guard's {@link KillSwitchOverride} after a rollback.
+     */
+    public Builder servingOverride(ServingOverride override) {
+      this.servingOverride = Objects.requireNonNull(override, "override");
       return this;
     }
 

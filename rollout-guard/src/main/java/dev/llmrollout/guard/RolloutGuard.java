@@ -3,6 +3,7 @@ package dev.llmrollout.guard;
 import dev.llmrollout.guard.internal.EvalGateCheck;
 import dev.llmrollout.guard.internal.GuardContext;
 import dev.llmrollout.guard.internal.GuardedRollout;
+import dev.llmrollout.provider.KillSwitchOverride;
 import dev.llmrollout.signals.SignalSource;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;

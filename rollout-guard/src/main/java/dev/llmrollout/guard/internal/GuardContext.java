@@ -6,7 +6,7 @@ import dev.llmrollout.guard.EvalGate;
 import dev.llmrollout.guard.EvaluationProbe;
 import dev.llmrollout.guard.GuardConfig;
 import dev.llmrollout.guard.GuardScheduler;
-import dev.llmrollout.guard.KillSwitchOverride;
+import dev.llmrollout.provider.KillSwitchOverride;
 import dev.llmrollout.signals.SignalSource;
 import dev.llmrollout.spi.RolloutControl;
 import java.time.Clock;

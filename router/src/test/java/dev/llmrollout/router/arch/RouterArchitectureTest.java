@@ -8,8 +8,11 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The router knows the core and the OpenFeature API, not any vendor or adapter (it finds a backend
- * by configuration), and nothing outside the router reaches into its internals.
+ * The router is a library an application embeds: it knows the core, the OpenFeature API, Jackson,
+ * the template engine, HdrHistogram, the OpenTelemetry API and slf4j, never an adapter, a vendor
+ * SDK, the guard, an HTTP server, a CLI framework, the OpenTelemetry SDK or a logging backend
+ * (those are the llm-router application's). Nothing outside the router reaches into its internals.
+ * The router's POM bans the same artifacts from its compile and runtime classpath.
  */
 @AnalyzeClasses(packages = "dev.llmrollout", importOptions = ImportOption.DoNotIncludeTests.class)
 class RouterArchitectureTest {
@@ -29,6 +32,25 @@ class RouterArchitectureTest {
               "dev.llmrollout.launchdarkly..",
               "dev.llmrollout.unleash..",
               "dev.llmrollout.appconfig..");
+
+  @ArchTest
+  static final ArchRule routerIsNoApplication =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.llmrollout.router..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.llmrollout.guard..",
+              "org.eclipse.jetty..",
+              "picocli..",
+              "io.opentelemetry.sdk..",
+              "io.opentelemetry.exporter..",
+              "io.prometheus..",
+              "ch.qos.logback..",
+              "org.apache.logging.log4j.core..",
+              "org.hipparchus..",
+              "com.networknt..");
 
   @ArchTest
   static final ArchRule internalsStayInside =

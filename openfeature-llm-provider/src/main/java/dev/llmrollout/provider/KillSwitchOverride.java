@@ -1,13 +1,14 @@
-package dev.llmrollout.guard;
+package dev.llmrollout.provider;
 
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The guard's {@link ServingOverride}: a lock-free map of flags killed to a safe variant. The guard
- * forces a flag when it rolls back and releases it once the backend's kill is verified; an operator
- * may release it by hand.
+ * A {@link ServingOverride} held in a lock-free map of flags killed to a safe variant. The rollout
+ * guard forces a flag when it rolls back and releases it once the backend's kill is verified; an
+ * operator may release it by hand. A forced variant the flag does not define is ignored: the
+ * backend decides.
  */
 public final class KillSwitchOverride implements ServingOverride {
   private final Map<String, String> forced = new ConcurrentHashMap<>();

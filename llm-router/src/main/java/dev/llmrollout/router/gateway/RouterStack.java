@@ -1,7 +1,7 @@
 package dev.llmrollout.router.gateway;
 
 import dev.llmrollout.guard.EvaluationProbe;
-import dev.llmrollout.guard.KillSwitchOverride;
+import dev.llmrollout.provider.KillSwitchOverride;
 import dev.llmrollout.provider.LlmFeatureProvider;
 import dev.llmrollout.router.EndpointRegistry;
 import dev.llmrollout.router.ModelRouter;
@@ -23,8 +23,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A backend behind the rollout guard's override, the OpenFeature provider and client over it, and a
- * router with its signals and metrics: what the gateway and the demo both run on.
+ * A backend, the OpenFeature provider over it (consulting the rollout guard's kill-switch override
+ * first) and its client, and a router with its signals and metrics: what the gateway and the demo
+ * both run on.
  */
 public final class RouterStack implements AutoCloseable {
   private static final int PROBE_KEYS = 200;
@@ -41,7 +42,7 @@ public final class RouterStack implements AutoCloseable {
   public RouterStack(Backend backend, EndpointRegistry endpoints) {
     this.flags = backend.flags();
     this.control = backend.control();
-    this.provider = LlmFeatureProvider.builder(new OverridingBackend(flags, override)).build();
+    this.provider = LlmFeatureProvider.builder(flags).servingOverride(override).build();
     this.api = OpenFeatureAPI.createIsolated();
     api.setProviderAndWait(provider);
     this.meters = SdkMeterProvider.builder().registerMetricReader(metricReader).build();

@@ -2,7 +2,7 @@ package dev.llmrollout.router.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.llmrollout.guard.ServingOverride;
+import dev.llmrollout.provider.ServingOverride;
 import dev.llmrollout.router.ArmSnapshot;
 import dev.llmrollout.router.VariantStats;
 import dev.llmrollout.spi.ChangeRequest;
