@@ -162,30 +162,25 @@ public final class FlagFileParser {
     }
   }
 
+  /**
+   * Literal weights must be integers, as flagd requires; a negative one counts as zero and weights
+   * that are all zero serve the default variant, as in flagd, where both can come from a rollout's
+   * arithmetic.
+   */
   private static void checkWeights(String key, JsonNode fractional) throws InvalidFlagException {
     List<JsonNode> buckets = TargetingTree.buckets(fractional);
     if (buckets.isEmpty()) {
       throw new InvalidFlagException(
           key, ".targeting.fractional", "at least one [variant, weight] bucket");
     }
-    boolean allLiteral = true;
-    long total = 0;
     for (JsonNode bucket : buckets) {
       JsonNode weight = bucket.size() > 1 ? bucket.get(1) : null;
-      if (weight == null) {
-        total += 1;
-      } else if (weight.isNumber()) {
-        if (weight.asDouble() < 0 || !weight.isIntegralNumber()) {
-          throw new InvalidFlagException(
-              key, ".targeting.fractional", "non-negative integer weights, found " + weight);
-        }
-        total += weight.longValue();
-      } else {
-        allLiteral = false;
+      if (weight != null
+          && weight.isNumber()
+          && weight.asDouble() != Math.rint(weight.asDouble())) {
+        throw new InvalidFlagException(
+            key, ".targeting.fractional", "integer weights, found " + weight);
       }
-    }
-    if (allLiteral && total == 0) {
-      throw new InvalidFlagException(key, ".targeting.fractional", "weights that are not all zero");
     }
   }
 
