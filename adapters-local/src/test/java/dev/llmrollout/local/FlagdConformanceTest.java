@@ -57,7 +57,17 @@ class FlagdConformanceTest {
    * Flags whose targeting can never work: rejected when the file loads, so every evaluation is a
    * PARSE_ERROR naming the flag and the place, where flagd serves the default variant at run time.
    */
-  private static final Map<String, String> DELIBERATE = Map.of();
+  private static final Map<String, String> DELIBERATE =
+      Map.of(
+          "semver-invalid-operator-flag",
+          "$.targeting.sem_ver[1]: expected one of the operators [!=, <, <=, =, >, >=, ^, ~],"
+              + " found \"===\"",
+          "semver-wrong-args-flag",
+          "$.targeting.sem_ver: expected 3 arguments [version, operator, version], found 2",
+          "starts-with-wrong-args-flag",
+          "$.targeting.starts_with: expected 2 arguments [value, prefix], found 1",
+          "ends-with-wrong-args-flag",
+          "$.targeting.ends_with: expected 2 arguments [value, suffix], found 1");
 
   @TempDir static Path dir;
   private static OpenFeatureAPI api;
