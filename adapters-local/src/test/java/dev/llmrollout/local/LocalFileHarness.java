@@ -43,7 +43,9 @@ final class LocalFileHarness implements BackendHarness {
   @Override
   public void publishMalformed(String flagKey) throws IOException {
     ObjectNode flag = JSON.createObjectNode().put("state", "ENABLED");
-    flag.putObject("variants").putObject("broken").put("temperature", 0.2);
+    // A model variant with a misplaced field. A lone {"temperature": 0.2} is a plain JSON object
+    // since issue 21 (served as it is), so the malformed payload must present itself as a model.
+    flag.putObject("variants").putObject("broken").put("model", "m").put("temperature", 0.2);
     flag.put("defaultVariant", "broken");
     edit(flagKey, flag);
   }

@@ -2,6 +2,7 @@ package dev.llmrollout.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmrollout.spi.FractionalBucketing;
 import dev.llmrollout.spi.Resolution;
 import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.EvaluationContext;
@@ -11,7 +12,9 @@ import dev.openfeature.sdk.Value;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +42,10 @@ class TargetingTest {
         "split-after-rule": {"state": "ENABLED", "variants": {"a": {"model": "m-a"}, "b": {"model": "m-b"}},
           "defaultVariant": "a",
           "targeting": {"if": [{"==": [{"var": "tier"}, "internal"]}, "b",
-                               {"fractional": [["a", 50], ["b", 50]]}]}}
+                               {"fractional": [["a", 50], ["b", 50]]}]}},
+        "team-split": {"state": "ENABLED", "variants": {"a": {"model": "m-a"}, "b": {"model": "m-b"}},
+          "defaultVariant": "a",
+          "targeting": {"fractional": [{"var": "team"}, ["a", 50], ["b", 50]]}}
       },
       "$evaluators": {"internal-users": {"if": [{"==": [{"var": "tier"}, "internal"]}, "b", "a"]}}}
       """;
@@ -136,6 +142,31 @@ class TargetingTest {
             "split-after-rule", new ImmutableContext(Map.of("tier", new Value("free"))));
     assertThat(r.variant().name()).isEqualTo("a");
     assertThat(r.errorCode()).isEqualTo(ErrorCode.TARGETING_KEY_MISSING);
+  }
+
+  /**
+   * Issue 21: a bucketing expression that yields null (the attribute is missing) buckets like the
+   * shorthand form, on flag key and targeting key, as flagd does; it was hashed as the text "null",
+   * putting every such user in one bucket.
+   */
+  @Test
+  void aNullBucketingValueBucketsOnFlagKeyAndTargetingKey() {
+    String[] names = {"a", "b"};
+    Set<String> served = new HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      String user = "user-" + i;
+      Resolution r = backend.resolve("team-split", new ImmutableContext(user));
+      int expected = FractionalBucketing.pick("team-split" + user, new long[] {50, 50});
+      assertThat(r.variant().name()).as(user).isEqualTo(names[expected]);
+      assertThat(r.reason()).isEqualTo(Reason.SPLIT.name());
+      served.add(r.variant().name());
+    }
+    assertThat(served).containsExactlyInAnyOrder("a", "b");
+    Resolution byTeam =
+        backend.resolve(
+            "team-split", new ImmutableContext("user-1", Map.of("team", new Value("search"))));
+    assertThat(byTeam.variant().name())
+        .isEqualTo(names[FractionalBucketing.pick("search", new long[] {50, 50})]);
   }
 
   @Test

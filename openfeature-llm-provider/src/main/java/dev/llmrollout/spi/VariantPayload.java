@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * One variant of one flag, prepared once per configuration change so that an evaluation only looks
- * it up: the raw JSON, its OpenFeature value, the typed {@link LlmVariant} for object payloads and
- * the flag metadata the provider returns with it.
+ * it up: the raw JSON, its OpenFeature value, the typed {@link LlmVariant} for model and prompt
+ * payloads and the flag metadata the provider returns with it.
  */
 public final class VariantPayload {
   /** Flag-metadata keys set on every evaluation that serves an LLM variant. */
@@ -40,7 +40,7 @@ public final class VariantPayload {
       JsonNode raw,
       Optional<LlmVariant> llm,
       boolean disabled,
-      String flagVersion) {
+      ImmutableMetadata flagMetadata) {
     this.flagKey = flagKey;
     this.name = name;
     this.raw = raw;
@@ -51,35 +51,61 @@ public final class VariantPayload {
             : converted;
     this.llm = llm;
     this.disabled = disabled;
-    this.metadata = metadata(llm, flagVersion);
+    this.metadata = metadata(llm, flagMetadata);
   }
 
   /**
    * Prepares a variant. Object payloads must be LLM variants (or LaunchDarkly AI Configs);
-   * booleans, numbers and strings are served as they are.
+   * booleans, numbers and strings are served as they are. The flag metadata carries {@code
+   * flagVersion} as {@value #META_FLAG_VERSION}.
    *
    * @throws InvalidVariantException when an object payload is not a valid variant
    */
   public static VariantPayload parse(String flagKey, String name, JsonNode raw, String flagVersion)
       throws InvalidVariantException {
+    ImmutableMetadata.ImmutableMetadataBuilder version = ImmutableMetadata.builder();
+    if (flagVersion != null) {
+      version.addString(META_FLAG_VERSION, flagVersion);
+    }
+    return parse(flagKey, name, raw, version.build(), true);
+  }
+
+  /**
+   * Prepares a variant of a flag that may hold plain JSON objects, with the flag's own metadata.
+   *
+   * @param flagMetadata returned with every evaluation that serves this variant; the model and
+   *     prompt keys of an LLM variant win over a key of the same name
+   * @param modelOrPrompt true when the flag's object variants are model or prompt payloads: they
+   *     are then validated as such; false serves an object variant as the JSON it is
+   * @throws InvalidVariantException when a model or prompt payload is not a valid variant
+   */
+  public static VariantPayload parse(
+      String flagKey,
+      String name,
+      JsonNode raw,
+      ImmutableMetadata flagMetadata,
+      boolean modelOrPrompt)
+      throws InvalidVariantException {
     if (raw == null || raw.isNull() || raw.isMissingNode()) {
       throw new InvalidVariantException(flagKey, name, "$", "a value (found none)");
     }
-    if (!raw.isObject()) {
-      return new VariantPayload(flagKey, name, raw, Optional.empty(), false, flagVersion);
+    if (!raw.isObject() || !modelOrPrompt) {
+      return new VariantPayload(flagKey, name, raw, Optional.empty(), false, flagMetadata);
     }
     if (VariantParser.isDisabledAiConfig(raw)) {
-      return new VariantPayload(flagKey, name, raw, Optional.empty(), true, flagVersion);
+      return new VariantPayload(flagKey, name, raw, Optional.empty(), true, flagMetadata);
     }
     LlmVariant variant = VariantParser.parse(flagKey, name, raw);
-    return new VariantPayload(flagKey, name, raw, Optional.of(variant), false, flagVersion);
+    return new VariantPayload(flagKey, name, raw, Optional.of(variant), false, flagMetadata);
   }
 
-  private static ImmutableMetadata metadata(Optional<LlmVariant> llm, String flagVersion) {
-    ImmutableMetadata.ImmutableMetadataBuilder builder = ImmutableMetadata.builder();
-    if (flagVersion != null) {
-      builder.addString(META_FLAG_VERSION, flagVersion);
+  private static ImmutableMetadata metadata(
+      Optional<LlmVariant> llm, ImmutableMetadata flagMetadata) {
+    if (llm.isEmpty()) {
+      return flagMetadata;
     }
+    ImmutableMetadata.ImmutableMetadataBuilder builder = ImmutableMetadata.builder();
+    flagMetadata.asUnmodifiableMap().forEach((key, value) -> copy(builder, key, value));
     llm.ifPresent(
         v -> {
           v.model().ifPresent(m -> builder.addString(META_MODEL, m));
@@ -103,6 +129,24 @@ public final class VariantPayload {
         : Optional.empty();
   }
 
+  /** Copies one entry of an {@link ImmutableMetadata}, which only ever holds these types. */
+  private static void copy(
+      ImmutableMetadata.ImmutableMetadataBuilder builder, String key, Object value) {
+    if (value instanceof String text) {
+      builder.addString(key, text);
+    } else if (value instanceof Integer number) {
+      builder.addInteger(key, number);
+    } else if (value instanceof Long number) {
+      builder.addLong(key, number);
+    } else if (value instanceof Float number) {
+      builder.addFloat(key, number);
+    } else if (value instanceof Double number) {
+      builder.addDouble(key, number);
+    } else {
+      builder.addBoolean(key, (Boolean) value);
+    }
+  }
+
   public String flagKey() {
     return flagKey;
   }
@@ -120,7 +164,7 @@ public final class VariantPayload {
     return value;
   }
 
-  /** The typed variant, present for object payloads. */
+  /** The typed variant, present for model and prompt payloads. */
   public Optional<LlmVariant> llm() {
     return llm;
   }

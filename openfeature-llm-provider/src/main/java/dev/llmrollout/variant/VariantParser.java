@@ -48,6 +48,16 @@ public final class VariantParser {
         : parser.readOwnShape(payload);
   }
 
+  /**
+   * True when {@code payload} presents itself as a model or prompt variant: an object with a {@code
+   * model} or {@code prompt} field, or a LaunchDarkly AI Config ({@code _ldMeta}).
+   */
+  public static boolean isModelOrPrompt(JsonNode payload) {
+    return payload != null
+        && payload.isObject()
+        && (payload.has("model") || payload.has("prompt") || AiConfigReader.isAiConfig(payload));
+  }
+
   /** True for a LaunchDarkly AI Config variation that is switched off ({@code _ldMeta.enabled}). */
   public static boolean isDisabledAiConfig(JsonNode payload) {
     return AiConfigReader.isAiConfig(payload)

@@ -84,6 +84,25 @@ class VariantParserTest {
     assertThat(variant.endpoint()).contains("openai");
   }
 
+  /**
+   * Issue 21: what a backend serving plain JSON object flags reads as a model or prompt variant.
+   */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{'model': 'm'} | true",
+        "{'prompt': {'id': 'p'}} | true",
+        "{'_ldMeta': {'enabled': false}} | true",
+        "{'parameters': {}} | false",
+        "{} | false",
+        "42 | false"
+      })
+  void aPayloadPresentsItselfAsAModelOrPromptVariantByItsFields(String payload, boolean expected)
+      throws Exception {
+    assertThat(VariantParser.isModelOrPrompt(json(payload))).isEqualTo(expected);
+  }
+
   @Test
   void aDisabledAiConfigIsRecognised() throws Exception {
     assertThat(VariantParser.isDisabledAiConfig(json("{'_ldMeta': {'enabled': false}}"))).isTrue();

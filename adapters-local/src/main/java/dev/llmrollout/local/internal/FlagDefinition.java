@@ -15,7 +15,6 @@ import java.util.Optional;
  * @param variants the prepared variants, in file order
  * @param defaultVariant the default variant, absent when the file names none
  * @param targeting the compiled rule, absent for a static flag
- * @param version a digest of {@code json}
  * @param problem why the flag is invalid, absent when it is valid
  */
 public record FlagDefinition(
@@ -25,18 +24,10 @@ public record FlagDefinition(
     Map<String, VariantPayload> variants,
     Optional<VariantPayload> defaultVariant,
     Optional<TargetingRule> targeting,
-    String version,
     Optional<String> problem) {
 
-  static FlagDefinition invalid(String key, JsonNode json, String version, String problem) {
+  static FlagDefinition invalid(String key, JsonNode json, String problem) {
     return new FlagDefinition(
-        key,
-        json,
-        false,
-        Map.of(),
-        Optional.empty(),
-        Optional.empty(),
-        version,
-        Optional.of(problem));
+        key, json, false, Map.of(), Optional.empty(), Optional.empty(), Optional.of(problem));
   }
 }

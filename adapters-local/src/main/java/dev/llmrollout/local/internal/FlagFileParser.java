@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.spi.VariantPayload;
 import dev.llmrollout.variant.InvalidVariantException;
+import dev.llmrollout.variant.VariantParser;
+import dev.openfeature.sdk.ImmutableMetadata;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,9 +19,10 @@ import java.util.Optional;
 
 /**
  * Reads a flagd flag-definition file ({@code flags} -> {@code state}, {@code variants}, {@code
- * defaultVariant}, {@code targeting}, with {@code $evaluators} references) into validated {@link
- * FlagDefinition}s. A document that is not such a file fails as a whole; a single bad flag is kept
- * with its problem so the caller decides what to do with it.
+ * defaultVariant}, {@code targeting}, {@code metadata}, with {@code $evaluators} references and the
+ * file's {@code metadata}) into validated {@link FlagDefinition}s. A document that is not such a
+ * file fails as a whole; a single bad flag is kept with its problem so the caller decides what to
+ * do with it.
  */
 public final class FlagFileParser {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,9 +52,15 @@ public final class FlagFileParser {
       throw new FlagFileException(source + ": expected an object with a \"flags\" object");
     }
     JsonNode evaluators = root.path("$evaluators");
+    JsonNode fileMetadata = root.get("metadata");
+    MetadataBlocks.problem(fileMetadata, "$.metadata")
+        .ifPresent(
+            problem -> {
+              throw new FlagFileException(source + ": " + problem);
+            });
     Map<String, FlagDefinition> flags = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : root.get("flags").properties()) {
-      flags.put(e.getKey(), parseFlag(e.getKey(), e.getValue(), evaluators));
+      flags.put(e.getKey(), parseFlag(e.getKey(), e.getValue(), evaluators, fileMetadata));
     }
     return flags;
   }
@@ -67,17 +76,18 @@ public final class FlagFileParser {
     }
   }
 
-  static FlagDefinition parseFlag(String key, JsonNode flag, JsonNode evaluators) {
-    String version = versionOf(flag);
+  static FlagDefinition parseFlag(
+      String key, JsonNode flag, JsonNode evaluators, JsonNode fileMetadata) {
     try {
-      return validFlag(key, flag, evaluators, version);
+      return validFlag(key, flag, evaluators, fileMetadata);
     } catch (InvalidFlagException e) {
-      return FlagDefinition.invalid(key, flag, version, e.getMessage());
+      return FlagDefinition.invalid(key, flag, e.getMessage());
     }
   }
 
   private static FlagDefinition validFlag(
-      String key, JsonNode flag, JsonNode evaluators, String version) throws InvalidFlagException {
+      String key, JsonNode flag, JsonNode evaluators, JsonNode fileMetadata)
+      throws InvalidFlagException {
     if (!flag.isObject()) {
       throw new InvalidFlagException(key, "", "an object with state, variants, defaultVariant");
     }
@@ -85,32 +95,40 @@ public final class FlagFileParser {
     if (!state.equals("ENABLED") && !state.equals("DISABLED")) {
       throw new InvalidFlagException(key, ".state", "\"ENABLED\" or \"DISABLED\"");
     }
-    Map<String, VariantPayload> variants = variants(key, flag.get("variants"), version);
+    Optional<String> badMetadata = MetadataBlocks.problem(flag.get("metadata"), "$.metadata");
+    if (badMetadata.isPresent()) {
+      throw new InvalidFlagException("flag '" + key + "': " + badMetadata.get());
+    }
+    Map<String, VariantPayload> variants =
+        variants(
+            key, flag.get("variants"), MetadataBlocks.merged(fileMetadata, flag.get("metadata")));
     Optional<VariantPayload> defaultVariant =
         defaultVariant(key, flag.get("defaultVariant"), variants);
     Optional<TargetingRule> targeting =
         targeting(key, resolveRefs(key, flag.get("targeting"), evaluators), variants);
     return new FlagDefinition(
-        key,
-        flag,
-        state.equals("ENABLED"),
-        variants,
-        defaultVariant,
-        targeting,
-        version,
-        Optional.empty());
+        key, flag, state.equals("ENABLED"), variants, defaultVariant, targeting, Optional.empty());
   }
 
-  private static Map<String, VariantPayload> variants(String key, JsonNode node, String version)
-      throws InvalidFlagException {
+  /**
+   * The flag's variants. Its object variants are model or prompt payloads, validated as such, when
+   * any of them presents itself as one ({@link VariantParser#isModelOrPrompt}); otherwise they are
+   * plain JSON objects, served as they are.
+   */
+  private static Map<String, VariantPayload> variants(
+      String key, JsonNode node, ImmutableMetadata metadata) throws InvalidFlagException {
     if (node == null || !node.isObject() || node.isEmpty()) {
       throw new InvalidFlagException(
           key, ".variants", "a non-empty object of variant name to value");
     }
+    boolean modelOrPrompt =
+        node.properties().stream().anyMatch(e -> VariantParser.isModelOrPrompt(e.getValue()));
     Map<String, VariantPayload> variants = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : node.properties()) {
       try {
-        variants.put(e.getKey(), VariantPayload.parse(key, e.getKey(), e.getValue(), version));
+        variants.put(
+            e.getKey(),
+            VariantPayload.parse(key, e.getKey(), e.getValue(), metadata, modelOrPrompt));
       } catch (InvalidVariantException ex) {
         throw new InvalidFlagException(ex.getMessage());
       }
@@ -162,30 +180,25 @@ public final class FlagFileParser {
     }
   }
 
+  /**
+   * Literal weights must be integers, as flagd requires; a negative one counts as zero and weights
+   * that are all zero serve the default variant, as in flagd, where both can come from a rollout's
+   * arithmetic.
+   */
   private static void checkWeights(String key, JsonNode fractional) throws InvalidFlagException {
     List<JsonNode> buckets = TargetingTree.buckets(fractional);
     if (buckets.isEmpty()) {
       throw new InvalidFlagException(
           key, ".targeting.fractional", "at least one [variant, weight] bucket");
     }
-    boolean allLiteral = true;
-    long total = 0;
     for (JsonNode bucket : buckets) {
       JsonNode weight = bucket.size() > 1 ? bucket.get(1) : null;
-      if (weight == null) {
-        total += 1;
-      } else if (weight.isNumber()) {
-        if (weight.asDouble() < 0 || !weight.isIntegralNumber()) {
-          throw new InvalidFlagException(
-              key, ".targeting.fractional", "non-negative integer weights, found " + weight);
-        }
-        total += weight.longValue();
-      } else {
-        allLiteral = false;
+      if (weight != null
+          && weight.isNumber()
+          && weight.asDouble() != Math.rint(weight.asDouble())) {
+        throw new InvalidFlagException(
+            key, ".targeting.fractional", "integer weights, found " + weight);
       }
-    }
-    if (allLiteral && total == 0) {
-      throw new InvalidFlagException(key, ".targeting.fractional", "weights that are not all zero");
     }
   }
 

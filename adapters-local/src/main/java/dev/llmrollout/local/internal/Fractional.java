@@ -38,7 +38,8 @@ final class Fractional implements JsonLogicExpression {
       bucketingKey = shorthandKey(context);
       buckets = values;
     } else {
-      bucketingKey = String.valueOf(values.get(0));
+      Object first = values.get(0);
+      bucketingKey = first == null ? shorthandKey(context) : String.valueOf(first);
       buckets = values.subList(1, values.size());
     }
     if (bucketingKey == null) {
@@ -74,10 +75,9 @@ final class Fractional implements JsonLogicExpression {
   }
 
   private static long weightOf(Object weight, String jsonPath) throws JsonLogicEvaluationException {
-    if (!(weight instanceof Number number) || number.doubleValue() < 0) {
-      throw new JsonLogicEvaluationException(
-          "fractional weight must be a non-negative number", jsonPath);
+    if (!(weight instanceof Number number)) {
+      throw new JsonLogicEvaluationException("fractional weight must be a number", jsonPath);
     }
-    return number.longValue();
+    return FractionalSplit.weight(number);
   }
 }

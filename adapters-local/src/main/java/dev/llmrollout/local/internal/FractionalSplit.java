@@ -29,7 +29,9 @@ record FractionalSplit(
       all.addAll(evaluatedBuckets(scope));
       return split(scope, shorthandKey(scope), all);
     }
-    String key = bucketingKey == null ? shorthandKey(scope) : String.valueOf(first);
+    // flagd buckets a null bucketing value (a missing attribute) like the shorthand form: on the
+    // flag key and the targeting key, and on nothing (the default variant) without one.
+    String key = first == null ? shorthandKey(scope) : String.valueOf(first);
     if (names == null) {
       return split(scope, key, evaluatedBuckets(scope));
     }
@@ -74,10 +76,14 @@ record FractionalSplit(
   }
 
   private long weightOf(Object weight) {
-    if (!(weight instanceof Number number) || number.doubleValue() < 0) {
-      throw new IllegalStateException(
-          "fractional weight must be a non-negative number at $.targeting" + path);
+    if (!(weight instanceof Number number)) {
+      throw new IllegalStateException("fractional weight must be a number at $.targeting" + path);
     }
-    return number.longValue();
+    return weight(number);
+  }
+
+  /** A bucket's weight as flagd reads it: a negative weight counts as zero. */
+  static long weight(Number weight) {
+    return Math.max(0, weight.longValue());
   }
 }

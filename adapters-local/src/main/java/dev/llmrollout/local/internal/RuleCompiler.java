@@ -256,7 +256,6 @@ final class RuleCompiler {
     Object[] names = new Object[buckets.length];
     long[] weights = new long[buckets.length];
     long total = 0;
-    boolean negative = false;
     for (int i = 0; i < buckets.length; i++) {
       if (!(buckets[i] instanceof Constant c && c.value() instanceof List<?> bucket)
           || bucket.isEmpty()
@@ -264,12 +263,11 @@ final class RuleCompiler {
         return new FractionalSplit(bucketingKey, buckets, null, null, at);
       }
       names[i] = bucket.get(0);
-      weights[i] = bucket.size() > 1 ? ((Double) bucket.get(1)).longValue() : 1;
+      weights[i] = bucket.size() > 1 ? FractionalSplit.weight((Double) bucket.get(1)) : 1;
       total += weights[i];
-      negative |= bucket.size() > 1 && (Double) bucket.get(1) < 0;
     }
-    if (total <= 0 || negative) {
-      // Left to the general path, which answers null or fails as the engine does.
+    if (total <= 0) {
+      // Left to the general path, which answers null as flagd does.
       return new FractionalSplit(bucketingKey, buckets, null, null, at);
     }
     return new FractionalSplit(bucketingKey, buckets, names, weights, at);
