@@ -46,7 +46,8 @@ class RestWriteBackTest {
   }
 
   @Test
-  void setWeightsSendsRolloutWeightsByVariationIdWithTheReasonAsComment() {
+  void setWeightsSendsAVersionTestedJsonPatchOfTheRolloutWithTheReasonAsComment() {
+    int versionBefore = harness.server.flag(FLAG).orElseThrow().version();
     FlagState state =
         control.setWeights(
             FLAG, split(80, 20), ChangeRequest.because("step 2 of 4").by("rollout-guard"));
@@ -54,13 +55,19 @@ class RestWriteBackTest {
     FakeAuditLog.Entry entry = harness.server.auditLog().get(0);
     assertThat(entry.comment())
         .isEqualTo("step 2 of 4 [set-weights by rollout-guard via llm-rollout]");
-    JsonNode instruction = entry.instructions().get(0);
-    assertThat(instruction.path("kind").asText()).isEqualTo("updateFallthroughVariationOrRollout");
+    JsonNode test = entry.changes().get(0);
+    assertThat(test.path("op").asText()).isEqualTo("test");
+    assertThat(test.path("path").asText()).isEqualTo("/environments/production/version");
+    assertThat(test.path("value").asInt()).isEqualTo(versionBefore);
+    JsonNode replace = entry.changes().get(1);
+    assertThat(replace.path("op").asText()).isEqualTo("replace");
+    assertThat(replace.path("path").asText()).isEqualTo("/environments/production/fallthrough");
+    JsonNode weights = replace.path("value").path("rollout").path("variations");
+    assertThat(weights.get(0).path("variation").asInt()).isZero();
+    assertThat(weights.get(0).path("weight").asInt()).isEqualTo(80_000);
+    assertThat(weights.get(1).path("variation").asInt()).isEqualTo(1);
+    assertThat(weights.get(1).path("weight").asInt()).isEqualTo(20_000);
     FakeFlag flag = harness.server.flag(FLAG).orElseThrow();
-    assertThat(instruction.path("rolloutWeights").path(flag.variations().get(0).id()).asInt())
-        .isEqualTo(80_000);
-    assertThat(instruction.path("rolloutWeights").path(flag.variations().get(1).id()).asInt())
-        .isEqualTo(20_000);
     assertThat(state.version()).isEqualTo(Integer.toString(flag.version()));
   }
 
@@ -114,17 +121,6 @@ class RestWriteBackTest {
 
   @Test
   void refusalsCarryLaunchDarklysMessage() {
-    control.kill(FLAG, "stable", ChangeRequest.because("kill"));
-    harness.server.failRest("PATCH", 405, Map.of(), 1);
-    assertThatThrownBy(() -> control.restore(FLAG, ChangeRequest.because("x")))
-        .isInstanceOfSatisfying(
-            WriteBackException.class,
-            e -> {
-              assertThat(e.kind()).isEqualTo(Kind.INVALID_REQUEST);
-              assertThat(e.getMessage()).contains("HTTP 405");
-            });
-    assertThat(control.state(FLAG).killed()).isTrue();
-    control.restore(FLAG, ChangeRequest.because("restore"));
     harness.server.failRest("PATCH", 422, Map.of(), 1);
     assertThatThrownBy(() -> control.setWeights(FLAG, split(50, 50), ChangeRequest.because("ramp")))
         .isInstanceOfSatisfying(
@@ -161,7 +157,7 @@ class RestWriteBackTest {
               assertThat(e.kind()).isEqualTo(Kind.PERMISSION_DENIED);
               assertThat(e.getMessage())
                   .contains(
-                      "HTTP 403", "Access to the requested resource was denied", "writer role");
+                      "HTTP 403", "Access to the requested resource was denied", "LD_ACCESS_TOKEN");
             });
   }
 

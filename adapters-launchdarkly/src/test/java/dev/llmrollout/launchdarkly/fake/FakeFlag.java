@@ -15,6 +15,11 @@ import java.util.UUID;
  * on}, {@code offVariation}, {@code fallthrough}, {@code targets}, {@code contextTargets}, {@code
  * rules}, {@code prerequisites}, {@code salt}). The SDK sees {@link #sdkJson()}, the REST API
  * {@link #restJson(String)}.
+ *
+ * <p>Two counters, as LaunchDarkly keeps them: the environment's flag {@link #version()} (the SDK's
+ * flag version, {@code environments.<env>.version} in REST), which moves when that environment's
+ * targeting or the variations change; and the flag's {@link #flagVersion()} ({@code _version}),
+ * which also moves for flag-level edits such as the description.
  */
 public final class FakeFlag {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -26,12 +31,15 @@ public final class FakeFlag {
   private final List<Variation> variations;
   private final ObjectNode targeting;
   private final int version;
+  private final int flagVersion;
 
-  FakeFlag(String key, List<Variation> variations, ObjectNode targeting, int version) {
+  FakeFlag(
+      String key, List<Variation> variations, ObjectNode targeting, int version, int flagVersion) {
     this.key = key;
     this.variations = List.copyOf(variations);
     this.targeting = targeting.deepCopy();
     this.version = version;
+    this.flagVersion = flagVersion;
   }
 
   /**
@@ -49,7 +57,7 @@ public final class FakeFlag {
     List<Variation> list = new ArrayList<>();
     variations.forEach(
         (name, value) -> list.add(new Variation(UUID.randomUUID().toString(), name, value)));
-    FakeFlag flag = new FakeFlag(key, list, JSON.createObjectNode(), 1);
+    FakeFlag flag = new FakeFlag(key, list, JSON.createObjectNode(), 1, 1);
     ObjectNode targeting = JSON.createObjectNode();
     targeting.put("on", true);
     targeting.put("salt", UUID.randomUUID().toString().replace("-", ""));
@@ -68,6 +76,10 @@ public final class FakeFlag {
 
   public int version() {
     return version;
+  }
+
+  public int flagVersion() {
+    return flagVersion;
   }
 
   public List<Variation> variations() {
@@ -98,11 +110,22 @@ public final class FakeFlag {
   }
 
   public FakeFlag withTargeting(ObjectNode newTargeting) {
-    return new FakeFlag(key, variations, newTargeting, version);
+    return new FakeFlag(key, variations, newTargeting, version, flagVersion);
   }
 
   public FakeFlag withVersion(int newVersion) {
-    return new FakeFlag(key, variations, targeting, newVersion);
+    return new FakeFlag(key, variations, targeting, newVersion, flagVersion);
+  }
+
+  public FakeFlag withFlagVersion(int newFlagVersion) {
+    return new FakeFlag(key, variations, targeting, version, newFlagVersion);
+  }
+
+  /**
+   * Whether {@code other} serves the same: same variations and targeting, whatever the versions.
+   */
+  public boolean sameConfiguration(FakeFlag other) {
+    return variations.equals(other.variations) && targeting.equals(other.targeting);
   }
 
   /** The same flag with variation {@code name}'s value replaced. */
@@ -110,7 +133,7 @@ public final class FakeFlag {
     List<Variation> list = new ArrayList<>(variations);
     int i = indexOf(name);
     list.set(i, new Variation(list.get(i).id(), name, value));
-    return new FakeFlag(key, list, targeting, version);
+    return new FakeFlag(key, list, targeting, version, flagVersion);
   }
 
   /** A {@code {"rollout": ...}} default rule over variation names. */
@@ -152,7 +175,7 @@ public final class FakeFlag {
     flag.put("key", key);
     flag.put("name", key);
     flag.put("kind", "multivariate");
-    flag.put("_version", version);
+    flag.put("_version", flagVersion);
     ArrayNode list = flag.putArray("variations");
     variations.forEach(
         v -> list.addObject().put("_id", v.id()).put("name", v.name()).set("value", v.value()));

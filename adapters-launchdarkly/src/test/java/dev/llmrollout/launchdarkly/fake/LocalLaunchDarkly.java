@@ -11,7 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
@@ -33,9 +35,12 @@ import org.eclipse.jetty.util.Callback;
  *       is checked in {@code Authorization} (raw, no scheme), anything else is a 401.
  *   <li>{@code GET /sdk/latest-all}: the polling payload.
  *   <li>{@code GET} and {@code PATCH /api/v2/flags/{project}/{flag}}: the flag in REST form, and
- *       semantic patches (with {@code Content-Type: application/json;
- *       domain-model=launchdarkly.semanticpatch}) applied atomically, recorded with their comment
- *       in an audit log and pushed to every open stream.
+ *       JSON Patches (a failed {@code test} is a 409) or semantic patches (with {@code
+ *       Content-Type: application/json; domain-model=launchdarkly.semanticpatch}) applied
+ *       atomically, recorded with their comment in an audit log and pushed to every open stream. A
+ *       patch that changes nothing changes no version and streams nothing. Refusals as {@code
+ *       patchFeatureFlag} documents them: 405 where approvals are required, 400 for a change that
+ *       conflicts with a pending scheduled change unless {@code ignoreConflicts=true}.
  *   <li>{@code POST /bulk} and {@code /diagnostic}: events, recorded.
  * </ul>
  *
@@ -61,7 +66,9 @@ public final class LocalLaunchDarkly implements AutoCloseable {
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final List<String> streamAuthorizations = new CopyOnWriteArrayList<>();
   private final AtomicInteger patchRequests = new AtomicInteger();
+  private final Set<String> pendingScheduledChanges = ConcurrentHashMap.newKeySet();
   private volatile int streamStatus;
+  private volatile boolean approvalsRequired;
 
   /**
    * Starts on an ephemeral loopback port.
@@ -101,12 +108,39 @@ public final class LocalLaunchDarkly implements AutoCloseable {
   /** Creates or replaces a flag, as a console user would; open streams get a {@code patch}. */
   public FakeFlag publish(FakeFlag flag) {
     synchronized (lock) {
-      FakeFlag stored = flag.withVersion(nextVersion(flag.key(), flag.version()));
+      FakeFlag current = flags.get(flag.key());
+      int flagVersion = current == null ? flag.flagVersion() : current.flagVersion() + 1;
+      FakeFlag stored =
+          flag.withVersion(nextVersion(flag.key(), flag.version())).withFlagVersion(flagVersion);
       flags.put(stored.key(), stored);
       deletedVersions.remove(stored.key());
       broadcast("patch", patchData(stored));
       return stored;
     }
+  }
+
+  /**
+   * A flag-level edit in the console (such as its description): the flag's {@code _version} moves,
+   * the environment's version and the SDK's flag do not.
+   */
+  public void editFlagSettings(String flagKey) {
+    synchronized (lock) {
+      FakeFlag flag = read(flagKey);
+      flags.put(flagKey, flag.withFlagVersion(flag.flagVersion() + 1));
+    }
+  }
+
+  /** Whether the environment requires approvals: every flag PATCH is then a 405. */
+  public void requireApprovals(boolean required) {
+    this.approvalsRequired = required;
+  }
+
+  /**
+   * A scheduled change is pending on {@code flagKey}: a PATCH is a 400 unless it carries {@code
+   * ignoreConflicts=true}.
+   */
+  public void scheduleChange(String flagKey) {
+    pendingScheduledChanges.add(flagKey);
   }
 
   /** Deletes a flag; open streams get a {@code delete} with a higher version. */
@@ -348,12 +382,28 @@ public final class LocalLaunchDarkly implements AutoCloseable {
     } catch (IOException e) {
       throw new ApiError(400, "invalid_request", "the body is not JSON");
     }
-    if (!contentType.replace(" ", "").contains("domain-model=launchdarkly.semanticpatch")) {
-      throw new ApiError(400, "invalid_request", "a JSON patch must be an array of operations");
+    if (approvalsRequired) {
+      throw new ApiError(405, "method_not_allowed", "Method not allowed");
     }
+    if (pendingScheduledChanges.contains(flagKey)
+        && !"true".equals(Request.extractQueryParameters(request).getValue("ignoreConflicts"))) {
+      throw new ApiError(
+          400,
+          "invalid_request",
+          "this change conflicts with a pending scheduled change; pass ignoreConflicts=true to"
+              + " apply it anyway");
+    }
+    boolean semantic =
+        contentType.replace(" ", "").contains("domain-model=launchdarkly.semanticpatch");
     synchronized (lock) {
       FakeFlag before = read(flagKey);
-      FakeFlag changed = SemanticPatchApplier.apply(before, patch, environment);
+      FakeFlag changed =
+          semantic
+              ? SemanticPatchApplier.apply(before, patch, environment)
+              : JsonPatchApplier.apply(before, JsonPatchApplier.operations(patch), environment);
+      if (changed.sameConfiguration(before)) {
+        return before; // nothing changes: no version, no stream event, no audit entry
+      }
       FakeFlag stored = publish(changed);
       audit.add(
           new FakeAuditLog.Entry(
@@ -361,7 +411,7 @@ public final class LocalLaunchDarkly implements AutoCloseable {
               System.currentTimeMillis(),
               flagKey,
               patch.path("comment").asText(""),
-              patch.path("instructions"),
+              semantic ? patch.path("instructions") : JsonPatchApplier.operations(patch),
               stored.version(),
               before.restJson(environment),
               stored.restJson(environment)));
