@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * Applies an RFC 6902 JSON Patch to a flag's REST representation, as {@code patchFeatureFlag}
  * documents it: the body is an array of operations or {@code {"comment", "patch"}} (schema {@code
- * PatchWithComment}); a {@code test} that does not hold refuses the whole patch. Only the
- * environment's targeting may change here; the local LaunchDarkly does not edit flag-level fields.
+ * PatchWithComment}); a {@code test} that does not hold refuses the whole patch (409). Only the
+ * environment's targeting and the flag's plain settings (name, description, tags...) may change
+ * here.
  */
 final class JsonPatchApplier {
   /** The environment fields a patch may change (LaunchDarkly's {@code FeatureFlagConfig}). */
@@ -49,19 +50,16 @@ final class JsonPatchApplier {
         throw new ApiError(
             409, "optimistic_locking_error", "Conflict. Optimistic lock error. Try again later.");
       }
-      throw new ApiError(422, "patch_failed", "Unprocessable entity. Could not apply patch.");
+      // patchFeatureFlag documents 400 (not 422) for a patch that cannot be applied.
+      throw new ApiError(400, "invalid_request", "Invalid request body: " + e.getMessage());
     }
+    return fromRest(flag, before, after, environmentKey);
+  }
+
+  /** The flag with the patched targeting and settings; any other change is refused. */
+  private static FakeFlag fromRest(
+      FakeFlag flag, ObjectNode before, JsonNode after, String environmentKey) {
     JsonNode env = after.path("environments").path(environmentKey);
-    ObjectNode untouchedRest = (ObjectNode) after.deepCopy();
-    ((ObjectNode) untouchedRest.path("environments")).remove(environmentKey);
-    ObjectNode beforeRest = before.deepCopy();
-    ((ObjectNode) beforeRest.path("environments")).remove(environmentKey);
-    if (!untouchedRest.equals(beforeRest)
-        || !env.path("version")
-            .equals(before.path("environments").path(environmentKey).path("version"))) {
-      throw new ApiError(
-          400, "invalid_request", "the local LaunchDarkly patches only an environment's targeting");
-    }
     ObjectNode targeting = flag.targeting();
     for (String field : TARGETING) {
       if (env.has(field)) {
@@ -70,7 +68,17 @@ final class JsonPatchApplier {
         targeting.remove(field);
       }
     }
-    return flag.withTargeting(targeting);
+    ObjectNode settings = flag.settings();
+    FakeFlag.SETTINGS.forEach(field -> settings.set(field, after.get(field)));
+    FakeFlag patched = flag.withTargeting(targeting).withSettings(settings);
+    if (!patched.restJson(environmentKey).equals(after)) {
+      throw new ApiError(
+          400,
+          "invalid_request",
+          "the local LaunchDarkly patches only an environment's targeting and "
+              + FakeFlag.SETTINGS);
+    }
+    return patched;
   }
 
   private static boolean failedTest(JsonNode operations, JsonNode document) {

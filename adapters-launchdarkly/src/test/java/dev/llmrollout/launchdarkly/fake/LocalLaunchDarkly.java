@@ -60,14 +60,12 @@ public final class LocalLaunchDarkly implements AutoCloseable {
   private final Object lock = new Object();
   private final Map<String, FakeFlag> flags = new HashMap<>();
   private final Map<String, Integer> deletedVersions = new HashMap<>();
-  private final List<SseStream> streams = new CopyOnWriteArrayList<>();
+  private final SdkStreams streams;
   private final Deque<Fault> faults = new ArrayDeque<>();
   private final FakeAuditLog audit = new FakeAuditLog();
   private final List<String> events = new CopyOnWriteArrayList<>();
-  private final List<String> streamAuthorizations = new CopyOnWriteArrayList<>();
   private final AtomicInteger patchRequests = new AtomicInteger();
   private final Set<String> pendingScheduledChanges = ConcurrentHashMap.newKeySet();
-  private volatile int streamStatus;
   private volatile boolean approvalsRequired;
 
   /**
@@ -80,6 +78,7 @@ public final class LocalLaunchDarkly implements AutoCloseable {
       String sdkKey, String writerToken, String readerToken, String project, String environment)
       throws Exception {
     this.sdkKey = sdkKey;
+    this.streams = new SdkStreams(sdkKey);
     this.writerToken = writerToken;
     this.readerToken = readerToken;
     this.project = project;
@@ -114,20 +113,19 @@ public final class LocalLaunchDarkly implements AutoCloseable {
           flag.withVersion(nextVersion(flag.key(), flag.version())).withFlagVersion(flagVersion);
       flags.put(stored.key(), stored);
       deletedVersions.remove(stored.key());
-      broadcast("patch", patchData(stored));
+      streams.broadcast("patch", patchData(stored));
       return stored;
     }
   }
 
   /**
-   * A flag-level edit in the console (such as its description): the flag's {@code _version} moves,
-   * the environment's version and the SDK's flag do not.
+   * A flag-level edit (such as its description): the flag's {@code _version} moves, the
+   * environment's version and the SDK's flag do not, and nothing is streamed.
    */
-  public void editFlagSettings(String flagKey) {
-    synchronized (lock) {
-      FakeFlag flag = read(flagKey);
-      flags.put(flagKey, flag.withFlagVersion(flag.flagVersion() + 1));
-    }
+  private FakeFlag editSettings(FakeFlag edited) {
+    FakeFlag stored = edited.withFlagVersion(edited.flagVersion() + 1);
+    flags.put(stored.key(), stored);
+    return stored;
   }
 
   /** Whether the environment requires approvals: every flag PATCH is then a 405. */
@@ -149,7 +147,7 @@ public final class LocalLaunchDarkly implements AutoCloseable {
       int version = nextVersion(flagKey, 0);
       flags.remove(flagKey);
       deletedVersions.put(flagKey, version);
-      broadcast(
+      streams.broadcast(
           "delete",
           FakeFlag.JSON
               .createObjectNode()
@@ -167,18 +165,17 @@ public final class LocalLaunchDarkly implements AutoCloseable {
 
   /** Sends an SSE comment line, as LaunchDarkly's heartbeats are, to every open stream. */
   public void heartbeat() {
-    streams.forEach(SseStream::comment);
+    streams.heartbeat();
   }
 
   /** Closes every open stream abruptly, as a network failure would. */
   public void dropStreams() {
-    streams.forEach(SseStream::drop);
-    streams.clear();
+    streams.dropAll();
   }
 
   /** New stream requests get {@code status} (0 serves the stream again). */
   public void answerStreamRequestsWith(int status) {
-    this.streamStatus = status;
+    streams.answerWith(status);
   }
 
   /** The next {@code times} REST calls with {@code method} get {@code status} and headers. */
@@ -201,11 +198,16 @@ public final class LocalLaunchDarkly implements AutoCloseable {
 
   /** The {@code Authorization} header of every stream request. */
   public List<String> streamAuthorizations() {
-    return List.copyOf(streamAuthorizations);
+    return streams.authorizations();
   }
 
   public int openStreams() {
-    return streams.size();
+    return streams.open();
+  }
+
+  /** Flag events ({@code patch}, {@code delete}) sent to the SDK streams so far. */
+  public int streamedFlagEvents() {
+    return streams.flagEvents();
   }
 
   public int patchRequests() {
@@ -222,7 +224,7 @@ public final class LocalLaunchDarkly implements AutoCloseable {
     String path = Request.getPathInContext(request);
     String method = request.getMethod();
     if (path.equals("/all") && method.equals("GET")) {
-      return stream(request, response, callback);
+      return streams.open(request, response, callback, lock, this::allData);
     }
     if (path.equals("/sdk/latest-all") && method.equals("GET")) {
       if (!sdkKey.equals(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
@@ -268,32 +270,6 @@ public final class LocalLaunchDarkly implements AutoCloseable {
         Map.of());
   }
 
-  private boolean stream(Request request, Response response, Callback callback) {
-    streamAuthorizations.add(String.valueOf(request.getHeaders().get(HttpHeader.AUTHORIZATION)));
-    int status = streamStatus;
-    if (status == 0 && !sdkKey.equals(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
-      status = 401;
-    }
-    if (status != 0) {
-      response.setStatus(status);
-      callback.succeeded();
-      return true;
-    }
-    response.setStatus(200);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-    SseStream stream = new SseStream(response, callback);
-    synchronized (lock) {
-      ObjectNode put = FakeFlag.JSON.createObjectNode();
-      put.put("path", "/");
-      put.set("data", allData());
-      if (stream.send("put", put.toString())) {
-        streams.add(stream);
-      }
-    }
-    return true;
-  }
-
   private ObjectNode allData() {
     ObjectNode data = FakeFlag.JSON.createObjectNode();
     ObjectNode flagsNode = data.putObject("flags");
@@ -307,14 +283,6 @@ public final class LocalLaunchDarkly implements AutoCloseable {
     patch.put("path", "/flags/" + flag.key());
     patch.set("data", flag.sdkJson());
     return patch.toString();
-  }
-
-  private void broadcast(String event, String data) {
-    for (SseStream stream : streams) {
-      if (!stream.send(event, data)) {
-        streams.remove(stream);
-      }
-    }
   }
 
   private boolean rest(
@@ -404,7 +372,7 @@ public final class LocalLaunchDarkly implements AutoCloseable {
       if (changed.sameConfiguration(before)) {
         return before; // nothing changes: no version, no stream event, no audit entry
       }
-      FakeFlag stored = publish(changed);
+      FakeFlag stored = changed.servesAs(before) ? editSettings(changed) : publish(changed);
       audit.add(
           new FakeAuditLog.Entry(
               UUID.randomUUID().toString(),
