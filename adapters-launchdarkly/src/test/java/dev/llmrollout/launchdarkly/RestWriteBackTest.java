@@ -23,9 +23,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 7, point 2: write-back through the REST API's semantic patch: ids for variations, the
- * reason in the audit log, retries for 409/429/5xx honouring the rate-limit headers, LaunchDarkly's
- * message for refusals, permission errors that say what to fix and never show the token.
+ * Issue 7, point 2 (and issue 18): write-back through the REST API with a version-tested JSON
+ * Patch: indexes for variations, the reason in the audit log, retries for 409/429/5xx honouring the
+ * rate-limit headers, LaunchDarkly's message for refusals, permission errors that say what to fix
+ * and never show the token.
  */
 class RestWriteBackTest {
   private static final String FLAG = "support-model";
