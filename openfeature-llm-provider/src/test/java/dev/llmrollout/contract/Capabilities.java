@@ -46,7 +46,18 @@ public final class Capabilities {
 
   /** Skips the running test, with the stated reason, unless the backend has {@code capability}. */
   void require(Capability capability) {
+    require(capability, "");
+  }
+
+  /** As {@link #require(Capability)}, with what the test measured before it had to stop. */
+  void require(Capability capability, String measured) {
     Assumptions.assumeTrue(
-        has(capability), () -> "backend lacks " + capability + ": " + missing.get(capability));
+        has(capability),
+        () ->
+            "backend lacks "
+                + capability
+                + ": "
+                + missing.get(capability)
+                + (measured.isEmpty() ? "" : "; measured: " + measured));
   }
 }

@@ -36,8 +36,9 @@ abstract class WriteContract extends ResilienceContract {
     String line = tally.line(harness.getClass().getSimpleName());
     System.out.println(line);
     assertThat(tally.failures()).as(line).isEmpty();
-    harness.capabilities().require(Capability.ATOMIC_CONDITIONAL_WRITE);
+    harness.capabilities().require(Capability.ATOMIC_CONDITIONAL_WRITE, line);
     assertThat(tally.losses()).as(line).isZero();
+    assertThat(tally.reportedOverwrites()).as(line).isZero();
     assertThat(tally.successes() + tally.conflicts()).as(line).isEqualTo(2 * RACE_ROUNDS);
     assertThat(tally.successes()).as(line).isLessThanOrEqualTo(RACE_ROUNDS).isPositive();
   }

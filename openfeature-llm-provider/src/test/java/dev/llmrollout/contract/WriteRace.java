@@ -28,16 +28,35 @@ final class WriteRace {
     NO_WINNER,
     /** A writer was told success but its write is not what the source holds. */
     LOST_UPDATE,
+    /**
+     * Both writes landed, and the one written over was reported {@code NOT_VERIFIED}: no silent
+     * loss, but no CONFLICT either (a source without compare-and-set).
+     */
+    OVERWRITE_REPORTED,
     /** A writer failed with something other than CONFLICT. */
     OTHER_FAILURE
   }
 
   /** Totals over every round. */
-  record Tally(int rounds, int successes, int conflicts, int losses, List<String> failures) {
+  record Tally(
+      int rounds,
+      int successes,
+      int conflicts,
+      int losses,
+      int reportedOverwrites,
+      List<String> failures) {
     String line(String backend) {
       return String.format(
-          "write race on %s: %d rounds, %d successes, %d conflicts, %d losses, %d other failures %s",
-          backend, rounds, successes, conflicts, losses, failures.size(), failures);
+          "write race on %s: %d rounds, %d successes, %d conflicts, %d silent losses,"
+              + " %d overwrites reported NOT_VERIFIED, %d other failures %s",
+          backend,
+          rounds,
+          successes,
+          conflicts,
+          losses,
+          reportedOverwrites,
+          failures.size(),
+          failures.subList(0, Math.min(3, failures.size())));
     }
   }
 
@@ -48,6 +67,10 @@ final class WriteRace {
 
     boolean conflict() {
       return failure != null && failure.kind() == WriteBackException.Kind.CONFLICT;
+    }
+
+    boolean notVerified() {
+      return failure != null && failure.kind() == WriteBackException.Kind.NOT_VERIFIED;
     }
   }
 
@@ -65,6 +88,7 @@ final class WriteRace {
     int successes = 0;
     int conflicts = 0;
     int losses = 0;
+    int reportedOverwrites = 0;
     List<String> failures = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
@@ -86,6 +110,8 @@ final class WriteRace {
         Outcome outcome = classify(toldA, firstWeights, toldB, secondWeights, held);
         if (outcome == Outcome.LOST_UPDATE) {
           losses++;
+        } else if (outcome == Outcome.OVERWRITE_REPORTED) {
+          reportedOverwrites++;
         } else if (outcome == Outcome.OTHER_FAILURE) {
           failures.add(
               "round "
@@ -99,7 +125,7 @@ final class WriteRace {
     } finally {
       pool.shutdownNow();
     }
-    return new Tally(rounds, successes, conflicts, losses, failures);
+    return new Tally(rounds, successes, conflicts, losses, reportedOverwrites, failures);
   }
 
   private static Outcome classify(
@@ -115,6 +141,9 @@ final class WriteRace {
     }
     if (a.succeeded() && !held.equals(aWeights) || b.succeeded() && !held.equals(bWeights)) {
       return Outcome.LOST_UPDATE;
+    }
+    if (a.notVerified() && b.succeeded() || b.notVerified() && a.succeeded()) {
+      return Outcome.OVERWRITE_REPORTED;
     }
     if (aBad || bBad) {
       return Outcome.OTHER_FAILURE;
