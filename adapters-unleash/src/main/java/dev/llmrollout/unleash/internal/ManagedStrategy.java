@@ -28,6 +28,8 @@ public final class ManagedStrategy {
   static final String RESTORE = "llmRolloutRestore";
   static final String ENVIRONMENT_TURNED_OFF = "llmRolloutKillTurnedEnvironmentOff";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> PATCHED_FIELDS =
+      List.of("title", "parameters", "variants", "constraints", "segments");
 
   private final String flagKey;
   private final boolean environmentEnabled;
@@ -186,6 +188,35 @@ public final class ManagedStrategy {
     }
     body.set("variants", variants);
     return body;
+  }
+
+  /**
+   * A JSON Patch from this strategy to {@code body}: {@code test}s of every field a write or an
+   * operator may change, as read, then {@code replace}s of the fields that differ. Unleash applies
+   * it to the strategy it holds, so a change since the read fails the patch; only a change landing
+   * inside Unleash's own read-then-write of the strategy is not seen.
+   */
+  public ArrayNode patchTo(ObjectNode body) {
+    ArrayNode patch = JSON.createArrayNode();
+    for (String field : PATCHED_FIELDS) {
+      if (strategy.has(field)) {
+        patch
+            .addObject()
+            .put("op", "test")
+            .put("path", "/" + field)
+            .set("value", strategy.get(field));
+      }
+    }
+    for (String field : PATCHED_FIELDS) {
+      if (body.has(field) && !body.get(field).equals(strategy.get(field))) {
+        patch
+            .addObject()
+            .put("op", strategy.has(field) ? "replace" : "add")
+            .put("path", "/" + field)
+            .set("value", body.get(field));
+      }
+    }
+    return patch;
   }
 
   private ObjectNode copyForWrite(String title) {
