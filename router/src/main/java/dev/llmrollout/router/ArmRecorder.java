@@ -22,9 +22,10 @@ final class ArmRecorder {
       SelectedVariant model,
       Optional<SelectedVariant> prompt,
       String segment,
+      String targetingKey,
       CallOutcome outcome) {
     VariantStats store = model.pinned() ? pinned : live;
-    store.record(model.flagKey(), model.name(), segment, outcome);
-    prompt.ifPresent(p -> store.record(p.flagKey(), p.name(), segment, outcome));
+    store.record(model.flagKey(), model.name(), segment, targetingKey, outcome);
+    prompt.ifPresent(p -> store.record(p.flagKey(), p.name(), segment, targetingKey, outcome));
   }
 }

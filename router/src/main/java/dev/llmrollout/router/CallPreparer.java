@@ -59,7 +59,9 @@ final class CallPreparer {
   private RoutingException configurationError(
       SelectedVariant model, Optional<SelectedVariant> prompt, String segment, String problem) {
     events.count(RouterEvent.CONFIGURATION_ERROR, model.flagKey());
-    arms.record(model, prompt, segment, CallOutcome.failed(RoutingException.Kind.CONFIGURATION, 0));
+    // No request here, so no unit: the failure counts in a random bucket, never as an exposure.
+    arms.record(
+        model, prompt, segment, null, CallOutcome.failed(RoutingException.Kind.CONFIGURATION, 0));
     RoutingException e =
         new RoutingException(RoutingException.Kind.CONFIGURATION, model.where() + " " + problem);
     LOG.error("{}", e.getMessage());
@@ -85,7 +87,12 @@ final class CallPreparer {
       try {
         messages.addAll(renderer.render(spec.get().messages(), request.variables(), owner::where));
       } catch (RoutingException e) {
-        arms.record(model, prompt, segment, CallOutcome.failed(e.kind(), 0));
+        arms.record(
+            model,
+            prompt,
+            segment,
+            request.targetingKey().orElse(null),
+            CallOutcome.failed(e.kind(), 0));
         if (e.kind() == RoutingException.Kind.CONFIGURATION) {
           events.count(RouterEvent.CONFIGURATION_ERROR, owner.flagKey());
         }

@@ -256,7 +256,7 @@ public final class ModelRouter implements AutoCloseable {
         throw e;
       }
       CallOutcome outcome = CallOutcomes.of(result, endpoint, modelId, inspector, jsonRequested);
-      arms.record(model, prompt, segment, outcome);
+      arms.record(model, prompt, segment, request.targetingKey().orElse(null), outcome);
       if (!model.pinned()) {
         metrics.recordCall(
             tags,
@@ -348,7 +348,12 @@ public final class ModelRouter implements AutoCloseable {
       LOG.info("{}: request {} cancelled: {}", model.where(), requestId, e.getMessage());
       return;
     }
-    arms.record(model, attempt.prompt(), attempt.segment(), CallOutcome.failed(e.kind(), elapsed));
+    arms.record(
+        model,
+        attempt.prompt(),
+        attempt.segment(),
+        attempt.request().targetingKey().orElse(null),
+        CallOutcome.failed(e.kind(), elapsed));
     LOG.warn(
         "{} model {} version {}: request {} failed: {}",
         model.where(),
