@@ -37,6 +37,7 @@ public final class GuardedRollout implements Rollout {
   private final SampleRatioChecker sampleRatio;
   private final StepWriter stepWriter;
   private final StepWindows windows;
+  private final StepWindows shadowWindows;
   private final PromotionEvidence evidence;
   private final DefaultEventPublisher events = new DefaultEventPublisher();
 
@@ -65,6 +66,8 @@ public final class GuardedRollout implements Rollout {
     this.sampleRatio = new SampleRatioChecker(context.config().sampleRatioAlpha());
     this.stepWriter = new StepWriter(context, spec, written.version());
     this.windows = new StepWindows(context.signals(), spec.flagKey(), spec.stable(), spec.canary());
+    this.shadowWindows =
+        new StepWindows(context.signals(), spec.flagKey(), spec.stable(), spec.canary());
     this.evidence = new PromotionEvidence(spec.plan(), context.config(), rules);
     this.state = initialState;
     this.step = initialState == RolloutState.CANARY ? 0 : -1;
@@ -107,16 +110,18 @@ public final class GuardedRollout implements Rollout {
       return lastRecord;
     }
     Instant now = context.clock().instant();
-    if (state == RolloutState.SHADOW) {
-      return advanceShadow(now);
-    }
-    List<StepWindows.Window> steps = windows.windows();
-    Optional<SampleRatioCheck> srm = sampleRatio.check(steps, spec.stable(), spec.canary());
+    boolean shadow = state == RolloutState.SHADOW;
+    List<StepWindows.Window> steps = shadow ? shadowWindows.windows() : windows.windows();
+    Optional<SampleRatioCheck> srm =
+        shadow ? Optional.empty() : sampleRatio.check(steps, spec.stable(), spec.canary());
     List<RuleCheck> checks = rules.check(steps);
     List<RuleCheck> broken = checks.stream().filter(RuleCheck::broken).toList();
     if (!broken.isEmpty()) {
       automaticRollback = "rule broken: " + describe(broken);
       return rollBack(now, checks, srm, automaticRollback);
+    }
+    if (shadow) {
+      return advanceShadow(now, checks);
     }
     if (srm.isPresent() && srm.get().mismatch()) {
       String why = "sample ratio mismatch: units do not split as planned " + srm.get();
@@ -176,20 +181,20 @@ public final class GuardedRollout implements Rollout {
     }
   }
 
-  private AuditRecord advanceShadow(Instant now) {
+  private AuditRecord advanceShadow(Instant now, List<RuleCheck> checks) {
     var shadow = spec.plan().shadow().orElseThrow();
     long shadowSamples = canaryRequests() - shadowStartRequests;
     boolean baked = !now.isBefore(phaseStartedAt.plus(shadow.minDuration()));
     if (!baked || shadowSamples < shadow.minSamples()) {
-      return record(now, Decision.CONTINUE, null, List.of(), Optional.empty(), "shadow baking");
+      return record(now, Decision.CONTINUE, null, checks, Optional.empty(), "shadow baking");
     }
     String why = "shadow phase passed";
     try {
       why += EvalGateCheck.enforce(context, spec, "canary").map(note -> "; " + note).orElse("");
     } catch (RolloutRefusedException e) {
-      return record(now, Decision.HOLD, null, List.of(), Optional.empty(), e.getMessage());
+      return record(now, Decision.HOLD, null, checks, Optional.empty(), e.getMessage());
     }
-    return promoteTo(now, 0, List.of(), Optional.empty(), why);
+    return promoteTo(now, 0, checks, Optional.empty(), why);
   }
 
   private AuditRecord advanceStep(
@@ -331,6 +336,7 @@ public final class GuardedRollout implements Rollout {
     phaseStartedAt = context.clock().instant();
     if (state == RolloutState.SHADOW) {
       shadowStartRequests = canaryRequests();
+      shadowWindows.beginStep(0);
     }
     if (state == RolloutState.CANARY) {
       windows.beginStep(spec.plan().canaryPercent(step));

@@ -22,7 +22,7 @@ import org.hipparchus.special.Erf;
  */
 public final class OneSidedMixture {
   private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(0, 1);
-  private static final BrentSolver SOLVER = new BrentSolver(1e-9);
+  private static final double ABSOLUTE_ACCURACY = 1e-9;
   private static final int MAX_EVALUATIONS = 200;
 
   private final double rho;
@@ -69,7 +69,7 @@ public final class OneSidedMixture {
   public double boundary(double information, double alpha) {
     double target = Math.log(1 / alpha);
     double high = Math.sqrt(information + rho) * 10 + 10;
-    return SOLVER.solve(MAX_EVALUATIONS, s -> logE(s, information) - target, 0, high);
+    return solver().solve(MAX_EVALUATIONS, s -> logE(s, information) - target, 0, high);
   }
 
   /**
@@ -80,11 +80,17 @@ public final class OneSidedMixture {
   public double requiredInformation(double effect, double alpha, double power) {
     double zPower = STANDARD_NORMAL.inverseCumulativeProbability(power);
     double fixed = fixedHorizonInformation(effect, alpha, power);
-    return SOLVER.solve(
+    return solver()
+        .solve(
         MAX_EVALUATIONS,
         i -> effect * Math.sqrt(i) - boundary(i, alpha) / Math.sqrt(i) - zPower,
         fixed / 2,
         fixed * 50);
+  }
+
+  /** A solver per solve: Hipparchus' solvers keep state, and the power solve nests boundaries. */
+  private static BrentSolver solver() {
+    return new BrentSolver(ABSOLUTE_ACCURACY);
   }
 
   private static double logPhi(double x) {
