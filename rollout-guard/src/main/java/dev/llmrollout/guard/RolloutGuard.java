@@ -125,8 +125,8 @@ public final class RolloutGuard {
     Optional<String> automatic =
         last == null ? Optional.empty() : last.automaticRollback();
     if (automatic.isPresent()) {
-      boolean reasoned = request.reason() != null && !request.reason().isBlank();
-      if (!force || !reasoned) {
+      // A ChangeRequest always carries a reason; force is the operator's explicit word.
+      if (!force) {
         throw new RolloutRefusedException(
             "flag '"
                 + flagKey
