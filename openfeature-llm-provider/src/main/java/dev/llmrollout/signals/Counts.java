@@ -24,6 +24,7 @@ public final class Counts {
   private final long[] feedbackRequests;
   private final long[] firstExposures;
   private final Map<String, long[]> feedback;
+  /** Bucket-major latency bins; null when no latency was ever measured (most of a window's cost). */
   private final long[] latency;
 
   private Counts(Builder b) {
@@ -84,6 +85,9 @@ public final class Counts {
   /** Requests with a latency measurement per bucket. */
   public long[] latencyCounts() {
     long[] counts = new long[K];
+    if (latency == null) {
+      return counts;
+    }
     for (int k = 0; k < K; k++) {
       for (int bin = 0; bin < LatencyBins.COUNT; bin++) {
         counts[k] += latency[k * LatencyBins.COUNT + bin];
@@ -95,6 +99,9 @@ public final class Counts {
   /** Measured requests per bucket in bins above {@code bin} (slower than its upper bound). */
   public long[] latencyAbove(int bin) {
     long[] counts = new long[K];
+    if (latency == null) {
+      return counts;
+    }
     for (int k = 0; k < K; k++) {
       for (int b = bin + 1; b < LatencyBins.COUNT; b++) {
         counts[k] += latency[k * LatencyBins.COUNT + b];
@@ -106,6 +113,9 @@ public final class Counts {
   /** The latency histogram summed over buckets, indexed by {@link LatencyBins bin}. */
   public long[] latencyHistogram() {
     long[] histogram = new long[LatencyBins.COUNT];
+    if (latency == null) {
+      return histogram;
+    }
     for (int k = 0; k < K; k++) {
       for (int bin = 0; bin < LatencyBins.COUNT; bin++) {
         histogram[bin] += latency[k * LatencyBins.COUNT + bin];
@@ -116,7 +126,7 @@ public final class Counts {
 
   /** The count of one latency bin in one bucket (for exports). */
   public long latency(int bucket, int bin) {
-    return latency[bucket * LatencyBins.COUNT + bin];
+    return latency == null ? 0 : latency[bucket * LatencyBins.COUNT + bin];
   }
 
   /** Total routed requests. */
@@ -142,7 +152,13 @@ public final class Counts {
     apply(refusals, other.refusals, b.refusals, op);
     apply(feedbackRequests, other.feedbackRequests, b.feedbackRequests, op);
     apply(firstExposures, other.firstExposures, b.firstExposures, op);
-    apply(latency, other.latency, b.latency, op);
+    if (latency != null || other.latency != null) {
+      apply(
+          latency == null ? new long[K * LatencyBins.COUNT] : latency,
+          other.latency == null ? new long[K * LatencyBins.COUNT] : other.latency,
+          b.latencyBins(),
+          op);
+    }
     Set<String> names = new java.util.HashSet<>(feedback.keySet());
     names.addAll(other.feedback.keySet());
     for (String name : names) {
@@ -166,7 +182,7 @@ public final class Counts {
     private final long[] feedbackRequests = new long[K];
     private final long[] firstExposures = new long[K];
     private final Map<String, long[]> feedback = new HashMap<>();
-    private final long[] latency = new long[K * LatencyBins.COUNT];
+    private long[] latency;
 
     /** Adds one request of a unit in {@code bucket}. */
     public Builder request(int bucket, Observation observation) {
@@ -175,7 +191,7 @@ public final class Counts {
       errors[bucket] += observation.error() ? 1 : 0;
       refusals[bucket] += observation.refusal() ? 1 : 0;
       if (!Double.isNaN(observation.latencyMillis())) {
-        latency[bucket * LatencyBins.COUNT + LatencyBins.of(observation.latencyMillis())]++;
+        latencyBins()[bucket * LatencyBins.COUNT + LatencyBins.of(observation.latencyMillis())]++;
       }
       return this;
     }
@@ -195,7 +211,7 @@ public final class Counts {
 
     /** Adds {@code count} to one latency bin of one bucket. */
     public Builder latency(int bucket, int bin, long count) {
-      latency[bucket * LatencyBins.COUNT + bin] += count;
+      latencyBins()[bucket * LatencyBins.COUNT + bin] += count;
       return this;
     }
 
@@ -207,6 +223,13 @@ public final class Counts {
       errors[bucket] += errorCount;
       refusals[bucket] += refusalCount;
       return this;
+    }
+
+    private long[] latencyBins() {
+      if (latency == null) {
+        latency = new long[K * LatencyBins.COUNT];
+      }
+      return latency;
     }
 
     private long[] feedback(String name) {

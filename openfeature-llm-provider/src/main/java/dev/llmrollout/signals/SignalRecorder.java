@@ -102,9 +102,11 @@ public final class SignalRecorder implements SignalSource {
     final AtomicLongArray firstExposures = new AtomicLongArray(K);
     final Map<String, AtomicLongArray> feedback = new ConcurrentHashMap<>();
     final AtomicLongArray latency = new AtomicLongArray(K * LatencyBins.COUNT);
+    volatile boolean latencyMeasured;
 
     void request(int bucket, Observation observation) {
       if (!Double.isNaN(observation.latencyMillis())) {
+        latencyMeasured = true;
         latency.incrementAndGet(
             bucket * LatencyBins.COUNT + LatencyBins.of(observation.latencyMillis()));
       }
@@ -126,7 +128,7 @@ public final class SignalRecorder implements SignalSource {
       for (int k = 0; k < K; k++) {
         b.add(k, requests.get(k), successes.get(k), errors.get(k), refusals.get(k));
         b.firstExposures(k, firstExposures.get(k));
-        for (int bin = 0; bin < LatencyBins.COUNT; bin++) {
+        for (int bin = 0; latencyMeasured && bin < LatencyBins.COUNT; bin++) {
           long count = latency.get(k * LatencyBins.COUNT + bin);
           if (count > 0) {
             b.latency(k, bin, count);
