@@ -130,7 +130,7 @@ public record RolloutPlan(
   }
 
   /**
-   * 5, 25, 50, 100 percent, 30 minutes and 500 samples per arm each, at most 6 hours a step, 5 %
+   * 5, 25, 50, 100 percent, 30 minutes and 500 samples per arm each, at most 24 hours a step, 5 %
    * holdback at 100 %, evidence required.
    */
   public static RolloutPlan ofDefaults() {
@@ -170,7 +170,7 @@ public record RolloutPlan(
     private final List<CanaryStep> explicitSteps = new ArrayList<>();
     private Duration minBake = Duration.ofMinutes(30);
     private long minSamplesPerArm = 500;
-    private Duration maxStepDuration = Duration.ofHours(6);
+    private Duration maxStepDuration = Duration.ofHours(24);
     private StepTimeoutAction onStepTimeout = StepTimeoutAction.HOLD;
     private ShadowPhase shadow;
     private double holdbackPercent = DEFAULT_HOLDBACK_PERCENT;

@@ -22,7 +22,8 @@ import org.hipparchus.special.Erf;
  */
 public final class OneSidedMixture {
   private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(0, 1);
-  private static final double ABSOLUTE_ACCURACY = 1e-9;
+  private static final double RELATIVE_ACCURACY = 1e-9;
+  private static final double ABSOLUTE_ACCURACY = 1e-7;
   private static final int MAX_EVALUATIONS = 200;
 
   private final double rho;
@@ -90,7 +91,7 @@ public final class OneSidedMixture {
 
   /** A solver per solve: Hipparchus' solvers keep state, and the power solve nests boundaries. */
   private static BrentSolver solver() {
-    return new BrentSolver(ABSOLUTE_ACCURACY);
+    return new BrentSolver(RELATIVE_ACCURACY, ABSOLUTE_ACCURACY);
   }
 
   private static double logPhi(double x) {
