@@ -24,7 +24,10 @@ public final class Counts {
   private final long[] feedbackRequests;
   private final long[] firstExposures;
   private final Map<String, long[]> feedback;
-  /** Bucket-major latency bins; null when no latency was ever measured (most of a window's cost). */
+
+  /**
+   * Bucket-major latency bins; null when no latency was ever measured (most of a window's cost).
+   */
   private final long[] latency;
 
   private Counts(Builder b) {

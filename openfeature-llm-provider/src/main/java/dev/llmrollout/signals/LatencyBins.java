@@ -26,8 +26,6 @@ public final class LatencyBins {
 
   /** The upper bound of bin {@code bin} in milliseconds (infinite for the last). */
   public static double upperBoundMillis(int bin) {
-    return bin >= COUNT - 1
-        ? Double.POSITIVE_INFINITY
-        : Math.pow(2, (double) bin / PER_DOUBLING);
+    return bin >= COUNT - 1 ? Double.POSITIVE_INFINITY : Math.pow(2, (double) bin / PER_DOUBLING);
   }
 }

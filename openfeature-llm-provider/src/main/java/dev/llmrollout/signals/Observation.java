@@ -13,7 +13,10 @@ public record Observation(boolean success, boolean error, boolean refusal, doubl
   public Observation {
     if (success && (error || refusal)) {
       throw new IllegalArgumentException(
-          "observation: success is true with error=" + error + " refusal=" + refusal
+          "observation: success is true with error="
+              + error
+              + " refusal="
+              + refusal
               + ", expected a success to be neither");
     }
   }

@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * SignalSource} for the guard. Writing never locks (atomic array increments).
  *
  * <p>First exposures: the recorder remembers the 64-bit unit hash of every targeting key it has
- * seen per flag, and counts a unit once, in the arm its first request went to. A fleet of
- * processes counts a unit once per process that sees it; such duplicates fall into the same
- * bucket and arm, whichever process sees them, so they do not bias the arm shares. Memory grows by
- * one hash per distinct key and flag.
+ * seen per flag, and counts a unit once, in the arm its first request went to. A fleet of processes
+ * counts a unit once per process that sees it; such duplicates fall into the same bucket and arm,
+ * whichever process sees them, so they do not bias the arm shares. Memory grows by one hash per
+ * distinct key and flag.
  */
 public final class SignalRecorder implements SignalSource {
   private static final String ALL_SEGMENTS = "";
@@ -26,8 +26,8 @@ public final class SignalRecorder implements SignalSource {
   private final Map<String, Set<Long>> seenUnits = new ConcurrentHashMap<>();
 
   /**
-   * Counts one request of {@code variant}; {@code segment} and {@code targetingKey} may be null
-   * (a request without a key is its own unit, never counted as an exposure).
+   * Counts one request of {@code variant}; {@code segment} and {@code targetingKey} may be null (a
+   * request without a key is its own unit, never counted as an exposure).
    */
   public void record(
       String flagKey,
@@ -55,7 +55,9 @@ public final class SignalRecorder implements SignalSource {
       String flagKey, String variant, String segment, String targetingKey, String name) {
     int bucket = UnitBuckets.of(targetingKey);
     for (LiveCounts counts : arms(flagKey, variant, segment)) {
-      counts.feedback.computeIfAbsent(name, n -> new AtomicLongArray(UnitBuckets.COUNT))
+      counts
+          .feedback
+          .computeIfAbsent(name, n -> new AtomicLongArray(UnitBuckets.COUNT))
           .incrementAndGet(bucket);
     }
   }

@@ -10,10 +10,10 @@ import org.apache.commons.codec.digest.MurmurHash3;
  * user's requests stays inside it) while every counter remains a plain sum that adds up across
  * processes.
  *
- * <p>The bucket hash is independent of the assignment hash: assignment uses murmur3 x86 32-bit
- * with seed 0 over flag key + targeting key ({@code FractionalBucketing}); buckets use murmur3
- * x64 128-bit with {@link #SEED} over a salted targeting key alone, so a bucket holds users of
- * both arms in proportion to the split, and a user keeps one bucket in every flag.
+ * <p>The bucket hash is independent of the assignment hash: assignment uses murmur3 x86 32-bit with
+ * seed 0 over flag key + targeting key ({@code FractionalBucketing}); buckets use murmur3 x64
+ * 128-bit with {@link #SEED} over a salted targeting key alone, so a bucket holds users of both
+ * arms in proportion to the split, and a user keeps one bucket in every flag.
  */
 public final class UnitBuckets {
   /** How many buckets: 64 gives a variance estimate with 63 degrees of freedom. */
@@ -27,8 +27,8 @@ public final class UnitBuckets {
   private UnitBuckets() {}
 
   /**
-   * The bucket of {@code targetingKey}; a request without one is its own unit and lands in a
-   * random bucket.
+   * The bucket of {@code targetingKey}; a request without one is its own unit and lands in a random
+   * bucket.
    */
   public static int of(String targetingKey) {
     if (targetingKey == null || targetingKey.isEmpty()) {

@@ -13,7 +13,8 @@ class SignalRecorderTest {
 
   private static Observation observation(SplittableRandom random) {
     double u = random.nextDouble();
-    return new Observation(u < 0.8, u >= 0.9, u >= 0.8 && u < 0.9, 100 * Math.exp(random.nextGaussian()));
+    return new Observation(
+        u < 0.8, u >= 0.9, u >= 0.8 && u < 0.9, 100 * Math.exp(random.nextGaussian()));
   }
 
   @Test
@@ -39,8 +40,7 @@ class SignalRecorderTest {
     assertThat(sum(all.latencyCounts())).isEqualTo(5_000);
     assertThat(merged.segment("payment").totalRequests())
         .isEqualTo(one.counters(FLAG, "canary").segment("payment").totalRequests());
-    assertThat(sum(all.successes()))
-        .isEqualTo(sum(one.counters(FLAG, "canary").all().successes()));
+    assertThat(sum(all.successes())).isEqualTo(sum(one.counters(FLAG, "canary").all().successes()));
     assertThat(sum(one.counters(FLAG, "canary").all().feedback("thumbs_down"))).isEqualTo(5_000);
   }
 

@@ -13,8 +13,8 @@ import java.util.Objects;
  *
  * @param alpha the false-rollback rate of a rollout, family-wise over its declared rules and
  *     segments and over all its steps and checks
- * @param nonInferiorityAlpha the chance of taking a canary to 100 % although a rule's regression
- *     is as large as the one it exists to detect
+ * @param nonInferiorityAlpha the chance of taking a canary to 100 % although a rule's regression is
+ *     as large as the one it exists to detect
  * @param power the chance the first step catches each rule's regression to detect before it is
  *     promoted (sizes the power gate)
  * @param hysteresis how many consecutive failing checks break a rule (1 = the first)
@@ -90,8 +90,8 @@ public record GuardConfig(
   }
 
   /**
-   * The defaults: alpha 0.01, non-inferiority at 0.05, power 0.8, no hysteresis, mismatch at
-   * 0.001 held, 100 samples per window, segments from 5 %, checks every 10 s.
+   * The defaults: alpha 0.01, non-inferiority at 0.05, power 0.8, no hysteresis, mismatch at 0.001
+   * held, 100 samples per window, segments from 5 %, checks every 10 s.
    */
   public static GuardConfig ofDefaults() {
     return custom().build();

@@ -114,16 +114,15 @@ public final class RolloutGuard {
   }
 
   /**
-   * Restores {@code flagKey} from its kill through the backend. After the guard rolled a rollout
-   * of it back by itself, the canary comes back only when {@code force} is set and the request
-   * carries a reason, both written to the audit record.
+   * Restores {@code flagKey} from its kill through the backend. After the guard rolled a rollout of
+   * it back by itself, the canary comes back only when {@code force} is set and the request carries
+   * a reason, both written to the audit record.
    *
    * @throws RolloutRefusedException after an automatic rollback without force and reason
    */
   public synchronized FlagState restore(String flagKey, ChangeRequest request, boolean force) {
     GuardedRollout last = rollouts.get(flagKey);
-    Optional<String> automatic =
-        last == null ? Optional.empty() : last.automaticRollback();
+    Optional<String> automatic = last == null ? Optional.empty() : last.automaticRollback();
     if (automatic.isPresent()) {
       // A ChangeRequest always carries a reason; force is the operator's explicit word.
       if (!force) {

@@ -257,7 +257,6 @@ public record RolloutPlan(
       }
       return steps;
     }
-
   }
 
   private static void require(boolean ok, String field, String expected, Object got) {

@@ -9,8 +9,8 @@ import java.util.Objects;
  *
  * <p>{@code regressionToDetect} is the regression the rule exists to catch: the first step holds
  * until the rule has the information to catch it (with the configured power), and the canary goes
- * to 100 % only when the data show the regression is smaller than it (non-inferiority).
- * {@code regressionTolerated} is the regression that does not roll back: the rule breaks when the
+ * to 100 % only when the data show the regression is smaller than it (non-inferiority). {@code
+ * regressionTolerated} is the regression that does not roll back: the rule breaks when the
  * confidence sequence shows the canary worse than stable by more than it (0: any regression shown).
  *
  * <pre>{@code
@@ -25,8 +25,8 @@ import java.util.Objects;
  * @param quantile the latency quantile for {@link Metric#LATENCY_QUANTILE}, else 0
  * @param direction which way is worse
  * @param comparison a difference in rate points, or a relative change of the rate
- * @param regressionToDetect the regression to catch, in the comparison's units (0.05 = 5 points,
- *     or 5 % for a relative rule)
+ * @param regressionToDetect the regression to catch, in the comparison's units (0.05 = 5 points, or
+ *     5 % for a relative rule)
  * @param regressionTolerated the regression that does not roll back (0 for none)
  */
 public record Rule(
@@ -59,7 +59,9 @@ public record Rule(
               + ": regressionToDetect is "
               + regressionToDetect
               + ", expected a positive "
-              + (comparison == Comparison.RELATIVE ? "relative change" : "rate difference up to 1"));
+              + (comparison == Comparison.RELATIVE
+                  ? "relative change"
+                  : "rate difference up to 1"));
     }
     if (!(regressionTolerated >= 0 && regressionTolerated < regressionToDetect)) {
       throw new IllegalArgumentException(

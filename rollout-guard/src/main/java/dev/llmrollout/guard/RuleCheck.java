@@ -4,8 +4,8 @@ package dev.llmrollout.guard;
  * The statistics of one rule in one segment at one check, as recorded in the audit trail: the
  * comparison of canary and stable within each step so far, combined over the steps.
  *
- * <p>The effect is the regression in the rule's test scale, positive when the canary is worse:
- * rate points for a difference, the log of the ratio for a relative rule.
+ * <p>The effect is the regression in the rule's test scale, positive when the canary is worse: rate
+ * points for a difference, the log of the ratio for a relative rule.
  *
  * @param rule the rule's name
  * @param segment the segment value, {@link #ALL_TRAFFIC}, or {@link RolloutSpec#OTHER_SEGMENT}
@@ -14,8 +14,8 @@ package dev.llmrollout.guard;
  * @param effect the estimated regression (positive = worse)
  * @param lower the lower end of the one-sided confidence sequence of the regression at {@code
  *     alphaUsed}: the rule breaks when it lies above the tolerated regression
- * @param upper the upper end of the one-sided confidence sequence at the non-inferiority level:
- *     the canary is shown non-inferior when it lies below the regression to detect
+ * @param upper the upper end of the one-sided confidence sequence at the non-inferiority level: the
+ *     canary is shown non-inferior when it lies below the regression to detect
  * @param pValue the reciprocal of the e-value of "no regression beyond the tolerated" at this check
  * @param alphaUsed the level this test was held to after Holm's correction over the fixed family
  * @param information the reciprocal of the effect's variance

@@ -3,8 +3,8 @@ package dev.llmrollout.guard;
 import java.util.Map;
 
 /**
- * The sample ratio check of a rollout: units (targeting keys) first exposed during the running
- * step against its split, with an always-valid p-value over every step so far.
+ * The sample ratio check of a rollout: units (targeting keys) first exposed during the running step
+ * against its split, with an always-valid p-value over every step so far.
  *
  * @param observed units first exposed to each arm during the running step
  * @param expectedPercent the running step's split

@@ -50,10 +50,7 @@ public record StateTransition(RolloutState from, int fromStep, RolloutState to, 
     moves.put(
         RolloutState.SHADOW,
         EnumSet.of(
-            RolloutState.CANARY,
-            RolloutState.HELD,
-            RolloutState.ROLLED_BACK,
-            RolloutState.HALTED));
+            RolloutState.CANARY, RolloutState.HELD, RolloutState.ROLLED_BACK, RolloutState.HALTED));
     moves.put(
         RolloutState.CANARY,
         EnumSet.of(

@@ -89,7 +89,8 @@ class RolloutStatisticsTest {
   }
 
   @Test
-  @DisplayName("14.3: sticky heavy users keep the unit split; a broken split holds, rules still run")
+  @DisplayName(
+      "14.3: sticky heavy users keep the unit split; a broken split holds, rules still run")
   void sampleRatioOnUnits() {
     Rollout rollout = fx.guard().start(spec().build());
     stickyTraffic("u", 4_000, 0.05, 0.9, 0.9);
@@ -101,10 +102,14 @@ class RolloutStatisticsTest {
     assertThat(broken.decision()).isEqualTo(Decision.HOLD);
     assertThat(rollout.state()).isEqualTo(RolloutState.HELD);
     assertThat(fx.control.state(FLAG).share(CANARY)).isEqualTo(5.0);
-    assertThat(fx.alerts).extracting(Alert::title).containsExactly("rollout held; rules still checked");
+    assertThat(fx.alerts)
+        .extracting(Alert::title)
+        .containsExactly("rollout held; rules still checked");
 
     stickyTraffic("w", 4_000, 0.05, 0.95, 0.60);
-    assertThat(rollout.check().decision()).as("rules keep running while held").isEqualTo(Decision.ROLL_BACK);
+    assertThat(rollout.check().decision())
+        .as("rules keep running while held")
+        .isEqualTo(Decision.ROLL_BACK);
   }
 
   @Test
@@ -144,8 +149,7 @@ class RolloutStatisticsTest {
   @DisplayName("14.4: the step to 100 % needs non-inferiority in each declared segment")
   void nonInferiorityBeforeFullTraffic() {
     RolloutPlan plan = RolloutPlan.custom().steps(50, 100).build();
-    Rollout rollout =
-        fx.guard().start(spec().plan(plan).segments("payment", "general").build());
+    Rollout rollout = fx.guard().start(spec().plan(plan).segments("payment", "general").build());
     fx.advance(Duration.ofMinutes(30));
     fx.traffic(STABLE, "general", 3_000, 0.85);
     fx.traffic(CANARY, "general", 3_000, 0.85);
@@ -166,8 +170,7 @@ class RolloutStatisticsTest {
   @Test
   @DisplayName("14.5: the family is fixed at the start; a later segment falls into 'other'")
   void fixedFamily() {
-    Rollout rollout =
-        fx.guard().start(spec().segments("payment").build());
+    Rollout rollout = fx.guard().start(spec().segments("payment").build());
     fx.traffic(STABLE, "payment", 3_000, 0.85);
     fx.traffic(CANARY, "payment", 200, 0.85);
     fx.traffic(STABLE, "refunds", 3_000, 0.85);

@@ -121,8 +121,7 @@ class RuleAndConfigTest {
     assertThatThrownBy(() -> new StateTransition(RolloutState.CANARY, 2, RolloutState.CANARY, 1))
         .as("never a step back")
         .isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(
-            () -> new StateTransition(RolloutState.PROMOTED, -1, RolloutState.HELD, -1))
+    assertThatThrownBy(() -> new StateTransition(RolloutState.PROMOTED, -1, RolloutState.HELD, -1))
         .isInstanceOf(IllegalStateException.class);
   }
 }

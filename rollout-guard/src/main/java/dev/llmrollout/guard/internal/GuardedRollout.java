@@ -25,10 +25,10 @@ import java.util.stream.Collectors;
 
 /**
  * The state machine of one rollout: SHADOW, CANARY step N, HELD, PROMOTED, ROLLED_BACK, HALTED
- * (moves only as {@link StateTransition#isLegal} allows). Each check reads the windows of the
- * steps so far, runs the sample ratio check and the rule family, and acts; every decision becomes
- * an audit record and an event. Checks, manual rollbacks and retries are serialized on this
- * object's monitor.
+ * (moves only as {@link StateTransition#isLegal} allows). Each check reads the windows of the steps
+ * so far, runs the sample ratio check and the rule family, and acts; every decision becomes an
+ * audit record and an event. Checks, manual rollbacks and retries are serialized on this object's
+ * monitor.
  */
 public final class GuardedRollout implements Rollout {
   private final GuardContext context;
@@ -217,7 +217,8 @@ public final class GuardedRollout implements Rollout {
     }
     String lacking = String.join("; ", missing);
     if (elapsed.compareTo(current.maxDuration()) >= 0) {
-      String why = "step " + (step + 1) + " ran " + current.maxDuration() + " and lacks: " + lacking;
+      String why =
+          "step " + (step + 1) + " ran " + current.maxDuration() + " and lacks: " + lacking;
       if (spec.plan().onStepTimeout() == StepTimeoutAction.ROLL_BACK) {
         automaticRollback = why;
         return rollBack(now, checks, srm, why);

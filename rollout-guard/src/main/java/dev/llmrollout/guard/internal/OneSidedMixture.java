@@ -44,12 +44,13 @@ public final class OneSidedMixture {
   }
 
   /**
-   * The information a fixed-horizon one-sided z-test at level {@code alpha} needs to detect
-   * {@code effect} with probability {@code power}: {@code ((z_(1-alpha) + z_power) / effect)^2}.
+   * The information a fixed-horizon one-sided z-test at level {@code alpha} needs to detect {@code
+   * effect} with probability {@code power}: {@code ((z_(1-alpha) + z_power) / effect)^2}.
    */
   public static double fixedHorizonInformation(double effect, double alpha, double power) {
-    double z = STANDARD_NORMAL.inverseCumulativeProbability(1 - alpha)
-        + STANDARD_NORMAL.inverseCumulativeProbability(power);
+    double z =
+        STANDARD_NORMAL.inverseCumulativeProbability(1 - alpha)
+            + STANDARD_NORMAL.inverseCumulativeProbability(power);
     return z * z / (effect * effect);
   }
 
@@ -83,10 +84,10 @@ public final class OneSidedMixture {
     double fixed = fixedHorizonInformation(effect, alpha, power);
     return solver()
         .solve(
-        MAX_EVALUATIONS,
-        i -> effect * Math.sqrt(i) - boundary(i, alpha) / Math.sqrt(i) - zPower,
-        fixed / 2,
-        fixed * 50);
+            MAX_EVALUATIONS,
+            i -> effect * Math.sqrt(i) - boundary(i, alpha) / Math.sqrt(i) - zPower,
+            fixed / 2,
+            fixed * 50);
   }
 
   /** A solver per solve: Hipparchus' solvers keep state, and the power solve nests boundaries. */

@@ -14,11 +14,11 @@ import java.util.Map;
 
 /**
  * Every rule over all traffic and over each segment declared at the start (plus "other"): a family
- * fixed before the first check, whatever values appear later. Each member is one one-sided
- * mixture e-process over the stratified comparison of all steps so far; Holm's step-down
- * correction over the whole family (untested members count with p = 1) keeps the family-wise
- * false-rollback rate at alpha at any stopping time, and hysteresis asks for N failing checks in a
- * row. Not thread-safe; its rollout serializes checks.
+ * fixed before the first check, whatever values appear later. Each member is one one-sided mixture
+ * e-process over the stratified comparison of all steps so far; Holm's step-down correction over
+ * the whole family (untested members count with p = 1) keeps the family-wise false-rollback rate at
+ * alpha at any stopping time, and hysteresis asks for N failing checks in a row. Not thread-safe;
+ * its rollout serializes checks.
  */
 public final class RuleFamily {
   /** A member is tested once each arm spans this many unit buckets. */
@@ -106,7 +106,8 @@ public final class RuleFamily {
             ? tunings
                 .get(rule)
                 .mixture()
-                .logE((estimate.harm() - tolerated(rule)) * estimate.information(),
+                .logE(
+                    (estimate.harm() - tolerated(rule)) * estimate.information(),
                     estimate.information())
             : Double.NEGATIVE_INFINITY;
     return new Raw(member, estimate, logE);

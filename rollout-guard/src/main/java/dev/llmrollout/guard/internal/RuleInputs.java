@@ -1,7 +1,7 @@
 package dev.llmrollout.guard.internal;
 
-import dev.llmrollout.guard.Rule;
 import dev.llmrollout.guard.RolloutSpec;
+import dev.llmrollout.guard.Rule;
 import dev.llmrollout.guard.RuleCheck;
 import dev.llmrollout.signals.ArmCounters;
 import dev.llmrollout.signals.Counts;
@@ -68,8 +68,8 @@ final class RuleInputs {
   }
 
   /**
-   * The bin holding the {@code quantile} of both arms' latencies together: a cutoff that neither arm
-   * chose, so under no regression both arms' shares above it are equal in expectation.
+   * The bin holding the {@code quantile} of both arms' latencies together: a cutoff that neither
+   * arm chose, so under no regression both arms' shares above it are equal in expectation.
    */
   private static int pooledQuantileBin(Counts stable, Counts canary, double quantile) {
     long[] s = stable.latencyHistogram();

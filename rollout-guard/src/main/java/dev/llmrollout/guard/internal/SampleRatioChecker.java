@@ -12,10 +12,10 @@ import org.hipparchus.stat.inference.ChiSquareTest;
  * Tests that units (targeting keys), not requests, split between the arms as the plan says: the
  * units first exposed during a step are, under a working split, independent draws with the step's
  * canary share, however many requests each unit then sends. Per step, the Beta-binomial Bayes
- * factor of Lindon and Malek ("Anytime-valid inference for multinomial count data", 2022; the
- * form GrowthBook runs) against that share; the factors of the steps multiply into one e-process
- * (each step's new units are fresh draws given everything before), whose reciprocal is an
- * always-valid p-value.
+ * factor of Lindon and Malek ("Anytime-valid inference for multinomial count data", 2022; the form
+ * GrowthBook runs) against that share; the factors of the steps multiply into one e-process (each
+ * step's new units are fresh draws given everything before), whose reciprocal is an always-valid
+ * p-value.
  */
 public final class SampleRatioChecker {
   /** Prior concentration: pseudo-units the Beta prior spreads around the planned share. */

@@ -30,7 +30,8 @@ class StatisticsTest {
   }
 
   @Test
-  @DisplayName("the bucket variance equals the per-unit delta-method formula computed by brute force")
+  @DisplayName(
+      "the bucket variance equals the per-unit delta-method formula computed by brute force")
   void bucketVarianceAgainstBruteForce() {
     SplittableRandom random = new SplittableRandom(7);
     long[] events = new long[K];
@@ -60,7 +61,8 @@ class StatisticsTest {
   }
 
   @Test
-  @DisplayName("under sticky users the bucket variance matches the spread of the estimate; i.i.d. does not")
+  @DisplayName(
+      "under sticky users the bucket variance matches the spread of the estimate; i.i.d. does not")
   void bucketVarianceIsValidUnderStickyUsers() {
     SplittableRandom random = new SplittableRandom(11);
     int runs = 400;
@@ -88,7 +90,8 @@ class StatisticsTest {
   }
 
   @Test
-  @DisplayName("steps are compared within their window: a baseline drift between steps is no effect")
+  @DisplayName(
+      "steps are compared within their window: a baseline drift between steps is no effect")
   void driftBetweenStepsCancels() {
     SplittableRandom random = new SplittableRandom(3);
     // Step 1: 5 % canary, baseline 0.90; step 2: 50 % canary, baseline 0.70. A/A in each.

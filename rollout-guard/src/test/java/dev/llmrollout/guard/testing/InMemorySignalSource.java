@@ -68,7 +68,9 @@ public final class InMemorySignalSource implements SignalSource {
     }
 
     private String key() {
-      return targetingKey != null ? targetingKey : "one-time-user-" + oneTimeUsers.incrementAndGet();
+      return targetingKey != null
+          ? targetingKey
+          : "one-time-user-" + oneTimeUsers.incrementAndGet();
     }
   }
 }

@@ -2,9 +2,9 @@ package dev.llmrollout.router.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmrollout.guard.RolloutRefusedException;
 import dev.llmrollout.guard.ServingOverride;
 import dev.llmrollout.router.ArmSnapshot;
-import dev.llmrollout.guard.RolloutRefusedException;
 import dev.llmrollout.router.VariantStats;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
