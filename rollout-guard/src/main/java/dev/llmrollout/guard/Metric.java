@@ -10,7 +10,10 @@ public enum Metric {
   REFUSAL_RATE(Direction.HIGHER_IS_WORSE),
   /** Feedback events of one name (such as {@code thumbs_down}) over requests with feedback. */
   FEEDBACK_RATE(Direction.HIGHER_IS_WORSE),
-  /** A latency quantile (p99 by default), compared as a ratio canary/stable. Higher is worse. */
+  /**
+   * A latency quantile, watched through the share of requests slower than both arms' quantile in
+   * the same step. Higher is worse.
+   */
   LATENCY_QUANTILE(Direction.HIGHER_IS_WORSE);
 
   private final Direction usualDirection;
@@ -32,11 +35,9 @@ public enum Metric {
 
   /** How a rule's threshold is expressed. */
   public enum Comparison {
-    /** A fixed limit on the canary alone, such as "success rate at least 95%". */
-    ABSOLUTE,
     /** A difference to stable in rate points, such as "no more than 5 pp below stable". */
     DIFFERENCE,
-    /** A ratio to stable, such as "no more than 20% above stable" or "p99 at most 1.2x". */
+    /** A relative change against stable, tested as a log ratio, such as "20 % more errors". */
     RELATIVE
   }
 }

@@ -10,9 +10,12 @@ import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.RolloutControl;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 
@@ -81,7 +84,7 @@ public final class RolloutGuard {
             : EvalGateCheck.enforce(context, spec, shadowFirst ? "shadow phase" : "canary");
     FlagState written = current;
     if (!shadowFirst) {
-      double percent = spec.plan().steps().get(0).percent();
+      double percent = spec.plan().canaryPercent(0);
       Map<String, Double> weights = new LinkedHashMap<>();
       weights.put(spec.stable(), 100 - percent);
       weights.put(spec.canary(), percent);
@@ -101,10 +104,39 @@ public final class RolloutGuard {
     context.override().release(spec.flagKey());
     GuardedRollout rollout =
         new GuardedRollout(
-            context, spec, shadowFirst ? RolloutState.SHADOW : RolloutState.CANARY, written);
+            context,
+            spec,
+            shadowFirst ? RolloutState.SHADOW : RolloutState.CANARY,
+            written,
+            declaredSegments(spec));
     rollouts.put(spec.flagKey(), rollout);
     gateNote.ifPresent(rollout::recordStart);
     return rollout;
+  }
+
+  /**
+   * Restores {@code flagKey} from its kill through the backend. After the guard rolled a rollout of
+   * it back by itself, the canary comes back only when {@code force} is set and the request carries
+   * a reason, both written to the audit record.
+   *
+   * @throws RolloutRefusedException after an automatic rollback without force and reason
+   */
+  public synchronized FlagState restore(String flagKey, ChangeRequest request, boolean force) {
+    GuardedRollout last = rollouts.get(flagKey);
+    Optional<String> automatic = last == null ? Optional.empty() : last.automaticRollback();
+    if (automatic.isPresent()) {
+      // A ChangeRequest always carries a reason; force is the operator's explicit word.
+      if (!force) {
+        throw new RolloutRefusedException(
+            "flag '"
+                + flagKey
+                + "' was rolled back automatically ("
+                + automatic.get()
+                + "); restore needs force and a reason");
+      }
+      last.recordForcedRestore(request.reason());
+    }
+    return context.control().restore(flagKey, request);
   }
 
   /** The latest rollout of {@code flagKey}, running or final. */
@@ -115,6 +147,20 @@ public final class RolloutGuard {
   /** The override the router must consult before every evaluation. */
   public KillSwitchOverride override() {
     return context.override();
+  }
+
+  /**
+   * The segments a rollout is judged in, fixed at its start: those the spec declares, else those
+   * the signals of its two variants show now (later values count in the "other" segment).
+   */
+  private List<String> declaredSegments(RolloutSpec spec) {
+    if (!spec.segments().isEmpty()) {
+      return spec.segments();
+    }
+    Set<String> seen = new TreeSet<>();
+    seen.addAll(context.signals().counters(spec.flagKey(), spec.stable()).segments());
+    seen.addAll(context.signals().counters(spec.flagKey(), spec.canary()).segments());
+    return List.copyOf(seen);
   }
 
   private static void checkFlag(RolloutSpec spec, FlagState current) {

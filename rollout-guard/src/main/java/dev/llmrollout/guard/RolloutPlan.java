@@ -25,12 +25,35 @@ import java.util.Optional;
  *
  * @param shadow the shadow phase that precedes the first step, if any
  * @param steps the canary's shares in ascending order, the last at 100 percent
- * @param onStepTimeout what to do when a step misses its minimum sample within its max duration
+ * @param onStepTimeout what to do when a step misses its evidence within its max duration
+ * @param holdbackPercent the share stable keeps while the last (100 %) step bakes, so the canary is
+ *     still compared with a concurrent control; 0 for none (then the last step is not compared)
+ * @param evidence what a step needs besides its bake time and minimum sample
  */
 public record RolloutPlan(
-    Optional<ShadowPhase> shadow, List<CanaryStep> steps, StepTimeoutAction onStepTimeout) {
+    Optional<ShadowPhase> shadow,
+    List<CanaryStep> steps,
+    StepTimeoutAction onStepTimeout,
+    double holdbackPercent,
+    Evidence evidence) {
 
-  /** What happens to a step that did not reach its minimum sample in time. Never a promotion. */
+  /** The holdback unless set: stable keeps 5 % while the 100 % step bakes. */
+  public static final double DEFAULT_HOLDBACK_PERCENT = 5;
+
+  /** What a step needs, besides its bake time, its minimum sample and no broken rule. */
+  public enum Evidence {
+    /**
+     * The first step holds until every rule over all traffic has the information to catch its
+     * regression to detect (the power gate); the step that takes the canary to 100 % holds until
+     * every rule shows the canary's regression below that size, over all traffic and in each
+     * declared segment above the minimum share (non-inferiority).
+     */
+    REQUIRED,
+    /** Bake time and minimum sample only: for demos and tests, never for production traffic. */
+    BAKE_ONLY
+  }
+
+  /** What happens to a step that did not gather its evidence in time. Never a promotion. */
   public enum StepTimeoutAction {
     /** Stay at the step, keep checking the rules, alert; an operator decides. */
     HOLD,
@@ -56,8 +79,38 @@ public record RolloutPlan(
     }
   }
 
+  /**
+   * @throws IllegalArgumentException naming the field that is wrong and what was expected
+   */
   public RolloutPlan {
+    require(shadow != null, "shadow", "a phase or empty", null);
+    require(onStepTimeout != null, "onStepTimeout", "HOLD or ROLL_BACK", null);
+    require(evidence != null, "evidence", "REQUIRED or BAKE_ONLY", null);
+    require(
+        holdbackPercent >= 0 && holdbackPercent < 50,
+        "holdbackPercent",
+        "at least 0 and below 50",
+        holdbackPercent);
     steps = List.copyOf(steps);
+    require(!steps.isEmpty(), "steps", "at least one step", "none");
+    double previous = 0;
+    for (CanaryStep step : steps) {
+      require(
+          step.percent() > previous,
+          "steps",
+          "strictly ascending percentages",
+          step.percent() + " after " + previous);
+      previous = step.percent();
+    }
+    require(previous == 100, "steps", "the last step at 100 percent", previous);
+  }
+
+  /**
+   * The split written for step {@code index}: its percentage, except that the last step keeps the
+   * holdback on stable.
+   */
+  public double canaryPercent(int index) {
+    return index == steps.size() - 1 ? 100 - holdbackPercent : steps.get(index).percent();
   }
 
   /** A builder starting from the defaults. */
@@ -71,17 +124,22 @@ public record RolloutPlan(
     builder.shadow = base.shadow.orElse(null);
     builder.explicitSteps.addAll(base.steps);
     builder.onStepTimeout = base.onStepTimeout;
+    builder.holdbackPercent = base.holdbackPercent;
+    builder.evidence = base.evidence;
     return builder;
   }
 
-  /** 5, 25, 50, 100 percent, 30 minutes and 500 samples per arm each, at most 6 hours a step. */
+  /**
+   * 5, 25, 50, 100 percent, 30 minutes and 500 samples per arm each, at most 24 hours a step, 5 %
+   * holdback at 100 %, evidence required.
+   */
   public static RolloutPlan ofDefaults() {
     return custom().build();
   }
 
   /**
-   * One step from 0 to 100 percent with the same rules; a broken rule flips straight back to
-   * stable. Rules that compare with stable use what stable served before the flip.
+   * One step from 0 to 100 percent (less the holdback) with the same rules; a broken rule flips
+   * straight back to stable. The rules compare with the holdback.
    */
   public static RolloutPlan blueGreen() {
     return custom().steps(100).build();
@@ -96,7 +154,8 @@ public record RolloutPlan(
    * Reads a plan from flag metadata, falling back to the defaults for absent keys: {@code
    * rollout.steps} ("5,25,50,100"), {@code rollout.minBake} and {@code rollout.maxStepDuration}
    * (ISO-8601 like "PT30M"), {@code rollout.minSamplesPerArm}, {@code rollout.onStepTimeout}
-   * ("hold" or "roll_back"), {@code rollout.shadowMinDuration} and {@code
+   * ("hold" or "roll_back"), {@code rollout.holdbackPercent} ("5"), {@code rollout.evidence}
+   * ("required" or "bake_only"), {@code rollout.shadowMinDuration} and {@code
    * rollout.shadowMinSamples}.
    *
    * @throws IllegalArgumentException naming the flag and the key when a value is malformed
@@ -111,11 +170,25 @@ public record RolloutPlan(
     private final List<CanaryStep> explicitSteps = new ArrayList<>();
     private Duration minBake = Duration.ofMinutes(30);
     private long minSamplesPerArm = 500;
-    private Duration maxStepDuration = Duration.ofHours(6);
+    private Duration maxStepDuration = Duration.ofHours(24);
     private StepTimeoutAction onStepTimeout = StepTimeoutAction.HOLD;
     private ShadowPhase shadow;
+    private double holdbackPercent = DEFAULT_HOLDBACK_PERCENT;
+    private Evidence evidence = Evidence.REQUIRED;
 
     private Builder() {}
+
+    /** The share stable keeps while the 100 % step bakes (0 for none). */
+    public Builder holdbackPercent(double percent) {
+      this.holdbackPercent = percent;
+      return this;
+    }
+
+    /** What each step needs besides bake time and minimum sample. */
+    public Builder evidence(Evidence evidence) {
+      this.evidence = evidence;
+      return this;
+    }
 
     /** The canary's shares in percent, ascending, ending at 100; each uses the common minimums. */
     public Builder steps(double... percents) {
@@ -162,29 +235,9 @@ public record RolloutPlan(
      * @throws IllegalArgumentException naming the field that is wrong and what was expected
      */
     public RolloutPlan build() {
-      if (onStepTimeout == null) {
-        throw new IllegalArgumentException("onStepTimeout: expected HOLD or ROLL_BACK, got null");
-      }
       List<CanaryStep> steps = explicitSteps.isEmpty() ? commonSteps() : explicitSteps;
-      if (steps.isEmpty()) {
-        throw new IllegalArgumentException("steps: expected at least one step, got none");
-      }
-      double previous = 0;
-      for (CanaryStep step : steps) {
-        if (step.percent() <= previous) {
-          throw new IllegalArgumentException(
-              "steps: expected strictly ascending percentages, got "
-                  + step.percent()
-                  + " after "
-                  + previous);
-        }
-        previous = step.percent();
-      }
-      if (previous != 100) {
-        throw new IllegalArgumentException(
-            "steps: expected the last step at 100 percent, got " + previous);
-      }
-      return new RolloutPlan(Optional.ofNullable(shadow), steps, onStepTimeout);
+      return new RolloutPlan(
+          Optional.ofNullable(shadow), steps, onStepTimeout, holdbackPercent, evidence);
     }
 
     private List<CanaryStep> commonSteps() {
@@ -204,11 +257,11 @@ public record RolloutPlan(
       }
       return steps;
     }
+  }
 
-    private static void require(boolean ok, String field, String expected, Object got) {
-      if (!ok) {
-        throw new IllegalArgumentException(field + ": expected " + expected + ", got " + got);
-      }
+  private static void require(boolean ok, String field, String expected, Object got) {
+    if (!ok) {
+      throw new IllegalArgumentException(field + ": expected " + expected + ", got " + got);
     }
   }
 
@@ -224,6 +277,9 @@ public record RolloutPlan(
       text("rollout.minSamplesPerArm")
           .ifPresent(value -> builder.minSamplesPerArm(number("rollout.minSamplesPerArm", value)));
       text("rollout.onStepTimeout").ifPresent(value -> builder.onStepTimeout(action(value)));
+      text("rollout.holdbackPercent")
+          .ifPresent(value -> builder.holdbackPercent(percent("rollout.holdbackPercent", value)));
+      text("rollout.evidence").ifPresent(value -> builder.evidence(evidence(value)));
       if (text("rollout.shadowMinDuration").isPresent()
           || text("rollout.shadowMinSamples").isPresent()) {
         builder.shadow(
@@ -273,6 +329,22 @@ public record RolloutPlan(
         return Long.parseLong(value);
       } catch (NumberFormatException e) {
         throw invalid(key, value, "a whole number");
+      }
+    }
+
+    private double percent(String key, String value) {
+      try {
+        return Double.parseDouble(value);
+      } catch (NumberFormatException e) {
+        throw invalid(key, value, "a percentage like 5");
+      }
+    }
+
+    private Evidence evidence(String value) {
+      try {
+        return Evidence.valueOf(value.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw invalid("rollout.evidence", value, "required or bake_only");
       }
     }
 

@@ -1,5 +1,6 @@
 package dev.llmrollout.guard;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -23,6 +24,9 @@ import java.util.Optional;
  * @param canaryVersion the candidate model's semantic version, if known
  * @param plan how the candidate advances
  * @param rules what breaks the rollout
+ * @param segments the segment values each rule is also judged in, fixed for the whole rollout
+ *     (values that appear later count in an "other" segment); empty to take the values the signals
+ *     show when the rollout starts
  * @param shadowCompleted true when a shadow phase of this candidate already passed elsewhere
  * @param force true to replace a rollout already running on the same flag
  * @param evalGateOverride why the rollout may start without a passing eval report, when forced past
@@ -36,15 +40,42 @@ public record RolloutSpec(
     Optional<String> canaryVersion,
     RolloutPlan plan,
     RuleSet rules,
+    List<String> segments,
     boolean shadowCompleted,
     boolean force,
     Optional<String> evalGateOverride) {
 
+  /**
+   * @throws IllegalArgumentException naming the flag and the missing or bad field
+   */
   public RolloutSpec {
+    require(flagKey, flagKey != null && !flagKey.isBlank(), "flagKey", "a flag key", flagKey);
+    require(flagKey, stable != null && !stable.isBlank(), "stable", "a variant name", stable);
+    require(flagKey, canary != null && !canary.isBlank(), "canary", "a variant name", canary);
+    require(flagKey, !canary.equals(stable), "canary", "a variant other than stable", canary);
+    require(flagKey, plan != null, "plan", "a rollout plan", null);
+    require(flagKey, rules != null, "rules", "a rule set", null);
+    require(flagKey, segments != null, "segments", "a list of segment values", null);
+    segments = List.copyOf(segments);
+    require(
+        flagKey,
+        segments.stream().noneMatch(v -> v.isBlank() || v.equals(OTHER_SEGMENT)),
+        "segments",
+        "non-blank values other than '" + OTHER_SEGMENT + "'",
+        segments);
     Objects.requireNonNull(stableVersion, "stableVersion");
     Objects.requireNonNull(canaryVersion, "canaryVersion");
     Objects.requireNonNull(evalGateOverride, "evalGateOverride");
+    require(
+        flagKey,
+        evalGateOverride.map(reason -> !reason.isBlank()).orElse(true),
+        "skipEvalGate",
+        "a reason",
+        evalGateOverride.orElse(null));
   }
+
+  /** The segment that collects every value not declared at the start. */
+  public static final String OTHER_SEGMENT = "(other)";
 
   public static Builder forFlag(String flagKey) {
     return new Builder(flagKey);
@@ -59,6 +90,7 @@ public record RolloutSpec(
     private String canaryVersion;
     private RolloutPlan plan = RolloutPlan.ofDefaults();
     private RuleSet rules = RuleSet.ofDefaults();
+    private List<String> segments = List.of();
     private boolean shadowCompleted;
     private boolean force;
     private String evalGateOverride;
@@ -94,6 +126,12 @@ public record RolloutSpec(
       return this;
     }
 
+    /** The segment values to judge each rule in, besides all traffic. */
+    public Builder segments(String... values) {
+      this.segments = List.of(values);
+      return this;
+    }
+
     public Builder shadowCompleted(boolean completed) {
       this.shadowCompleted = completed;
       return this;
@@ -119,17 +157,6 @@ public record RolloutSpec(
      * @throws IllegalArgumentException naming the flag and the missing or bad field
      */
     public RolloutSpec build() {
-      require(flagKey != null && !flagKey.isBlank(), "flagKey", "a flag key", flagKey);
-      require(stable != null && !stable.isBlank(), "stable", "a variant name", stable);
-      require(canary != null && !canary.isBlank(), "canary", "a variant name", canary);
-      require(!canary.equals(stable), "canary", "a variant other than stable", canary);
-      require(plan != null, "plan", "a rollout plan", null);
-      require(rules != null, "rules", "a rule set", null);
-      require(
-          evalGateOverride == null || !evalGateOverride.isBlank(),
-          "skipEvalGate",
-          "a reason",
-          evalGateOverride);
       return new RolloutSpec(
           flagKey,
           stable,
@@ -138,23 +165,18 @@ public record RolloutSpec(
           Optional.ofNullable(canaryVersion),
           plan,
           rules,
+          segments,
           shadowCompleted,
           force,
           Optional.ofNullable(evalGateOverride));
     }
+  }
 
-    private void require(boolean ok, String field, String expected, Object got) {
-      if (!ok) {
-        throw new IllegalArgumentException(
-            "rollout of flag '"
-                + flagKey
-                + "': "
-                + field
-                + " is "
-                + got
-                + ", expected "
-                + expected);
-      }
+  private static void require(
+      String flagKey, boolean ok, String field, String expected, Object got) {
+    if (!ok) {
+      throw new IllegalArgumentException(
+          "rollout of flag '" + flagKey + "': " + field + " is " + got + ", expected " + expected);
     }
   }
 }

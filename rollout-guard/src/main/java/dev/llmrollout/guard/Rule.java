@@ -5,28 +5,29 @@ import dev.llmrollout.guard.Metric.Direction;
 import java.util.Objects;
 
 /**
- * One pre-declared regression rule: which metric, which way is worse, and how much worse matters.
+ * One pre-declared regression rule, compared canary against stable within each step.
  *
- * <p>{@code threshold} is the regression the rule exists to catch: it tunes the sequential test
- * (the mixture scale) and the sample-size planning. {@code deadBand} is the regression that is
- * tolerated: the rule breaks when the always-valid confidence sequence shows the canary worse than
- * the dead band. For an {@link Comparison#ABSOLUTE} rule the threshold is the limit itself and the
- * dead band is not used.
+ * <p>{@code regressionToDetect} is the regression the rule exists to catch: the first step holds
+ * until the rule has the information to catch it (with the configured power), and the canary goes
+ * to 100 % only when the data show the regression is smaller than it (non-inferiority). {@code
+ * regressionTolerated} is the regression that does not roll back: the rule breaks when the
+ * confidence sequence shows the canary worse than stable by more than it (0: any regression shown).
  *
  * <pre>{@code
- * Rule.successRateAtLeast(0.95);                  // canary below 95% absolute
- * Rule.successRateDropAtMost(0.05);               // more than 5 pp below stable
- * Rule.feedbackRateIncreaseAtMost("thumbs_down", 0.20);
- * Rule.latencyRatioAtMost(0.99, 1.2);             // p99 more than 1.2x stable
+ * Rule.successRateDrop(0.05);                      // rolls back on any drop shown; sized for 5 pp
+ * Rule.successRateDrop(0.05).tolerating(0.01);     // rolls back on a drop shown above 1 pp
+ * Rule.errorRateIncrease(0.02);                    // sized for +2 pp of errors
+ * Rule.latencyTailIncrease(0.99, 0.02);            // +2 pp of requests slower than stable's p99
  * }</pre>
  *
  * @param metric what is measured
  * @param feedbackEvent the feedback event name for {@link Metric#FEEDBACK_RATE}, else empty
  * @param quantile the latency quantile for {@link Metric#LATENCY_QUANTILE}, else 0
  * @param direction which way is worse
- * @param comparison how the threshold is expressed
- * @param threshold the limit (absolute), the rate difference, or the relative change (0.2 = 20%)
- * @param deadBand the tolerated regression in the comparison's units (0 for none)
+ * @param comparison a difference in rate points, or a relative change of the rate
+ * @param regressionToDetect the regression to catch, in the comparison's units (0.05 = 5 points, or
+ *     5 % for a relative rule)
+ * @param regressionTolerated the regression that does not roll back (0 for none)
  */
 public record Rule(
     Metric metric,
@@ -34,11 +35,8 @@ public record Rule(
     double quantile,
     Direction direction,
     Comparison comparison,
-    double threshold,
-    double deadBand) {
-
-  /** The latency dead band used unless told otherwise: a p99 10% above stable is tolerated. */
-  public static final double DEFAULT_LATENCY_DEAD_BAND = 0.10;
+    double regressionToDetect,
+    double regressionTolerated) {
 
   public Rule {
     Objects.requireNonNull(metric, "metric");
@@ -49,90 +47,71 @@ public record Rule(
       throw new IllegalArgumentException(
           "rule " + metric + ": feedbackEvent is blank, expected an event name like thumbs_down");
     }
-    if (metric == Metric.LATENCY_QUANTILE) {
-      if (!(quantile > 0.5 && quantile < 1)) {
-        throw new IllegalArgumentException(
-            "rule " + metric + ": quantile is " + quantile + ", expected between 0.5 and 1");
-      }
-      if (comparison != Comparison.RELATIVE) {
-        throw new IllegalArgumentException(
-            "rule " + metric + ": comparison is " + comparison + ", expected RELATIVE (a ratio)");
-      }
+    if (metric == Metric.LATENCY_QUANTILE && !(quantile > 0.5 && quantile < 1)) {
+      throw new IllegalArgumentException(
+          "rule " + metric + ": quantile is " + quantile + ", expected between 0.5 and 1");
     }
-    if (!(threshold > 0) || (comparison != Comparison.RELATIVE && threshold > 1)) {
+    if (!(regressionToDetect > 0)
+        || (comparison == Comparison.DIFFERENCE && regressionToDetect > 1)) {
       throw new IllegalArgumentException(
           "rule "
               + metric
-              + ": threshold is "
-              + threshold
+              + ": regressionToDetect is "
+              + regressionToDetect
               + ", expected a positive "
-              + (comparison == Comparison.RELATIVE ? "relative change" : "rate up to 1"));
+              + (comparison == Comparison.RELATIVE
+                  ? "relative change"
+                  : "rate difference up to 1"));
     }
-    if (!(deadBand >= 0) || (comparison != Comparison.ABSOLUTE && deadBand >= threshold)) {
+    if (!(regressionTolerated >= 0 && regressionTolerated < regressionToDetect)) {
       throw new IllegalArgumentException(
           "rule "
               + metric
-              + ": deadBand is "
-              + deadBand
-              + ", expected at least 0 and below the threshold "
-              + threshold);
+              + ": regressionTolerated is "
+              + regressionTolerated
+              + ", expected at least 0 and below regressionToDetect "
+              + regressionToDetect);
     }
   }
 
-  /** Breaks when the canary's success rate is shown below {@code limit} (such as 0.95). */
-  public static Rule successRateAtLeast(double limit) {
-    return new Rule(
-        Metric.SUCCESS_RATE, "", 0, Direction.LOWER_IS_WORSE, Comparison.ABSOLUTE, limit, 0);
+  /** The success rate below stable's; sized to catch a drop of {@code points} (0.05 = 5 pp). */
+  public static Rule successRateDrop(double points) {
+    return difference(Metric.SUCCESS_RATE, "", 0, Direction.LOWER_IS_WORSE, points);
   }
 
-  /** Breaks when the canary's success rate is shown below stable's; sized to catch {@code drop}. */
-  public static Rule successRateDropAtMost(double drop) {
-    return new Rule(
-        Metric.SUCCESS_RATE, "", 0, Direction.LOWER_IS_WORSE, Comparison.DIFFERENCE, drop, 0);
+  /** The error rate above stable's; sized to catch {@code points} more errors (0.02 = 2 pp). */
+  public static Rule errorRateIncrease(double points) {
+    return difference(Metric.ERROR_RATE, "", 0, Direction.HIGHER_IS_WORSE, points);
   }
 
-  /** Breaks when the canary's error rate is shown above stable's; sized for {@code relative}. */
-  public static Rule errorRateIncreaseAtMost(double relative) {
-    return new Rule(
-        Metric.ERROR_RATE, "", 0, Direction.HIGHER_IS_WORSE, Comparison.RELATIVE, relative, 0);
+  /** The refusal rate above stable's; sized to catch {@code points} more refusals. */
+  public static Rule refusalRateIncrease(double points) {
+    return difference(Metric.REFUSAL_RATE, "", 0, Direction.HIGHER_IS_WORSE, points);
   }
 
-  /** Breaks when the canary's refusal rate is shown above stable's; sized for {@code relative}. */
-  public static Rule refusalRateIncreaseAtMost(double relative) {
-    return new Rule(
-        Metric.REFUSAL_RATE, "", 0, Direction.HIGHER_IS_WORSE, Comparison.RELATIVE, relative, 0);
-  }
-
-  /** Breaks when the canary's rate of feedback {@code event} is shown above stable's. */
-  public static Rule feedbackRateIncreaseAtMost(String event, double relative) {
-    return new Rule(
-        Metric.FEEDBACK_RATE,
-        event,
-        0,
-        Direction.HIGHER_IS_WORSE,
-        Comparison.RELATIVE,
-        relative,
-        0);
+  /** The rate of feedback {@code event} above stable's; sized to catch {@code points} more. */
+  public static Rule feedbackRateIncrease(String event, double points) {
+    return difference(Metric.FEEDBACK_RATE, event, 0, Direction.HIGHER_IS_WORSE, points);
   }
 
   /**
-   * Breaks when the canary's latency quantile is shown above stable's by more than the default dead
-   * band; sized to catch a ratio of {@code maxRatio} (such as 1.2).
+   * The share of requests slower than both arms' {@code quantile} in the same step, canary above
+   * stable; sized to catch {@code points} more slow requests (at p99, 0.02 takes the canary's slow
+   * share from 1 % to 3 %).
    */
-  public static Rule latencyRatioAtMost(double quantile, double maxRatio) {
-    return new Rule(
-        Metric.LATENCY_QUANTILE,
-        "",
-        quantile,
-        Direction.HIGHER_IS_WORSE,
-        Comparison.RELATIVE,
-        maxRatio - 1,
-        Math.min(DEFAULT_LATENCY_DEAD_BAND, (maxRatio - 1) / 2));
+  public static Rule latencyTailIncrease(double quantile, double points) {
+    return difference(Metric.LATENCY_QUANTILE, "", quantile, Direction.HIGHER_IS_WORSE, points);
   }
 
-  /** The same rule with another tolerated regression. */
-  public Rule withDeadBand(double tolerated) {
-    return new Rule(metric, feedbackEvent, quantile, direction, comparison, threshold, tolerated);
+  private static Rule difference(
+      Metric metric, String event, double quantile, Direction direction, double points) {
+    return new Rule(metric, event, quantile, direction, Comparison.DIFFERENCE, points, 0);
+  }
+
+  /** The same rule rolling back only on a regression shown above {@code tolerated}. */
+  public Rule tolerating(double tolerated) {
+    return new Rule(
+        metric, feedbackEvent, quantile, direction, comparison, regressionToDetect, tolerated);
   }
 
   /** A short name for audit records and test keys, such as {@code FEEDBACK_RATE(thumbs_down)}. */

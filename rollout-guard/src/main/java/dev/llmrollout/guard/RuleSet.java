@@ -22,17 +22,17 @@ public record RuleSet(List<Rule> rules) {
   }
 
   /**
-   * The rules as the field uses them: success rate below 95% absolute or more than 5 pp below
-   * stable; error, refusal and thumbs-down rates more than 20% above stable; p99 latency more than
-   * 1.2x stable.
+   * The rules as the field uses them, each rolling back on any regression shown: success rate
+   * (sized for a 5-point drop), error and refusal rates (+2 points) and the share of requests
+   * slower than p99 (+2 points). Feedback rules are left out: a rule whose signal never arrives can
+   * never show the evidence a promotion needs; add {@code Rule.feedbackRateIncrease} when the
+   * application sends feedback.
    */
   public static RuleSet ofDefaults() {
     return of(
-        Rule.successRateAtLeast(0.95),
-        Rule.successRateDropAtMost(0.05),
-        Rule.errorRateIncreaseAtMost(0.20),
-        Rule.refusalRateIncreaseAtMost(0.20),
-        Rule.feedbackRateIncreaseAtMost("thumbs_down", 0.20),
-        Rule.latencyRatioAtMost(0.99, 1.2));
+        Rule.successRateDrop(0.05),
+        Rule.errorRateIncrease(0.02),
+        Rule.refusalRateIncrease(0.02),
+        Rule.latencyTailIncrease(0.99, 0.02));
   }
 }

@@ -18,8 +18,12 @@ import org.junit.jupiter.api.Test;
 class RolloutGuardTest {
   private final GuardFixture fx = new GuardFixture();
 
+  /** The default plan on bake time and samples alone: these tests are about the steps. */
   private RolloutSpec.Builder spec() {
-    return RolloutSpec.forFlag(FLAG).stable(STABLE).canary(CANARY);
+    return RolloutSpec.forFlag(FLAG)
+        .stable(STABLE)
+        .canary(CANARY)
+        .plan(RolloutPlan.custom().evidence(RolloutPlan.Evidence.BAKE_ONLY).build());
   }
 
   private void healthyStep(int canaryRequests, int stableRequests) {
@@ -52,7 +56,8 @@ class RolloutGuardTest {
     assertThat(rollout.check().decision()).isEqualTo(Decision.PROMOTE);
     assertThat(rollout.state()).isEqualTo(RolloutState.CANARY);
     assertThat(rollout.step()).isEqualTo(3);
-    healthyStep(600, 0);
+    assertThat(fx.control.state(FLAG).share(CANARY)).as("5 %% holdback").isEqualTo(95.0);
+    healthyStep(600, 30);
     fx.advance(Duration.ofMinutes(30));
     AuditRecord last = rollout.check();
 
@@ -74,16 +79,24 @@ class RolloutGuardTest {
   @Test
   @DisplayName("5.1: a step missing its sample within its max duration is held, never promoted")
   void timedOutStepIsHeld() {
-    RolloutPlan plan = RolloutPlan.custom().maxStepDuration(Duration.ofHours(1)).build();
+    RolloutPlan plan =
+        RolloutPlan.custom()
+            .evidence(RolloutPlan.Evidence.BAKE_ONLY)
+            .maxStepDuration(Duration.ofHours(1))
+            .build();
     Rollout rollout = fx.guard().start(spec().plan(plan).build());
     healthyStep(100, 1_900);
     fx.advance(Duration.ofHours(2));
 
     assertThat(rollout.check().decision()).isEqualTo(Decision.HOLD);
     assertThat(rollout.check().decision()).isEqualTo(Decision.HOLD);
-    assertThat(rollout.state()).isEqualTo(RolloutState.CANARY);
+    assertThat(rollout.state()).isEqualTo(RolloutState.HELD);
     assertThat(fx.control.state(FLAG).share(CANARY)).isEqualTo(5.0);
-    assertThat(fx.alerts).hasSize(1).first().extracting(Alert::title).isEqualTo("rollout held");
+    assertThat(fx.alerts)
+        .hasSize(1)
+        .first()
+        .extracting(Alert::title)
+        .isEqualTo("rollout held; rules still checked");
   }
 
   @Test
@@ -162,12 +175,14 @@ class RolloutGuardTest {
   }
 
   @Test
-  @DisplayName("5.1: blue-green flips 0 to 100 and flips back on a broken rule")
+  @DisplayName("5.1: blue-green flips 0 to 95 (holdback) and flips back on a broken rule")
   void blueGreenFlipsBack() {
-    fx.traffic(STABLE, null, 2_000, 0.99);
     Rollout rollout =
         fx.guard().start(spec().versions("1.4.2", "1.4.3").plan(RolloutPlan.blueGreen()).build());
-    assertThat(fx.control.state(FLAG).share(CANARY)).isEqualTo(100.0);
+    assertThat(fx.control.state(FLAG).share(CANARY))
+        .as("stable keeps the holdback, the concurrent control")
+        .isEqualTo(95.0);
+    fx.traffic(STABLE, null, 2_000, 0.99);
     fx.traffic(CANARY, null, 500, 0.80);
 
     assertThat(rollout.check().decision()).isEqualTo(Decision.ROLL_BACK);

@@ -4,45 +4,41 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("issue 5.2: rules per metric declared before the rollout; guard configuration")
+@DisplayName("issue 14.4 and 16.5: rules say what they do; configuration validates on construction")
 class RuleAndConfigTest {
 
   @Test
-  void defaultRulesAreTheFieldsDefaults() {
+  @DisplayName("the default rules: regression to detect per rule, none tolerated")
+  void defaultRules() {
     assertThat(RuleSet.ofDefaults().rules())
-        .extracting(Rule::metric, Rule::comparison, Rule::threshold)
+        .extracting(Rule::metric, Rule::regressionToDetect, Rule::regressionTolerated)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(
-                Metric.SUCCESS_RATE, Metric.Comparison.ABSOLUTE, 0.95),
-            org.assertj.core.groups.Tuple.tuple(
-                Metric.SUCCESS_RATE, Metric.Comparison.DIFFERENCE, 0.05),
-            org.assertj.core.groups.Tuple.tuple(
-                Metric.ERROR_RATE, Metric.Comparison.RELATIVE, 0.20),
-            org.assertj.core.groups.Tuple.tuple(
-                Metric.REFUSAL_RATE, Metric.Comparison.RELATIVE, 0.20),
-            org.assertj.core.groups.Tuple.tuple(
-                Metric.FEEDBACK_RATE, Metric.Comparison.RELATIVE, 0.20),
-            org.assertj.core.groups.Tuple.tuple(
-                Metric.LATENCY_QUANTILE, Metric.Comparison.RELATIVE, 0.19999999999999996));
-    assertThat(RuleSet.ofDefaults().rules().get(4).feedbackEvent()).isEqualTo("thumbs_down");
-    assertThat(RuleSet.ofDefaults().rules().get(5).quantile()).isEqualTo(0.99);
+            Tuple.tuple(Metric.SUCCESS_RATE, 0.05, 0.0),
+            Tuple.tuple(Metric.ERROR_RATE, 0.02, 0.0),
+            Tuple.tuple(Metric.REFUSAL_RATE, 0.02, 0.0),
+            Tuple.tuple(Metric.LATENCY_QUANTILE, 0.02, 0.0));
+    assertThat(Rule.successRateDrop(0.05).tolerating(0.01).regressionTolerated()).isEqualTo(0.01);
   }
 
   @Test
   void invalidRulesNameTheField() {
-    assertThatThrownBy(() -> Rule.feedbackRateIncreaseAtMost(" ", 0.2))
+    assertThatThrownBy(() -> Rule.feedbackRateIncrease(" ", 0.2))
         .hasMessageContaining("feedbackEvent");
-    assertThatThrownBy(() -> Rule.successRateDropAtMost(0)).hasMessageContaining("threshold");
-    assertThatThrownBy(() -> Rule.latencyRatioAtMost(0.3, 1.2)).hasMessageContaining("quantile");
-    assertThatThrownBy(() -> Rule.successRateDropAtMost(0.05).withDeadBand(0.06))
-        .hasMessageContaining("deadBand");
+    assertThatThrownBy(() -> Rule.successRateDrop(0)).hasMessageContaining("regressionToDetect");
+    assertThatThrownBy(() -> Rule.latencyTailIncrease(0.3, 0.02)).hasMessageContaining("quantile");
+    assertThatThrownBy(() -> Rule.successRateDrop(0.05).tolerating(0.06))
+        .hasMessageContaining("regressionTolerated");
   }
 
   @Test
-  void configValidationNamesTheField() {
+  @DisplayName("GuardConfig validates in its constructor, not only in its builder")
+  void configValidatesOnConstruction() {
     assertThatThrownBy(() -> GuardConfig.custom().alpha(0.7).build())
         .hasMessageStartingWith("alpha");
     assertThatThrownBy(() -> GuardConfig.custom().hysteresis(0).build())
@@ -53,6 +49,79 @@ class RuleAndConfigTest {
                     .retryBackoff(Duration.ofSeconds(5), Duration.ofSeconds(1))
                     .build())
         .hasMessageStartingWith("retryMaxBackoff");
-    assertThat(GuardConfig.ofDefaults().sampleRatioAlpha()).isEqualTo(0.001);
+    GuardConfig d = GuardConfig.ofDefaults();
+    assertThatThrownBy(
+            () ->
+                new GuardConfig(
+                    d.alpha(),
+                    d.nonInferiorityAlpha(),
+                    1.5,
+                    d.hysteresis(),
+                    d.sampleRatioAlpha(),
+                    d.onSampleRatioMismatch(),
+                    d.minSamplesForTest(),
+                    d.minSegmentShare(),
+                    d.checkInterval(),
+                    d.retryInitialBackoff(),
+                    d.retryMaxBackoff(),
+                    d.actor()))
+        .hasMessageStartingWith("power");
+    assertThat(d.sampleRatioAlpha()).isEqualTo(0.001);
+    assertThat(d.onSampleRatioMismatch()).isEqualTo(GuardConfig.MismatchAction.HOLD);
+  }
+
+  @Test
+  @DisplayName("RolloutPlan and RolloutSpec validate in their constructors")
+  void planAndSpecValidateOnConstruction() {
+    RolloutPlan plan = RolloutPlan.ofDefaults();
+    assertThatThrownBy(
+            () ->
+                new RolloutPlan(
+                    Optional.empty(),
+                    List.of(plan.steps().get(1), plan.steps().get(0)),
+                    plan.onStepTimeout(),
+                    5,
+                    RolloutPlan.Evidence.REQUIRED))
+        .hasMessageContaining("strictly ascending");
+    assertThatThrownBy(
+            () ->
+                new RolloutPlan(
+                    Optional.empty(), plan.steps(), plan.onStepTimeout(), 60, plan.evidence()))
+        .hasMessageStartingWith("holdbackPercent");
+    assertThat(plan.holdbackPercent()).isEqualTo(5.0);
+    assertThat(plan.canaryPercent(3)).as("the 100 %% step keeps the holdback").isEqualTo(95.0);
+    assertThatThrownBy(
+            () ->
+                new RolloutSpec(
+                    "f",
+                    "a",
+                    "a",
+                    Optional.empty(),
+                    Optional.empty(),
+                    plan,
+                    RuleSet.ofDefaults(),
+                    List.of(),
+                    false,
+                    false,
+                    Optional.empty()))
+        .hasMessageContaining("canary is a, expected a variant other than stable");
+  }
+
+  @Test
+  @DisplayName("the state machine is a table: an illegal transition throws")
+  void illegalTransitionThrows() {
+    assertThat(StateTransition.isLegal(RolloutState.CANARY, 0, RolloutState.CANARY, 1)).isTrue();
+    assertThat(StateTransition.isLegal(RolloutState.CANARY, 0, RolloutState.HELD, 0)).isTrue();
+    assertThat(StateTransition.isLegal(RolloutState.HELD, 0, RolloutState.ROLLED_BACK, -1))
+        .isTrue();
+    assertThatThrownBy(
+            () -> new StateTransition(RolloutState.ROLLED_BACK, -1, RolloutState.CANARY, 0))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("illegal rollout transition ROLLED_BACK -> CANARY step 1");
+    assertThatThrownBy(() -> new StateTransition(RolloutState.CANARY, 2, RolloutState.CANARY, 1))
+        .as("never a step back")
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> new StateTransition(RolloutState.PROMOTED, -1, RolloutState.HELD, -1))
+        .isInstanceOf(IllegalStateException.class);
   }
 }

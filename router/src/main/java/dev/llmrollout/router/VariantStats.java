@@ -3,6 +3,9 @@ package dev.llmrollout.router;
 import dev.llmrollout.provider.FeedbackEvent;
 import dev.llmrollout.provider.FeedbackSink;
 import dev.llmrollout.router.internal.ArmStats;
+import dev.llmrollout.signals.ArmCounters;
+import dev.llmrollout.signals.Observation;
+import dev.llmrollout.signals.SignalRecorder;
 import dev.llmrollout.signals.SignalSource;
 import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.Value;
@@ -14,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Per flag, per variant and per segment quality signals: the router writes them on every call, the
  * OpenFeature provider's {@code track()} feedback arrives through {@link FeedbackSink}, and the
- * rollout guard reads {@link ArmSnapshot}s through {@link SignalSource}.
+ * rollout guard reads the per-unit-bucket counters through {@link SignalSource}; people and the
+ * gateway read {@link ArmSnapshot}s.
  *
  * <p>The segment is the value of one context attribute (by default {@code intent}); every outcome
  * also counts in the arm across all segments. Writing never takes a lock.
@@ -36,6 +40,7 @@ public final class VariantStats implements SignalSource, FeedbackSink {
   private final String segmentAttribute;
   private final Map<ArmKey, ArmStats> arms = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> segments = new ConcurrentHashMap<>();
+  private final SignalRecorder guardSignals = new SignalRecorder();
 
   private VariantStats(String segmentAttribute) {
     this.segmentAttribute = Objects.requireNonNull(segmentAttribute, "segmentAttribute");
@@ -58,7 +63,26 @@ public final class VariantStats implements SignalSource, FeedbackSink {
 
   /** Counts one call of {@code variant}; {@code segment} may be null. */
   public void record(String flagKey, String variant, String segment, CallOutcome outcome) {
+    record(flagKey, variant, segment, null, outcome);
+  }
+
+  /**
+   * Counts one call of {@code variant} for the unit {@code targetingKey}; {@code segment} and
+   * {@code targetingKey} may be null.
+   */
+  public void record(
+      String flagKey, String variant, String segment, String targetingKey, CallOutcome outcome) {
     forEachArm(flagKey, variant, segment, arm -> arm.record(outcome));
+    guardSignals.record(
+        flagKey,
+        variant,
+        segment,
+        targetingKey,
+        new Observation(
+            outcome.success(),
+            outcome.failed(),
+            outcome.refusal(),
+            outcome.latencyNanos() > 0 ? outcome.latencyNanos() / 1e6 : Double.NaN));
   }
 
   /** Counts a failed request of {@code variant} that the flag's default variant then served. */
@@ -70,19 +94,26 @@ public final class VariantStats implements SignalSource, FeedbackSink {
   public void record(FeedbackEvent event) {
     String segment = segmentOf(event.context());
     forEachArm(event.flagKey(), event.variant(), segment, arm -> arm.recordFeedback(event.name()));
+    guardSignals.recordFeedback(
+        event.flagKey(), event.variant(), segment, event.targetingKey(), event.name());
   }
 
   @Override
+  public ArmCounters counters(String flagKey, String variant) {
+    return guardSignals.counters(flagKey, variant);
+  }
+
+  /** A copy of the arm's signals across all segments. */
   public ArmSnapshot arm(String flagKey, String variant) {
     return snapshot(new ArmKey(flagKey, variant, ALL_SEGMENTS));
   }
 
-  @Override
+  /** A copy of the arm's signals within one segment value. */
   public ArmSnapshot arm(String flagKey, String variant, String segment) {
     return snapshot(new ArmKey(flagKey, variant, segment));
   }
 
-  @Override
+  /** The segment values seen for this flag so far. */
   public Set<String> segments(String flagKey) {
     Set<String> seen = segments.get(flagKey);
     return seen == null ? Set.of() : Set.copyOf(seen);

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.within;
 import dev.llmrollout.provider.LlmFeatureProvider;
 import dev.llmrollout.router.testing.Reply;
 import dev.llmrollout.router.testing.RouterHarness;
+import dev.llmrollout.signals.Counts;
 import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.MutableTrackingEventDetails;
 import dev.openfeature.sdk.Value;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.metrics.data.MetricData;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -88,6 +90,17 @@ class SignalsTest {
     assertThat(shipping.emptyOrShort()).isEqualTo(1);
     assertThat(router.signals().arm(FLAG, "nobody").requests()).isZero();
     assertThat(router.signals().arm(FLAG, "nobody").latencyQuantileMillis(0.5)).isNaN();
+
+    // The guard's view of the same calls: per unit bucket, with each user first exposed once.
+    Counts guardView = router.signals().counters(FLAG, "stable").all();
+    assertThat(guardView.totalRequests()).isEqualTo(4);
+    assertThat(Arrays.stream(guardView.errors()).sum()).isEqualTo(1);
+    assertThat(Arrays.stream(guardView.refusals()).sum()).isEqualTo(1);
+    assertThat(Arrays.stream(guardView.successes()).sum()).isEqualTo(1);
+    assertThat(Arrays.stream(guardView.latencyCounts()).sum()).isEqualTo(4);
+    assertThat(Arrays.stream(guardView.firstExposures()).sum()).isEqualTo(4);
+    assertThat(router.signals().counters(FLAG, "stable").segment("billing").totalRequests())
+        .isEqualTo(2);
   }
 
   @Test

@@ -147,6 +147,7 @@ public final class DemoCommand implements Callable<Integer> {
                         .minSamplesPerArm(500)
                         .build())
                 .rules(RuleSet.ofDefaults())
+                .segments(DemoTraffic.INTENTS.toArray(String[]::new))
                 .build());
     rollout.eventPublisher().onEvent(timeline::record);
     rollout.startChecking();

@@ -2,6 +2,7 @@ package dev.llmrollout.router.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmrollout.guard.RolloutRefusedException;
 import dev.llmrollout.provider.ServingOverride;
 import dev.llmrollout.router.ArmSnapshot;
 import dev.llmrollout.router.VariantStats;
@@ -78,12 +79,19 @@ final class AdminHandler {
     }
     JsonNode body = action.equals("restore") ? optionalBody(exchange) : exchange.jsonBody();
     ChangeRequest change = ChangeRequest.because(reason(body)).by(ACTOR);
-    FlagState state =
-        switch (action) {
-          case "kill" -> control.kill(flag, text(body, "variant"), change);
-          case "weights" -> control.setWeights(flag, weights(body), change);
-          default -> control.restore(flag, change);
-        };
+    FlagState state;
+    try {
+      state =
+          switch (action) {
+            case "kill" -> control.kill(flag, text(body, "variant"), change);
+            case "weights" -> control.setWeights(flag, weights(body), change);
+            // Through the guard: after its automatic rollback, only {"force": true} restores.
+            default -> rollouts.restore(flag, change, body.path("force").asBoolean(false));
+          };
+    } catch (RolloutRefusedException e) {
+      exchange.sendError(409, "restore_refused", e.getMessage());
+      return;
+    }
     exchange.sendJson(200, describe(exchange, state));
   }
 

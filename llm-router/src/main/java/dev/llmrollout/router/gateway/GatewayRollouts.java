@@ -13,6 +13,7 @@ import dev.llmrollout.guard.RolloutPlan;
 import dev.llmrollout.guard.RolloutRefusedException;
 import dev.llmrollout.guard.RolloutSpec;
 import dev.llmrollout.guard.WebhookAlertHook;
+import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.VariantPayload;
 import java.net.URI;
@@ -61,6 +62,16 @@ final class GatewayRollouts {
             .config(
                 GuardConfig.custom().checkInterval(settings.checkInterval()).actor(ACTOR).build())
             .build();
+  }
+
+  /**
+   * Restores {@code flagKey} from its kill; after the guard's automatic rollback only with {@code
+   * force} (the request's reason goes into the audit record).
+   *
+   * @throws RolloutRefusedException after an automatic rollback without force
+   */
+  FlagState restore(String flagKey, ChangeRequest change, boolean force) {
+    return guard.restore(flagKey, change, force);
   }
 
   private static AlertHook alertHook(Function<String, String> environment) {

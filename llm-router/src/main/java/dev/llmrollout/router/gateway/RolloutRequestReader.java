@@ -101,7 +101,9 @@ final class RolloutRequestReader {
             .minBake(duration(plan, "minBake").orElse(first.minBake()))
             .maxStepDuration(duration(plan, "maxStepDuration").orElse(first.maxDuration()))
             .minSamplesPerArm(count(plan, "minSamplesPerArm").orElse(first.minSamplesPerArm()))
-            .onStepTimeout(timeoutAction(plan).orElse(base.onStepTimeout()));
+            .onStepTimeout(timeoutAction(plan).orElse(base.onStepTimeout()))
+            .holdbackPercent(base.holdbackPercent())
+            .evidence(base.evidence());
     Optional<Duration> shadowDuration = duration(plan, "shadowMinDuration");
     Optional<Long> shadowSamples = count(plan, "shadowMinSamples");
     if (shadowDuration.isPresent() || shadowSamples.isPresent() || base.shadow().isPresent()) {

@@ -5,6 +5,7 @@ import dev.llmrollout.guard.AuditRecord;
 import dev.llmrollout.guard.CanaryStep;
 import dev.llmrollout.guard.Decision;
 import dev.llmrollout.guard.EventPublisher;
+import dev.llmrollout.guard.GuardConfig;
 import dev.llmrollout.guard.GuardEvent;
 import dev.llmrollout.guard.Rollout;
 import dev.llmrollout.guard.RolloutPlan.StepTimeoutAction;
@@ -17,17 +18,17 @@ import dev.llmrollout.guard.StateTransition;
 import dev.llmrollout.spi.FlagState;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The state machine of one rollout: SHADOW, CANARY step N, PROMOTED, ROLLED_BACK, HALTED. Each
- * check reads the signals, runs the sample ratio check and the rule family, and acts; every
- * decision becomes an audit record and an event. Checks, manual rollbacks and retries are
- * serialized on this object's monitor.
+ * The state machine of one rollout: SHADOW, CANARY step N, HELD, PROMOTED, ROLLED_BACK, HALTED
+ * (moves only as {@link StateTransition#isLegal} allows). Each check reads the windows of the steps
+ * so far, runs the sample ratio check and the rule family, and acts; every decision becomes an
+ * audit record and an event. Checks, manual rollbacks and retries are serialized on this object's
+ * monitor.
  */
 public final class GuardedRollout implements Rollout {
   private final GuardContext context;
@@ -35,32 +36,47 @@ public final class GuardedRollout implements Rollout {
   private final RuleFamily rules;
   private final SampleRatioChecker sampleRatio;
   private final StepWriter stepWriter;
+  private final StepWindows windows;
+  private final StepWindows shadowWindows;
+  private final PromotionEvidence evidence;
   private final DefaultEventPublisher events = new DefaultEventPublisher();
 
   private RolloutState state;
   private int step;
   private Instant phaseStartedAt;
-  private Map<String, Long> phaseStartCounts;
-  private boolean holdAlerted;
+  private long shadowStartRequests;
+  private String heldBecause;
+  private String automaticRollback;
   private volatile boolean rollbackVerified;
   private AuditRecord lastRecord;
 
-  /** A rollout whose first phase (shadow, or the first step already written) begins now. */
+  /**
+   * A rollout whose first phase (shadow, or the first step already written) begins now, judged on
+   * the rules of {@code spec} in {@code segments} (fixed for its whole life).
+   */
   public GuardedRollout(
-      GuardContext context, RolloutSpec spec, RolloutState initialState, FlagState written) {
+      GuardContext context,
+      RolloutSpec spec,
+      RolloutState initialState,
+      FlagState written,
+      List<String> segments) {
     this.context = context;
     this.spec = spec;
-    this.rules =
-        new RuleFamily(
-            spec.rules(),
-            context.config().minSamplesForTest(),
-            context.config().alpha(),
-            context.config().hysteresis());
+    this.rules = new RuleFamily(spec.rules(), segments, context.config());
     this.sampleRatio = new SampleRatioChecker(context.config().sampleRatioAlpha());
     this.stepWriter = new StepWriter(context, spec, written.version());
+    this.windows = new StepWindows(context.signals(), spec.flagKey(), spec.stable(), spec.canary());
+    this.shadowWindows =
+        new StepWindows(context.signals(), spec.flagKey(), spec.stable(), spec.canary());
+    this.evidence = new PromotionEvidence(spec.plan(), context.config(), rules);
     this.state = initialState;
     this.step = initialState == RolloutState.CANARY ? 0 : -1;
     beginPhase();
+  }
+
+  /** Why the guard rolled this rollout back by itself; empty when it did not. */
+  public synchronized Optional<String> automaticRollback() {
+    return Optional.ofNullable(automaticRollback);
   }
 
   @Override
@@ -94,22 +110,31 @@ public final class GuardedRollout implements Rollout {
       return lastRecord;
     }
     Instant now = context.clock().instant();
+    boolean shadow = state == RolloutState.SHADOW;
+    List<StepWindows.Window> steps = shadow ? shadowWindows.windows() : windows.windows();
     Optional<SampleRatioCheck> srm =
-        state == RolloutState.CANARY
-            ? sampleRatio.check(phaseCounts(), stepWriter.weights(currentStep().percent()))
-            : Optional.empty();
-    if (srm.isPresent() && srm.get().mismatch()) {
-      return halt(now, srm, "sample ratio mismatch: routing is broken, the data cannot be trusted");
-    }
-    List<RuleCheck> checks =
-        rules.check(context.signals(), spec.flagKey(), spec.stable(), spec.canary());
+        shadow ? Optional.empty() : sampleRatio.check(steps, spec.stable(), spec.canary());
+    List<RuleCheck> checks = rules.check(steps);
     List<RuleCheck> broken = checks.stream().filter(RuleCheck::broken).toList();
     if (!broken.isEmpty()) {
-      return rollBack(now, checks, srm, "rule broken: " + describe(broken));
+      automaticRollback = "rule broken: " + describe(broken);
+      return rollBack(now, checks, srm, automaticRollback);
     }
-    return state == RolloutState.SHADOW
-        ? advanceShadow(now, checks)
-        : advanceStep(now, checks, srm);
+    if (shadow) {
+      return advanceShadow(now, checks);
+    }
+    if (srm.isPresent() && srm.get().mismatch()) {
+      String why = "sample ratio mismatch: units do not split as planned " + srm.get();
+      if (context.config().onSampleRatioMismatch() == GuardConfig.MismatchAction.ROLL_BACK) {
+        automaticRollback = why;
+        return rollBack(now, checks, srm, why);
+      }
+      return hold(now, checks, srm, why);
+    }
+    if (state == RolloutState.HELD) {
+      return record(now, Decision.HOLD, null, checks, srm, "held: " + heldBecause);
+    }
+    return advanceStep(now, checks, srm, steps);
   }
 
   @Override
@@ -125,10 +150,21 @@ public final class GuardedRollout implements Rollout {
     record(context.clock().instant(), Decision.CONTINUE, null, List.of(), Optional.empty(), reason);
   }
 
+  /** Records that an operator restored the flag after this rollout's automatic rollback. */
+  public synchronized void recordForcedRestore(String reason) {
+    record(
+        context.clock().instant(),
+        Decision.CONTINUE,
+        null,
+        List.of(),
+        Optional.empty(),
+        "restore forced after automatic rollback: " + reason);
+  }
+
   /** Ends this rollout without touching the flag: a forced rollout took over its traffic. */
   public synchronized void supersede(String reason) {
     if (!state.isFinal()) {
-      StateTransition t = transition(RolloutState.HALTED, step, reason);
+      StateTransition t = transition(RolloutState.HALTED, -1, reason);
       record(context.clock().instant(), Decision.HALT, t, List.of(), Optional.empty(), reason);
     }
   }
@@ -147,10 +183,10 @@ public final class GuardedRollout implements Rollout {
 
   private AuditRecord advanceShadow(Instant now, List<RuleCheck> checks) {
     var shadow = spec.plan().shadow().orElseThrow();
-    long shadowSamples = context.signals().arm(spec.flagKey(), spec.canary()).requests();
+    long shadowSamples = canaryRequests() - shadowStartRequests;
     boolean baked = !now.isBefore(phaseStartedAt.plus(shadow.minDuration()));
     if (!baked || shadowSamples < shadow.minSamples()) {
-      return record(now, Decision.CONTINUE, null, checks, Optional.empty(), "shadow still baking");
+      return record(now, Decision.CONTINUE, null, checks, Optional.empty(), "shadow baking");
     }
     String why = "shadow phase passed";
     try {
@@ -162,33 +198,60 @@ public final class GuardedRollout implements Rollout {
   }
 
   private AuditRecord advanceStep(
-      Instant now, List<RuleCheck> checks, Optional<SampleRatioCheck> srm) {
+      Instant now,
+      List<RuleCheck> checks,
+      Optional<SampleRatioCheck> srm,
+      List<StepWindows.Window> steps) {
     CanaryStep current = currentStep();
     Duration elapsed = Duration.between(phaseStartedAt, now);
-    boolean samplesMet = stepSamplesMet(current);
-    if (samplesMet && elapsed.compareTo(current.minBake()) >= 0) {
+    List<String> missing = new ArrayList<>();
+    if (elapsed.compareTo(current.minBake()) < 0) {
+      missing.add("baking until " + phaseStartedAt.plus(current.minBake()));
+    }
+    missing.addAll(samplesMissing(current));
+    missing.addAll(evidence.missing(step, checks, steps));
+    if (missing.isEmpty()) {
       return step + 1 < spec.plan().steps().size()
-          ? promoteTo(now, step + 1, checks, srm, "step minimums met, no rule broken")
+          ? promoteTo(now, step + 1, checks, srm, "step passed: baked, evidence in, no rule broken")
           : finish(now, checks, srm);
     }
-    if (!samplesMet && elapsed.compareTo(current.maxDuration()) >= 0) {
+    String lacking = String.join("; ", missing);
+    if (elapsed.compareTo(current.maxDuration()) >= 0) {
       String why =
-          "step "
-              + (step + 1)
-              + " missed its minimum sample of "
-              + current.minSamplesPerArm()
-              + " per arm within "
-              + current.maxDuration();
+          "step " + (step + 1) + " ran " + current.maxDuration() + " and lacks: " + lacking;
       if (spec.plan().onStepTimeout() == StepTimeoutAction.ROLL_BACK) {
+        automaticRollback = why;
         return rollBack(now, checks, srm, why);
       }
-      if (!holdAlerted) {
-        holdAlerted = true;
-        alert(Alert.Severity.WARNING, "rollout held", why);
-      }
-      return record(now, Decision.HOLD, null, checks, srm, why + "; held, never promoted");
+      return hold(now, checks, srm, why);
     }
-    return record(now, Decision.CONTINUE, null, checks, srm, "step minimums not met yet");
+    return record(now, Decision.CONTINUE, null, checks, srm, "waiting: " + lacking);
+  }
+
+  private List<String> samplesMissing(CanaryStep current) {
+    StepWindows.Window window = windows.current();
+    long canary = window.canary().all().totalRequests();
+    long stable = window.stable().all().totalRequests();
+    boolean lastStep = step == spec.plan().steps().size() - 1;
+    List<String> missing = new ArrayList<>();
+    if (canary < current.minSamplesPerArm()) {
+      missing.add("canary has " + canary + " of " + current.minSamplesPerArm() + " requests");
+    }
+    if (!lastStep && stable < current.minSamplesPerArm()) {
+      missing.add("stable has " + stable + " of " + current.minSamplesPerArm() + " requests");
+    }
+    return missing;
+  }
+
+  private AuditRecord hold(
+      Instant now, List<RuleCheck> checks, Optional<SampleRatioCheck> srm, String why) {
+    if (state == RolloutState.HELD) {
+      return record(now, Decision.HOLD, null, checks, srm, "held: " + heldBecause);
+    }
+    heldBecause = why;
+    StateTransition t = transition(RolloutState.HELD, step, why);
+    alert(Alert.Severity.CRITICAL, "rollout held; rules still checked", why);
+    return record(now, Decision.HOLD, t, checks, srm, why + "; held, never promoted");
   }
 
   private AuditRecord promoteTo(
@@ -197,13 +260,33 @@ public final class GuardedRollout implements Rollout {
       List<RuleCheck> checks,
       Optional<SampleRatioCheck> srm,
       String why) {
-    double percent = spec.plan().steps().get(nextStep).percent();
+    double percent = spec.plan().canaryPercent(nextStep);
     StepWriter.Outcome outcome = stepWriter.write(percent, why);
-    switch (outcome.kind()) {
-      case WRITTEN -> {
-        StateTransition t = transition(RolloutState.CANARY, nextStep, why);
-        return record(now, Decision.PROMOTE, t, checks, srm, why + "; canary at " + percent + "%");
+    if (outcome.kind() != StepWriter.Kind.WRITTEN) {
+      return notWritten(now, outcome, checks, srm);
+    }
+    StateTransition t = transition(RolloutState.CANARY, nextStep, why);
+    return record(now, Decision.PROMOTE, t, checks, srm, why + "; canary at " + percent + "%");
+  }
+
+  private AuditRecord finish(Instant now, List<RuleCheck> checks, Optional<SampleRatioCheck> srm) {
+    String why = "last step passed";
+    if (spec.plan().holdbackPercent() > 0) {
+      StepWriter.Outcome outcome = stepWriter.write(100, why + "; holdback released");
+      if (outcome.kind() != StepWriter.Kind.WRITTEN) {
+        return notWritten(now, outcome, checks, srm);
       }
+    }
+    StateTransition t = transition(RolloutState.PROMOTED, -1, why);
+    return record(now, Decision.PROMOTE, t, checks, srm, why + "; canary serves all");
+  }
+
+  private AuditRecord notWritten(
+      Instant now,
+      StepWriter.Outcome outcome,
+      List<RuleCheck> checks,
+      Optional<SampleRatioCheck> srm) {
+    switch (outcome.kind()) {
       case KILLED_ELSEWHERE -> {
         StateTransition t = transition(RolloutState.ROLLED_BACK, -1, outcome.detail());
         rollbackVerified = true;
@@ -222,11 +305,6 @@ public final class GuardedRollout implements Rollout {
     }
   }
 
-  private AuditRecord finish(Instant now, List<RuleCheck> checks, Optional<SampleRatioCheck> srm) {
-    StateTransition t = transition(RolloutState.PROMOTED, -1, "last step passed");
-    return record(now, Decision.PROMOTE, t, checks, srm, "last step passed; canary serves all");
-  }
-
   private AuditRecord rollBack(
       Instant now, List<RuleCheck> checks, Optional<SampleRatioCheck> srm, String why) {
     context.override().force(spec.flagKey(), spec.stable());
@@ -238,22 +316,18 @@ public final class GuardedRollout implements Rollout {
     return record;
   }
 
-  private AuditRecord halt(Instant now, Optional<SampleRatioCheck> srm, String why) {
-    StateTransition t = transition(RolloutState.HALTED, step, why);
-    String detail = why + " " + srm.map(Object::toString).orElse("");
-    alert(Alert.Severity.CRITICAL, "rollout halted", detail);
-    return record(now, Decision.HALT, t, List.of(), srm, why);
-  }
-
   private void verified() {
     rollbackVerified = true;
   }
 
   private StateTransition transition(RolloutState to, int toStep, String why) {
     StateTransition t = new StateTransition(state, step, to, toStep);
+    boolean newStep = to == RolloutState.CANARY;
     state = to;
     step = toStep;
-    beginPhase();
+    if (newStep || to == RolloutState.SHADOW) {
+      beginPhase();
+    }
     events.publish(
         new GuardEvent.StateTransitionEvent(spec.flagKey(), context.clock().instant(), t, why));
     return t;
@@ -261,8 +335,13 @@ public final class GuardedRollout implements Rollout {
 
   private void beginPhase() {
     phaseStartedAt = context.clock().instant();
-    phaseStartCounts = armCounts();
-    holdAlerted = false;
+    if (state == RolloutState.SHADOW) {
+      shadowStartRequests = canaryRequests();
+      shadowWindows.beginStep(0);
+    }
+    if (state == RolloutState.CANARY) {
+      windows.beginStep(spec.plan().canaryPercent(step));
+    }
   }
 
   private AuditRecord record(
@@ -300,35 +379,18 @@ public final class GuardedRollout implements Rollout {
     return spec.plan().steps().get(step);
   }
 
-  private boolean stepSamplesMet(CanaryStep current) {
-    Map<String, Long> counts = phaseCounts();
-    boolean stableServes = current.percent() < 100;
-    return counts.get(spec.canary()) >= current.minSamplesPerArm()
-        && (!stableServes || counts.get(spec.stable()) >= current.minSamplesPerArm());
-  }
-
   private int stepOf(double canaryShare) {
     List<CanaryStep> steps = spec.plan().steps();
     for (int i = steps.size() - 1; i >= 0; i--) {
-      if (canaryShare >= steps.get(i).percent()) {
+      if (canaryShare >= spec.plan().canaryPercent(i)) {
         return i;
       }
     }
     return step;
   }
 
-  private Map<String, Long> phaseCounts() {
-    Map<String, Long> now = armCounts();
-    Map<String, Long> delta = new LinkedHashMap<>();
-    now.forEach((arm, count) -> delta.put(arm, count - phaseStartCounts.getOrDefault(arm, 0L)));
-    return delta;
-  }
-
-  private Map<String, Long> armCounts() {
-    Map<String, Long> counts = new LinkedHashMap<>();
-    counts.put(spec.stable(), context.signals().arm(spec.flagKey(), spec.stable()).requests());
-    counts.put(spec.canary(), context.signals().arm(spec.flagKey(), spec.canary()).requests());
-    return counts;
+  private long canaryRequests() {
+    return context.signals().counters(spec.flagKey(), spec.canary()).all().totalRequests();
   }
 
   private static String describe(List<RuleCheck> broken) {

@@ -1,91 +1,187 @@
 package dev.llmrollout.guard.internal;
 
+import dev.llmrollout.guard.GuardConfig;
+import dev.llmrollout.guard.Metric.Direction;
 import dev.llmrollout.guard.Rule;
 import dev.llmrollout.guard.RuleCheck;
 import dev.llmrollout.guard.RuleSet;
-import dev.llmrollout.signals.SignalSource;
+import dev.llmrollout.signals.UnitBuckets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * Every rule over all traffic and over each segment, judged together: Holm's step-down correction
- * keeps the family-wise false-rollback rate at alpha however many segments appear (valid with
- * always-valid p-values at any stopping time), and hysteresis asks for N failing checks in a row.
- * Not thread-safe; its rollout serializes checks.
+ * Every rule over all traffic and over each segment declared at the start (plus "other"): a family
+ * fixed before the first check, whatever values appear later. Each member is one one-sided mixture
+ * e-process over the stratified comparison of all steps so far; Holm's step-down correction over
+ * the whole family (untested members count with p = 1) keeps the family-wise false-rollback rate at
+ * alpha at any stopping time, and hysteresis asks for N failing checks in a row. Not thread-safe;
+ * its rollout serializes checks.
  */
 public final class RuleFamily {
-  private final RuleSet rules;
-  private final RuleEvaluator evaluator;
-  private final double alpha;
-  private final int hysteresis;
-  private final Map<String, Integer> consecutiveFailures = new HashMap<>();
+  /** A member is tested once each arm spans this many unit buckets. */
+  static final int MIN_OCCUPIED_BUCKETS = UnitBuckets.COUNT / 4;
 
-  public RuleFamily(RuleSet rules, long minSamples, double alpha, int hysteresis) {
-    this.rules = rules;
-    this.evaluator = new RuleEvaluator(minSamples);
-    this.alpha = alpha;
-    this.hysteresis = hysteresis;
+  /** The family's members: one rule in one segment. */
+  private record Member(Rule rule, String segment) {
+    String key() {
+      return rule.name() + "|" + segment;
+    }
   }
 
-  /** Tests every rule in every segment of {@code flagKey} and judges the family. */
-  public List<RuleCheck> check(SignalSource signals, String flagKey, String stable, String canary) {
-    Set<String> segments = new TreeSet<>(signals.segments(flagKey));
-    int family = rules.rules().size() * (1 + segments.size());
-    double ciAlpha = alpha / family;
-    List<RuleCheck> raw = new ArrayList<>();
+  /** What the statistics of one rule need, computed once per rollout. */
+  private record Tuning(OneSidedMixture mixture, double requiredInformation) {}
+
+  private final List<Member> members = new ArrayList<>();
+  private final Map<Rule, Tuning> tunings = new HashMap<>();
+  private final RuleInputs inputs;
+  private final GuardConfig config;
+  private final Map<String, Integer> consecutiveFailures = new HashMap<>();
+
+  /** The family of {@code rules} over all traffic and {@code segments} (fixed now). */
+  public RuleFamily(RuleSet rules, List<String> segments, GuardConfig config) {
+    this.config = config;
+    this.inputs = new RuleInputs(segments);
+    List<String> all = new ArrayList<>();
+    all.add(RuleCheck.ALL_TRAFFIC);
+    all.addAll(segments);
+    if (!segments.isEmpty()) {
+      all.add(dev.llmrollout.guard.RolloutSpec.OTHER_SEGMENT);
+    }
     for (Rule rule : rules.rules()) {
-      raw.add(
-          evaluator.evaluate(
-              rule,
-              RuleCheck.ALL_TRAFFIC,
-              signals.arm(flagKey, stable),
-              signals.arm(flagKey, canary),
-              ciAlpha));
-      for (String segment : segments) {
-        raw.add(
-            evaluator.evaluate(
-                rule,
-                segment,
-                signals.arm(flagKey, stable, segment),
-                signals.arm(flagKey, canary, segment),
-                ciAlpha));
+      for (String segment : all) {
+        members.add(new Member(rule, segment));
       }
+    }
+    double perTest = config.alpha() / members.size();
+    for (Rule rule : rules.rules()) {
+      double detect = detect(rule);
+      OneSidedMixture mixture =
+          OneSidedMixture.tunedAt(
+              OneSidedMixture.fixedHorizonInformation(detect, perTest, config.power()), perTest);
+      tunings.put(
+          rule, new Tuning(mixture, mixture.requiredInformation(detect, perTest, config.power())));
+    }
+  }
+
+  /** How many tests the correction runs over. */
+  public int size() {
+    return members.size();
+  }
+
+  /** Tests every member on {@code windows} (oldest first) and judges the family. */
+  public List<RuleCheck> check(List<StepWindows.Window> windows) {
+    List<Raw> raw = new ArrayList<>(members.size());
+    for (Member member : members) {
+      raw.add(measure(member, windows));
     }
     return judge(raw);
   }
 
-  private List<RuleCheck> judge(List<RuleCheck> raw) {
-    List<RuleCheck> tested =
-        raw.stream()
-            .filter(RuleCheck::tested)
-            .sorted(Comparator.comparingDouble(RuleCheck::pValue))
-            .toList();
-    Map<RuleCheck, Double> failingAt = new IdentityHashMap<>();
-    int m = tested.size();
+  /** The share of all requests in the windows that {@code segment} carried. */
+  public double share(String segment, List<StepWindows.Window> windows) {
+    long all = inputs.requests(RuleCheck.ALL_TRAFFIC, windows);
+    return all == 0 ? 0 : (double) inputs.requests(segment, windows) / all;
+  }
+
+  private record Raw(Member member, StratifiedComparison.Estimate estimate, double logE) {}
+
+  private Raw measure(Member member, List<StepWindows.Window> windows) {
+    Rule rule = member.rule();
+    List<StratifiedComparison.Window> ruleWindows = new ArrayList<>(windows.size());
+    for (StepWindows.Window window : windows) {
+      ruleWindows.add(inputs.window(rule, member.segment(), window));
+    }
+    StratifiedComparison comparison =
+        new StratifiedComparison(
+            rule.comparison(),
+            rule.direction() == Direction.HIGHER_IS_WORSE,
+            config.minSamplesForTest(),
+            MIN_OCCUPIED_BUCKETS);
+    StratifiedComparison.Estimate estimate = comparison.estimate(ruleWindows);
+    double logE =
+        estimate.tested()
+            ? tunings
+                .get(rule)
+                .mixture()
+                .logE(
+                    (estimate.harm() - tolerated(rule)) * estimate.information(),
+                    estimate.information())
+            : Double.NEGATIVE_INFINITY;
+    return new Raw(member, estimate, logE);
+  }
+
+  private List<RuleCheck> judge(List<Raw> raw) {
+    List<Raw> byEvidence =
+        raw.stream().sorted(Comparator.comparingDouble(Raw::logE).reversed()).toList();
+    Map<Raw, Double> levels = new java.util.IdentityHashMap<>();
+    int m = byEvidence.size();
+    boolean rejecting = true;
     for (int k = 0; k < m; k++) {
-      double level = alpha / (m - k);
-      if (tested.get(k).pValue() >= level) {
-        break;
+      Raw r = byEvidence.get(k);
+      double level = config.alpha() / (m - k);
+      rejecting = rejecting && r.logE() >= Math.log(1 / level);
+      // A member past the first acceptance is judged at the level it would have had.
+      levels.put(r, level);
+      if (rejecting) {
+        levels.put(r, -level);
       }
-      failingAt.put(tested.get(k), level);
     }
-    List<RuleCheck> judged = new ArrayList<>(raw.size());
-    for (RuleCheck check : raw) {
-      String key = check.rule() + "|" + check.segment();
-      boolean failing = failingAt.containsKey(check);
-      int run = failing ? consecutiveFailures.merge(key, 1, Integer::sum) : 0;
+    List<RuleCheck> checks = new ArrayList<>(raw.size());
+    for (Raw r : raw) {
+      double signed = levels.get(r);
+      boolean failing = signed < 0;
+      int run = failing ? consecutiveFailures.merge(r.member().key(), 1, Integer::sum) : 0;
       if (!failing) {
-        consecutiveFailures.remove(key);
+        consecutiveFailures.remove(r.member().key());
       }
-      double level = failingAt.getOrDefault(check, check.alphaUsed());
-      judged.add(check.judged(level, failing, run >= hysteresis));
+      checks.add(toCheck(r, Math.abs(signed), failing, run >= config.hysteresis()));
     }
-    return judged;
+    return checks;
+  }
+
+  private RuleCheck toCheck(Raw r, double level, boolean failing, boolean broken) {
+    Rule rule = r.member().rule();
+    Tuning tuning = tunings.get(rule);
+    StratifiedComparison.Estimate e = r.estimate();
+    double info = e.information();
+    double lower = Double.NaN;
+    double upper = Double.NaN;
+    if (e.tested()) {
+      lower = e.harm() - tuning.mixture().boundary(info, level) / info;
+      upper = e.harm() + tuning.mixture().boundary(info, config.nonInferiorityAlpha()) / info;
+    }
+    return new RuleCheck(
+        rule.name(),
+        r.member().segment(),
+        e.stableRate(),
+        e.canaryRate(),
+        e.harm(),
+        lower,
+        upper,
+        e.tested() ? Math.min(1, Math.exp(-r.logE())) : 1,
+        level,
+        info,
+        tuning.requiredInformation(),
+        e.stableTrials(),
+        e.canaryTrials(),
+        e.tested(),
+        failing,
+        broken,
+        e.tested() && upper < detect(rule));
+  }
+
+  private static double detect(Rule rule) {
+    return rule.comparison() == dev.llmrollout.guard.Metric.Comparison.RELATIVE
+        ? Math.log1p(rule.regressionToDetect())
+        : rule.regressionToDetect();
+  }
+
+  private static double tolerated(Rule rule) {
+    return rule.comparison() == dev.llmrollout.guard.Metric.Comparison.RELATIVE
+        ? Math.log1p(rule.regressionTolerated())
+        : rule.regressionTolerated();
   }
 }

@@ -11,7 +11,6 @@ import dev.llmrollout.guard.Rollout;
 import dev.llmrollout.guard.RolloutGuard;
 import dev.llmrollout.guard.RolloutSpec;
 import dev.llmrollout.guard.RolloutState;
-import dev.llmrollout.guard.testing.CountingArm;
 import dev.llmrollout.guard.testing.InMemorySignalSource;
 import dev.llmrollout.local.LocalFileBackend;
 import dev.llmrollout.local.LocalFileControl;
@@ -91,8 +90,8 @@ class LocalFileRollbackTest {
                     .as("about 5% of sessions get the canary")
                     .isBetween(60L, 140L));
 
-    CountingArm.Request stable = signals.request(FLAG, "stable", null);
-    CountingArm.Request canary = signals.request(FLAG, "canary", null);
+    InMemorySignalSource.Arm stable = signals.request(FLAG, "stable", null);
+    InMemorySignalSource.Arm canary = signals.request(FLAG, "canary", null);
     for (int i = 0; i < 5_700; i++) {
       stable.success();
     }

@@ -8,7 +8,6 @@ import dev.llmrollout.guard.RolloutGuard;
 import dev.llmrollout.guard.RolloutPlan;
 import dev.llmrollout.guard.RolloutSpec;
 import dev.llmrollout.guard.RolloutState;
-import dev.llmrollout.guard.testing.CountingArm;
 import dev.llmrollout.guard.testing.InMemoryRolloutControl;
 import dev.llmrollout.guard.testing.InMemorySignalSource;
 import dev.llmrollout.guard.testing.ManualClock;
@@ -58,8 +57,8 @@ final class GuardSimulation {
                 .rules(scenario.rules())
                 .build());
     int segments = scenario.segments().size();
-    CountingArm.Request[] stableArms = new CountingArm.Request[segments];
-    CountingArm.Request[] canaryArms = new CountingArm.Request[segments];
+    InMemorySignalSource.Arm[] stableArms = new InMemorySignalSource.Arm[segments];
+    InMemorySignalSource.Arm[] canaryArms = new InMemorySignalSource.Arm[segments];
     for (int s = 0; s < segments; s++) {
       String name = scenario.segments().get(s).name();
       stableArms[s] = signals.request(FLAG, STABLE, name);
@@ -71,7 +70,7 @@ final class GuardSimulation {
       Scenario.Segment segment = scenario.segments().get(s);
       boolean canary = random.nextDouble() < canaryShare;
       double success = canary ? segment.canarySuccess() : segment.stableSuccess();
-      CountingArm.Request arm = canary ? canaryArms[s] : stableArms[s];
+      InMemorySignalSource.Arm arm = canary ? canaryArms[s] : stableArms[s];
       if (scenario.telemetry() != null) {
         observe(scenario.telemetry(), arm, canary, random);
       } else if (random.nextDouble() < success) {
@@ -96,27 +95,26 @@ final class GuardSimulation {
     return new Outcome(
         state,
         requests,
-        signals.arm(FLAG, CANARY).requests(),
-        first == null ? 0 : signals.arm(FLAG, CANARY, first).requests());
+        signals.counters(FLAG, CANARY).all().totalRequests(),
+        first == null ? 0 : signals.counters(FLAG, CANARY).segment(first).totalRequests());
   }
 
   private static void observe(
       Scenario.Telemetry telemetry,
-      CountingArm.Request arm,
+      InMemorySignalSource.Arm arm,
       boolean canary,
       SplittableRandom random) {
     double outcome = random.nextDouble();
-    if (outcome < telemetry.errorRate()) {
-      arm.error();
-    } else if (outcome < telemetry.errorRate() + telemetry.refusalRate()) {
-      arm.refusal();
-    } else {
-      arm.success();
-    }
-    arm.latency(
-        (canary ? telemetry.canaryLatencyFactor() : 1)
-            * telemetry.latencyMedianMillis()
-            * Math.exp(telemetry.latencySigma() * random.nextGaussian()));
+    boolean error = outcome < telemetry.errorRate();
+    boolean refusal = !error && outcome < telemetry.errorRate() + telemetry.refusalRate();
+    arm.observe(
+        new dev.llmrollout.signals.Observation(
+            !error && !refusal,
+            error,
+            refusal,
+            (canary ? telemetry.canaryLatencyFactor() : 1)
+                * telemetry.latencyMedianMillis()
+                * Math.exp(telemetry.latencySigma() * random.nextGaussian())));
     if (random.nextDouble() < telemetry.feedbackRate()) {
       arm.feedback(random.nextDouble() < telemetry.thumbsDownShare() ? "thumbs_down" : "thumbs_up");
     }

@@ -27,8 +27,7 @@ record Scenario(
     Telemetry telemetry) {
 
   /** The rule of the main scenarios: success rate, sized to catch a 5-point drop. */
-  static final RuleSet SUCCESS_RULE =
-      RuleSet.of(dev.llmrollout.guard.Rule.successRateDropAtMost(0.05));
+  static final RuleSet SUCCESS_RULE = RuleSet.of(dev.llmrollout.guard.Rule.successRateDrop(0.05));
 
   /**
    * Telemetry for both arms, so that every default rule is exercised; alike except for the canary's

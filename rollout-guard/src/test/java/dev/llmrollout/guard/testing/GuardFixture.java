@@ -49,7 +49,7 @@ public final class GuardFixture {
    * which a share {@code successRate} succeed, spread evenly.
    */
   public void traffic(String variant, String segment, int requests, double successRate) {
-    CountingArm.Request arm = signals.request(FLAG, variant, segment);
+    InMemorySignalSource.Arm arm = signals.request(FLAG, variant, segment);
     long before = 0;
     for (int i = 1; i <= requests; i++) {
       long due = Math.round(i * successRate);

@@ -1,43 +1,76 @@
 package dev.llmrollout.guard.testing;
 
-import dev.llmrollout.signals.ArmSignals;
+import dev.llmrollout.signals.ArmCounters;
+import dev.llmrollout.signals.Observation;
+import dev.llmrollout.signals.SignalRecorder;
 import dev.llmrollout.signals.SignalSource;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters per flag, variant and segment, filled by tests and simulations. */
+/**
+ * The core's {@link SignalRecorder}, filled by tests and simulations: requests of anonymous
+ * one-request users (independent units) or of named users (sticky units).
+ */
 public final class InMemorySignalSource implements SignalSource {
-  private final Map<String, CountingArm> arms = new ConcurrentHashMap<>();
-  private final Map<String, Set<String>> segments = new ConcurrentHashMap<>();
+  private final SignalRecorder recorder = new SignalRecorder();
+  private final AtomicLong oneTimeUsers = new AtomicLong();
 
-  /** Records one request of {@code variant} in {@code segment} (null for none). */
-  public CountingArm.Request request(String flagKey, String variant, String segment) {
-    CountingArm all = arm(flagKey, variant);
-    if (segment == null) {
-      return new CountingArm.Request(all, null);
+  /** Requests of {@code variant} in {@code segment} (null for none), each from a new user. */
+  public Arm request(String flagKey, String variant, String segment) {
+    return new Arm(flagKey, variant, segment, null);
+  }
+
+  /** Requests of {@code variant} in {@code segment} from the user {@code targetingKey}. */
+  public Arm user(String flagKey, String variant, String segment, String targetingKey) {
+    return new Arm(flagKey, variant, segment, targetingKey);
+  }
+
+  @Override
+  public ArmCounters counters(String flagKey, String variant) {
+    return recorder.counters(flagKey, variant);
+  }
+
+  /** Records requests of one arm. */
+  public final class Arm {
+    private final String flagKey;
+    private final String variant;
+    private final String segment;
+    private final String targetingKey;
+
+    private Arm(String flagKey, String variant, String segment, String targetingKey) {
+      this.flagKey = flagKey;
+      this.variant = variant;
+      this.segment = segment;
+      this.targetingKey = targetingKey;
     }
-    segments.computeIfAbsent(flagKey, k -> ConcurrentHashMap.newKeySet()).add(segment);
-    return new CountingArm.Request(
-        all, arms.computeIfAbsent(key(flagKey, variant, segment), k -> new CountingArm()));
-  }
 
-  @Override
-  public CountingArm arm(String flagKey, String variant) {
-    return arms.computeIfAbsent(key(flagKey, variant, null), k -> new CountingArm());
-  }
+    public Arm success() {
+      return observe(new Observation(true, false, false, Double.NaN));
+    }
 
-  @Override
-  public ArmSignals arm(String flagKey, String variant, String segment) {
-    return arms.computeIfAbsent(key(flagKey, variant, segment), k -> new CountingArm());
-  }
+    public Arm error() {
+      return observe(new Observation(false, true, false, Double.NaN));
+    }
 
-  @Override
-  public Set<String> segments(String flagKey) {
-    return Set.copyOf(segments.getOrDefault(flagKey, Set.of()));
-  }
+    public Arm refusal() {
+      return observe(new Observation(false, false, true, Double.NaN));
+    }
 
-  private static String key(String flagKey, String variant, String segment) {
-    return flagKey + "|" + variant + "|" + (segment == null ? "" : segment);
+    /** One request with everything the guard counts. */
+    public Arm observe(Observation observation) {
+      recorder.record(flagKey, variant, segment, key(), observation);
+      return this;
+    }
+
+    /** One feedback event. */
+    public Arm feedback(String name) {
+      recorder.recordFeedback(flagKey, variant, segment, key(), name);
+      return this;
+    }
+
+    private String key() {
+      return targetingKey != null
+          ? targetingKey
+          : "one-time-user-" + oneTimeUsers.incrementAndGet();
+    }
   }
 }

@@ -89,8 +89,9 @@ public record RoutedCall(
    * flag's, so a rollout of either is judged on the same calls.
    */
   public void record(VariantStats store, CallOutcome outcome) {
-    store.record(model.flagKey(), model.name(), segment, outcome);
-    prompt.ifPresent(p -> store.record(p.flagKey(), p.name(), segment, outcome));
+    String unit = request.targetingKey().orElse(null);
+    store.record(model.flagKey(), model.name(), segment, unit, outcome);
+    prompt.ifPresent(p -> store.record(p.flagKey(), p.name(), segment, unit, outcome));
   }
 
   /** The tagged response to the caller. */

@@ -1,0 +1,31 @@
+package dev.llmrollout.signals;
+
+/**
+ * Fixed latency bins shared by every process, so latency histograms are plain counts that add up
+ * across instances (and export as cumulative Prometheus buckets): bin {@code i} holds latencies
+ * above the upper bound of bin {@code i - 1} up to {@code 2^(i/8)} milliseconds (9 % wide), from 1
+ * ms to about 70 minutes; the last bin holds everything slower.
+ */
+public final class LatencyBins {
+  /** Bins per doubling of latency. */
+  public static final int PER_DOUBLING = 8;
+
+  /** How many bins, the last one open-ended. */
+  public static final int COUNT = 22 * PER_DOUBLING + 2;
+
+  private LatencyBins() {}
+
+  /** The bin of a latency in milliseconds (0 for anything up to 1 ms). */
+  public static int of(double millis) {
+    if (!(millis > 1)) {
+      return 0;
+    }
+    int bin = (int) Math.ceil(Math.log(millis) / Math.log(2) * PER_DOUBLING);
+    return Math.min(bin, COUNT - 1);
+  }
+
+  /** The upper bound of bin {@code bin} in milliseconds (infinite for the last). */
+  public static double upperBoundMillis(int bin) {
+    return bin >= COUNT - 1 ? Double.POSITIVE_INFINITY : Math.pow(2, (double) bin / PER_DOUBLING);
+  }
+}
