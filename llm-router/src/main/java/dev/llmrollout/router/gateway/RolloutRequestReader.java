@@ -62,21 +62,33 @@ final class RolloutRequestReader {
    * The spec: {@code stable} defaults to {@code defaultVariant}; the plan's fields default to
    * {@code metadataPlan} (the flag's {@code rollout.*} metadata, or the guard's defaults).
    */
-  RolloutSpec spec(String defaultVariant, RolloutPlan metadataPlan) {
+  RolloutSpec spec(String defaultVariant, RolloutPlan metadataPlan, Map<String, Double> split) {
+    String stable = optionalText("stable").orElse(defaultVariant);
+    String canary = optionalText("canary").orElseThrow(() -> invalid("canary", "a variant name"));
     RolloutSpec.Builder spec =
         RolloutSpec.forFlag(flagKey)
-            .stable(optionalText("stable").orElse(defaultVariant))
-            .canary(optionalText("canary").orElseThrow(() -> invalid("canary", "a variant name")))
+            .stable(stable)
+            .canary(canary)
             .versions(
                 optionalText("stableVersion").orElse(null),
                 optionalText("canaryVersion").orElse(null))
             .plan(plan(metadataPlan));
-    optionalText("force").ifPresent(spec::skipEvalGate);
+    Optional<String> force = optionalText("force");
+    // --force starts anyway: past the eval gate and over a split already in place.
+    force.ifPresent(reason -> spec.skipEvalGate(reason).force(true));
+    // A split of only these two variants (stable 95, canary 5) is this rollout's own traffic.
+    spec.force(force.isPresent() || splitsOnly(split, stable, canary));
     try {
       return spec.build();
     } catch (IllegalArgumentException e) {
       throw new HttpExchange.BadRequest(e.getMessage());
     }
+  }
+
+  private static boolean splitsOnly(Map<String, Double> split, String stable, String canary) {
+    return split.entrySet().stream()
+        .filter(e -> e.getValue() > 0)
+        .allMatch(e -> e.getKey().equals(stable) || e.getKey().equals(canary));
   }
 
   private RolloutPlan plan(RolloutPlan base) {

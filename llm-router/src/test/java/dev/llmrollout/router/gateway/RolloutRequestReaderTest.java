@@ -28,7 +28,7 @@ class RolloutRequestReaderTest {
 
   private static RolloutSpec spec(String body) throws Exception {
     return new RolloutRequestReader("support-model", JSON.readTree(body))
-        .spec("stable", METADATA_PLAN);
+        .spec("stable", METADATA_PLAN, Map.of("stable", 100.0));
   }
 
   @Test
