@@ -66,14 +66,14 @@ public final class EvalReportGate implements EvalGate {
       if (verdict.isPresent() && verdict.get().passed()) {
         return verdict.get();
       }
-      verdict.ifPresent(v -> failing.add(file.getFileName().toString()));
+      verdict.ifPresent(v -> failing.add(v.detail()));
     }
     return new Verdict(
         false,
         hash,
         failing.isEmpty()
             ? "no report in " + directory + " ran this payload"
-            : "reports " + failing + " ran this payload and failed");
+            : "no report passed for this payload: " + String.join("; ", failing));
   }
 
   /**

@@ -5,7 +5,6 @@ import dev.llmrollout.guard.CanaryStep;
 import dev.llmrollout.guard.RolloutPlan;
 import dev.llmrollout.guard.RolloutSpec;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -158,12 +157,12 @@ final class RolloutRequestReader {
     if (value == null) {
       return Optional.empty();
     }
-    try {
-      return Optional.of(Duration.parse(value.asText()));
-    } catch (DateTimeParseException e) {
-      throw invalid(
-          "plan." + field, "an ISO-8601 duration like PT30M, got '" + value.asText() + "'");
-    }
+    return Optional.of(
+        Durations.parse(value.asText())
+            .orElseThrow(
+                () ->
+                    invalid(
+                        "plan." + field, Durations.EXPECTED + ", got '" + value.asText() + "'")));
   }
 
   private Optional<Long> count(JsonNode plan, String field) {
