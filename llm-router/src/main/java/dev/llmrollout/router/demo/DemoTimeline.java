@@ -6,17 +6,16 @@ import dev.llmrollout.guard.AuditRecord;
 import dev.llmrollout.guard.GuardEvent;
 import dev.llmrollout.guard.Rollout;
 import dev.llmrollout.guard.RuleCheck;
+import dev.llmrollout.router.ArmSnapshot;
 import dev.llmrollout.router.VariantStats;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /** What happened when, for the demo's closing summary. */
 final class DemoTimeline {
@@ -29,7 +28,7 @@ final class DemoTimeline {
   private volatile String why = "";
   private volatile AuditRecord lastCheck;
   private volatile List<RuleCheck> detectedBy = List.of();
-  private volatile AuditRecord detectedIn;
+  private volatile String worstSegment = "";
   private volatile long canaryRequestsAtDetection;
   private volatile long canaryPaymentRequestsAtDetection;
 
@@ -47,7 +46,7 @@ final class DemoTimeline {
         case STARTED -> {
           detected = Instant.now();
           AuditRecord check = lastCheck;
-          detectedIn = check;
+          worstSegment = worstSegment();
           detectedBy =
               check == null
                   ? List.of()
@@ -108,32 +107,46 @@ final class DemoTimeline {
 
   /**
    * Where the guard found it: the segments of the rules that broke, and, when one broke over all
-   * traffic, the segment that carries the regression (the largest effect of that rule).
+   * traffic, the segment whose canary success rate fell furthest below stable's at detection.
    */
   private String segments() {
     List<String> where = new ArrayList<>();
     for (RuleCheck broken : detectedBy) {
-      if (!RuleCheck.ALL_TRAFFIC.equals(broken.segment())) {
-        where.add("segment " + SEGMENT + "=" + broken.segment());
-      } else {
-        where.add(
-            "all traffic"
-                + worstSegment(broken.rule())
-                    .map(c -> ", worst in segment " + SEGMENT + "=" + c.segment())
-                    .orElse(""));
-      }
+      where.add(
+          RuleCheck.ALL_TRAFFIC.equals(broken.segment())
+              ? "all traffic" + worstSegment
+              : "segment " + SEGMENT + "=" + broken.segment());
     }
     return where.isEmpty() ? "" : " in " + String.join("; ", where.stream().distinct().toList());
   }
 
-  private Optional<RuleCheck> worstSegment(String rule) {
-    AuditRecord check = detectedIn;
-    return check == null
-        ? Optional.empty()
-        : check.ruleChecks().stream()
-            .filter(c -> c.rule().equals(rule) && c.tested())
-            .filter(c -> !RuleCheck.ALL_TRAFFIC.equals(c.segment()))
-            .max(Comparator.comparingDouble(RuleCheck::effect));
+  /** The intent whose canary success rate is furthest below stable's, from the router's stats. */
+  private String worstSegment() {
+    String worst = "";
+    double largestDrop = 0;
+    for (String intent : DemoTraffic.INTENTS) {
+      ArmSnapshot stable = stats.arm(DemoTraffic.FLAG, "stable", intent);
+      ArmSnapshot canary = stats.arm(DemoTraffic.FLAG, "canary", intent);
+      if (stable.requests() == 0 || canary.requests() == 0) {
+        continue;
+      }
+      double stableRate = (double) stable.successes() / stable.requests();
+      double canaryRate = (double) canary.successes() / canary.requests();
+      if (stableRate - canaryRate > largestDrop) {
+        largestDrop = stableRate - canaryRate;
+        worst =
+            String.format(
+                Locale.ROOT,
+                ", concentrated in segment %s=%s (success: stable %.1f%%, canary %.1f%%, n=%d/%d)",
+                SEGMENT,
+                intent,
+                100 * stableRate,
+                100 * canaryRate,
+                stable.requests(),
+                canary.requests());
+      }
+    }
+    return worst;
   }
 
   /**

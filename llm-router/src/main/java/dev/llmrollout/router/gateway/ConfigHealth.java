@@ -6,8 +6,10 @@ import dev.openfeature.sdk.EventDetails;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Whether the flag source's latest edit was rejected. A rejected edit leaves the last good
@@ -23,8 +25,15 @@ final class ConfigHealth {
   private final AtomicReference<Optional<Rejection>> rejection =
       new AtomicReference<>(Optional.empty());
   private final LongCounter rejections;
+  private final Supplier<List<ConfigCheck.Problem>> check;
+  private volatile List<ConfigCheck.Problem> servedProblems = List.of();
 
-  ConfigHealth(Meter meter) {
+  /**
+   * @param check what {@link ConfigCheck} finds in the configuration served now: an edit the
+   *     backend accepts can still name an endpoint the gateway does not have
+   */
+  ConfigHealth(Meter meter, Supplier<List<ConfigCheck.Problem>> check) {
+    this.check = check;
     this.rejections =
         meter
             .counterBuilder("llm_router.config.rejections")
@@ -35,6 +44,11 @@ final class ConfigHealth {
         .ofLongs()
         .setDescription("1 while the flag source's latest edit is rejected, else 0")
         .buildWithCallback(m -> m.record(rejection.get().isPresent() ? 1 : 0));
+    meter
+        .gaugeBuilder("llm_router.config.problems")
+        .ofLongs()
+        .setDescription("Problems llm-router validate would report in the configuration served now")
+        .buildWithCallback(m -> m.record(servedProblems.size()));
   }
 
   void rejected(EventDetails details) {
@@ -54,6 +68,14 @@ final class ConfigHealth {
         .with("flags", details.getFlagsChanged() == null ? "[]" : details.getFlagsChanged())
         .with("clearedRejection", cleared.isPresent())
         .info();
+    servedProblems = check.get();
+    servedProblems.forEach(
+        p ->
+            OperatorLog.event("config.problem")
+                .with("flag", p.flag())
+                .with("path", p.path())
+                .with("expected", p.expected())
+                .warn());
   }
 
   Optional<Rejection> rejection() {
@@ -74,6 +96,11 @@ final class ConfigHealth {
               config.put("reason", r.message());
             },
             () -> config.put("status", "serving the latest configuration"));
+    List<ConfigCheck.Problem> problems = servedProblems;
+    if (!problems.isEmpty()) {
+      // The backend accepted the edit, but requests that reach these parts will fail.
+      config.set("problems", new ConfigProblems(problems).toJson());
+    }
     return body;
   }
 }

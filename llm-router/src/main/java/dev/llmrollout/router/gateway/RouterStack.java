@@ -46,7 +46,10 @@ public final class RouterStack implements AutoCloseable {
     this.provider = LlmFeatureProvider.builder(flags).servingOverride(override).build();
     this.api = OpenFeatureAPI.createIsolated();
     this.meters = SdkMeterProvider.builder().registerMetricReader(metricReader).build();
-    this.configHealth = new ConfigHealth(meters.get("llm-router"));
+    this.configHealth =
+        new ConfigHealth(
+            meters.get("llm-router"),
+            () -> ConfigCheck.flags(flags, control, endpoints.names(), Optional.empty()));
     api.onProviderError(configHealth::rejected);
     api.onProviderConfigurationChanged(configHealth::loaded);
     api.setProviderAndWait(provider);

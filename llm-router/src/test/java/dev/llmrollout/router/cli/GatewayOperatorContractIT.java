@@ -175,6 +175,63 @@ class GatewayOperatorContractIT {
     assertThat(get("/readyz").statusCode()).isEqualTo(200);
     assertThat(get("/metrics").body()).contains("llm_router_config_rejected 0");
     assertThat(gateway.output()).contains("event=config.reloaded", "clearedRejection=true");
+
+    // An edit the flags backend accepts can still name an endpoint the gateway does not have.
+    Files.writeString(
+        dir.resolve("flags.json"),
+        FLAGS.replace("\"endpoint\": \"stable-pool\"}}", "\"endpoint\": \"search-pool\"}}"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> get("/metrics").body().contains("llm_router_config_problems 1"));
+    assertThat(JSON.readTree(get("/healthz").body()).at("/config/problems/0/path").asText())
+        .isEqualTo("$.variants.only.endpoint");
+    assertThat(gateway.output()).contains("event=config.problem flag=search-model");
+  }
+
+  @Test
+  @DisplayName(
+      "17.3: a 409 that says force can be forced with --force; the own split is taken over")
+  void forceForcesWhatTheRefusalSays() throws Exception {
+    Files.writeString(
+        dir.resolve("flags.json"),
+        FLAGS
+            .replace(
+                "[[\"stable\", 95], [\"canary\", 5]]",
+                "[[\"stable\", 90], [\"canary\", 5], [\"other\", 5]]")
+            .replace(
+                "\"canary\": {\"model\": \"m-canary\"",
+                "\"other\": {\"model\": \"m-other\", \"endpoint\": \"canary-pool\"},"
+                    + " \"canary\": {\"model\": \"m-canary\""));
+    serve();
+    String[] start = {
+      "rollout",
+      "start",
+      "support-model",
+      "--canary",
+      "canary",
+      "--gateway",
+      gateway.uri("/").toString()
+    };
+    JarRunner.Result refused = JarRunner.run(dir, ENV, start);
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err())
+        .contains(
+            "HTTP 409",
+            "already split",
+            "force the new one (llm-router rollout start --force REASON");
+
+    String[] forced = new String[start.length + 2];
+    System.arraycopy(start, 0, forced, 0, start.length);
+    forced[start.length] = "--force";
+    forced[start.length + 1] = "on-call approved the takeover";
+    JarRunner.Result started = JarRunner.run(dir, ENV, forced);
+    assertThat(started.exitCode()).as(started.err()).isZero();
+    assertThat(started.out()).contains("CANARY step 1");
+    assertThat(gateway.output())
+        .contains(
+            "event=rollout.start flag=support-model",
+            "force=\"on-call approved the takeover\"",
+            "result=ok");
   }
 
   @Test

@@ -265,6 +265,11 @@ class GatewayRolloutIT {
     assertThat(Files.readString(dir.resolve("rollout-audit.jsonl")))
         .contains("\"flag\":\"fails-model\"")
         .contains("\"decision\":\"ROLL_BACK\"");
+    assertThat(gateway.output())
+        .as("issue 17.5: the guard's decision in the operator log")
+        .containsPattern(
+            "event=guard.decision flag=fails-model decision=ROLL_BACK transition=.* actor=.*"
+                + " reason=");
   }
 
   @Test
@@ -385,6 +390,9 @@ class GatewayRolloutIT {
     JarRunner.Result abort = rollout("abort", "forced-model", "--reason", "on-call stop");
     assertThat(abort.exitCode()).as(abort.err()).isZero();
     assertThat(abort.out()).contains("ROLLED_BACK").contains("by hand: on-call stop");
+    assertThat(gateway.output())
+        .contains("event=rollout.abort flag=forced-model")
+        .contains("reason=\"on-call stop\" result=ok");
     assertThat(get("/admin/flags/forced-model").path("killedTo").asText()).isEqualTo("stable");
     assertThat(flagInFile("forced-model").path("defaultVariant").asText()).isEqualTo("stable");
 
