@@ -2,7 +2,6 @@ package dev.llmrollout.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
@@ -11,7 +10,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * The application sits on the router library, never the other way round, and uses only the
  * library's public API (not {@code router.internal}), as any embedding application would.
  */
-@AnalyzeClasses(packages = "dev.llmrollout", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "dev.llmrollout", importOptions = ProductionClassesOnly.class)
 class ApplicationLayersTest {
   private static final String[] APPLICATION = {
     "dev.llmrollout.router.gateway..",

@@ -2,7 +2,6 @@ package dev.llmrollout.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
@@ -12,7 +11,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * adapters know the core and one vendor each, never each other; the router and the guard name no
  * adapter and no vendor.
  */
-@AnalyzeClasses(packages = "dev.llmrollout", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "dev.llmrollout", importOptions = ProductionClassesOnly.class)
 class ModuleBoundariesTest {
   private static final String LOCAL = "dev.llmrollout.local..";
   private static final String LAUNCHDARKLY = "dev.llmrollout.launchdarkly..";

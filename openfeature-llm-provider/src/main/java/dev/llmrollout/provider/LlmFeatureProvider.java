@@ -170,10 +170,13 @@ public final class LlmFeatureProvider extends EventProvider {
    * The forced variant when the serving override names one the flag defines, else the backend's.
    */
   private Resolution resolve(String key, EvaluationContext context) {
-    Optional<VariantPayload> forced =
-        servingOverride.forcedVariant(key).flatMap(variant -> backend.variant(key, variant));
+    // No lambda here: this runs on every evaluation.
+    Optional<String> forced = servingOverride.forcedVariant(key);
     if (forced.isPresent()) {
-      return Resolution.served(forced.get(), Reason.TARGETING_MATCH);
+      Optional<VariantPayload> payload = backend.variant(key, forced.get());
+      if (payload.isPresent()) {
+        return Resolution.served(payload.get(), Reason.TARGETING_MATCH);
+      }
     }
     try {
       return backend.resolve(key, context);

@@ -44,7 +44,11 @@ public final class VariantPayload {
     this.flagKey = flagKey;
     this.name = name;
     this.raw = raw;
-    this.value = JsonValues.toValue(raw);
+    Value converted = JsonValues.toValue(raw);
+    this.value =
+        raw.isObject()
+            ? new Value(new PayloadStructure(this, converted.asStructure().asMap()))
+            : converted;
     this.llm = llm;
     this.disabled = disabled;
     this.metadata = metadata(llm, flagVersion);
@@ -87,6 +91,16 @@ public final class VariantPayload {
               .ifPresent(m -> builder.addString(META_PROMPT_VERSION, m));
         });
     return builder.build();
+  }
+
+  /**
+   * The payload an object flag evaluation served, read from the evaluation's value: present when
+   * {@code value} is the provider's own (not the caller's default value, not one a hook replaced).
+   */
+  public static Optional<VariantPayload> servedIn(Value value) {
+    return value != null && value.isStructure() && value.asStructure() instanceof PayloadStructure s
+        ? Optional.of(s.payload())
+        : Optional.empty();
   }
 
   public String flagKey() {

@@ -1,7 +1,6 @@
 package dev.llmrollout.router;
 
-import dev.llmrollout.router.internal.SelectedVariant;
-import java.util.Optional;
+import dev.llmrollout.router.internal.RoutedCall;
 
 /**
  * Counts one call's outcome for every flag that shaped it: the model flag's variant and, when the
@@ -18,13 +17,7 @@ final class ArmRecorder {
     this.pinned = pinned;
   }
 
-  void record(
-      SelectedVariant model,
-      Optional<SelectedVariant> prompt,
-      String segment,
-      CallOutcome outcome) {
-    VariantStats store = model.pinned() ? pinned : live;
-    store.record(model.flagKey(), model.name(), segment, outcome);
-    prompt.ifPresent(p -> store.record(p.flagKey(), p.name(), segment, outcome));
+  void record(RoutedCall call, CallOutcome outcome) {
+    call.record(call.pinned() ? pinned : live, outcome);
   }
 }

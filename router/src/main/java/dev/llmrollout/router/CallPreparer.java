@@ -2,6 +2,7 @@ package dev.llmrollout.router;
 
 import dev.llmrollout.router.internal.Endpoint;
 import dev.llmrollout.router.internal.PromptRenderer;
+import dev.llmrollout.router.internal.RoutedCall;
 import dev.llmrollout.router.internal.RouterEvents;
 import dev.llmrollout.router.internal.SelectedVariant;
 import dev.llmrollout.variant.ChatMessage;
@@ -35,20 +36,18 @@ final class CallPreparer {
   }
 
   /** The endpoint the model variant names; a configuration error when it names none or another. */
-  Endpoint endpointOf(SelectedVariant model, Optional<SelectedVariant> prompt, String segment) {
+  Endpoint endpointOf(RoutedCall call) {
     String name =
-        model
+        call.model()
             .variant()
             .endpoint()
-            .orElseThrow(() -> configurationError(model, prompt, segment, "names no endpoint"));
+            .orElseThrow(() -> configurationError(call, "names no endpoint"));
     return endpoints
         .find(name)
         .orElseThrow(
             () ->
                 configurationError(
-                    model,
-                    prompt,
-                    segment,
+                    call,
                     "names endpoint '"
                         + name
                         + "', which is not in the endpoints file (configured: "
@@ -56,12 +55,11 @@ final class CallPreparer {
                         + ")"));
   }
 
-  private RoutingException configurationError(
-      SelectedVariant model, Optional<SelectedVariant> prompt, String segment, String problem) {
-    events.count(RouterEvent.CONFIGURATION_ERROR, model.flagKey());
-    arms.record(model, prompt, segment, CallOutcome.failed(RoutingException.Kind.CONFIGURATION, 0));
+  private RoutingException configurationError(RoutedCall call, String problem) {
+    events.count(RouterEvent.CONFIGURATION_ERROR, call.model().flagKey());
+    arms.record(call, CallOutcome.failed(RoutingException.Kind.CONFIGURATION, 0));
     RoutingException e =
-        new RoutingException(RoutingException.Kind.CONFIGURATION, model.where() + " " + problem);
+        new RoutingException(RoutingException.Kind.CONFIGURATION, call.where() + " " + problem);
     LOG.error("{}", e.getMessage());
     return e;
   }
@@ -70,12 +68,10 @@ final class CallPreparer {
    * The prompt flag's messages (else the model variant's), filled with the request's values, then
    * the request's conversation.
    */
-  List<ChatMessage> messages(
-      RouteRequest request,
-      SelectedVariant model,
-      Optional<SelectedVariant> prompt,
-      String segment) {
-    SelectedVariant owner = prompt.orElse(model);
+  List<ChatMessage> messages(RoutedCall call) {
+    RouteRequest request = call.request();
+    Optional<SelectedVariant> prompt = call.prompt();
+    SelectedVariant owner = prompt.orElse(call.model());
     Optional<PromptSpec> spec = owner.variant().prompt();
     if (prompt.isPresent() && spec.isEmpty()) {
       throw new RoutingException(RoutingException.Kind.FLAG, owner.where() + " names no prompt");
@@ -85,7 +81,7 @@ final class CallPreparer {
       try {
         messages.addAll(renderer.render(spec.get().messages(), request.variables(), owner::where));
       } catch (RoutingException e) {
-        arms.record(model, prompt, segment, CallOutcome.failed(e.kind(), 0));
+        arms.record(call, CallOutcome.failed(e.kind(), 0));
         if (e.kind() == RoutingException.Kind.CONFIGURATION) {
           events.count(RouterEvent.CONFIGURATION_ERROR, owner.flagKey());
         }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.provider.LlmFeatureProvider;
 import dev.llmrollout.router.internal.AnswerInspector;
 import dev.llmrollout.router.internal.CallOutcomes;
-import dev.llmrollout.router.internal.CallTags;
 import dev.llmrollout.router.internal.ChatCompletionClient;
 import dev.llmrollout.router.internal.ChatRequestBody;
 import dev.llmrollout.router.internal.ChatResult;
@@ -14,6 +13,7 @@ import dev.llmrollout.router.internal.Endpoint;
 import dev.llmrollout.router.internal.FlagSelector;
 import dev.llmrollout.router.internal.GenAiMetrics;
 import dev.llmrollout.router.internal.PromptRenderer;
+import dev.llmrollout.router.internal.RoutedCall;
 import dev.llmrollout.router.internal.RouterEvents;
 import dev.llmrollout.router.internal.RoutingLogContext;
 import dev.llmrollout.router.internal.SelectedVariant;
@@ -21,7 +21,6 @@ import dev.llmrollout.router.internal.ShadowRunner;
 import dev.llmrollout.router.internal.StreamWatchdog;
 import dev.llmrollout.variant.ChatMessage;
 import dev.openfeature.sdk.EvaluationContext;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -169,206 +168,174 @@ public final class ModelRouter implements AutoCloseable {
 
   private RoutedResponse execute(
       RouteRequest request, Consumer<StreamChunk> consumer, String pinnedVariant) {
+    RoutedCall call = select(request, pinnedVariant);
+    DeliveryCounter delivered = consumer == null ? null : new DeliveryCounter(consumer);
+    try {
+      return attempt(call, delivered);
+    } catch (RoutingException e) {
+      RoutedCall fallback = fallbackFor(call, e, delivered).orElseThrow(() -> e);
+      noteFallback(call, fallback, e);
+      return attempt(fallback, delivered);
+    }
+  }
+
+  /** One evaluation of each flag the request names. */
+  private RoutedCall select(RouteRequest request, String pinnedVariant) {
     EvaluationContext context = request.evaluationContext();
-    String segment = request.attributes().get(signals.segmentAttribute());
     SelectedVariant model =
         pinnedVariant == null
             ? selector.select(request.modelFlag(), context, true)
             : selector.pinned(request.modelFlag(), pinnedVariant);
     Optional<SelectedVariant> prompt =
         request.promptFlag().map(flag -> selector.select(flag, context, false));
-    DeliveryCounter delivered = consumer == null ? null : new DeliveryCounter(consumer);
-    try {
-      return attempt(request, model, prompt, segment, delivered, false);
-    } catch (RoutingException e) {
-      Optional<SelectedVariant> fallback = fallbackFor(model, e, delivered);
-      if (fallback.isEmpty()) {
-        throw e;
-      }
-      events.count(RouterEvent.FALLBACK, model.flagKey());
-      signals.recordFallback(model.flagKey(), model.name(), segment);
-      RoutingLogContext.put(tagsOf(model, prompt), model.variant().version());
-      try {
-        LOG.warn(
-            "{} model {} failed ({}), falling back to default variant '{}'",
-            model.where(),
-            model.variant().model().orElse(""),
-            e.kind(),
-            fallback.get().name());
-      } finally {
-        RoutingLogContext.clear();
-      }
-      return attempt(request, fallback.get(), prompt, segment, delivered, true);
-    }
+    String segment = request.attributes().get(signals.segmentAttribute());
+    return new RoutedCall(request, model, prompt, segment, false);
   }
 
-  private Optional<SelectedVariant> fallbackFor(
-      SelectedVariant model, RoutingException e, DeliveryCounter delivered) {
+  private Optional<RoutedCall> fallbackFor(
+      RoutedCall call, RoutingException e, DeliveryCounter delivered) {
     boolean variantFailed =
         e.isEndpointFailure() || e.kind() == RoutingException.Kind.CONFIGURATION;
-    if (!fallbackFlags.contains(model.flagKey())
-        || model.pinned()
+    String flagKey = call.model().flagKey();
+    if (!fallbackFlags.contains(flagKey)
+        || call.pinned()
         || !variantFailed
         || (delivered != null && delivered.count() > 0)) {
       return Optional.empty();
     }
-    return selector.defaultVariant(model.flagKey()).filter(d -> !d.name().equals(model.name()));
+    return selector
+        .defaultVariant(flagKey)
+        .filter(d -> !d.name().equals(call.model().name()))
+        .map(call::fallingBackTo);
   }
 
-  private RoutedResponse attempt(
-      RouteRequest request,
-      SelectedVariant model,
-      Optional<SelectedVariant> prompt,
-      String segment,
-      DeliveryCounter delivered,
-      boolean fallback) {
-    String modelId = model.variant().model().orElseThrow();
-    CallTags tags = tagsOf(model, prompt);
-    RoutingLogContext.put(tags, model.variant().version());
-    if (delivered != null) {
-      delivered.routed(tags, model.variant().version());
-    }
+  private void noteFallback(RoutedCall failed, RoutedCall fallback, RoutingException e) {
+    events.count(RouterEvent.FALLBACK, failed.model().flagKey());
+    signals.recordFallback(failed.model().flagKey(), failed.model().name(), failed.segment());
+    failed.putLogContext();
     try {
-      Endpoint endpoint = preparer.endpointOf(model, prompt, segment);
-      List<ChatMessage> messages = preparer.messages(request, model, prompt, segment);
-      boolean jsonRequested =
-          request.jsonResponse() || ChatRequestBody.asksForJson(model.variant().parameters());
-      ObjectNode body =
-          ChatRequestBody.build(
-              json,
-              modelId,
-              model.variant().parameters(),
-              messages,
-              delivered != null,
-              request.jsonResponse());
-      long start = System.nanoTime();
-      ChatResult result;
-      try {
-        result =
-            delivered == null
-                ? client.complete(endpoint, body)
-                : client.stream(endpoint, body, delivered);
-      } catch (RoutingException e) {
-        failed(
-            new Attempt(request, model, prompt, segment, tags, endpoint, messages, jsonRequested),
-            e,
-            System.nanoTime() - start);
-        throw e;
-      }
-      CallOutcome outcome = CallOutcomes.of(result, endpoint, modelId, inspector, jsonRequested);
-      arms.record(model, prompt, segment, outcome);
-      if (!model.pinned()) {
-        metrics.recordCall(
-            tags,
-            result.responseModel(),
-            null,
-            result.latencyNanos(),
-            result.firstTokenNanos(),
-            result.inputTokens(),
-            result.outputTokens(),
-            result.usageReported());
-      }
-      boolean shadowed =
-          !model.pinned()
-              && shadowPlanner.plan(
-                  request,
-                  model,
-                  prompt,
-                  segment,
-                  messages,
-                  jsonRequested,
-                  ShadowPlanner.side(
-                      model,
-                      endpoint,
-                      result.content(),
-                      Optional.empty(),
-                      result.latencyNanos(),
-                      result.inputTokens(),
-                      result.outputTokens()));
-      RoutedResponse response =
-          new RoutedResponse(
-              result.content(),
-              result.finishReason(),
-              model.selection(),
-              prompt.map(SelectedVariant::selection),
-              modelId,
-              model.variant().version(),
-              endpoint.name(),
-              result.responseModel(),
-              new TokenUsage(result.usageReported(), result.inputTokens(), result.outputTokens()),
-              outcome.costUsd(),
-              Duration.ofNanos(result.latencyNanos()),
-              result.firstTokenNanos() < 0
-                  ? Optional.empty()
-                  : Optional.of(Duration.ofNanos(result.firstTokenNanos())),
-              fallback,
-              outcome.refusal(),
-              shadowed);
-      if (LOG.isDebugEnabled()) {
-        LOG.debug(
-            "routed request {}: {} model {} version {} via endpoint '{}' in {} ms",
-            request.requestId().orElse("-"),
-            model.where(),
-            modelId,
-            model.variant().version().orElse("-"),
-            endpoint.name(),
-            result.latencyNanos() / 1e6);
-      }
-      return response;
+      LOG.warn(
+          "{} model {} failed ({}), falling back to default variant '{}'",
+          failed.where(),
+          failed.modelId(),
+          e.kind(),
+          fallback.model().name());
     } finally {
       RoutingLogContext.clear();
     }
   }
 
-  private static CallTags tagsOf(SelectedVariant model, Optional<SelectedVariant> prompt) {
-    return new CallTags(
-        model.flagKey(),
-        model.name(),
-        model.variant().model().orElseThrow(),
-        prompt.map(SelectedVariant::flagKey).orElse(null),
-        prompt.map(SelectedVariant::name).orElse(null),
-        false);
+  /** What one call sends: the endpoint, the rendered messages, whether JSON was asked for. */
+  private record Prepared(Endpoint endpoint, List<ChatMessage> messages, boolean jsonRequested) {}
+
+  private RoutedResponse attempt(RoutedCall call, DeliveryCounter delivered) {
+    call.putLogContext();
+    try {
+      if (delivered != null) {
+        delivered.routed(call);
+      }
+      Prepared prepared = prepare(call);
+      ObjectNode body =
+          ChatRequestBody.build(
+              json,
+              call.modelId(),
+              call.model().variant().parameters(),
+              prepared.messages(),
+              delivered != null,
+              call.request().jsonResponse());
+      long start = System.nanoTime();
+      ChatResult result;
+      try {
+        result =
+            delivered == null
+                ? client.complete(prepared.endpoint(), body)
+                : client.stream(prepared.endpoint(), body, delivered);
+      } catch (RoutingException e) {
+        failed(call, prepared, e, System.nanoTime() - start);
+        throw e;
+      }
+      return answered(call, prepared, result);
+    } finally {
+      RoutingLogContext.clear();
+    }
   }
 
-  /** One call's context, for the failure path. */
-  private record Attempt(
-      RouteRequest request,
-      SelectedVariant model,
-      Optional<SelectedVariant> prompt,
-      String segment,
-      CallTags tags,
-      Endpoint endpoint,
-      List<ChatMessage> messages,
-      boolean jsonRequested) {}
+  private Prepared prepare(RoutedCall call) {
+    Endpoint endpoint = preparer.endpointOf(call);
+    List<ChatMessage> messages = preparer.messages(call);
+    boolean jsonRequested =
+        call.request().jsonResponse()
+            || ChatRequestBody.asksForJson(call.model().variant().parameters());
+    return new Prepared(endpoint, messages, jsonRequested);
+  }
 
-  private void failed(Attempt attempt, RoutingException e, long elapsed) {
-    SelectedVariant model = attempt.model();
-    String requestId = attempt.request().requestId().orElse("-");
+  private RoutedResponse answered(RoutedCall call, Prepared prepared, ChatResult result) {
+    Endpoint endpoint = prepared.endpoint();
+    CallOutcome outcome =
+        CallOutcomes.of(result, endpoint, call.modelId(), inspector, prepared.jsonRequested());
+    arms.record(call, outcome);
+    boolean shadowed = false;
+    if (!call.pinned()) {
+      metrics.recordCall(
+          call.metricTags(),
+          result.responseModel(),
+          null,
+          result.latencyNanos(),
+          result.firstTokenNanos(),
+          result.inputTokens(),
+          result.outputTokens(),
+          result.usageReported());
+      shadowed =
+          shadowPlanner.plan(
+              call,
+              prepared.messages(),
+              prepared.jsonRequested(),
+              ShadowPlanner.side(
+                  call.model(),
+                  endpoint,
+                  result.content(),
+                  Optional.empty(),
+                  result.latencyNanos(),
+                  result.inputTokens(),
+                  result.outputTokens()));
+    }
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "routed request {}: {} model {} version {} via endpoint '{}' in {} ms",
+          call.request().requestId().orElse("-"),
+          call.where(),
+          call.modelId(),
+          call.modelVersion().orElse("-"),
+          endpoint.name(),
+          result.latencyNanos() / 1e6);
+    }
+    return call.response(result, endpoint.name(), outcome, shadowed);
+  }
+
+  private void failed(RoutedCall call, Prepared prepared, RoutingException e, long elapsed) {
+    String requestId = call.request().requestId().orElse("-");
     if (e.kind() == RoutingException.Kind.CANCELLED) {
-      LOG.info("{}: request {} cancelled: {}", model.where(), requestId, e.getMessage());
+      LOG.info("{}: request {} cancelled: {}", call.where(), requestId, e.getMessage());
       return;
     }
-    arms.record(model, attempt.prompt(), attempt.segment(), CallOutcome.failed(e.kind(), elapsed));
+    arms.record(call, CallOutcome.failed(e.kind(), elapsed));
     LOG.warn(
         "{} model {} version {}: request {} failed: {}",
-        model.where(),
-        attempt.tags().model(),
-        model.variant().version().orElse("-"),
+        call.where(),
+        call.modelId(),
+        call.modelVersion().orElse("-"),
         requestId,
         e.getMessage());
-    if (model.pinned()) {
+    if (call.pinned()) {
       return;
     }
-    metrics.recordCall(attempt.tags(), null, e.kind().name(), elapsed, -1, 0, 0, false);
+    metrics.recordCall(call.metricTags(), null, e.kind().name(), elapsed, -1, 0, 0, false);
     shadowPlanner.plan(
-        attempt.request(),
-        model,
-        attempt.prompt(),
-        attempt.segment(),
-        attempt.messages(),
-        attempt.jsonRequested(),
+        call,
+        prepared.messages(),
+        prepared.jsonRequested(),
         ShadowPlanner.side(
-            model, attempt.endpoint(), "", Optional.of(e.kind().name()), elapsed, 0, 0));
+            call.model(), prepared.endpoint(), "", Optional.of(e.kind().name()), elapsed, 0, 0));
   }
 
   /** Stops shadow workers (waiting briefly for queued pairs), the stream watchdog and the sink. */

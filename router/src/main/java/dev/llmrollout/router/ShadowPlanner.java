@@ -3,6 +3,7 @@ package dev.llmrollout.router;
 import dev.llmrollout.router.internal.Endpoint;
 import dev.llmrollout.router.internal.FlagSelector;
 import dev.llmrollout.router.internal.PromptRenderer;
+import dev.llmrollout.router.internal.RoutedCall;
 import dev.llmrollout.router.internal.RouterEvents;
 import dev.llmrollout.router.internal.SelectedVariant;
 import dev.llmrollout.router.internal.ShadowRunner;
@@ -65,13 +66,12 @@ final class ShadowPlanner {
 
   /** Queues a shadow call when the served variant asks for one; true when queued. */
   boolean plan(
-      RouteRequest request,
-      SelectedVariant model,
-      Optional<SelectedVariant> prompt,
-      String segment,
+      RoutedCall call,
       List<ChatMessage> primaryMessages,
       boolean jsonRequested,
       ShadowRecord.Side primary) {
+    RouteRequest request = call.request();
+    SelectedVariant model = call.model();
     Optional<ShadowDirective> directive = model.variant().shadow();
     Optional<String> targetingKey = request.targetingKey();
     if (directive.isEmpty()
@@ -98,7 +98,7 @@ final class ShadowPlanner {
     }
     List<ChatMessage> messages;
     try {
-      messages = messages(request, model, prompt, shadow.get(), primaryMessages);
+      messages = messages(call, shadow.get(), primaryMessages);
     } catch (RoutingException e) {
       events.count(RouterEvent.SHADOW_MISCONFIGURED, model.flagKey());
       LOG.warn(
@@ -118,7 +118,7 @@ final class ShadowPlanner {
             messages,
             primaryMessages,
             jsonRequested,
-            segment));
+            call.segment()));
   }
 
   /**
@@ -126,14 +126,11 @@ final class ShadowPlanner {
    * shadow variant has no prompt of its own; otherwise its own prompt with the request's values.
    */
   private List<ChatMessage> messages(
-      RouteRequest request,
-      SelectedVariant model,
-      Optional<SelectedVariant> prompt,
-      SelectedVariant shadow,
-      List<ChatMessage> primaryMessages) {
-    if (prompt.isPresent() || shadow.variant().prompt().isEmpty()) {
+      RoutedCall call, SelectedVariant shadow, List<ChatMessage> primaryMessages) {
+    if (call.prompt().isPresent() || shadow.variant().prompt().isEmpty()) {
       return primaryMessages;
     }
+    RouteRequest request = call.request();
     List<ChatMessage> messages =
         new ArrayList<>(
             renderer.render(

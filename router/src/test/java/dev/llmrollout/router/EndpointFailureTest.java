@@ -194,7 +194,7 @@ class EndpointFailureTest {
     String endpoints =
         "{\"endpoints\": {\"narrow-pool\": {\"baseUrl\": \""
             + harness.canary.baseUrl()
-            + "\", \"timeoutMs\": 200, \"maxConcurrency\": 1}}}";
+            + "\", \"timeoutMs\": 1000, \"maxConcurrency\": 1}}}";
     harness.backend.flag(
         "narrow",
         "only",
@@ -208,11 +208,13 @@ class EndpointFailureTest {
                     EndpointRegistry.parse(endpoints, "endpoints.json", name -> null))
                 .retry(RetryPolicy.of(3, Duration.ZERO, Duration.ZERO))
                 .shadowSink(harness.shadowSink));
-    // The first call holds the only permit through three slow 503s (about 450 ms in all).
+    // The first call holds the only permit through three slow 503s (about 2.1 s in all, longer
+    // than the 1 s a second call waits for the permit; each well inside the 1 s attempt timeout,
+    // so a loaded machine does not turn them into timeouts).
     harness.canary.enqueue(
-        Reply.status(503).delayed(150),
-        Reply.status(503).delayed(150),
-        Reply.status(503).delayed(150));
+        Reply.status(503).delayed(700),
+        Reply.status(503).delayed(700),
+        Reply.status(503).delayed(700));
     Thread first =
         new Thread(
             () ->

@@ -278,6 +278,7 @@ class GatewayIT {
             "--default-flag",
             "support-model");
     stable.enqueue(Reply.answer("slow but complete").delayed(1500));
+    int received = stable.received().size();
     CompletableFuture<HttpResponse<String>> inFlight =
         HTTP.sendAsync(
             HttpRequest.newBuilder(draining.uri("/v1/chat/completions"))
@@ -285,7 +286,9 @@ class GatewayIT {
                 .POST(HttpRequest.BodyPublishers.ofString(chat(false)))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    Thread.sleep(400);
+    // Terminate once the gateway is holding the request (it has reached the model endpoint), not
+    // after a fixed sleep that a loaded machine can outrun.
+    org.awaitility.Awaitility.await().until(() -> stable.received().size() > received);
     draining.terminate();
 
     HttpResponse<String> finished = inFlight.get();

@@ -1,9 +1,7 @@
 package dev.llmrollout.router.internal;
 
-import dev.llmrollout.router.RoutedResponse;
 import dev.llmrollout.router.StreamChunk;
 import dev.llmrollout.router.StreamTarget;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -28,18 +26,10 @@ public final class DeliveryCounter implements Consumer<StreamChunk> {
    * Tells a {@link StreamTarget} what serves the stream, before the endpoint is asked, so it can
    * send the tags as headers ahead of the first event.
    */
-  public void routed(CallTags tags, Optional<String> modelVersion) {
-    if (!(consumer instanceof StreamTarget target)) {
-      return;
+  public void routed(RoutedCall call) {
+    if (consumer instanceof StreamTarget target) {
+      target.routed(call.tags());
     }
-    target.routed(
-        RoutedResponse.tags(
-            tags.flagKey(),
-            tags.variant(),
-            tags.model(),
-            modelVersion,
-            tags.promptFlag(),
-            tags.promptVariant()));
   }
 
   /** Events passed on so far. */

@@ -13,19 +13,21 @@ import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.FlagEvaluationDetails;
 import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.ProviderEvaluation;
+import dev.openfeature.sdk.Value;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Evaluates a flag through the OpenFeature client, so the application's hooks run, and looks up the
- * served variant's typed value by name from the provider: nothing is parsed per request.
- *
- * <p>A string evaluation is enough: for an object-valued flag the provider answers with the
- * variant's name, and the name is all the router needs to find the pre-parsed variant.
+ * Evaluates a flag once, through the OpenFeature client, so the application's hooks run once: the
+ * object evaluation's value carries the served variant's pre-parsed payload ({@link
+ * VariantPayload#servedIn}), so the router gets the typed variant and the evaluation details from
+ * that one evaluation. Nothing is parsed per request.
  */
 public final class FlagSelector {
   private static final Logger LOG = LoggerFactory.getLogger(FlagSelector.class);
+
+  private static final Value NO_VALUE = new Value();
 
   private final Client client;
   private final LlmFeatureProvider provider;
@@ -45,7 +47,7 @@ public final class FlagSelector {
    * @param needsModel true for a model flag (its variant must name a model)
    */
   public SelectedVariant select(String flagKey, EvaluationContext context, boolean needsModel) {
-    FlagEvaluationDetails<String> details = client.getStringDetails(flagKey, "", context);
+    FlagEvaluationDetails<Value> details = client.getObjectDetails(flagKey, NO_VALUE, context);
     ErrorCode error = details.getErrorCode();
     if (error == ErrorCode.TARGETING_KEY_MISSING && details.getVariant() != null) {
       events.count(RouterEvent.TARGETING_KEY_MISSING, flagKey);
@@ -62,7 +64,7 @@ public final class FlagSelector {
             details.getVariant(),
             String.valueOf(details.getReason()),
             Optional.ofNullable(error).map(ErrorCode::name));
-    LlmVariant variant = typed(flagKey, details.getVariant(), needsModel);
+    LlmVariant variant = checked(flagKey, details.getVariant(), servedPayload(details), needsModel);
     if (error == ErrorCode.TARGETING_KEY_MISSING) {
       LOG.debug(
           "flag '{}' variant '{}' model {} version {}: no session or user id, served the default"
@@ -118,11 +120,28 @@ public final class FlagSelector {
     return new SelectedVariant(selection, typed(flagKey, variantName, true));
   }
 
+  /**
+   * The payload the evaluation served. The SDK answers an evaluation that reports an error (a
+   * missing targeting key) with the caller's default value, so then the variant it names is looked
+   * up by name.
+   */
+  private Optional<VariantPayload> servedPayload(FlagEvaluationDetails<Value> details) {
+    Optional<VariantPayload> served = VariantPayload.servedIn(details.getValue());
+    if (served.isPresent() && served.get().name().equals(details.getVariant())) {
+      return served;
+    }
+    return provider.variant(details.getFlagKey(), details.getVariant());
+  }
+
   private LlmVariant typed(String flagKey, String variantName, boolean needsModel) {
+    return checked(flagKey, variantName, provider.variant(flagKey, variantName), needsModel);
+  }
+
+  private LlmVariant checked(
+      String flagKey, String variantName, Optional<VariantPayload> served, boolean needsModel) {
     VariantPayload payload =
-        provider
-            .variant(flagKey, variantName)
-            .orElseThrow(() -> flagError(flagKey, "variant '" + variantName + "' is not defined"));
+        served.orElseThrow(
+            () -> flagError(flagKey, "variant '" + variantName + "' is not defined"));
     LlmVariant variant =
         payload
             .llm()
