@@ -127,7 +127,9 @@ class SemVerAndLoadErrorsTest {
 
   /**
    * flagd answers these at run time with null (the default variant); we reject them when the file
-   * loads, since they can never match, and name the flag and the place in its targeting.
+   * loads, since they can never match, and name the flag and the place in its targeting; so are
+   * operators neither JsonLogic nor flagd defines, such as a misspelled {@code fractional} (issue
+   * 17, point 2).
    */
   @ParameterizedTest(name = "{0}")
   @CsvSource(
@@ -148,6 +150,10 @@ class SemVerAndLoadErrorsTest {
         "{\"if\": [{\"==\": [{\"var\": \"a\"}, 1, 2]}, \"true\", \"false\"]}"
             + "| $.targeting.if[0].==: expected 2 arguments, found 3",
         "{\"and\": []}| $.targeting.and: expected at least one argument",
+        "{\"fractionl\": [[\"true\", 50], [\"false\", 50]]}"
+            + "| $.targeting: expected a JsonLogic or flagd operator, found 'fractionl'",
+        "{\"if\": [{\"starts_wth\": [{\"var\": \"a\"}, \"x\"]}, \"true\", \"false\"]}"
+            + "| $.targeting.if[0]: expected a JsonLogic or flagd operator, found 'starts_wth'",
         "{\"if\": [{\">\": [1]}, \"true\", \"false\"]}"
             + "| $.targeting.if[0].>: expected 2 or 3 arguments, found 1",
         "{\"if\": [{\"in\": [\"x\"]}, \"true\", \"false\"]}"

@@ -26,7 +26,7 @@ import java.util.concurrent.Executors;
  * <pre>{@code
  * RolloutGuard guard = RolloutGuard.builder(backend.control(), router.signals())
  *     .override(killSwitch)                       // the router consults it on every request
- *     .alertHook(WebhookAlertHook.fromEnvironment("LLM_ROLLOUT_ALERT_WEBHOOK"))
+ *     .alertHook(WebhookAlertHook.fromEnvironment("LLM_ROUTER_ALERT_WEBHOOK"))
  *     .build();
  * Rollout rollout = guard.start(RolloutSpec.forFlag("support-model")
  *     .stable("stable").canary("candidate").versions("1.4.2", "1.5.0").build());

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * never appears in logs or errors.
  *
  * <pre>{@code
- * AlertHook hook = WebhookAlertHook.fromEnvironment("LLM_ROLLOUT_ALERT_WEBHOOK");
+ * AlertHook hook = WebhookAlertHook.fromEnvironment("LLM_ROUTER_ALERT_WEBHOOK");
  * }</pre>
  *
  * <p>Body: {@code {"text": "...", "severity": "CRITICAL", "flag": "...", "title": "...", "detail":

@@ -23,6 +23,9 @@ import io.github.jamsesso.jsonlogic.evaluator.expressions.StrictInequalityExpres
 import io.github.jamsesso.jsonlogic.evaluator.expressions.SubstringExpression;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The general path: json-logic-java with flagd's custom operators. The compiled rule hands it the
@@ -30,41 +33,46 @@ import java.util.Map;
  * differential test holds the compiled rule to its answers.
  */
 final class JsonLogicEngine {
-  private static final JsonLogicEvaluator ENGINE =
-      new JsonLogicEvaluator(
-          List.<JsonLogicExpression>of(
-              MathExpression.ADD,
-              MathExpression.SUBTRACT,
-              MathExpression.MULTIPLY,
-              MathExpression.DIVIDE,
-              MathExpression.MODULO,
-              MathExpression.MIN,
-              MathExpression.MAX,
-              NumericComparisonExpression.GT,
-              NumericComparisonExpression.GTE,
-              NumericComparisonExpression.LT,
-              NumericComparisonExpression.LTE,
-              IfExpression.IF,
-              IfExpression.TERNARY,
-              EqualityExpression.INSTANCE,
-              InequalityExpression.INSTANCE,
-              StrictEqualityExpression.INSTANCE,
-              StrictInequalityExpression.INSTANCE,
-              NotExpression.SINGLE,
-              NotExpression.DOUBLE,
-              LogicExpression.AND,
-              LogicExpression.OR,
-              ArrayHasExpression.SOME,
-              ArrayHasExpression.NONE,
-              InExpression.INSTANCE,
-              ConcatenateExpression.INSTANCE,
-              SubstringExpression.INSTANCE,
-              MissingExpression.ALL,
-              MissingExpression.SOME,
-              Fractional.INSTANCE,
-              StringComparison.STARTS_WITH,
-              StringComparison.ENDS_WITH,
-              SemVerComparison.INSTANCE));
+  private static final List<JsonLogicExpression> EXPRESSIONS =
+      List.of(
+          MathExpression.ADD,
+          MathExpression.SUBTRACT,
+          MathExpression.MULTIPLY,
+          MathExpression.DIVIDE,
+          MathExpression.MODULO,
+          MathExpression.MIN,
+          MathExpression.MAX,
+          NumericComparisonExpression.GT,
+          NumericComparisonExpression.GTE,
+          NumericComparisonExpression.LT,
+          NumericComparisonExpression.LTE,
+          IfExpression.IF,
+          IfExpression.TERNARY,
+          EqualityExpression.INSTANCE,
+          InequalityExpression.INSTANCE,
+          StrictEqualityExpression.INSTANCE,
+          StrictInequalityExpression.INSTANCE,
+          NotExpression.SINGLE,
+          NotExpression.DOUBLE,
+          LogicExpression.AND,
+          LogicExpression.OR,
+          ArrayHasExpression.SOME,
+          ArrayHasExpression.NONE,
+          InExpression.INSTANCE,
+          ConcatenateExpression.INSTANCE,
+          SubstringExpression.INSTANCE,
+          MissingExpression.ALL,
+          MissingExpression.SOME,
+          Fractional.INSTANCE,
+          StringComparison.STARTS_WITH,
+          StringComparison.ENDS_WITH,
+          SemVerComparison.INSTANCE);
+  private static final JsonLogicEvaluator ENGINE = new JsonLogicEvaluator(EXPRESSIONS);
+
+  /** Every operator a rule may use: JsonLogic's and flagd's (plus {@code var}). */
+  static final Set<String> OPERATORS =
+      Stream.concat(Stream.of("var"), EXPRESSIONS.stream().map(JsonLogicExpression::key))
+          .collect(Collectors.toUnmodifiableSet());
 
   private JsonLogicEngine() {}
 

@@ -70,9 +70,15 @@ final class RuleCompiler {
       args[i] = compile(argJson.get(i), at + "[" + i + "]");
     }
     RuleNode compiled = operation(operator, argJson, args, at);
-    return compiled != null
-        ? compiled
-        : new EngineSubtree(JsonLogicEngine.parse(node, path), "$.targeting" + path);
+    if (compiled != null) {
+      return compiled;
+    }
+    if (!JsonLogicEngine.OPERATORS.contains(operator)) {
+      // json-logic-java would only fail at evaluation, on every request the rule reaches.
+      throw new InvalidTargetingException(
+          path, "a JsonLogic or flagd operator, found '" + operator + "'");
+    }
+    return new EngineSubtree(JsonLogicEngine.parse(node, path), "$.targeting" + path);
   }
 
   /** The compiled operation, or null to leave it to the engine. */

@@ -2,6 +2,8 @@ package dev.llmrollout.router.cli;
 
 import dev.llmrollout.spi.BackendFactory;
 import dev.llmrollout.spi.BackendFactory.Backend;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,23 @@ final class BackendOptions {
       paramLabel = "KEY=VALUE")
   Map<String, String> extra = new LinkedHashMap<>();
 
+  /** The local backend's file must exist before anything runs: a typo is bad usage (exit 2). */
+  private void checkFlagsFile() {
+    String flagsFile = this.flagsFile != null ? this.flagsFile : extra.get("flags");
+    if (flagsFile == null) {
+      throw new IllegalArgumentException(
+          "--flags FILE: expected the flags file of the local backend (or --backend NAME)");
+    }
+    Path file = Path.of(flagsFile);
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new IllegalArgumentException(
+          "--flags "
+              + flagsFile
+              + ": expected a readable flags file; none at "
+              + file.toAbsolutePath());
+    }
+  }
+
   /** Opens the chosen backend; fails with a usage error naming the choices when it is unknown. */
   Backend open() {
     List<BackendFactory> factories =
@@ -49,6 +68,9 @@ final class BackendOptions {
                                 .map(BackendFactory::type)
                                 .collect(Collectors.toList())));
     Map<String, String> options = new LinkedHashMap<>(extra);
+    if (type.equals("local")) {
+      checkFlagsFile();
+    }
     if (flagsFile != null) {
       options.put("flags", flagsFile);
     }

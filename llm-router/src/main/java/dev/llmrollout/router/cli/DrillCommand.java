@@ -1,5 +1,7 @@
 package dev.llmrollout.router.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.spi.BackendFactory.Backend;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.RolloutControl;
@@ -35,6 +37,8 @@ final class DrillCommand extends OperatorVerb {
       description = "The variant to roll back to (default: the flag's default variant).")
   String stable;
 
+  private final ArrayNode steps = GatewayAdminClient.json().createArrayNode();
+
   @Override
   public Integer call() {
     Backend backend = openBackend();
@@ -66,8 +70,14 @@ final class DrillCommand extends OperatorVerb {
                   verifyTimeout));
       step("restore the original state", () -> restore(control, original));
     }
-    out().println("drill passed");
-    return 0;
+    if (json) {
+      ObjectNode result = result(control.state(flag));
+      result.put("drill", "passed").set("steps", steps);
+      printJson(result);
+    } else {
+      out().println("drill passed");
+    }
+    return ExitCodes.OK;
   }
 
   private FlagState restore(RolloutControl control, FlagState original) {
@@ -82,7 +92,12 @@ final class DrillCommand extends OperatorVerb {
   private void step(String name, Supplier<?> action) {
     Instant start = Instant.now();
     action.get();
-    out().printf("  %-45s %6d ms%n", name, Duration.between(start, Instant.now()).toMillis());
+    long millis = Duration.between(start, Instant.now()).toMillis();
+    if (json) {
+      steps.addObject().put("step", name).put("ms", millis);
+      return;
+    }
+    out().printf("  %-45s %6d ms%n", name, millis);
     out().flush();
   }
 

@@ -17,9 +17,14 @@ import dev.llmrollout.router.eval.PayloadHash;
 import dev.llmrollout.router.eval.ProgressLine;
 import dev.llmrollout.router.eval.ReportTable;
 import dev.llmrollout.router.eval.VariantOutcome;
+import dev.llmrollout.router.gateway.ConfigCheck;
+import dev.llmrollout.router.gateway.ConfigProblems;
 import dev.llmrollout.spi.VariantPayload;
 import dev.openfeature.sdk.OpenFeatureAPI;
+import dev.openfeature.sdk.exceptions.OpenFeatureError;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,13 +41,16 @@ import picocli.CommandLine.Spec;
 /**
  * {@code llm-router eval}: the offline eval gate. Runs a regression set through the baseline and
  * the candidate variant of a model flag with the real router and endpoints, compares them case by
- * case, writes a JSON report and prints a table. Exit codes: 0 pass, 1 regression, 2 bad input.
+ * case, writes a JSON report and prints a table. Exit codes: 0 pass, 1 regression, 2 bad input or
+ * configuration (found before any model call), 3 inconclusive (cases errored).
  */
 @Command(
     name = "eval",
     description =
         "Run a regression set against a baseline and a candidate variant and block the rollout"
-            + " when the candidate regresses. Exit codes: 0 pass, 1 regression, 2 bad input.",
+            + " when the candidate regresses. Exit codes: 0 pass (every case evaluated), 1"
+            + " regression, 2 bad input or configuration (before any call), 3 inconclusive (cases"
+            + " errored: the report does not open the rollout gate).",
     mixinStandardHelpOptions = true)
 final class EvalCommand implements Callable<Integer> {
   private static final DateTimeFormatter STAMP =
@@ -112,8 +120,12 @@ final class EvalCommand implements Callable<Integer> {
       names = "--report",
       paramLabel = "FILE",
       description =
-          "Where to write the JSON report (default eval-reports/FLAG.CANDIDATE.TIME.json).")
+          "Where to write the JSON report (default: the system temp directory,"
+              + " llm-router-eval/FLAG.CANDIDATE.TIME.json; the path is printed).")
   Path report;
+
+  @Option(names = "--json", description = "Print the report's JSON instead of the table.")
+  boolean json;
 
   @Option(names = "--judge-endpoint", description = "Endpoint of the judge for judge checks.")
   String judgeEndpoint;
@@ -132,12 +144,16 @@ final class EvalCommand implements Callable<Integer> {
           0, "--judge-endpoint", "expected both --judge-endpoint and --judge-model, or neither");
     }
     List<EvalCase> regressionSet = new EvalCaseReader().read(cases);
+    List<ConfigCheck.Problem> problems = ConfigCheck.endpoints(endpoints, System::getenv);
+    if (!problems.isEmpty()) {
+      throw new ConfigProblems(problems);
+    }
     EndpointRegistry registry = EndpointRegistry.load(endpoints);
     LlmFeatureProvider provider =
         LlmFeatureProvider.builder(backendMixin.options.open().flags()).build();
     OpenFeatureAPI api = OpenFeatureAPI.createIsolated();
     try {
-      api.setProviderAndWait(provider);
+      setProvider(api, provider);
       EvalReport.VariantInfo base = variant(provider, "--baseline", baseline);
       EvalReport.VariantInfo cand = variant(provider, "--candidate", candidate);
       ModelRouterBuilder builder =
@@ -168,8 +184,10 @@ final class EvalCommand implements Callable<Integer> {
       EvalPolicy policy,
       EvalReport.VariantInfo base,
       EvalReport.VariantInfo cand)
-      throws InterruptedException {
+      throws InterruptedException, IOException {
     PrintWriter out = spec.commandLine().getOut();
+    Path file = report != null ? report : defaultReport(Instant.now());
+    writable(file);
     Instant started = Instant.now();
     ProgressLine progress = new ProgressLine(spec.commandLine().getErr());
     List<VariantOutcome.Pair> pairs = runner.run(regressionSet, baseline, candidate, progress);
@@ -186,16 +204,52 @@ final class EvalCommand implements Callable<Integer> {
             cases.getFileName().toString(),
             started,
             Duration.between(started, Instant.now()));
-    Path file =
-        report != null
-            ? report
-            : Path.of(
-                "eval-reports", flag + "." + candidate + "." + STAMP.format(started) + ".json");
-    result.write(file, new ObjectMapper());
-    ReportTable.print(result, out);
-    out.println("report: " + file);
+    ObjectMapper mapper = new ObjectMapper();
+    result.write(file, mapper);
+    if (json) {
+      out.println(
+          mapper.writerWithDefaultPrettyPrinter().writeValueAsString(result.toJson(mapper)));
+    } else {
+      ReportTable.print(result, out);
+      out.println("report: " + file);
+    }
     out.flush();
-    return decision.passed() ? 0 : LlmRouterCommand.FAILED;
+    return switch (decision.outcome()) {
+      case PASS -> ExitCodes.OK;
+      case REGRESSION -> ExitCodes.FAILED;
+      case INCONCLUSIVE -> ExitCodes.INCONCLUSIVE;
+    };
+  }
+
+  /** An unwritable report path is found before the first model call, not after the last. */
+  private static void writable(Path file) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      if (!Files.isWritable(parent) || (Files.exists(file) && !Files.isWritable(file))) {
+        throw new IOException("not writable");
+      }
+    } catch (IOException e) {
+      throw new EvalInputException(
+          0, "--report", "a file the eval can write, found " + file + " (" + e.getMessage() + ")");
+    }
+  }
+
+  private Path defaultReport(Instant at) {
+    return Path.of(
+        System.getProperty("java.io.tmpdir"),
+        "llm-router-eval",
+        flag + "." + candidate + "." + STAMP.format(at) + ".json");
+  }
+
+  /** A flags source that cannot be loaded is a configuration problem, found before any call. */
+  private static void setProvider(OpenFeatureAPI api, LlmFeatureProvider provider) {
+    try {
+      api.setProviderAndWait(provider);
+    } catch (OpenFeatureError e) {
+      throw new IllegalArgumentException(
+          "the flags could not be loaded: " + CliFailure.describe(e), e);
+    }
   }
 
   private EvalPolicy.Mode mode() {

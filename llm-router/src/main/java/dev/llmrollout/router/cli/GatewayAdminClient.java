@@ -18,6 +18,9 @@ import java.util.Optional;
  */
 final class GatewayAdminClient {
   static final String TOKEN_VARIABLE = "LLM_ROUTER_ADMIN_TOKEN";
+  private static final String ACTOR_HEADER = "X-Actor";
+  private static final String ACTOR =
+      System.getProperty("user.name", "unknown") + " (llm-router cli)";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI gateway;
@@ -76,10 +79,21 @@ final class GatewayAdminClient {
   }
 
   private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        http.send(
-            request.timeout(Duration.ofSeconds(60)).build(),
-            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    HttpResponse<String> response;
+    try {
+      response =
+          http.send(
+              request.timeout(Duration.ofSeconds(60)).header(ACTOR_HEADER, ACTOR).build(),
+              HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IOException(
+          "cannot reach the gateway at "
+              + gateway
+              + ": "
+              + CliFailure.describe(e)
+              + "; check --gateway and that llm-router serve is running there",
+          e);
+    }
     JsonNode body;
     try {
       body = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());

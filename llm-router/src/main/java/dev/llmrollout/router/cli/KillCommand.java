@@ -1,5 +1,6 @@
 package dev.llmrollout.router.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.spi.BackendFactory.Backend;
 import dev.llmrollout.spi.FlagState;
 import java.time.Duration;
@@ -47,6 +48,17 @@ final class KillCommand extends OperatorVerb {
               counts -> counts.equals(Map.of(variant, AssignmentProbe.KEYS)),
               "every key on '" + variant + "'",
               verifyTimeout);
+      if (json) {
+        ObjectNode result = result(state);
+        result
+            .putObject("verified")
+            .put("writtenMs", written.toMillis())
+            .put("probeEvaluations", AssignmentProbe.KEYS)
+            .put("variant", variant)
+            .put("seenMs", seen.toMillis());
+        printJson(result);
+        return ExitCodes.OK;
+      }
       StatePrinter.print(out(), state);
       out()
           .printf(

@@ -1,13 +1,12 @@
 package dev.llmrollout.router.cli;
 
-import dev.llmrollout.spi.WriteBackException;
-import java.io.PrintWriter;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code llm-router}: the gateway and the operator's tools. Exit codes: 0 done and verified, 1 the
- * write or its verification failed (with the backend's error text), 2 bad usage.
+ * {@code llm-router}: the gateway and the operator's tools. Exit codes ({@link ExitCodes}): 0 done
+ * and verified, 1 the action or the check failed, 2 bad usage or configuration, 3 inconclusive.
  */
 @Command(
     name = "llm-router",
@@ -24,10 +23,12 @@ import picocli.CommandLine.Command;
       dev.llmrollout.router.demo.DemoCommand.class,
       SampleSizeCommand.class,
       EvalCommand.class,
-      RolloutCommand.class
+      RolloutCommand.class,
+      ValidateCommand.class,
+      dev.llmrollout.router.demo.DemoEndpointsCommand.class
     })
 public final class LlmRouterCommand {
-  static final int FAILED = 1;
+  static final int FAILED = ExitCodes.FAILED;
 
   private LlmRouterCommand() {}
 
@@ -61,24 +62,10 @@ public final class LlmRouterCommand {
 
   static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new LlmRouterCommand());
-    commandLine.setExecutionExceptionHandler(LlmRouterCommand::failed);
-    commandLine.setExitCodeExceptionMapper(
-        e ->
-            e instanceof CommandLine.ParameterException || e instanceof IllegalArgumentException
-                ? CommandLine.ExitCode.USAGE
-                : FAILED);
+    commandLine.registerConverter(Duration.class, new DurationConverter());
+    commandLine.setExecutionExceptionHandler(CliFailure::report);
+    commandLine.setExitCodeExceptionMapper(CliFailure::exitCode);
     return commandLine;
-  }
-
-  private static int failed(Exception e, CommandLine commandLine, CommandLine.ParseResult result) {
-    PrintWriter err = commandLine.getErr();
-    if (e instanceof IllegalArgumentException) {
-      err.println("usage: " + e.getMessage());
-      return CommandLine.ExitCode.USAGE;
-    }
-    String kind = e instanceof WriteBackException w ? w.kind().name().toLowerCase() + ": " : "";
-    err.println("failed: " + kind + e.getMessage());
-    return FAILED;
   }
 
   /** The version from the jar's manifest. */

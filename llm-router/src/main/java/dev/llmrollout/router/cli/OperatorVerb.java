@@ -1,7 +1,9 @@
 package dev.llmrollout.router.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.spi.BackendFactory.Backend;
 import dev.llmrollout.spi.ChangeRequest;
+import dev.llmrollout.spi.FlagState;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -25,12 +27,28 @@ abstract class OperatorVerb implements Callable<Integer> {
       names = "--verify-timeout",
       defaultValue = "PT30S",
       description =
-          "How long to wait for evaluations to show a write (ISO-8601, default PT30S). Vendor"
-              + " backends that poll need at least their poll interval.")
+          "How long to wait for evaluations to show a write (30s, 5m or ISO-8601; default 30s)."
+              + " Vendor backends that poll need at least their poll interval.")
   Duration verifyTimeout;
+
+  @Option(names = "--json", description = "Print the result as JSON (errors too, on stdout).")
+  boolean json;
 
   PrintWriter out() {
     return spec.commandLine().getOut();
+  }
+
+  /** A successful result for {@code --json}: {@code ok}, {@code exitCode} and the flag's state. */
+  ObjectNode result(FlagState state) {
+    ObjectNode result = GatewayAdminClient.json().createObjectNode();
+    result.put("ok", true).put("exitCode", ExitCodes.OK);
+    result.set("flag", StatePrinter.toJson(state));
+    return result;
+  }
+
+  void printJson(ObjectNode result) {
+    out().println(result.toPrettyString());
+    out().flush();
   }
 
   Backend openBackend() {

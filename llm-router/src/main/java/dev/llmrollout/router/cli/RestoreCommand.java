@@ -24,6 +24,10 @@ final class RestoreCommand extends OperatorVerb {
       throw new AssignmentProbe.VerificationException(
           "flag '" + flag + "': the read-back still shows the kill");
     }
+    if (json) {
+      printJson(result(state).put("verified", "the read-back shows the flag restored"));
+      return ExitCodes.OK;
+    }
     StatePrinter.print(out(), state);
     out().println("verified: the read-back shows the flag restored");
     return 0;

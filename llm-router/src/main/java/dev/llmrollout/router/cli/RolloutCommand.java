@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code llm-router rollout start|status|abort}: guarded rollouts on a running gateway, through its
- * admin API. Exit codes: 0 done, 1 refused or failed (with the gateway's message), 2 bad usage.
+ * admin API. Exit codes: 0 done, 1 refused or failed (with the gateway's message), 2 bad usage (a
+ * request the gateway answers 400, 401, 403 or 404).
  */
 @Command(
     name = "rollout",
@@ -37,7 +37,7 @@ final class RolloutCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getErr());
-    return CommandLine.ExitCode.USAGE;
+    return ExitCodes.USAGE;
   }
 
   /** What the three verbs share: the gateway, the flag and how to print its answer. */
@@ -57,6 +57,13 @@ final class RolloutCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the gateway's JSON answer as it is.")
     boolean json;
 
+    /** 400, 401, 403 and 404 are the caller's to fix (2); a 409 refusal or a 5xx failed (1). */
+    private static int exitCode(int status) {
+      return status == 400 || status == 401 || status == 403 || status == 404
+          ? ExitCodes.USAGE
+          : ExitCodes.FAILED;
+    }
+
     GatewayAdminClient client() {
       return new GatewayAdminClient(
           gateway, Optional.ofNullable(System.getenv(GatewayAdminClient.TOKEN_VARIABLE)));
@@ -70,10 +77,17 @@ final class RolloutCommand implements Callable<Integer> {
             (answer.status() == 401 || answer.status() == 403) && !client.hasToken()
                 ? " (" + GatewayAdminClient.TOKEN_VARIABLE + " is not set in this environment)"
                 : "";
-        spec.commandLine()
-            .getErr()
-            .printf("refused (HTTP %d): %s%s%n", answer.status(), answer.message(), hint);
-        return LlmRouterCommand.FAILED;
+        int code = exitCode(answer.status());
+        String message = "refused (HTTP " + answer.status() + "): " + answer.message() + hint;
+        if (json) {
+          ObjectNode error = GatewayAdminClient.json().createObjectNode();
+          error.put("ok", false).put("exitCode", code).put("error", message);
+          error.put("httpStatus", answer.status());
+          out.println(error.toPrettyString());
+        } else {
+          spec.commandLine().getErr().println(message);
+        }
+        return code;
       }
       if (json) {
         out.println(
@@ -83,7 +97,7 @@ final class RolloutCommand implements Callable<Integer> {
       } else {
         RolloutPrinter.print(out, answer.body());
       }
-      return CommandLine.ExitCode.OK;
+      return ExitCodes.OK;
     }
   }
 
@@ -130,7 +144,7 @@ final class RolloutCommand implements Callable<Integer> {
     @Option(
         names = "--min-bake",
         paramLabel = "DURATION",
-        description = "The least time at each step (ISO-8601, such as PT30M).")
+        description = "The least time at each step (such as 30m, 1h or ISO-8601 PT30M).")
     Duration minBake;
 
     @Option(
@@ -142,7 +156,9 @@ final class RolloutCommand implements Callable<Integer> {
     @Option(
         names = "--force",
         paramLabel = "REASON",
-        description = "Start without a passing eval report; the reason goes into the audit.")
+        description =
+            "Start anyway: without a passing eval report, and over a split already in place (a"
+                + " running rollout must be aborted first); the reason goes into the audit.")
     String force;
 
     @Override

@@ -1,5 +1,6 @@
 package dev.llmrollout.router.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.guard.analysis.SampleSizeCalculator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -40,6 +41,9 @@ final class SampleSizeCommand implements Callable<Integer> {
       description = "The canary's share of traffic, for the canary-only count (0.05).")
   double canaryShare;
 
+  @Option(names = "--json", description = "Print the result as JSON.")
+  boolean json;
+
   @Override
   public Integer call() {
     double canary = baseline - mde;
@@ -48,6 +52,20 @@ final class SampleSizeCommand implements Callable<Integer> {
     long canarySamples =
         SampleSizeCalculator.canarySamples(baseline, canary, canaryShare, alpha, power);
     var out = spec.commandLine().getOut();
+    if (json) {
+      ObjectNode result = GatewayAdminClient.json().createObjectNode();
+      result.put("ok", true).put("exitCode", ExitCodes.OK);
+      result
+          .put("baseline", baseline)
+          .put("canary", canary)
+          .put("alpha", alpha)
+          .put("power", power);
+      result.put("perArm", perArm).put("ruleOfThumb", (long) Math.ceil(thumb));
+      result.put("canaryShare", canaryShare).put("canarySamples", canarySamples);
+      result.put("totalRequests", (long) Math.ceil(canarySamples / canaryShare));
+      out.println(result.toPrettyString());
+      return ExitCodes.OK;
+    }
     out.printf(
         Locale.ROOT,
         "to detect %.4f -> %.4f (alpha %.3f two-sided, power %.2f):%n",

@@ -1,11 +1,16 @@
 package dev.llmrollout.router.cli;
 
 import dev.llmrollout.router.EndpointRegistry;
+import dev.llmrollout.router.gateway.ConfigCheck;
+import dev.llmrollout.router.gateway.ConfigProblems;
 import dev.llmrollout.router.gateway.Gateway;
 import dev.llmrollout.router.gateway.GatewayRuntime;
 import dev.llmrollout.router.gateway.RolloutSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -61,15 +66,29 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--drain-timeout",
       defaultValue = "PT30S",
-      description = "On shutdown, how long in-flight requests may take to finish (default PT30S).")
+      description =
+          "On shutdown, how long in-flight requests may take to finish (30s, 5m or ISO-8601;"
+              + " default 30s).")
   Duration drainTimeout;
 
   @Option(
       names = "--guard-check-interval",
       paramLabel = "DURATION",
       description =
-          "How often the rollout guard checks each running rollout (ISO-8601, default PT10S).")
+          "How often the rollout guard checks each running rollout (10s, 1m or ISO-8601; default"
+              + " 10s).")
   Duration guardCheckInterval = RolloutSettings.ofDefaults().checkInterval();
+
+  @Option(
+      names = "--model-alias",
+      paramLabel = "NAME=FLAG",
+      description =
+          "A request \"model\" that routes to FLAG (repeatable), for clients that choose by"
+              + " model name. \"flag:KEY\" and a flag's own key always work.")
+  Map<String, String> modelAliases = new LinkedHashMap<>();
+
+  @Option(names = "--json", description = "Print the listening address as a JSON line.")
+  boolean json;
 
   @Option(
       names = "--rollout-audit",
@@ -80,21 +99,27 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    List<ConfigCheck.Problem> endpointProblems = ConfigCheck.endpoints(endpoints, System::getenv);
+    if (!endpointProblems.isEmpty()) {
+      throw new ConfigProblems(endpointProblems);
+    }
     GatewayRuntime runtime =
         GatewayRuntime.start(
             backendMixin.options.open(),
             EndpointRegistry.load(endpoints),
-            new Gateway.Settings(bind, port, maxThreads, drainTimeout),
+            new Gateway.Settings(bind, port, maxThreads, drainTimeout, modelAliases),
             Optional.ofNullable(defaultFlag),
             new RolloutSettings(guardCheckInterval, Optional.ofNullable(rolloutAudit)),
             System::getenv);
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "gateway-shutdown"));
     var address = runtime.gateway().address();
+    String url = "http://" + address.getHostString() + ":" + address.getPort();
     spec.commandLine()
         .getOut()
-        .printf(
-            "llm-router gateway listening on http://%s:%d%n",
-            address.getHostString(), address.getPort());
+        .println(
+            json
+                ? GatewayAdminClient.json().createObjectNode().put("listening", url).toString()
+                : "llm-router gateway listening on " + url);
     spec.commandLine().getOut().flush();
     runtime.gateway().join();
     return 0;

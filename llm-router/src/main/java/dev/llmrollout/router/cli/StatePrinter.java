@@ -1,5 +1,7 @@
 package dev.llmrollout.router.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.spi.ChangeRecord;
 import dev.llmrollout.spi.FlagState;
 import java.io.PrintWriter;
@@ -20,6 +22,31 @@ final class StatePrinter {
     out.printf("  default variant: %s%n", state.defaultVariant());
     out.printf("  weights: %s%n", weights(state));
     out.printf("  variants: %s%n", String.join(", ", state.variants()));
+  }
+
+  static ObjectNode toJson(FlagState state) {
+    ObjectNode node = GatewayAdminClient.json().createObjectNode();
+    node.put("flag", state.flagKey());
+    node.put("enabled", state.enabled());
+    node.put("version", state.version());
+    node.put("defaultVariant", state.defaultVariant());
+    node.putPOJO("weights", state.weights());
+    node.put("killedTo", state.killedTo().orElse(null));
+    state.variants().forEach(node.putArray("variants")::add);
+    return node;
+  }
+
+  static ArrayNode changesJson(List<ChangeRecord> changes) {
+    ArrayNode array = GatewayAdminClient.json().createArrayNode();
+    for (ChangeRecord change : changes) {
+      array
+          .addObject()
+          .put("time", change.time().toString())
+          .put("action", change.action())
+          .put("actor", change.actor())
+          .put("reason", change.reason());
+    }
+    return array;
   }
 
   static String weights(FlagState state) {

@@ -24,6 +24,14 @@ final class StatusCommand extends OperatorVerb {
   @Override
   public Integer call() {
     Backend backend = openBackend();
+    if (json) {
+      var result = result(backend.control().state(flag));
+      if (backend.control() instanceof ChangeHistory history) {
+        result.set("recentChanges", StatePrinter.changesJson(history.recentChanges(flag, changes)));
+      }
+      printJson(result);
+      return ExitCodes.OK;
+    }
     StatePrinter.print(out(), backend.control().state(flag));
     if (backend.control() instanceof ChangeHistory history) {
       StatePrinter.printChanges(out(), history.recentChanges(flag, changes));

@@ -37,6 +37,10 @@ final class WeightsCommand extends OperatorVerb {
               + StatePrinter.weights(state)
               + ", not the write");
     }
+    if (json) {
+      printJson(result(state).put("verified", "the read-back equals the write"));
+      return ExitCodes.OK;
+    }
     StatePrinter.print(out(), state);
     out().println("verified: the read-back equals the write");
     return 0;

@@ -10,11 +10,15 @@ import dev.llmrollout.guard.RuleSet;
 import dev.llmrollout.router.EndpointRegistry;
 import dev.llmrollout.router.gateway.RouterStack;
 import dev.llmrollout.spi.BackendFactory;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.ServiceLoader;
@@ -23,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,24 +68,51 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "7", description = "Seed of the traffic generator.")
   long seed;
 
+  @Option(names = "--json", description = "Print only the summary, as JSON.")
+  boolean json;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Path dir = Files.createTempDirectory("llm-router-demo");
+    try {
+      return runIn(dir, out);
+    } finally {
+      deleteRecursively(dir);
+    }
+  }
+
+  private int runIn(Path dir, PrintWriter out) throws Exception {
     try (DemoModel stable = new DemoModel("support-llm-2025-06", 40, 0.04, prompt -> false);
         DemoModel canary =
             new DemoModel("support-llm-2025-09", 30, 0.01, DemoTraffic::hasInlineOrderData);
         RouterStack stack = new RouterStack(backend(dir), endpoints(dir, stable, canary))) {
-      out.printf(
-          "flags file: %s%nstable v1.1.0 at %s, canary v1.2.0 at %s%n%n",
+      // With --json, only the summary reaches stdout.
+      PrintWriter view = json ? new PrintWriter(Writer.nullWriter()) : out;
+      view.printf(
+          "flags file (removed at exit): %s%nstable v1.1.0 at %s, canary v1.2.0 at %s%n%n",
           dir.resolve("flags.json"), stable.baseUrl(), canary.baseUrl());
       DemoTimeline timeline = new DemoTimeline(stack.router().signals());
       Rollout rollout = startRollout(stack, timeline);
       DemoTraffic traffic = new DemoTraffic(stack.router(), sessions);
       timeline.trafficStarted(Instant.now());
-      run(traffic, stack, rollout, timeline, new LiveTable(out, System.console() != null));
-      timeline.print(out, traffic, rollout, dir.resolve("flags.json"));
-      return rollout.state() == RolloutState.ROLLED_BACK && rollout.rollbackVerified() ? 0 : 1;
+      run(traffic, stack, rollout, timeline, new LiveTable(view, System.console() != null));
+      timeline.print(view, traffic, rollout, dir.resolve("flags.json"));
+      int exitCode =
+          rollout.state() == RolloutState.ROLLED_BACK && rollout.rollbackVerified() ? 0 : 1;
+      if (json) {
+        out.println(timeline.toJson(traffic, rollout).put("exitCode", exitCode).toPrettyString());
+      }
+      return exitCode;
+    }
+  }
+
+  /** The demo leaves nothing behind: its flags file, audit trail and lock go with the directory. */
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
     }
   }
 
@@ -179,6 +211,15 @@ public final class DemoCommand implements Callable<Integer> {
       }
       table.draw(stack.router().signals(), traffic.sent(), requests, timeline.status(rollout));
     }
-    table.draw(stack.router().signals(), traffic.sent(), requests, timeline.status(rollout));
+    long sent = traffic.sent();
+    // The bar ends at what was sent: the demo stops soon after the verified rollback.
+    String stopped =
+        sent < requests
+            ? String.format(
+                Locale.ROOT,
+                "; stopped 2 s after the verified rollback (--requests allowed %,d)",
+                requests)
+            : "";
+    table.draw(stack.router().signals(), sent, sent, timeline.status(rollout) + stopped);
   }
 }

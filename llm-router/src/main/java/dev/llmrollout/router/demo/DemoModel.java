@@ -33,12 +33,19 @@ final class DemoModel implements AutoCloseable {
 
   DemoModel(String model, int latencyMillis, double shortAnswerRate, Predicate<String> refuses)
       throws Exception {
+    this(model, latencyMillis, shortAnswerRate, refuses, 0);
+  }
+
+  /** On {@code port} (0: one the OS picks). */
+  DemoModel(
+      String model, int latencyMillis, double shortAnswerRate, Predicate<String> refuses, int port)
+      throws Exception {
     this.model = model;
     this.latencyMillis = latencyMillis;
     this.shortAnswerRate = shortAnswerRate;
     this.refuses = refuses;
     connector.setHost("127.0.0.1");
-    connector.setPort(0);
+    connector.setPort(port);
     server.addConnector(connector);
     server.setHandler(new Answering());
     server.start();

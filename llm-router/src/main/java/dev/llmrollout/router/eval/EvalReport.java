@@ -61,6 +61,7 @@ public record EvalReport(
     root.put("format", FORMAT);
     root.put("flag", flagKey);
     root.put("passed", decision.passed());
+    root.put("outcome", decision.outcome().name().toLowerCase(Locale.ROOT));
     root.put("mode", policy.mode().name().toLowerCase(Locale.ROOT));
     root.put("casesFile", casesFile);
     root.put("startedAt", startedAt.toString());
@@ -76,6 +77,7 @@ public record EvalReport(
     decision.reasons().forEach(verdict.putArray("reasons")::add);
     decision.regressedCases().forEach(verdict.putArray("regressedCases")::add);
     decision.improvedCases().forEach(verdict.putArray("improvedCases")::add);
+    decision.erroredCases().forEach(verdict.putArray("erroredCases")::add);
     verdict.set("mcnemar", json.valueToTree(decision.mcnemar()));
     ObjectNode intents = root.putObject("intents");
     decision.intents().forEach((intent, counts) -> intents.set(intent, rates(json, counts)));

@@ -66,14 +66,14 @@ public final class EvalReportGate implements EvalGate {
       if (verdict.isPresent() && verdict.get().passed()) {
         return verdict.get();
       }
-      verdict.ifPresent(v -> failing.add(file.getFileName().toString()));
+      verdict.ifPresent(v -> failing.add(v.detail()));
     }
     return new Verdict(
         false,
         hash,
         failing.isEmpty()
             ? "no report in " + directory + " ran this payload"
-            : "reports " + failing + " ran this payload and failed");
+            : "no report passed for this payload: " + String.join("; ", failing));
   }
 
   /**
@@ -90,7 +90,20 @@ public final class EvalReportGate implements EvalGate {
         || !payloadHash.equals(report.at("/variants/candidate/payloadSha256").asText())) {
       return Optional.empty();
     }
-    boolean passed = report.path("passed").asBoolean(false);
+    long errored = erroredCases(report);
+    boolean inconclusive = errored > 0 || "inconclusive".equals(report.path("outcome").asText());
+    boolean passed =
+        report.path("passed").asBoolean(false)
+            && report.path("outcome").asText("pass").equals("pass")
+            && !inconclusive;
+    String what =
+        passed
+            ? ") passed for this payload"
+            : inconclusive
+                ? ") ran this payload but is inconclusive ("
+                    + errored
+                    + " case(s) errored); run llm-router eval again"
+                : ") ran this payload and failed";
     return Optional.of(
         new Verdict(
             passed,
@@ -100,7 +113,18 @@ public final class EvalReportGate implements EvalGate {
                 + report.path("mode").asText()
                 + " mode, "
                 + report.path("startedAt").asText()
-                + (passed ? ") passed for this payload" : ") ran this payload and failed")));
+                + what));
+  }
+
+  /** Cases that errored on either variant: never a pass, whatever the report's verdict says. */
+  private static long erroredCases(JsonNode report) {
+    long errored = 0;
+    for (JsonNode c : report.path("cases")) {
+      if (c.at("/baseline/error").isTextual() || c.at("/candidate/error").isTextual()) {
+        errored++;
+      }
+    }
+    return errored;
   }
 
   private List<Path> reports() {

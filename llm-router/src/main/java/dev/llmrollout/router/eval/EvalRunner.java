@@ -160,6 +160,7 @@ public final class EvalRunner {
     List<String> failures = new ArrayList<>();
     c.checks().forEach(check -> check.failure(answer).ifPresent(failures::add));
     OptionalDouble score = OptionalDouble.empty();
+    Optional<String> error = Optional.empty();
     if (c.judge().isPresent()) {
       try {
         double s = judge(c, variant, response);
@@ -168,7 +169,9 @@ public final class EvalRunner {
           failures.add("judge score " + s + " is below " + c.judge().get().minScore());
         }
       } catch (RuntimeException e) {
-        failures.add("judge failed: " + e.getMessage());
+        // No verdict is no evaluation: the case errored, it did not fail.
+        error = Optional.of("judge failed: " + e.getMessage());
+        failures.add(error.get());
       }
     }
     return new VariantOutcome(
@@ -176,7 +179,7 @@ public final class EvalRunner {
         failures,
         attempts,
         retried,
-        Optional.empty(),
+        error,
         response.latency().toMillis(),
         outputTokens,
         score);

@@ -10,21 +10,26 @@ import java.util.TreeMap;
 /**
  * The gate's verdict on paired outcomes: strict mode fails on any case the candidate loses, net
  * mode when McNemar's test finds the candidate's pass rate significantly lower; both fail on an
- * intent whose pass rate drops by more than the margin.
+ * intent whose pass rate drops by more than the margin. Only cases evaluated on both variants
+ * count: a case that errored on either (no answer after retries, no judge verdict) is neither a
+ * pass nor a loss, and any such case makes an otherwise clean run {@link Outcome#INCONCLUSIVE}, as
+ * does a run with no case evaluated. A regression found among the evaluated cases still blocks.
  *
- * @param passed true when the candidate may proceed
- * @param reasons why it failed (empty when it passed)
+ * @param outcome pass, regression or inconclusive
+ * @param reasons why it did not pass (empty when it passed)
  * @param regressedCases ids of cases that pass on the baseline and fail on the candidate
  * @param improvedCases ids of cases that fail on the baseline and pass on the candidate
+ * @param erroredCases ids of cases that could not be evaluated on one variant or both
  * @param mcnemar McNemar's test on the discordant cases
- * @param intents pass counts per intent, in name order
- * @param overall pass counts over every case
+ * @param intents pass counts per intent over the evaluated cases, in name order
+ * @param overall pass counts over every evaluated case
  */
 public record GateDecision(
-    boolean passed,
+    Outcome outcome,
     List<String> reasons,
     List<String> regressedCases,
     List<String> improvedCases,
+    List<String> erroredCases,
     McNemarTest.Result mcnemar,
     Map<String, PassCounts> intents,
     PassCounts overall) {
@@ -33,7 +38,23 @@ public record GateDecision(
     reasons = List.copyOf(reasons);
     regressedCases = List.copyOf(regressedCases);
     improvedCases = List.copyOf(improvedCases);
+    erroredCases = List.copyOf(erroredCases);
     intents = Collections.unmodifiableMap(new TreeMap<>(intents));
+  }
+
+  /** What the gate concluded. */
+  public enum Outcome {
+    /** Every case was evaluated on both variants and the candidate may proceed. */
+    PASS,
+    /** The candidate loses cases beyond what the mode allows: it is blocked. */
+    REGRESSION,
+    /** Cases errored (or none ran), so the run cannot vouch for the candidate: run it again. */
+    INCONCLUSIVE
+  }
+
+  /** True only when every case was evaluated and the candidate may proceed. */
+  public boolean passed() {
+    return outcome == Outcome.PASS;
   }
 
   /**
@@ -64,9 +85,14 @@ public record GateDecision(
   public static GateDecision decide(List<VariantOutcome.Pair> pairs, EvalPolicy policy) {
     List<String> regressed = new ArrayList<>();
     List<String> improved = new ArrayList<>();
+    List<String> errored = new ArrayList<>();
     Map<String, PassCounts> intents = new TreeMap<>();
     PassCounts overall = new PassCounts(0, 0, 0);
     for (VariantOutcome.Pair pair : pairs) {
+      if (pair.errored()) {
+        errored.add(pair.evalCase().id());
+        continue;
+      }
       if (pair.regressed()) {
         regressed.add(pair.evalCase().id());
       }
@@ -111,8 +137,22 @@ public record GateDecision(
                     100 * policy.intentMargin()));
           }
         });
+    Outcome outcome = Outcome.REGRESSION;
+    if (reasons.isEmpty()) {
+      outcome = errored.isEmpty() && overall.cases() > 0 ? Outcome.PASS : Outcome.INCONCLUSIVE;
+      if (!errored.isEmpty()) {
+        reasons.add(
+            errored.size()
+                + " of "
+                + pairs.size()
+                + " case(s) could not be evaluated on both variants: "
+                + errored);
+      } else if (overall.cases() == 0) {
+        reasons.add("no case was evaluated");
+      }
+    }
     return new GateDecision(
-        reasons.isEmpty(), reasons, regressed, improved, mcnemar, intents, overall);
+        outcome, reasons, regressed, improved, errored, mcnemar, intents, overall);
   }
 
   private static PassCounts sum(PassCounts a, PassCounts b) {

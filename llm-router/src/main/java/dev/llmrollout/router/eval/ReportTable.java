@@ -31,9 +31,11 @@ public final class ReportTable {
     out.printf(Locale.ROOT, row, "case", "intent", b, c, "note");
     for (VariantOutcome.Pair pair : report.pairs()) {
       String note =
-          pair.regressed()
-              ? "REGRESSED: " + String.join("; ", pair.candidate().failures())
-              : pair.improved() ? "improved" : retries(pair);
+          pair.errored()
+              ? "ERROR: " + errors(pair)
+              : pair.regressed()
+                  ? "REGRESSED: " + String.join("; ", pair.candidate().failures())
+                  : pair.improved() ? "improved" : retries(pair);
       out.printf(
           Locale.ROOT,
           row,
@@ -66,17 +68,38 @@ public final class ReportTable {
         c,
         report.candidate().payloadSha256());
     String mode = report.policy().mode().name().toLowerCase(Locale.ROOT);
-    if (report.decision().passed()) {
-      out.printf(Locale.ROOT, "PASS (%s mode): '%s' may proceed%n", mode, c);
-    } else {
-      out.printf(Locale.ROOT, "REGRESSION (%s mode): '%s' is blocked%n", mode, c);
-      report.decision().reasons().forEach(r -> out.println("  - " + r));
+    switch (report.decision().outcome()) {
+      case PASS -> out.printf(Locale.ROOT, "PASS (%s mode): '%s' may proceed%n", mode, c);
+      case REGRESSION -> {
+        out.printf(Locale.ROOT, "REGRESSION (%s mode): '%s' is blocked%n", mode, c);
+        report.decision().reasons().forEach(r -> out.println("  - " + r));
+      }
+      case INCONCLUSIVE -> {
+        out.printf(
+            Locale.ROOT,
+            "INCONCLUSIVE (%s mode): '%s' was not fully evaluated; the rollout guard refuses this"
+                + " report%n",
+            mode,
+            c);
+        report.decision().reasons().forEach(r -> out.println("  - " + r));
+        out.println(
+            "  fix what the errors say (endpoints reachable? keys valid?) and run the eval again");
+      }
     }
     out.flush();
   }
 
   private static String verdict(VariantOutcome outcome) {
     return outcome.passed() ? "pass" : outcome.error().isPresent() ? "error" : "FAIL";
+  }
+
+  private static String errors(VariantOutcome.Pair pair) {
+    StringBuilder text = new StringBuilder();
+    pair.baseline().error().ifPresent(e -> text.append("baseline: ").append(e));
+    pair.candidate()
+        .error()
+        .ifPresent(e -> text.append(text.length() > 0 ? "; " : "").append("candidate: ").append(e));
+    return text.toString();
   }
 
   private static String retries(VariantOutcome.Pair pair) {

@@ -11,7 +11,8 @@ import java.util.OptionalDouble;
  * @param failures why it failed: the checks that failed, or the call's error
  * @param attempts calls made, retries for transient errors included
  * @param retriedErrors the transient errors that were retried, in order
- * @param error the error that ended the case, when no attempt succeeded
+ * @param error why the case could not be evaluated on this variant: the call's error when no
+ *     attempt succeeded, or the judge's when a judge check got no verdict
  * @param latencyMillis the successful call's latency, -1 without one
  * @param outputTokens output tokens reported, -1 without usage
  * @param judgeScore the judge's score, when the case has a judge threshold and an answer
@@ -31,6 +32,11 @@ public record VariantOutcome(
     retriedErrors = List.copyOf(retriedErrors);
   }
 
+  /** The case could not be evaluated on this variant: neither a pass nor a failure. */
+  public boolean errored() {
+    return error.isPresent();
+  }
+
   /**
    * One case's outcome on both variants.
    *
@@ -39,14 +45,19 @@ public record VariantOutcome(
    * @param candidate the candidate's outcome
    */
   public record Pair(EvalCase evalCase, VariantOutcome baseline, VariantOutcome candidate) {
-    /** Passes on the baseline and fails on the candidate. */
-    public boolean regressed() {
-      return baseline.passed() && !candidate.passed();
+    /** Errored on either variant, so the pair says nothing about the candidate. */
+    public boolean errored() {
+      return baseline.errored() || candidate.errored();
     }
 
-    /** Fails on the baseline and passes on the candidate. */
+    /** Evaluated on both, passes on the baseline and fails on the candidate. */
+    public boolean regressed() {
+      return !errored() && baseline.passed() && !candidate.passed();
+    }
+
+    /** Evaluated on both, fails on the baseline and passes on the candidate. */
     public boolean improved() {
-      return !baseline.passed() && candidate.passed();
+      return !errored() && !baseline.passed() && candidate.passed();
     }
   }
 }

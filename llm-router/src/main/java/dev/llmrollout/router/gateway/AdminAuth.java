@@ -11,14 +11,44 @@ import java.util.Optional;
 final class AdminAuth {
   static final String TOKEN_VARIABLE = "LLM_ROUTER_ADMIN_TOKEN";
 
+  /** Who is acting, as the client says; only recorded, never trusted for access. */
+  static final String ACTOR_HEADER = "X-Actor";
+
+  private static final int MAX_ACTOR_LENGTH = 80;
+
   private final Optional<byte[]> adminToken;
 
   AdminAuth(Optional<String> token) {
     this.adminToken = token.filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** True when the write may go ahead; otherwise the refusal (403 or 401) is sent. */
+  /** Who asks, for the operator log: the client's X-Actor (the CLI sends user@host) and address. */
+  static String actor(HttpExchange exchange) {
+    String named = exchange.header(ACTOR_HEADER);
+    String who =
+        named == null
+            ? "admin-token holder"
+            : named
+                .replaceAll("[^A-Za-z0-9@._ ()-]", "_")
+                .substring(0, Math.min(named.length(), MAX_ACTOR_LENGTH));
+    return who + " from " + exchange.remoteAddress();
+  }
+
+  /** True when the write may go ahead; otherwise the refusal (403 or 401) is sent and logged. */
   boolean authorized(HttpExchange exchange) {
+    boolean allowed = check(exchange);
+    if (!allowed) {
+      OperatorLog.event("admin.refused")
+          .with("method", exchange.method())
+          .with("path", exchange.path())
+          .with("actor", actor(exchange))
+          .with("reason", adminToken.isEmpty() ? TOKEN_VARIABLE + " not set" : "wrong or no token")
+          .warn();
+    }
+    return allowed;
+  }
+
+  private boolean check(HttpExchange exchange) {
     if (adminToken.isEmpty()) {
       exchange.discardBody();
       exchange.sendError(

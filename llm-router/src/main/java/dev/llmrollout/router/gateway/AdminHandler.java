@@ -1,6 +1,7 @@
 package dev.llmrollout.router.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.guard.RolloutRefusedException;
 import dev.llmrollout.provider.ServingOverride;
@@ -11,6 +12,9 @@ import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.RolloutControl;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,6 +27,7 @@ import java.util.regex.Pattern;
 final class AdminHandler {
   private static final Pattern PATH =
       Pattern.compile("/admin/flags/([^/]+)(?:/(kill|weights|restore))?");
+  private static final String LIST_PATH = "/admin/flags";
   private static final String ACTOR = "llm-router gateway admin";
 
   private final RolloutControl control;
@@ -31,13 +36,16 @@ final class AdminHandler {
   private final AdminAuth auth;
   private final GatewayRollouts rollouts;
   private final RolloutHandler rolloutHandler;
+  private final Supplier<Set<String>> flagKeys;
 
   AdminHandler(
+      Supplier<Set<String>> flagKeys,
       RolloutControl control,
       VariantStats signals,
       ServingOverride override,
       AdminAuth auth,
       GatewayRollouts rollouts) {
+    this.flagKeys = flagKeys;
     this.control = control;
     this.signals = signals;
     this.override = override;
@@ -47,10 +55,14 @@ final class AdminHandler {
   }
 
   boolean handles(String path) {
-    return PATH.matcher(path).matches() || rolloutHandler.handles(path);
+    return path.equals(LIST_PATH) || PATH.matcher(path).matches() || rolloutHandler.handles(path);
   }
 
   void handle(HttpExchange exchange) {
+    if (exchange.path().equals(LIST_PATH)) {
+      list(exchange);
+      return;
+    }
     if (rolloutHandler.handles(exchange.path())) {
       rolloutHandler.handle(exchange);
       return;
@@ -78,7 +90,13 @@ final class AdminHandler {
       return;
     }
     JsonNode body = action.equals("restore") ? optionalBody(exchange) : exchange.jsonBody();
-    ChangeRequest change = ChangeRequest.because(reason(body)).by(ACTOR);
+    String actor = AdminAuth.actor(exchange);
+    ChangeRequest change = ChangeRequest.because(reason(body)).by(ACTOR + " (" + actor + ")");
+    OperatorLog.Line line =
+        OperatorLog.event("admin." + action)
+            .with("flag", flag)
+            .with("actor", actor)
+            .with("reason", change.reason());
     FlagState state;
     try {
       state =
@@ -89,10 +107,41 @@ final class AdminHandler {
             default -> rollouts.restore(flag, change, body.path("force").asBoolean(false));
           };
     } catch (RolloutRefusedException e) {
+      line.with("result", "refused").with("error", e.getMessage()).warn();
       exchange.sendError(409, "restore_refused", e.getMessage());
       return;
+    } catch (RuntimeException e) {
+      line.with("result", "failed").with("error", e.getMessage()).warn();
+      throw e;
     }
+    line.with("result", "ok")
+        .with("weights", state.weights())
+        .with("killedTo", state.killedTo().orElse("-"))
+        .info();
     exchange.sendJson(200, describe(exchange, state));
+  }
+
+  /** {@code GET /admin/flags}: every flag with its state, weights and latest rollout. */
+  private void list(HttpExchange exchange) {
+    if (!exchange.method().equals("GET")) {
+      exchange.sendError(405, "method_not_allowed", "use GET to list the flags");
+      return;
+    }
+    ObjectNode body = exchange.json().createObjectNode();
+    ArrayNode flags = body.putArray("flags");
+    for (String key : new TreeSet<>(flagKeys.get())) {
+      FlagState state = control.state(key);
+      ObjectNode flag = flags.addObject();
+      flag.put("flag", key);
+      flag.put("enabled", state.enabled());
+      flag.put("version", state.version());
+      flag.put("defaultVariant", state.defaultVariant());
+      flag.putPOJO("weights", state.weights());
+      flag.put("killedTo", state.killedTo().orElse(null));
+      flag.put("override", override.forcedVariant(key).orElse(null));
+      flag.set("rollout", rollouts.summary(key).orElse(null));
+    }
+    exchange.sendJson(200, body);
   }
 
   private static JsonNode optionalBody(HttpExchange exchange) {

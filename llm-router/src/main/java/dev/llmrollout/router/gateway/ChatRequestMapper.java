@@ -5,12 +5,16 @@ import dev.llmrollout.router.RouteRequest;
 import dev.llmrollout.variant.ChatMessage;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Turns an OpenAI chat completions request and the gateway's headers into a {@link RouteRequest}.
  * The routing key is {@code X-Session-Id}, else {@code X-User-Id}, else the body's {@code user};
- * the flag is {@code X-Flag-Key}, else the gateway's default flag. The body's {@code metadata}
- * strings become both context attributes (such as {@code intent}) and prompt template values.
+ * the flag is {@code X-Flag-Key}, else the flag the body's {@code model} names ({@code flag:KEY},
+ * an alias, or a flag key), else the gateway's default flag. The body's {@code metadata} strings
+ * become both context attributes (such as {@code intent}) and prompt template values.
  */
 final class ChatRequestMapper {
   static final String SESSION_HEADER = "X-Session-Id";
@@ -19,21 +23,34 @@ final class ChatRequestMapper {
   static final String PROMPT_FLAG_HEADER = "X-Prompt-Flag-Key";
   static final String REQUEST_ID_HEADER = "X-Request-Id";
 
-  private final Optional<String> defaultFlag;
+  /** A request {@code model} naming a flag explicitly: {@code flag:support-model}. */
+  static final String FLAG_MODEL_PREFIX = "flag:";
 
-  ChatRequestMapper(Optional<String> defaultFlag) {
+  private final Optional<String> defaultFlag;
+  private final Map<String, String> aliases;
+  private final Supplier<Set<String>> flagKeys;
+
+  /**
+   * @param aliases request {@code model} names that route to a flag
+   * @param flagKeys the flags served now, so that a {@code model} naming one routes to it
+   */
+  ChatRequestMapper(
+      Optional<String> defaultFlag, Map<String, String> aliases, Supplier<Set<String>> flagKeys) {
     this.defaultFlag = defaultFlag;
+    this.aliases = Map.copyOf(aliases);
+    this.flagKeys = flagKeys;
   }
 
   RouteRequest map(HttpExchange exchange, JsonNode body) {
     String flag =
         Optional.ofNullable(exchange.header(FLAG_HEADER))
+            .or(() -> flagOfModel(body.path("model").asText("")))
             .or(() -> defaultFlag)
             .orElseThrow(
                 () ->
                     new HttpExchange.BadRequest(
-                        "no flag: send the X-Flag-Key header or start the gateway with"
-                            + " --default-flag"));
+                        "no flag: send the X-Flag-Key header, set \"model\" to \"flag:KEY\" (GET"
+                            + " /v1/models lists them), or start the gateway with --default-flag"));
     RouteRequest.Builder request = RouteRequest.builder(flag);
     Optional.ofNullable(exchange.header(PROMPT_FLAG_HEADER)).ifPresent(request::promptFlag);
     Optional.ofNullable(exchange.header(SESSION_HEADER)).ifPresent(request::sessionId);
@@ -57,6 +74,31 @@ final class ChatRequestMapper {
     }
     request.jsonResponse("json_object".equals(body.path("response_format").path("type").asText()));
     return request.build();
+  }
+
+  /**
+   * The flag a request's {@code model} names: {@code flag:KEY}, a configured alias, or a flag key
+   * itself; empty for any other model name (the default flag then applies).
+   */
+  private Optional<String> flagOfModel(String model) {
+    if (model.startsWith(FLAG_MODEL_PREFIX)) {
+      String key = model.substring(FLAG_MODEL_PREFIX.length());
+      if (!flagKeys.get().contains(key)) {
+        throw new HttpExchange.BadRequest(
+            "model '"
+                + model
+                + "': no flag '"
+                + key
+                + "' is served; expected one of "
+                + new TreeSet<>(flagKeys.get())
+                + " (GET /v1/models)");
+      }
+      return Optional.of(key);
+    }
+    if (aliases.containsKey(model)) {
+      return Optional.of(aliases.get(model));
+    }
+    return flagKeys.get().contains(model) ? Optional.of(model) : Optional.empty();
   }
 
   private static ChatMessage message(JsonNode message, int index) {

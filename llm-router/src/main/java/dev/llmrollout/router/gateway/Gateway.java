@@ -1,12 +1,15 @@
 package dev.llmrollout.router.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmrollout.spi.WriteBackException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -50,8 +53,26 @@ public final class Gateway implements AutoCloseable {
     server.setStopTimeout(settings.drainTimeout().toMillis());
   }
 
-  /** Where and how the gateway listens. */
-  public record Settings(String bind, int port, int maxThreads, Duration drainTimeout) {}
+  /**
+   * Where and how the gateway listens.
+   *
+   * @param modelAliases request {@code model} names that route to a flag, such as {@code
+   *     support-gpt -> support-model}
+   */
+  public record Settings(
+      String bind,
+      int port,
+      int maxThreads,
+      Duration drainTimeout,
+      Map<String, String> modelAliases) {
+    public Settings {
+      modelAliases = Map.copyOf(modelAliases);
+    }
+
+    public Settings(String bind, int port, int maxThreads, Duration drainTimeout) {
+      this(bind, port, maxThreads, drainTimeout, Map.of());
+    }
+  }
 
   /** The gateway's endpoints, as the runtime wires them. */
   record Routes(
@@ -59,7 +80,9 @@ public final class Gateway implements AutoCloseable {
       FeedbackHandler feedback,
       AdminHandler admin,
       MetricsHandler metrics,
-      BooleanSupplier ready) {}
+      ModelsHandler models,
+      BooleanSupplier ready,
+      Supplier<JsonNode> health) {}
 
   public void start() throws Exception {
     server.start();
@@ -120,7 +143,8 @@ public final class Gateway implements AutoCloseable {
             case "/v1/chat/completions" -> post(method, routes.chat()::handle);
             case "/v1/feedback" -> post(method, routes.feedback()::handle);
             case "/metrics" -> Optional.of(routes.metrics()::handle);
-            case "/healthz" -> Optional.of(e -> e.send(200, "text/plain", "ok\n"));
+            case "/healthz" -> Optional.of(e -> e.sendJson(200, routes.health().get()));
+            case "/v1/models" -> Optional.of(routes.models()::handle);
             case "/readyz" -> Optional.of(this::ready);
             default ->
                 routes.admin().handles(path)

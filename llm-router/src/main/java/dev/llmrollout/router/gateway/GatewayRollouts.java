@@ -103,7 +103,8 @@ final class GatewayRollouts {
     Optional<JsonNode> report = request.evalReport();
     FlagState state = stack.control().state(flagKey);
     String defaultStable = state.defaultVariant();
-    RolloutSpec spec = request.spec(defaultStable, metadataPlan(flagKey, body, defaultStable));
+    RolloutSpec spec =
+        request.spec(defaultStable, metadataPlan(flagKey, body, defaultStable), state.weights());
     Optional<Rollout> running = guard.rollout(flagKey).filter(r -> !r.state().isFinal());
     if (running.isPresent()) {
       throw new RolloutRefusedException(
@@ -113,9 +114,9 @@ final class GatewayRollouts {
               + running.get().spec().canary()
               + "' is "
               + running.get().state()
-              + "; expected none running: abort it first (POST /admin/flags/"
+              + "; expected none running: abort it first (llm-router rollout abort "
               + flagKey
-              + "/rollout/abort)");
+              + " --reason ...)");
     }
     evalGate.submit(flagKey, report);
     Instant begun = Instant.now();

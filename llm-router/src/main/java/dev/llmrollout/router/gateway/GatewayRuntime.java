@@ -2,6 +2,8 @@ package dev.llmrollout.router.gateway;
 
 import dev.llmrollout.router.EndpointRegistry;
 import dev.llmrollout.spi.BackendFactory.Backend;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -17,20 +19,25 @@ public final class GatewayRuntime implements AutoCloseable {
       RolloutSettings rolloutSettings,
       Function<String, String> environment) {
     this.stack = stack;
+    Map<String, String> aliases = settings.modelAliases();
     GatewayRollouts rollouts =
         new GatewayRollouts(stack, rolloutSettings, environment, Gateway.JSON);
     Gateway.Routes routes =
         new Gateway.Routes(
-            new ChatCompletionsHandler(stack.router(), new ChatRequestMapper(defaultFlag)),
+            new ChatCompletionsHandler(
+                stack.router(), new ChatRequestMapper(defaultFlag, aliases, stack::flagKeys)),
             new FeedbackHandler(stack.client()),
             new AdminHandler(
+                stack::flagKeys,
                 stack.control(),
                 stack.router().signals(),
                 stack.override(),
                 new AdminAuth(Optional.ofNullable(environment.apply(AdminAuth.TOKEN_VARIABLE))),
                 rollouts),
             new MetricsHandler(stack.metricReader()),
-            stack::ready);
+            new ModelsHandler(stack, aliases),
+            stack::ready,
+            stack.configHealth()::toJson);
     this.gateway = new Gateway(settings, routes);
   }
 
@@ -49,6 +56,11 @@ public final class GatewayRuntime implements AutoCloseable {
     RouterStack stack = new RouterStack(backend, endpoints);
     GatewayRuntime runtime;
     try {
+      List<ConfigCheck.Problem> problems =
+          ConfigCheck.flags(stack.flags(), stack.control(), endpoints.names(), defaultFlag);
+      if (!problems.isEmpty()) {
+        throw new ConfigProblems(problems);
+      }
       runtime = new GatewayRuntime(stack, settings, defaultFlag, rolloutSettings, environment);
     } catch (RuntimeException e) {
       stack.close();

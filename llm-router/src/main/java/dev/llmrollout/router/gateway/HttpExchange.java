@@ -1,5 +1,7 @@
 package dev.llmrollout.router.gateway;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,6 +25,10 @@ record HttpExchange(Request request, Response response, Callback callback, Objec
     return request.getMethod();
   }
 
+  String remoteAddress() {
+    return Request.getRemoteAddr(request);
+  }
+
   String header(String name) {
     String value = request.getHeaders().get(name);
     return value == null || value.isBlank() ? null : value.trim();
@@ -35,9 +41,21 @@ record HttpExchange(Request request, Response response, Callback callback, Objec
       if (body == null || body.isMissingNode()) {
         throw new BadRequest("the request body is empty; expected a JSON object");
       }
+      if (!body.isObject()) {
+        throw new BadRequest("the request body is JSON but not an object; expected a JSON object");
+      }
       return body;
+    } catch (JsonProcessingException e) {
+      // Jackson's own message names its classes and features: say where, and what is expected.
+      JsonLocation at = e.getLocation();
+      throw new BadRequest(
+          "the request body is not valid JSON"
+              + (at == null
+                  ? ""
+                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+              + "; expected a JSON object");
     } catch (IOException e) {
-      throw new BadRequest("the request body is not valid JSON: " + e.getMessage());
+      throw new BadRequest("the request body could not be read; expected a JSON object");
     }
   }
 

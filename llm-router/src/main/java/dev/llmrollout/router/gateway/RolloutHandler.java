@@ -49,13 +49,37 @@ final class RolloutHandler {
       return;
     }
     JsonNode body = exchange.jsonBody();
+    OperatorLog.Line line =
+        OperatorLog.event(abort ? "rollout.abort" : "rollout.start")
+            .with("flag", flag)
+            .with("actor", AdminAuth.actor(exchange));
+    if (abort) {
+      line.with("reason", body.path("reason").asText(""));
+    } else {
+      line.with("canary", body.path("canary").asText(""))
+          .with("force", body.path("force").asText("-"));
+    }
     try {
       Rollout rollout =
           abort ? rollouts.abort(flag, reason(flag, body)) : rollouts.start(flag, body);
+      line.with("result", "ok").with("state", rollout.state()).info();
       exchange.sendJson(abort ? 200 : 201, rollouts.describe(rollout));
     } catch (RolloutRefusedException e) {
-      exchange.sendError(409, "rollout_refused", e.getMessage());
+      String message = forceHint(e.getMessage());
+      line.with("result", "refused").with("why", message).warn();
+      exchange.sendError(409, "rollout_refused", message);
+    } catch (RuntimeException e) {
+      line.with("result", "failed").with("why", e.getMessage()).warn();
+      throw e;
     }
+  }
+
+  /** The guard says "force the new one": name the way to. */
+  private static String forceHint(String message) {
+    return message.endsWith("force the new one")
+        ? message
+            + " (llm-router rollout start --force REASON, or \"force\": REASON in the request)"
+        : message;
   }
 
   private void status(HttpExchange exchange, String flag) {

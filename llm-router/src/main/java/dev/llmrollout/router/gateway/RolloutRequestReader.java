@@ -5,7 +5,6 @@ import dev.llmrollout.guard.CanaryStep;
 import dev.llmrollout.guard.RolloutPlan;
 import dev.llmrollout.guard.RolloutSpec;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -62,21 +61,33 @@ final class RolloutRequestReader {
    * The spec: {@code stable} defaults to {@code defaultVariant}; the plan's fields default to
    * {@code metadataPlan} (the flag's {@code rollout.*} metadata, or the guard's defaults).
    */
-  RolloutSpec spec(String defaultVariant, RolloutPlan metadataPlan) {
+  RolloutSpec spec(String defaultVariant, RolloutPlan metadataPlan, Map<String, Double> split) {
+    String stable = optionalText("stable").orElse(defaultVariant);
+    String canary = optionalText("canary").orElseThrow(() -> invalid("canary", "a variant name"));
     RolloutSpec.Builder spec =
         RolloutSpec.forFlag(flagKey)
-            .stable(optionalText("stable").orElse(defaultVariant))
-            .canary(optionalText("canary").orElseThrow(() -> invalid("canary", "a variant name")))
+            .stable(stable)
+            .canary(canary)
             .versions(
                 optionalText("stableVersion").orElse(null),
                 optionalText("canaryVersion").orElse(null))
             .plan(plan(metadataPlan));
-    optionalText("force").ifPresent(spec::skipEvalGate);
+    Optional<String> force = optionalText("force");
+    // --force starts anyway: past the eval gate and over a split already in place.
+    force.ifPresent(reason -> spec.skipEvalGate(reason).force(true));
+    // A split of only these two variants (stable 95, canary 5) is this rollout's own traffic.
+    spec.force(force.isPresent() || splitsOnly(split, stable, canary));
     try {
       return spec.build();
     } catch (IllegalArgumentException e) {
       throw new HttpExchange.BadRequest(e.getMessage());
     }
+  }
+
+  private static boolean splitsOnly(Map<String, Double> split, String stable, String canary) {
+    return split.entrySet().stream()
+        .filter(e -> e.getValue() > 0)
+        .allMatch(e -> e.getKey().equals(stable) || e.getKey().equals(canary));
   }
 
   private RolloutPlan plan(RolloutPlan base) {
@@ -148,12 +159,12 @@ final class RolloutRequestReader {
     if (value == null) {
       return Optional.empty();
     }
-    try {
-      return Optional.of(Duration.parse(value.asText()));
-    } catch (DateTimeParseException e) {
-      throw invalid(
-          "plan." + field, "an ISO-8601 duration like PT30M, got '" + value.asText() + "'");
-    }
+    return Optional.of(
+        Durations.parse(value.asText())
+            .orElseThrow(
+                () ->
+                    invalid(
+                        "plan." + field, Durations.EXPECTED + ", got '" + value.asText() + "'")));
   }
 
   private Optional<Long> count(JsonNode plan, String field) {

@@ -38,14 +38,21 @@ public final class RouterStack implements AutoCloseable {
   private final PrometheusMetricReader metricReader = new PrometheusMetricReader(false, null);
   private final SdkMeterProvider meters;
   private final ModelRouter router;
+  private final ConfigHealth configHealth;
 
   public RouterStack(Backend backend, EndpointRegistry endpoints) {
     this.flags = backend.flags();
     this.control = backend.control();
     this.provider = LlmFeatureProvider.builder(flags).servingOverride(override).build();
     this.api = OpenFeatureAPI.createIsolated();
-    api.setProviderAndWait(provider);
     this.meters = SdkMeterProvider.builder().registerMetricReader(metricReader).build();
+    this.configHealth =
+        new ConfigHealth(
+            meters.get("llm-router"),
+            () -> ConfigCheck.flags(flags, control, endpoints.names(), Optional.empty()));
+    api.onProviderError(configHealth::rejected);
+    api.onProviderConfigurationChanged(configHealth::loaded);
+    api.setProviderAndWait(provider);
     this.router =
         ModelRouter.builder(api.getClient(), provider, endpoints)
             .signals(VariantStats.bySegment(VariantStats.DEFAULT_SEGMENT_ATTRIBUTE))
@@ -91,8 +98,29 @@ public final class RouterStack implements AutoCloseable {
     };
   }
 
+  /**
+   * Ready once the provider has served a configuration: still ready after a rejected edit (the
+   * SDK's ERROR state), since the last good configuration keeps serving; not while the source is
+   * lost (STALE) or before it first loaded.
+   */
   public boolean ready() {
-    return api.getClient().getProviderState() == ProviderState.READY;
+    ProviderState state = api.getClient().getProviderState();
+    return state == ProviderState.READY || state == ProviderState.ERROR;
+  }
+
+  /** Whether the flag source's latest edit was rejected. */
+  ConfigHealth configHealth() {
+    return configHealth;
+  }
+
+  /** The flags the backend serves now. */
+  public java.util.Set<String> flagKeys() {
+    return flags.flagKeys();
+  }
+
+  /** The started backend, for {@link ConfigCheck}. */
+  FlagBackend flags() {
+    return flags;
   }
 
   PrometheusMetricReader metricReader() {

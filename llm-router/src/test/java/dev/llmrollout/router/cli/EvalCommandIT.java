@@ -231,4 +231,108 @@ class EvalCommandIT {
     assertThat(mode.exitCode()).isEqualTo(2);
     assertThat(mode.err()).contains("--mode", "expected strict or net");
   }
+
+  @Test
+  @DisplayName("17.1: both endpoints down is INCONCLUSIVE (exit 3), never a pass, in either mode")
+  void endpointsDownIsInconclusive() throws Exception {
+    stable.respond(r -> Reply.status(503));
+    canary.respond(r -> Reply.status(503));
+
+    for (String mode : new String[] {"strict", "net"}) {
+      JarRunner.Result run = eval("--cases", EXAMPLE.toString(), "--mode", mode, "--attempts", "1");
+
+      assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(3);
+      assertThat(run.out())
+          .contains("INCONCLUSIVE (" + mode + " mode)")
+          .contains("12 of 12 case(s) could not be evaluated")
+          .doesNotContain("PASS");
+      JsonNode report = report();
+      assertThat(report.path("passed").asBoolean(true)).isFalse();
+      assertThat(report.path("outcome").asText()).isEqualTo("inconclusive");
+      assertThat(report.at("/decision/erroredCases")).hasSize(12);
+    }
+  }
+
+  @Test
+  @DisplayName("17.1: a missing key variable is configuration (exit 2), found before any call")
+  void missingKeyVariableExitsTwoBeforeAnyCall() throws Exception {
+    JarRunner.Result run =
+        JarRunner.run(
+            dir,
+            Map.of(),
+            "eval",
+            "--flags",
+            "flags.json",
+            "--endpoints",
+            "endpoints.json",
+            "--flag",
+            "support-model",
+            "--baseline",
+            "stable",
+            "--candidate",
+            "canary",
+            "--cases",
+            EXAMPLE.toString(),
+            "--report",
+            "report.json");
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("$.endpoints.stable-pool.apiKeyEnv", "EVAL_MODEL_KEY to be set")
+        .doesNotContain("Exception");
+    assertThat(stable.received()).as("nothing ran").isEmpty();
+    assertThat(dir.resolve("report.json")).doesNotExist();
+
+    JarRunner.Result noFlags =
+        JarRunner.run(
+            dir,
+            Map.of("EVAL_MODEL_KEY", "k"),
+            "eval",
+            "--flags",
+            "flagz.json",
+            "--endpoints",
+            "endpoints.json",
+            "--flag",
+            "support-model",
+            "--baseline",
+            "stable",
+            "--candidate",
+            "canary",
+            "--cases",
+            EXAMPLE.toString());
+    assertThat(noFlags.exitCode()).isEqualTo(2);
+    assertThat(noFlags.err()).contains("--flags flagz.json: expected a readable flags file");
+    assertThat(stable.received()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("17.1: without --report the report goes to the temp directory, not the CWD")
+  void theDefaultReportStaysOutOfTheWorkingDirectory() throws Exception {
+    JarRunner.Result run =
+        JarRunner.run(
+            dir,
+            Map.of("EVAL_MODEL_KEY", "eval-test-key"),
+            "eval",
+            "--flags",
+            "flags.json",
+            "--endpoints",
+            "endpoints.json",
+            "--flag",
+            "support-model",
+            "--baseline",
+            "stable",
+            "--candidate",
+            "canary",
+            "--cases",
+            EXAMPLE.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(dir.resolve("eval-reports")).doesNotExist();
+    String printed =
+        run.out().lines().filter(l -> l.startsWith("report: ")).findFirst().orElseThrow();
+    Path report = Path.of(printed.substring("report: ".length()));
+    assertThat(report).isAbsolute().exists();
+    assertThat(report.toString()).contains("llm-router-eval");
+    Files.delete(report);
+  }
 }

@@ -270,6 +270,11 @@ class GatewayRolloutIT {
     assertThat(Files.readString(dir.resolve("rollout-audit.jsonl")))
         .contains("\"flag\":\"fails-model\"")
         .contains("\"decision\":\"ROLL_BACK\"");
+    assertThat(gateway.output())
+        .as("issue 17.5: the guard's decision in the operator log")
+        .containsPattern(
+            "event=guard.decision flag=fails-model decision=ROLL_BACK transition=.* actor=.*"
+                + " reason=");
   }
 
   @Test
@@ -334,23 +339,25 @@ class GatewayRolloutIT {
     JarRunner.Result badPlan =
         rollout(
             "start", "gated-model", "--canary", "canary", "--force", "x", "--plan-steps", "50,25");
-    assertThat(badPlan.exitCode()).isEqualTo(1);
+    assertThat(badPlan.exitCode())
+        .as("a request the gateway answers 400 is bad usage")
+        .isEqualTo(2);
     assertThat(badPlan.err()).contains("HTTP 400").contains("gated-model").contains("plan.steps");
 
     JarRunner.Result noToken =
         rollout(Map.of(), "start", "gated-model", "--canary", "canary", "--force", "x");
-    assertThat(noToken.exitCode()).isEqualTo(1);
+    assertThat(noToken.exitCode()).isEqualTo(2);
     assertThat(noToken.err()).contains("HTTP 401").contains("LLM_ROUTER_ADMIN_TOKEN is not set");
 
     JarRunner.Result unknown =
         rollout("start", "no-such-model", "--canary", "canary", "--force", "x");
-    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).contains("HTTP 404").contains("no-such-model");
 
     assertThat(rollout("start", "gated-model", "--gateway-typo", "x").exitCode()).isEqualTo(2);
     assertThat(Files.readAllBytes(dir.resolve("flags.json"))).isEqualTo(before);
     JarRunner.Result status = rollout("status", "gated-model");
-    assertThat(status.exitCode()).isEqualTo(1);
+    assertThat(status.exitCode()).isEqualTo(2);
     assertThat(status.err()).contains("no rollout was started");
   }
 
@@ -379,11 +386,17 @@ class GatewayRolloutIT {
     JarRunner.Result again =
         rollout("start", "forced-model", "--canary", "canary", "--force", "second");
     assertThat(again.exitCode()).isEqualTo(1);
-    assertThat(again.err()).contains("HTTP 409").contains("expected none running");
+    assertThat(again.err())
+        .contains("HTTP 409")
+        .contains("expected none running")
+        .contains("abort it first (llm-router rollout abort forced-model");
 
     JarRunner.Result abort = rollout("abort", "forced-model", "--reason", "on-call stop");
     assertThat(abort.exitCode()).as(abort.err()).isZero();
     assertThat(abort.out()).contains("ROLLED_BACK").contains("by hand: on-call stop");
+    assertThat(gateway.output())
+        .contains("event=rollout.abort flag=forced-model")
+        .contains("reason=\"on-call stop\" result=ok");
     assertThat(get("/admin/flags/forced-model").path("killedTo").asText()).isEqualTo("stable");
     assertThat(flagInFile("forced-model").path("defaultVariant").asText()).isEqualTo("stable");
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,14 +95,93 @@ class OperatorVerbsIT {
   }
 
   @Test
-  void aFailedWriteExitsOneWithTheBackendsError() throws Exception {
+  @DisplayName("17.3: a write the backend rejects as invalid is bad usage (2), with its reason")
+  void anInvalidWriteExitsTwoWithTheBackendsReason() throws Exception {
     JarRunner.Result result = run("kill", "support-model", "--to", "nope", "--reason", "x");
-    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("no variant 'nope'");
 
     JarRunner.Result restore = run("restore", "support-model", "--reason", "x");
-    assertThat(restore.exitCode()).isEqualTo(1);
+    assertThat(restore.exitCode()).isEqualTo(2);
     assertThat(restore.err()).contains("is not killed");
+
+    JarRunner.Result ninety =
+        run("weights", "support-model", "stable=80", "canary=10", "--reason", "x");
+    assertThat(ninety.exitCode()).isEqualTo(2);
+    assertThat(ninety.err()).contains("sum to 90", "expected 100");
+  }
+
+  @Test
+  @DisplayName("17.3: durations read 30s, 5m, 1h and ISO-8601; a bad one names the fix")
+  void durationsReadAsOperatorsWriteThem() throws Exception {
+    for (String timeout : List.of("30s", "5m", "1h", "PT30S")) {
+      JarRunner.Result kill =
+          run(
+              "kill",
+              "support-model",
+              "--to",
+              "stable",
+              "--reason",
+              "x",
+              "--verify-timeout",
+              timeout);
+      assertThat(kill.exitCode()).as(timeout + ": " + kill.err()).isZero();
+      assertThat(run("restore", "support-model", "--reason", "x").exitCode()).isZero();
+    }
+    JarRunner.Result bad =
+        run("kill", "support-model", "--to", "stable", "--reason", "x", "--verify-timeout", "soon");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err())
+        .contains("'soon': expected a duration such as 30s, 5m, 1h or ISO-8601 PT30S")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  @DisplayName("17.3: every verb takes --json: the state on success, the error on failure")
+  void jsonForScripts() throws Exception {
+    JsonNode weights =
+        JSON.readTree(
+            run("weights", "support-model", "stable=90", "canary=10", "--reason", "x", "--json")
+                .out());
+    assertThat(weights.path("ok").asBoolean()).isTrue();
+    assertThat(weights.at("/flag/weights/canary").asDouble()).isEqualTo(10.0);
+
+    JsonNode status = JSON.readTree(run("status", "support-model", "--json").out());
+    assertThat(status.path("recentChanges").get(0).path("action").asText())
+        .isEqualTo("set-weights");
+
+    JarRunner.Result failed =
+        run("kill", "support-model", "--to", "nope", "--reason", "x", "--json");
+    JsonNode error = JSON.readTree(failed.out());
+    assertThat(failed.exitCode()).isEqualTo(2);
+    assertThat(error.path("ok").asBoolean(true)).isFalse();
+    assertThat(error.path("exitCode").asInt()).isEqualTo(2);
+    assertThat(error.path("error").asText()).contains("no variant 'nope'");
+
+    JsonNode sample =
+        JSON.readTree(
+            JarRunner.run(
+                    dir, Map.of(), "sample-size", "--baseline", "0.85", "--mde", "0.05", "--json")
+                .out());
+    assertThat(sample.path("perArm").asLong()).isEqualTo(903);
+  }
+
+  @Test
+  @DisplayName("17.3: a missing flags file or an unreachable gateway is named, never 'null'")
+  void failuresNameWhatWasWrong() throws Exception {
+    JarRunner.Result missing =
+        JarRunner.run(dir, Map.of(), "status", "support-model", "--flags", "flagz.json");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("--flags flagz.json: expected a readable flags file");
+
+    JarRunner.Result unreachable =
+        JarRunner.run(
+            dir, Map.of(), "rollout", "status", "support-model", "--gateway", "http://127.0.0.1:9");
+    assertThat(unreachable.exitCode()).isEqualTo(1);
+    assertThat(unreachable.err())
+        .contains("cannot reach the gateway at http://127.0.0.1:9/: connection refused")
+        .doesNotContain("null")
+        .doesNotContain("Exception");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.guard.EvalGate;
 import dev.llmrollout.variant.ChatMessage;
 import java.nio.file.Files;
@@ -145,5 +146,24 @@ class EvalReportGateTest {
     EvalGate.Verdict verdict = gate(dir).check(FLAG, "missing");
     assertThat(verdict.passed()).isFalse();
     assertThat(verdict.detail()).contains("serves no variant 'missing'");
+  }
+
+  @Test
+  @DisplayName(
+      "issue 17.1: a report with errored cases is refused, even one edited to say passed: true")
+  void erroredCasesNeverOpenTheGate() throws Exception {
+    Path reports = dir.resolve("reports");
+    JsonNode canary = json("{\"model\": \"m-2\", \"version\": \"1.2.0\", \"endpoint\": \"c\"}");
+    served.put(FLAG + "/canary", canary);
+    writeReport(reports, "down.json", canary, true);
+    ObjectNode report = (ObjectNode) JSON.readTree(reports.resolve("down.json").toFile());
+    ((ObjectNode) report.at("/cases/0/candidate")).put("error", "CONNECT: connection refused");
+    report.put("passed", true).put("outcome", "pass");
+    JSON.writeValue(reports.resolve("down.json").toFile(), report);
+
+    EvalGate.Verdict verdict = gate(reports).check(FLAG, "canary");
+
+    assertThat(verdict.passed()).isFalse();
+    assertThat(verdict.detail()).contains("inconclusive (1 case(s) errored)");
   }
 }

@@ -27,19 +27,39 @@ class GateDecisionTest {
         OptionalDouble.empty());
   }
 
+  private static VariantOutcome errored() {
+    return new VariantOutcome(
+        false,
+        List.of("call failed: CONNECT: connection refused"),
+        3,
+        List.of("CONNECT: connection refused", "CONNECT: connection refused"),
+        Optional.of("CONNECT: connection refused"),
+        -1,
+        -1,
+        OptionalDouble.empty());
+  }
+
   private void cases(String intent, int count, boolean baseline, boolean candidate) {
+    cases(intent, count, outcome(baseline), outcome(candidate));
+  }
+
+  private void cases(String intent, int count, VariantOutcome baseline, VariantOutcome candidate) {
     for (int i = 0; i < count; i++) {
       EvalCase c =
           new EvalCase(
-              intent + "-" + baseline + candidate + "-" + i,
+              intent + "-" + label(baseline) + label(candidate) + "-" + i,
               intent,
               List.of(new ChatMessage("user", "hi")),
               Map.of(),
               List.of(new CaseCheck.NotRefusal()),
               Optional.empty(),
               pairs.size() + 1);
-      pairs.add(new VariantOutcome.Pair(c, outcome(baseline), outcome(candidate)));
+      pairs.add(new VariantOutcome.Pair(c, baseline, candidate));
     }
+  }
+
+  private static String label(VariantOutcome outcome) {
+    return outcome.errored() ? "error" : String.valueOf(outcome.passed());
   }
 
   private static EvalPolicy net(double intentMargin) {
@@ -125,5 +145,57 @@ class GateDecisionTest {
 
     assertThat(GateDecision.decide(pairs, EvalPolicy.strict()).passed()).isTrue();
     assertThat(GateDecision.decide(pairs, net(0.0)).passed()).isTrue();
+  }
+
+  @Test
+  @DisplayName("issue 17.1: both endpoints down is INCONCLUSIVE, never a pass, in either mode")
+  void nothingEvaluatedIsInconclusive() {
+    cases("billing", 12, errored(), errored());
+
+    for (EvalPolicy policy : List.of(EvalPolicy.strict(), net(0.10))) {
+      GateDecision decision = GateDecision.decide(pairs, policy);
+      assertThat(decision.outcome()).isEqualTo(GateDecision.Outcome.INCONCLUSIVE);
+      assertThat(decision.passed()).isFalse();
+      assertThat(decision.erroredCases()).hasSize(12);
+      assertThat(decision.overall().cases()).as("errored cases are not evaluated").isZero();
+      assertThat(decision.reasons())
+          .singleElement()
+          .asString()
+          .contains("12 of 12 case(s) could not be evaluated");
+    }
+  }
+
+  @Test
+  @DisplayName("issue 17.1: a case that errored on the candidate only is neither a pass nor a loss")
+  void oneErroredCaseMakesACleanRunInconclusive() {
+    cases("billing", 10, true, true);
+    cases("payment", 1, outcome(true), errored());
+
+    GateDecision decision = GateDecision.decide(pairs, EvalPolicy.strict());
+
+    assertThat(decision.outcome()).isEqualTo(GateDecision.Outcome.INCONCLUSIVE);
+    assertThat(decision.regressedCases()).as("an error is not a regression").isEmpty();
+    assertThat(decision.erroredCases()).containsExactly("payment-trueerror-0");
+    assertThat(decision.overall()).isEqualTo(new GateDecision.PassCounts(10, 10, 10));
+  }
+
+  @Test
+  @DisplayName("issue 17.1: a regression among the evaluated cases still blocks, errors or not")
+  void aRegressionWinsOverErrors() {
+    cases("billing", 10, true, true);
+    cases("billing", 1, true, false);
+    cases("payment", 1, errored(), outcome(true));
+
+    GateDecision decision = GateDecision.decide(pairs, EvalPolicy.strict());
+
+    assertThat(decision.outcome()).isEqualTo(GateDecision.Outcome.REGRESSION);
+    assertThat(decision.erroredCases()).containsExactly("payment-errortrue-0");
+  }
+
+  @Test
+  @DisplayName("issue 17.1: an empty run is inconclusive")
+  void anEmptyRunIsInconclusive() {
+    assertThat(GateDecision.decide(pairs, EvalPolicy.strict()).outcome())
+        .isEqualTo(GateDecision.Outcome.INCONCLUSIVE);
   }
 }

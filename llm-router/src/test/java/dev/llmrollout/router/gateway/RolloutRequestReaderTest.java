@@ -28,7 +28,7 @@ class RolloutRequestReaderTest {
 
   private static RolloutSpec spec(String body) throws Exception {
     return new RolloutRequestReader("support-model", JSON.readTree(body))
-        .spec("stable", METADATA_PLAN);
+        .spec("stable", METADATA_PLAN, Map.of("stable", 100.0));
   }
 
   @Test
@@ -71,8 +71,10 @@ class RolloutRequestReaderTest {
         .hasMessage("rollout of flag 'support-model': canary: expected a variant name");
     assertThatThrownBy(() -> spec("{\"canary\": \"c\", \"canaryy\": 1}"))
         .hasMessageContaining("canaryy: expected one of the fields");
-    assertThatThrownBy(() -> spec("{\"canary\": \"c\", \"plan\": {\"minBake\": \"30m\"}}"))
-        .hasMessageContaining("'support-model': plan.minBake: expected an ISO-8601 duration");
+    assertThatThrownBy(() -> spec("{\"canary\": \"c\", \"plan\": {\"minBake\": \"soon\"}}"))
+        .hasMessageContaining(
+            "'support-model': plan.minBake: expected a duration such as 30s, 5m, 1h or ISO-8601"
+                + " PT30S, got 'soon'");
     assertThatThrownBy(() -> spec("{\"canary\": \"c\", \"plan\": {\"steps\": [50, 25]}}"))
         .hasMessageContaining("'support-model': plan.steps: expected strictly ascending");
     assertThatThrownBy(() -> spec("{\"canary\": \"c\", \"plan\": {\"minSamplesPerArm\": 1.5}}"))
@@ -88,5 +90,40 @@ class RolloutRequestReaderTest {
                 new RolloutRequestReader("support-model", JSON.readTree("{\"evalReport\": 3}"))
                     .evalReport())
         .hasMessageContaining("evalReport: expected the JSON object llm-router eval writes");
+  }
+
+  @Test
+  @DisplayName("17.3: plan durations read 30m as the CLI does, and ISO-8601")
+  void durationsReadTheSameEverywhere() throws Exception {
+    for (String minBake : new String[] {"30m", "PT30M", "1800s"}) {
+      RolloutSpec spec = spec("{\"canary\": \"c\", \"plan\": {\"minBake\": \"" + minBake + "\"}}");
+      assertThat(spec.plan().steps().get(0).minBake()).isEqualTo(Duration.ofMinutes(30));
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "17.3: force skips the gate and takes over a split; a stable/canary split is taken over")
+  void forceAndTakeOver() throws Exception {
+    RolloutRequestReader forced =
+        new RolloutRequestReader(
+            "support-model", JSON.readTree("{\"canary\": \"c\", \"force\": \"ok\"}"));
+    RolloutSpec spec = forced.spec("stable", METADATA_PLAN, Map.of("stable", 50.0, "other", 50.0));
+    assertThat(spec.force()).isTrue();
+    assertThat(spec.evalGateOverride()).contains("ok");
+
+    RolloutRequestReader plain =
+        new RolloutRequestReader("support-model", JSON.readTree("{\"canary\": \"c\"}"));
+    assertThat(plain.spec("stable", METADATA_PLAN, Map.of("stable", 95.0, "c", 5.0)).force())
+        .as("the rollout's own two arms")
+        .isTrue();
+    assertThat(plain.spec("stable", METADATA_PLAN, Map.of("stable", 95.0, "other", 5.0)).force())
+        .as("another change's split")
+        .isFalse();
+    assertThat(
+            plain
+                .spec("stable", METADATA_PLAN, Map.of("stable", 95.0, "c", 5.0))
+                .evalGateOverride())
+        .isEmpty();
   }
 }
