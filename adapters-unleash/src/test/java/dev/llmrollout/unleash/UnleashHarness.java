@@ -80,9 +80,11 @@ final class UnleashHarness implements BackendHarness {
     return Capabilities.all()
         .without(
             Capability.ATOMIC_CONDITIONAL_WRITE,
-            "Unleash's open-source Admin API has no compare-and-set: the control re-reads and"
-                + " compares just before its write, and a write landing inside that window is"
-                + " not detected (the guard's lease is the protection; see docs/adapters-unleash.md)");
+            "Unleash's open-source Admin API has no compare-and-set: the control's strategy PATCH"
+                + " opens with tests of the strategy as read, which Unleash checks and then"
+                + " updates in two steps of one request, so two writes passing their tests at the"
+                + " same instant both land (the overwritten one is reported NOT_VERIFIED); the"
+                + " guard's lease is the protection (docs/adapters-unleash.md)");
   }
 
   @Override

@@ -40,7 +40,47 @@ public final class ManagedStrategy {
     this.flagKey = flagKey;
     this.environmentEnabled = environmentEnabled;
     this.strategy = strategy;
-    this.version = FlagReader.digest(JSON.createArrayNode().add(environmentEnabled).add(strategy));
+    this.version =
+        FlagReader.digest(JSON.createArrayNode().add(environmentEnabled).add(versioned(strategy)));
+  }
+
+  /**
+   * What the version covers, in one canonical form (fixed fields, keys sorted, absent lists empty),
+   * so that a strategy read from the feature and the same strategy recorded in an event get the
+   * same version.
+   */
+  private static JsonNode versioned(JsonNode strategy) {
+    ObjectNode fields = JSON.createObjectNode();
+    fields.set("name", strategy.path("name"));
+    fields.set(
+        "title", strategy.path("title").isTextual() ? strategy.get("title") : JSON.nullNode());
+    fields.set("parameters", sorted(strategy.path("parameters")));
+    fields.set("variants", sorted(strategy.path("variants")));
+    fields.set("constraints", sorted(listOrEmpty(strategy.path("constraints"))));
+    fields.set("segments", sorted(listOrEmpty(strategy.path("segments"))));
+    fields.put("disabled", strategy.path("disabled").asBoolean(false));
+    return fields;
+  }
+
+  private static JsonNode listOrEmpty(JsonNode node) {
+    return node.isArray() ? node : JSON.createArrayNode();
+  }
+
+  private static JsonNode sorted(JsonNode node) {
+    if (node.isObject()) {
+      ObjectNode copy = JSON.createObjectNode();
+      List<String> names = new ArrayList<>();
+      node.fieldNames().forEachRemaining(names::add);
+      names.sort(null);
+      names.forEach(name -> copy.set(name, sorted(node.get(name))));
+      return copy;
+    }
+    if (node.isArray()) {
+      ArrayNode copy = JSON.createArrayNode();
+      node.forEach(item -> copy.add(sorted(item)));
+      return copy;
+    }
+    return node.isMissingNode() ? JSON.nullNode() : node;
   }
 
   /** Finds the managed strategy in a feature as {@code GET .../features/{flag}} returns it. */
