@@ -39,7 +39,8 @@ public final class LocalAppConfig implements AutoCloseable {
       String method,
       String path,
       Map<String, String> query,
-      Map<String, String> headers) {}
+      Map<String, String> headers,
+      String body) {}
 
   private record Fault(
       Plane plane,
@@ -62,8 +63,12 @@ public final class LocalAppConfig implements AutoCloseable {
   private final DataPlaneRoutes data;
   private final ControlPlaneRoutes control = new ControlPlaneRoutes(state);
   private final List<Fault> faults = new java.util.ArrayList<>();
+  private final List<Fault> hookMatchers = new java.util.ArrayList<>();
+  private final List<Runnable> hooks = new java.util.ArrayList<>();
   private final Map<Plane, Fault> outages = new HashMap<>();
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+  private final java.util.Set<String> deniedActions =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Server server = new Server();
 
   /**
@@ -131,6 +136,27 @@ public final class LocalAppConfig implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code action} just before the next control-plane request with this method and a path
+   * matching {@code pathRegex} is handled: what happened between a client's read and its write.
+   */
+  public synchronized void beforeNext(String method, String pathRegex, Runnable action) {
+    hookMatchers.add(
+        new Fault(
+            Plane.CONTROL, method, java.util.regex.Pattern.compile(pathRegex), 0, null, null));
+    hooks.add(action);
+  }
+
+  private synchronized Optional<Runnable> hook(Plane plane, String method, String path) {
+    for (int i = 0; i < hooks.size(); i++) {
+      if (hookMatchers.get(i).matches(plane, method, path)) {
+        hookMatchers.remove(i);
+        return Optional.of(hooks.remove(i));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Every request to {@code plane} fails with 500 until {@link #recover}. */
   public synchronized void outage(Plane plane) {
     outages.put(plane, new Fault(plane, null, null, 500, "InternalServerException", null));
@@ -138,6 +164,25 @@ public final class LocalAppConfig implements AutoCloseable {
 
   public synchronized void recover(Plane plane) {
     outages.remove(plane);
+  }
+
+  /**
+   * The signing identity's IAM policy no longer allows {@code action} (for example {@code
+   * appconfig:CreateHostedConfigurationVersion}): such requests get 403 AccessDeniedException with
+   * IAM's message naming the identity, the action and the resource.
+   */
+  public void deny(String action) {
+    deniedActions.add(action);
+  }
+
+  /** Each new deployment spends {@code time} of the fake's clock in VALIDATING. */
+  public void validationTime(java.time.Duration time) {
+    state.validationTime(time);
+  }
+
+  /** A stopped deployment spends {@code time} of the fake's clock in ROLLING_BACK. */
+  public void rollbackTime(java.time.Duration time) {
+    state.rollbackTime(time);
   }
 
   /** Every live configuration token expires, as 24 hours after it was issued. */
@@ -229,13 +274,23 @@ public final class LocalAppConfig implements AutoCloseable {
       FakeExchange exchange = new FakeExchange(request.getMethod(), path, query, headers, body);
       Plane plane = path.startsWith("/configuration") ? Plane.DATA : Plane.CONTROL;
       requests.add(
-          new Recorded(plane, request.getMethod(), path, Map.copyOf(query), Map.copyOf(headers)));
+          new Recorded(
+              plane,
+              request.getMethod(),
+              path,
+              Map.copyOf(query),
+              Map.copyOf(headers),
+              exchange.text()));
       try {
         authorize(exchange);
+        if (plane == Plane.CONTROL) {
+          checkPolicy(exchange);
+        }
         Optional<Fault> fault = fault(plane, request.getMethod(), path);
         if (fault.isPresent()) {
           throw AwsError.injected(fault.get().status(), fault.get().type(), fault.get().body());
         }
+        hook(plane, request.getMethod(), path).ifPresent(Runnable::run);
         boolean routed = plane == Plane.DATA ? data.handle(exchange) : control.handle(exchange);
         if (!routed) {
           throw new AwsError(404, "UnknownOperationException", "No such operation: " + path);
@@ -248,6 +303,25 @@ public final class LocalAppConfig implements AutoCloseable {
       exchange.responseHeaders.forEach((k, v) -> response.getHeaders().put(k, v));
       response.write(true, ByteBuffer.wrap(exchange.responseBody), callback);
       return true;
+    }
+
+    private void checkPolicy(FakeExchange exchange) {
+      String action = ControlPlaneRoutes.action(exchange);
+      if (deniedActions.contains(action)) {
+        String resource =
+            "arn:aws:appconfig:us-east-1:000000000000:"
+                + String.join("/", java.util.Arrays.copyOf(exchange.segments, 2));
+        throw new AwsError(
+            403,
+            "AccessDeniedException",
+            "User: arn:aws:iam::000000000000:user/llm-rollout-test is not authorized to perform: "
+                + action
+                + " on resource: "
+                + resource
+                + " because no identity-based policy allows the "
+                + action
+                + " action");
+      }
     }
 
     private void authorize(FakeExchange exchange) {
