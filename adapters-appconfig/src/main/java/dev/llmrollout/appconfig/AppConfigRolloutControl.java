@@ -25,10 +25,13 @@ import software.amazon.awssdk.services.appconfig.model.GetDeploymentResponse;
 
 /**
  * Writes rollouts back through the AppConfig control plane, as an operator would in the console: a
- * change is a new hosted configuration version (created with {@code Latest-Version-Number} as the
- * optimistic lock) and a deployment of it. A deployment in progress is stopped first, which rolls
- * it back. Restore redeploys the version the kill replaced when nothing else changed since, or
- * copies the flag's definition from it otherwise. The reason goes in both descriptions.
+ * change is a new hosted configuration version and a deployment of it, both conditional on what was
+ * read (CreateHostedConfigurationVersion's {@code Latest-Version-Number} and StartDeployment's
+ * {@code LatestDeploymentNumber}), so a concurrent writer makes the change a CONFLICT. A deployment
+ * in progress is stopped first as AWS allows for its state (without AllowRevert while DEPLOYING,
+ * with it while VALIDATING or BAKING; a COMPLETE one is simply superseded). Restore redeploys the
+ * version the kill replaced when nothing else changed since, or copies the flag's definition from
+ * it otherwise. The reason goes in both descriptions.
  *
  * <pre>{@code
  * AppConfigRolloutControl control = AppConfigRolloutControl.builder(appConfigClient, location)
