@@ -218,6 +218,21 @@ class WriteBackTest {
   }
 
   @Test
+  void aVersionAndADeploymentWhoseAnswersWereLostAreRecognisedAsOursOnRetry() {
+    int deployments = harness.appConfig.deployments(app(), env()).size();
+    harness.appConfig.loseNextAnswer("POST", HOSTED);
+    harness.appConfig.loseNextAnswer("POST", ".*/environments/.*/deployments");
+
+    FlagState written = control.setWeights(FLAG, split(70, 30), ChangeRequest.because("step"));
+
+    assertThat(written.weights()).isEqualTo(split(70, 30));
+    assertThat(creates()).hasSize(2);
+    assertThat(harness.appConfig.deployments(app(), env())).hasSize(deployments + 1);
+    assertThat(harness.appConfig.deployments(app(), env()).get(0).version())
+        .isEqualTo(Integer.parseInt(written.version()));
+  }
+
+  @Test
   void aPersistentServerErrorIsReportedAfterTheRetriesAndNothingIsDeployed() {
     int deployments = harness.appConfig.deployments(app(), env()).size();
     harness.appConfig.failNext("POST", HOSTED, 4, 500, "InternalServerException", null);

@@ -65,6 +65,7 @@ public final class LocalAppConfig implements AutoCloseable {
   private final List<Fault> faults = new java.util.ArrayList<>();
   private final List<Fault> hookMatchers = new java.util.ArrayList<>();
   private final List<Runnable> hooks = new java.util.ArrayList<>();
+  private final List<Fault> lostAnswers = new java.util.ArrayList<>();
   private final Map<Plane, Fault> outages = new HashMap<>();
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
   private final java.util.Set<String> deniedActions =
@@ -152,6 +153,32 @@ public final class LocalAppConfig implements AutoCloseable {
       if (hookMatchers.get(i).matches(plane, method, path)) {
         hookMatchers.remove(i);
         return Optional.of(hooks.remove(i));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The next control-plane request with this method and a path matching {@code pathRegex} is
+   * carried out, but its answer is lost: the client gets a 500 InternalServerException instead.
+   */
+  public synchronized void loseNextAnswer(String method, String pathRegex) {
+    lostAnswers.add(
+        new Fault(
+            Plane.CONTROL,
+            method,
+            java.util.regex.Pattern.compile(pathRegex),
+            500,
+            "InternalServerException",
+            null));
+  }
+
+  private synchronized Optional<Fault> lostAnswer(Plane plane, String method, String path) {
+    for (java.util.Iterator<Fault> it = lostAnswers.iterator(); it.hasNext(); ) {
+      Fault lost = it.next();
+      if (lost.matches(plane, method, path)) {
+        it.remove();
+        return Optional.of(lost);
       }
     }
     return Optional.empty();
@@ -294,6 +321,10 @@ public final class LocalAppConfig implements AutoCloseable {
         boolean routed = plane == Plane.DATA ? data.handle(exchange) : control.handle(exchange);
         if (!routed) {
           throw new AwsError(404, "UnknownOperationException", "No such operation: " + path);
+        }
+        Optional<Fault> lost = lostAnswer(plane, request.getMethod(), path);
+        if (lost.isPresent()) {
+          throw AwsError.injected(lost.get().status(), lost.get().type(), null);
         }
       } catch (AwsError e) {
         exchange.responseHeaders.clear();
