@@ -77,6 +77,30 @@ class PermissionErrorsTest {
   }
 
   @Test
+  void aReadOnlyIdentityReadsTheFlagButIsToldItMayNotWriteIt() {
+    harness.appConfig.addIdentity(
+        "AKIAREADONLY00000000",
+        "read-only-operator",
+        "appconfig:CreateHostedConfigurationVersion",
+        "appconfig:StartDeployment",
+        "appconfig:StopDeployment");
+    Map<String, String> env = harness.environment();
+    env.put("AWS_ACCESS_KEY_ID", "AKIAREADONLY00000000");
+    RolloutControl readOnly = open(env).control();
+
+    assertThat(readOnly.state(FLAG).weights()).containsEntry("canary", 20.0);
+    assertThatThrownBy(() -> readOnly.kill(FLAG, "stable", ChangeRequest.because("incident")))
+        .isInstanceOfSatisfying(
+            WriteBackException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(WriteBackException.Kind.PERMISSION_DENIED);
+              assertThat(e.getMessage())
+                  .contains("user/read-only-operator", "appconfig:", "AWS_ACCESS_KEY_ID");
+            });
+    assertThat(harness.open().control().state(FLAG).killed()).isFalse();
+  }
+
+  @Test
   void anAccessKeyAwsDoesNotKnowIsReportedAsRefusedCredentialsNamingTheVariables() {
     Map<String, String> env = harness.environment();
     env.put("AWS_ACCESS_KEY_ID", "AKIAUNKNOWNKEY000000");

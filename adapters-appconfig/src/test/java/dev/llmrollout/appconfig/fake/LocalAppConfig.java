@@ -56,7 +56,11 @@ public final class LocalAppConfig implements AutoCloseable {
     }
   }
 
-  private final String accessKeyId;
+  /** IAM users by access key: the actions their policy does not allow. */
+  private final Map<String, Identity> identities = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Identity(String userName, java.util.Set<String> denied) {}
+
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
   private final FakeAppConfigState state = new FakeAppConfigState(clock);
   private final FakeSessions sessions = new FakeSessions(clock);
@@ -68,8 +72,6 @@ public final class LocalAppConfig implements AutoCloseable {
   private final List<Fault> lostAnswers = new java.util.ArrayList<>();
   private final Map<Plane, Fault> outages = new HashMap<>();
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
-  private final java.util.Set<String> deniedActions =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Server server = new Server();
 
   /**
@@ -79,7 +81,9 @@ public final class LocalAppConfig implements AutoCloseable {
    * @param pollIntervalSeconds the poll interval handed to sessions (AppConfig's default is 60)
    */
   public LocalAppConfig(String accessKeyId, int pollIntervalSeconds) throws Exception {
-    this.accessKeyId = accessKeyId;
+    identities.put(
+        accessKeyId,
+        new Identity("llm-rollout-test", java.util.concurrent.ConcurrentHashMap.newKeySet()));
     this.data = new DataPlaneRoutes(state, sessions, pollIntervalSeconds);
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
@@ -199,7 +203,17 @@ public final class LocalAppConfig implements AutoCloseable {
    * IAM's message naming the identity, the action and the resource.
    */
   public void deny(String action) {
-    deniedActions.add(action);
+    identities.values().forEach(identity -> identity.denied().add(action));
+  }
+
+  /**
+   * Another IAM user, signing with {@code accessKeyId}, whose policy does not allow {@code denied}
+   * (as {@link #deny}): a read-only operator, say.
+   */
+  public void addIdentity(String accessKeyId, String userName, String... denied) {
+    java.util.Set<String> actions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    actions.addAll(List.of(denied));
+    identities.put(accessKeyId, new Identity(userName, actions));
   }
 
   /** Each new deployment spends {@code time} of the fake's clock in VALIDATING. */
@@ -309,9 +323,9 @@ public final class LocalAppConfig implements AutoCloseable {
               Map.copyOf(headers),
               exchange.text()));
       try {
-        authorize(exchange);
+        Identity identity = authorize(exchange);
         if (plane == Plane.CONTROL) {
-          checkPolicy(exchange);
+          checkPolicy(exchange, identity);
         }
         Optional<Fault> fault = fault(plane, request.getMethod(), path);
         if (fault.isPresent()) {
@@ -336,16 +350,18 @@ public final class LocalAppConfig implements AutoCloseable {
       return true;
     }
 
-    private void checkPolicy(FakeExchange exchange) {
+    private void checkPolicy(FakeExchange exchange, Identity identity) {
       String action = ControlPlaneRoutes.action(exchange);
-      if (deniedActions.contains(action)) {
+      if (identity.denied().contains(action)) {
         String resource =
             "arn:aws:appconfig:us-east-1:000000000000:"
                 + String.join("/", java.util.Arrays.copyOf(exchange.segments, 2));
         throw new AwsError(
             403,
             "AccessDeniedException",
-            "User: arn:aws:iam::000000000000:user/llm-rollout-test is not authorized to perform: "
+            "User: arn:aws:iam::000000000000:user/"
+                + identity.userName()
+                + " is not authorized to perform: "
                 + action
                 + " on resource: "
                 + resource
@@ -355,15 +371,22 @@ public final class LocalAppConfig implements AutoCloseable {
       }
     }
 
-    private void authorize(FakeExchange exchange) {
+    /** The identity whose access key signed the request (SigV4 {@code Credential=key/...}). */
+    private Identity authorize(FakeExchange exchange) {
       String authorization = exchange.header("Authorization");
-      String expected = "AWS4-HMAC-SHA256 Credential=" + accessKeyId + "/";
-      if (authorization == null || !authorization.startsWith(expected)) {
-        throw new AwsError(
-            403,
-            "UnrecognizedClientException",
-            "The security token included in the request is invalid.");
+      String prefix = "AWS4-HMAC-SHA256 Credential=";
+      if (authorization != null && authorization.startsWith(prefix)) {
+        int slash = authorization.indexOf('/', prefix.length());
+        Identity identity =
+            slash < 0 ? null : identities.get(authorization.substring(prefix.length(), slash));
+        if (identity != null) {
+          return identity;
+        }
       }
+      throw new AwsError(
+          403,
+          "UnrecognizedClientException",
+          "The security token included in the request is invalid.");
     }
   }
 }
