@@ -98,13 +98,17 @@ final class AppConfigHarness implements BackendHarness, AutoCloseable {
   }
 
   BackendFactory.Backend open() {
+    return open(environment());
+  }
+
+  /** Opens a backend and control from {@code env}, as the CLI would from its environment. */
+  BackendFactory.Backend open(Map<String, String> env) {
     BackendFactory factory =
         ServiceLoader.load(BackendFactory.class).stream()
             .map(ServiceLoader.Provider::get)
             .filter(f -> f.type().equals("appconfig"))
             .findFirst()
             .orElseThrow();
-    Map<String, String> env = environment();
     BackendFactory.Backend backend = factory.open(Map.of(), env::get);
     backends.add(backend.flags());
     return backend;
@@ -170,6 +174,56 @@ final class AppConfigHarness implements BackendHarness, AutoCloseable {
   @Override
   public RolloutControl rolloutControl() {
     return open().control();
+  }
+
+  /** The data plane answers 500 to every running backend until {@link #reconnectSource}. */
+  public void cutSource() {
+    appConfig.outage(LocalAppConfig.Plane.DATA);
+  }
+
+  public void reconnectSource() {
+    appConfig.recover(LocalAppConfig.Plane.DATA);
+  }
+
+  /** A backend whose AppConfigData endpoint is a loopback port nobody listens on. */
+  public FlagBackend unreachableBackend() throws Exception {
+    Map<String, String> env = environment();
+    env.put("APPCONFIG_DATA_ENDPOINT", "http://127.0.0.1:" + closedPort());
+    return open(env).flags();
+  }
+
+  /** A control signing with an access key AWS does not know: 403 UnrecognizedClientException. */
+  public RolloutControl controlWithRejectedCredentials() {
+    Map<String, String> env = environment();
+    env.put("AWS_ACCESS_KEY_ID", "AKIAUNKNOWNKEY000000");
+    return open(env).control();
+  }
+
+  /** A control signing as an IAM user whose policy allows reading only: 403 AccessDenied. */
+  public RolloutControl controlWithoutWriteRights() {
+    appConfig.addIdentity(
+        READ_ONLY_ACCESS_KEY,
+        "read-only-operator",
+        "appconfig:CreateHostedConfigurationVersion",
+        "appconfig:StartDeployment",
+        "appconfig:StopDeployment",
+        "appconfig:CreateDeploymentStrategy");
+    Map<String, String> env = environment();
+    env.put("AWS_ACCESS_KEY_ID", READ_ONLY_ACCESS_KEY);
+    return open(env).control();
+  }
+
+  /** The variable naming the identity AWS signs as (with its secret, or AWS_PROFILE). */
+  public String credentialVariable() {
+    return "AWS_ACCESS_KEY_ID";
+  }
+
+  private static final String READ_ONLY_ACCESS_KEY = "AKIAREADONLY00000000";
+
+  private static int closedPort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, null)) {
+      return socket.getLocalPort();
+    }
   }
 
   @Override

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmrollout.contract.FlagSpec;
-import dev.llmrollout.spi.BackendFactory;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.RolloutControl;
 import dev.llmrollout.spi.WriteBackException;
 import java.util.Map;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,15 +76,7 @@ class PermissionErrorsTest {
 
   @Test
   void aReadOnlyIdentityReadsTheFlagButIsToldItMayNotWriteIt() {
-    harness.appConfig.addIdentity(
-        "AKIAREADONLY00000000",
-        "read-only-operator",
-        "appconfig:CreateHostedConfigurationVersion",
-        "appconfig:StartDeployment",
-        "appconfig:StopDeployment");
-    Map<String, String> env = harness.environment();
-    env.put("AWS_ACCESS_KEY_ID", "AKIAREADONLY00000000");
-    RolloutControl readOnly = open(env).control();
+    RolloutControl readOnly = harness.controlWithoutWriteRights();
 
     assertThat(readOnly.state(FLAG).weights()).containsEntry("canary", 20.0);
     assertThatThrownBy(() -> readOnly.kill(FLAG, "stable", ChangeRequest.because("incident")))
@@ -102,9 +92,7 @@ class PermissionErrorsTest {
 
   @Test
   void anAccessKeyAwsDoesNotKnowIsReportedAsRefusedCredentialsNamingTheVariables() {
-    Map<String, String> env = harness.environment();
-    env.put("AWS_ACCESS_KEY_ID", "AKIAUNKNOWNKEY000000");
-    RolloutControl control = open(env).control();
+    RolloutControl control = harness.controlWithRejectedCredentials();
 
     assertThatThrownBy(
             () ->
@@ -122,16 +110,6 @@ class PermissionErrorsTest {
                       "AWS_SECRET_ACCESS_KEY")
                   .doesNotContain(AppConfigHarness.SECRET_KEY);
             });
-  }
-
-  private static BackendFactory.Backend open(Map<String, String> env) {
-    BackendFactory factory =
-        ServiceLoader.load(BackendFactory.class).stream()
-            .map(ServiceLoader.Provider::get)
-            .filter(f -> f.type().equals("appconfig"))
-            .findFirst()
-            .orElseThrow();
-    return factory.open(Map.of(), env::get);
   }
 
   private long requests(String method, String pathEnd) {
