@@ -110,6 +110,25 @@ class ConcurrentWritersTest {
     assertThat(successes + conflicts).isEqualTo(2 * ROUNDS);
   }
 
+  /** The same change, reason and actor from both: still one winner, not two "landed" writes. */
+  @Test
+  void twoControlsMakingTheIdenticalChangeStillHaveOneWinner() throws Exception {
+    RolloutControl a = harness.open().control();
+    RolloutControl b = harness.open().control();
+    for (int round = 0; round < 20; round++) {
+      String read = a.state(FLAG).version();
+      int canary = 1 + round;
+      CyclicBarrier together = new CyclicBarrier(2);
+      Future<Outcome> first = pool.submit(() -> write("guard", a, canary, read, together));
+      Future<Outcome> second = pool.submit(() -> write("guard", b, canary, read, together));
+      List<Outcome> outcomes = List.of(first.get(60, TimeUnit.SECONDS), second.get());
+
+      assertThat(outcomes.stream().filter(Outcome::won)).as("round %d", round).hasSize(1);
+      assertThat(outcomes.stream().filter(o -> !o.won()).findFirst().orElseThrow().failure().kind())
+          .isEqualTo(WriteBackException.Kind.CONFLICT);
+    }
+  }
+
   @Test
   void aConsoleVersionCreatedBetweenTheReadAndTheWriteMakesTheWriteAConflict() throws Exception {
     RolloutControl control = harness.open().control();

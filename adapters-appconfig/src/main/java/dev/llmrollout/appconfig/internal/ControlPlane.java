@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import software.amazon.awssdk.core.SdkBytes;
@@ -208,29 +209,34 @@ public final class ControlPlane {
   /**
    * Creates a hosted version, conditional on {@code latest} still being the newest. A retry whose
    * first attempt did land answers 409; when the newest version then holds exactly this content and
-   * description it is ours.
+   * description it is ours. A 409 to a first attempt is always a conflict, so that another writer's
+   * identical change is never taken for ours.
    */
   public int createVersion(
       String flagKey, StoredDocument document, int latest, String description) {
     byte[] content = document.bytes();
     String text = limit(description);
+    AtomicInteger attempts = new AtomicInteger();
     try {
       return calls
           .call(
               flagKey,
               "creating a hosted configuration version",
-              () ->
-                  client.createHostedConfigurationVersion(
-                      b ->
-                          b.applicationId(location.applicationId())
-                              .configurationProfileId(location.profileId())
-                              .content(SdkBytes.fromByteArray(content))
-                              .contentType("application/json")
-                              .description(text)
-                              .latestVersionNumber(latest)))
+              () -> {
+                attempts.incrementAndGet();
+                return client.createHostedConfigurationVersion(
+                    b ->
+                        b.applicationId(location.applicationId())
+                            .configurationProfileId(location.profileId())
+                            .content(SdkBytes.fromByteArray(content))
+                            .contentType("application/json")
+                            .description(text)
+                            .latestVersionNumber(latest));
+              })
           .versionNumber();
     } catch (WriteBackException e) {
       if (e.kind() == WriteBackException.Kind.CONFLICT
+          && attempts.get() > 1
           && landed(flagKey, latest + 1, content, text)) {
         return latest + 1;
       }

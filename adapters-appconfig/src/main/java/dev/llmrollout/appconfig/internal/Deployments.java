@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import software.amazon.awssdk.services.appconfig.AppConfigClient;
 import software.amazon.awssdk.services.appconfig.model.DeploymentState;
@@ -126,7 +127,7 @@ public final class Deployments {
    * Starts deploying {@code version}, conditional on {@code latestDeploymentNumber} still being the
    * environment's newest deployment, and returns the new deployment's number. A retry whose first
    * attempt did start answers 409; when the next deployment is this version with this description
-   * it is ours.
+   * it is ours. A 409 to a first attempt is always a conflict.
    */
   public int start(
       String flagKey,
@@ -135,31 +136,34 @@ public final class Deployments {
       String description,
       int latestDeploymentNumber) {
     String text = ControlPlane.limit(description);
+    AtomicInteger attempts = new AtomicInteger();
     try {
       return calls
           .call(
               flagKey,
               "starting a deployment of version " + version,
-              () ->
-                  client.startDeployment(
-                      b ->
-                          b.applicationId(location.applicationId())
-                              .environmentId(location.environmentId())
-                              .configurationProfileId(location.profileId())
-                              .configurationVersion(Integer.toString(version))
-                              .deploymentStrategyId(strategyId)
-                              .description(text)
-                              .overrideConfiguration(
-                                  o ->
-                                      o.addPlugin(
-                                          LatestDeploymentNumber.of(latestDeploymentNumber)))))
+              () -> {
+                attempts.incrementAndGet();
+                return client.startDeployment(
+                    b ->
+                        b.applicationId(location.applicationId())
+                            .environmentId(location.environmentId())
+                            .configurationProfileId(location.profileId())
+                            .configurationVersion(Integer.toString(version))
+                            .deploymentStrategyId(strategyId)
+                            .description(text)
+                            .overrideConfiguration(
+                                o ->
+                                    o.addPlugin(
+                                        LatestDeploymentNumber.of(latestDeploymentNumber))));
+              })
           .deploymentNumber();
     } catch (WriteBackException e) {
       if (e.kind() != WriteBackException.Kind.CONFLICT) {
         throw e;
       }
       int next = latestDeploymentNumber + 1;
-      if (startedByUs(flagKey, next, version, text)) {
+      if (attempts.get() > 1 && startedByUs(flagKey, next, version, text)) {
         return next;
       }
       throw new WriteBackException(
