@@ -30,12 +30,14 @@ if [[ $MODE == full ]]; then
   GATEWAY_ARGS=(5000 3 500,1000,2000)
   SHADOW_ARGS=(5000 3 50 64)
   KILL_TRIALS=20
+  WINDOW_ROUNDS=20
 else
   JMH_ARGS=(-f 1 -wi 2 -i 2 -w 2s -r 2s)
   ROUTER_ARGS=(1000 1)
   GATEWAY_ARGS=(2000 1 500,2000)
   SHADOW_ARGS=(1500 1 50 64)
   KILL_TRIALS=5
+  WINDOW_ROUNDS=5
 fi
 
 echo "== building (benchmarks and llm-router.jar, no tests)"
@@ -87,6 +89,15 @@ echo "== 5. kill switch"
 "${JAVA[@]}" dev.llmrollout.benchmarks.KillSwitchPropagation "$RESULTS/5-kill.md" "$KILL_TRIALS" \
   "$ROOT/.ci/unleash-server.sh" "$UNLEASH_STATE"
 
+echo "== 5b. Unleash conditional-write window"
+if [[ -z "${BENCH_UNLEASH_UNAVAILABLE:-}" ]]; then
+  "${JAVA[@]}" dev.llmrollout.benchmarks.UnleashWriteWindow "$RESULTS/5b-unleash-window.md" \
+    "$WINDOW_ROUNDS" "$ROOT/.ci/unleash-server.sh" "$UNLEASH_STATE" 0,5,10,20,50
+else
+  printf '## 5b. Unleash conditional-write window\n\nNot measured: %s\n\n' \
+    "$BENCH_UNLEASH_UNAVAILABLE" >"$RESULTS/5b-unleash-window.md"
+fi
+
 echo "== 6a. heap per 1,000 flags"
 "${JAVA[@]}" dev.llmrollout.benchmarks.MemoryFootprint "$RESULTS/6a-flags.md"
 
@@ -124,7 +135,8 @@ REPORT="$ROOT/docs/PERFORMANCE.md"
   echo "- Java: $(java -version 2>&1 | head -n 2 | tail -n 1)"
   echo "- Load average (1, 5, 15 min) before: $LOAD_BEFORE; after: $LOAD_AFTER"
   echo
-  for section in 1-evaluation 2-router 3-gateway 4-shadow 5-kill 6a-flags 6b-inflight; do
+  for section in 1-evaluation 2-router 3-gateway 4-shadow 5-kill 5b-unleash-window 6a-flags \
+    6b-inflight; do
     cat "$RESULTS/$section.md"
   done
   cat "$ROOT/benchmarks/report-notes.md"

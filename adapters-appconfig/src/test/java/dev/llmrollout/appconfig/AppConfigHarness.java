@@ -3,6 +3,8 @@ package dev.llmrollout.appconfig;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.llmrollout.appconfig.fake.LocalAppConfig;
 import dev.llmrollout.contract.BackendHarness;
+import dev.llmrollout.contract.Capabilities;
+import dev.llmrollout.contract.Capability;
 import dev.llmrollout.contract.FlagSpec;
 import dev.llmrollout.spi.BackendFactory;
 import dev.llmrollout.spi.FlagBackend;
@@ -229,6 +231,43 @@ final class AppConfigHarness implements BackendHarness, AutoCloseable {
   @Override
   public Duration propagationTimeout() {
     return Duration.ofSeconds(10);
+  }
+
+  /**
+   * Declared by the contract kit's owner when the kit grew; the AppConfig branch
+   * (writeback-appconfig) wires the missing hooks and narrows these reasons.
+   */
+  @Override
+  public Capabilities capabilities() {
+    String pending = "not wired in the AppConfig harness yet (branch writeback-appconfig)";
+    return Capabilities.all()
+        .without(Capability.ATOMIC_CONDITIONAL_WRITE, pending)
+        .without(Capability.OUTAGE, pending)
+        .without(Capability.LAST_KNOWN_GOOD_AT_START, pending)
+        .without(Capability.CREDENTIALS, pending);
+  }
+
+  /** The same configuration, read from an AppConfigData endpoint nobody listens on. */
+  @Override
+  public FlagBackend unreachableBackend() throws java.io.IOException {
+    Map<String, String> env = environment();
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      env.put("APPCONFIG_DATA_ENDPOINT", "http://127.0.0.1:" + socket.getLocalPort());
+    }
+    BackendFactory factory =
+        ServiceLoader.load(BackendFactory.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .filter(f -> f.type().equals("appconfig"))
+            .findFirst()
+            .orElseThrow();
+    FlagBackend backend = factory.open(Map.of(), env::get).flags();
+    backends.add(backend);
+    return backend;
+  }
+
+  @Override
+  public FactoryLaunch factoryLaunch() {
+    return new FactoryLaunch("appconfig", Map.of(), environment());
   }
 
   @Override

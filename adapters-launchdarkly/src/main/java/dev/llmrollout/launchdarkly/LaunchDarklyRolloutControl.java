@@ -3,14 +3,13 @@ package dev.llmrollout.launchdarkly;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.launchdarkly.internal.AuditTrail;
 import dev.llmrollout.launchdarkly.internal.Backoff;
+import dev.llmrollout.launchdarkly.internal.FlagPatch;
 import dev.llmrollout.launchdarkly.internal.RestApi;
 import dev.llmrollout.launchdarkly.internal.RestFlag;
 import dev.llmrollout.launchdarkly.internal.RestResponse;
 import dev.llmrollout.launchdarkly.internal.RolloutUnits;
-import dev.llmrollout.launchdarkly.internal.SemanticPatch;
 import dev.llmrollout.launchdarkly.internal.WriteBackErrors;
 import dev.llmrollout.spi.ChangeHistory;
 import dev.llmrollout.spi.ChangeRecord;
@@ -30,30 +29,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes rollouts back to LaunchDarkly through its REST API v2 with semantic patch, as an operator
+ * Writes rollouts back to LaunchDarkly through its REST API v2 with JSON Patch, as an operator
  * would in the console, with the change's reason as the audit log comment.
  *
  * <ul>
- *   <li>{@link #setWeights}: {@code updateFallthroughVariationOrRollout} with {@code
- *       rolloutWeights} (the default rule's percentage rollout). Targeting rules are left alone.
- *   <li>{@link #kill}: {@code turnFlagOff} and {@code updateOffVariation} to the safe variant, in
- *       one atomic patch: every context, whatever rule it matches, gets the safe variant.
- *   <li>{@link #restore}: {@code turnFlagOn}. A kill never touches the rules or the rollout, so
- *       turning the flag on puts back exactly what it replaced; the off variation stays the safe
- *       variant.
+ *   <li>{@link #setWeights}: the default rule ({@code fallthrough}) as a percentage rollout.
+ *       Targeting rules are left alone.
+ *   <li>{@link #kill}: targeting off and the off variation set to the safe variant, in one atomic
+ *       patch: every context, whatever rule it matches, gets the safe variant. Sent with {@code
+ *       ignoreConflicts=true}: an emergency stop must not wait for a pending scheduled change.
+ *   <li>{@link #restore}: targeting on. A kill never touches the rules or the rollout, so turning
+ *       targeting on puts back exactly what it replaced; the off variation stays the safe variant.
  * </ul>
  *
- * <p>Semantic patch has no version precondition, so a conditional write reads the flag, compares
- * its environment version with the expected one, and only then patches; a concurrent write in the
- * few milliseconds between the two is not detected. 409, 429 and 5xx answers are retried with
- * backoff, honouring {@code Retry-After} and {@code X-Ratelimit-Reset}; each retry re-reads the
- * flag and re-checks the expected version. Every write is verified by reading the flag back.
+ * <p>Every patch opens with LaunchDarkly's documented precondition, a JSON Patch {@code test} of
+ * the environment's flag version: the version the caller expects, or for an unconditional write the
+ * version the change was planned on. LaunchDarkly applies the patch only if the test holds, so two
+ * writers on one version cannot both land. A refused patch (409, or 400/422, which LaunchDarkly
+ * does not document for a failed test) is followed by a read: if the version moved, a conditional
+ * write is a {@link Kind#CONFLICT} and an unconditional one is planned again on the new version.
+ * 409, 429 and 5xx answers are otherwise retried with backoff, honouring {@code Retry-After} and
+ * {@code X-Ratelimit-Reset}. Every write is verified by reading the flag back.
  */
 public final class LaunchDarklyRolloutControl
     implements RolloutControl, ChangeHistory, VariationNameSource {
@@ -90,7 +92,8 @@ public final class LaunchDarklyRolloutControl
         flagKey,
         "set-weights",
         request,
-        current -> {
+        false,
+        (current, patch) -> {
           Weights.validate(flagKey, weights, current.toState());
           if (current.killed()) {
             throw new WriteBackException(
@@ -102,12 +105,15 @@ public final class LaunchDarklyRolloutControl
                     + current.names().get(current.offVariation())
                     + "'; restore it before changing its weights");
           }
-          return List.of(SemanticPatch.rollout(current, units));
+          if (!FlagPatch.nonZero(current.rollout())
+              .equals(FlagPatch.nonZero(FlagPatch.byIndex(current, units)))) {
+            patch.rollout(current, units);
+          }
         },
         after ->
             after.on()
-                && SemanticPatch.nonZero(after.rollout())
-                    .equals(SemanticPatch.nonZero(SemanticPatch.byIndex(after, units))));
+                && FlagPatch.nonZero(after.rollout())
+                    .equals(FlagPatch.nonZero(FlagPatch.byIndex(after, units))));
   }
 
   @Override
@@ -116,14 +122,15 @@ public final class LaunchDarklyRolloutControl
         flagKey,
         "kill",
         request,
-        current -> {
+        true,
+        (current, patch) -> {
           int safe = variantIndex(current, safeVariant);
-          if (current.killed() && current.offVariation() == safe) {
-            return List.of();
+          if (current.on()) {
+            patch.on(false);
           }
-          return current.on()
-              ? List.of(SemanticPatch.turnFlagOff(), SemanticPatch.offVariation(current, safe))
-              : List.of(SemanticPatch.offVariation(current, safe));
+          if (current.offVariation() != safe) {
+            patch.offVariation(safe);
+          }
         },
         after -> after.killed() && after.offVariation() == after.indexOf(safeVariant));
   }
@@ -134,14 +141,15 @@ public final class LaunchDarklyRolloutControl
         flagKey,
         "restore",
         request,
-        current -> {
+        false,
+        (current, patch) -> {
           if (!current.killed()) {
             throw new WriteBackException(
                 Kind.INVALID_REQUEST,
                 flagKey,
                 "flag '" + flagKey + "' is not killed (it is on), so there is nothing to restore");
           }
-          return List.of(SemanticPatch.turnFlagOn());
+          patch.on(true);
         },
         RestFlag::on);
   }
@@ -182,39 +190,42 @@ public final class LaunchDarklyRolloutControl
     return index;
   }
 
+  /**
+   * Plans a patch on the flag as read, sends it conditional on the planned-on version, and verifies
+   * it. A change that changes nothing is not sent (LaunchDarkly would keep the version).
+   */
   private FlagState write(
       String flagKey,
       String action,
       ChangeRequest request,
-      Function<RestFlag, List<ObjectNode>> plan,
+      boolean ignoreConflicts,
+      BiConsumer<RestFlag, FlagPatch> plan,
       Predicate<RestFlag> applied) {
+    Optional<Long> expected = request.expectedVersion().map(v -> parseVersion(flagKey, v));
+    String comment = AuditTrail.comment(action, request.reason(), request.actor());
     RestResponse last = null;
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
       RestFlag current = read(flagKey);
-      if (request.expectedVersion().isPresent()
-          && !request.expectedVersion().get().equals(Long.toString(current.version()))) {
-        throw new WriteBackException(
-            Kind.CONFLICT,
-            flagKey,
-            "flag '"
-                + flagKey
-                + "' is at version "
-                + current.version()
-                + ", the change was decided on version "
-                + request.expectedVersion().get());
+      if (expected.isPresent() && expected.get() != current.version()) {
+        throw conflict(flagKey, current.version(), expected.get());
       }
-      List<ObjectNode> instructions = plan.apply(current);
-      if (instructions.isEmpty()) {
+      FlagPatch patch = FlagPatch.onVersion(api.environmentKey(), current.version());
+      plan.accept(current, patch);
+      if (patch.isEmpty()) {
         return current.toState();
       }
-      ObjectNode body =
-          SemanticPatch.body(
-              api.environmentKey(),
-              AuditTrail.comment(action, request.reason(), request.actor()),
-              instructions);
-      last = call(flagKey, () -> api.patchFlag(flagKey, body));
+      last = call(flagKey, () -> api.patchFlag(flagKey, patch.body(comment), ignoreConflicts));
       if (last.ok()) {
         return verify(flagKey, current, applied);
+      }
+      if (last.status() == 409 || last.status() == 400 || last.status() == 422) {
+        long now = read(flagKey).version();
+        if (now != patch.testedVersion()) {
+          if (expected.isPresent()) {
+            throw conflict(flagKey, now, expected.get());
+          }
+          continue; // planned on a version that is gone: plan again on the new one
+        }
       }
       if (!last.retryable()) {
         throw errors.refused(flagKey, last);
@@ -222,6 +233,34 @@ public final class LaunchDarklyRolloutControl
       backoff.pause(flagKey, attempt, maxAttempts, last);
     }
     throw errors.exhausted(flagKey, last, maxAttempts);
+  }
+
+  private static long parseVersion(String flagKey, String version) {
+    try {
+      return Long.parseLong(version);
+    } catch (NumberFormatException e) {
+      throw new WriteBackException(
+          Kind.INVALID_REQUEST,
+          flagKey,
+          "flag '"
+              + flagKey
+              + "': expected version '"
+              + version
+              + "' is not a LaunchDarkly version");
+    }
+  }
+
+  private static WriteBackException conflict(String flagKey, long now, long expected) {
+    return new WriteBackException(
+        Kind.CONFLICT,
+        flagKey,
+        "flag '"
+            + flagKey
+            + "' is at version "
+            + now
+            + ", the change was decided on version "
+            + expected
+            + "; re-read and decide again");
   }
 
   private FlagState verify(String flagKey, RestFlag before, Predicate<RestFlag> applied) {

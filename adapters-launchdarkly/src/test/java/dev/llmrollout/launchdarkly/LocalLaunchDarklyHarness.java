@@ -4,10 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.contract.BackendHarness;
+import dev.llmrollout.contract.Capabilities;
+import dev.llmrollout.contract.Capability;
 import dev.llmrollout.contract.FlagSpec;
 import dev.llmrollout.launchdarkly.fake.FakeFlag;
 import dev.llmrollout.launchdarkly.fake.LocalLaunchDarkly;
 import dev.llmrollout.launchdarkly.internal.RolloutUnits;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -83,6 +88,71 @@ final class LocalLaunchDarklyHarness implements BackendHarness {
   @Override
   public Duration propagationTimeout() {
     return Duration.ofSeconds(5);
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return Capabilities.all()
+        .without(
+            Capability.LAST_KNOWN_GOOD_AT_START,
+            "the adapter keeps the SDK's flags in memory only (no persistent data store such as"
+                + " Redis), so a process started while LaunchDarkly is unreachable has no flags");
+  }
+
+  /** A dropped stream whose reconnections are answered 503, as during a LaunchDarkly outage. */
+  @Override
+  public void cutSource() {
+    server.answerStreamRequestsWith(503);
+    server.dropStreams();
+  }
+
+  @Override
+  public void reconnectSource() {
+    server.answerStreamRequestsWith(0);
+  }
+
+  @Override
+  public LaunchDarklyBackend unreachableBackend() throws IOException {
+    return LaunchDarklyBackend.builder(SDK_KEY)
+        .endpoints(LaunchDarklyEndpoints.allAt(URI.create("http://127.0.0.1:" + closedPort())))
+        .sendEvents(false)
+        .reconnectDelay(Duration.ofMillis(100))
+        .build();
+  }
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public LaunchDarklyRolloutControl controlWithRejectedCredentials() {
+    return controlBuilder("api-unknown-token-0001").build();
+  }
+
+  @Override
+  public LaunchDarklyRolloutControl controlWithoutWriteRights() {
+    return controlBuilder(READER_TOKEN).build();
+  }
+
+  @Override
+  public String credentialVariable() {
+    return LaunchDarklyBackendFactory.ACCESS_TOKEN_ENV;
+  }
+
+  @Override
+  public FactoryLaunch factoryLaunch() {
+    return new FactoryLaunch(
+        "launchdarkly",
+        Map.of("project", PROJECT, "environment", ENVIRONMENT, "base-uri", server.uri().toString()),
+        Map.of(
+            LaunchDarklyBackendFactory.SDK_KEY_ENV,
+            SDK_KEY,
+            LaunchDarklyBackendFactory.ACCESS_TOKEN_ENV,
+            WRITER_TOKEN,
+            "LD_SEND_EVENTS",
+            "false"));
   }
 
   @Override

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmrollout.contract.FlagSpec;
-import dev.llmrollout.launchdarkly.internal.RestApi;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +24,8 @@ import org.junit.jupiter.api.Test;
  * error bodies.
  */
 class LocalLaunchDarklyProtocolTest {
+  private static final String SEMANTIC_PATCH =
+      "application/json; domain-model=launchdarkly.semanticpatch";
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
   private LocalLaunchDarklyHarness harness;
@@ -110,7 +111,7 @@ class LocalLaunchDarklyProtocolTest {
         send(
             patch(
                 flagUri,
-                RestApi.SEMANTIC_PATCH,
+                SEMANTIC_PATCH,
                 "{\"environmentKey\":\"production\",\"instructions\":[{\"kind\":\"launchRocket\"}]}"));
     assertError(unknownKind, 400, "invalid_request");
 
@@ -126,7 +127,7 @@ class LocalLaunchDarklyProtocolTest {
         send(
             patch(
                 flagUri,
-                RestApi.SEMANTIC_PATCH,
+                SEMANTIC_PATCH,
                 "{\"environmentKey\":\"production\",\"instructions\":[{\"kind\":\"updateFallthroughVariationOrRollout\",\"rolloutWeights\":{\""
                     + ids
                     + "\":99999}}]}"));

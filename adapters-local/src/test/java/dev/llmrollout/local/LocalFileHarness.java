@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.contract.BackendHarness;
+import dev.llmrollout.contract.Capabilities;
+import dev.llmrollout.contract.Capability;
 import dev.llmrollout.contract.FlagSpec;
 import dev.llmrollout.spi.FlagBackend;
 import dev.llmrollout.spi.RolloutControl;
@@ -11,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /** A flags file in a temporary folder, edited out of band as a user with an editor would. */
 final class LocalFileHarness implements BackendHarness {
@@ -67,6 +70,32 @@ final class LocalFileHarness implements BackendHarness {
   @Override
   public Duration propagationTimeout() {
     return Duration.ofSeconds(5);
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return Capabilities.all()
+        .without(
+            Capability.OUTAGE,
+            "a local file has no remote source to lose; an unreadable file is an ERROR while the"
+                + " last good configuration serves (the malformed-update test)")
+        .without(
+            Capability.LAST_KNOWN_GOOD_AT_START,
+            "the flags file is the only copy: a missing file at start is a start failure")
+        .without(
+            Capability.CREDENTIALS,
+            "a local file has no credentials; file-system permissions belong to the operating"
+                + " system (and these tests may run as root, who may write anything)");
+  }
+
+  @Override
+  public FlagBackend unreachableBackend() {
+    return LocalFileBackend.watching(file.resolveSibling("missing-flags.json"));
+  }
+
+  @Override
+  public FactoryLaunch factoryLaunch() {
+    return new FactoryLaunch(LocalBackendFactory.TYPE, Map.of("flags", file.toString()), Map.of());
   }
 
   @Override

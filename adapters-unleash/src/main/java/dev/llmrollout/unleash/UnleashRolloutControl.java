@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Writes rollouts back to Unleash through its Admin API, as an operator would in the console: the
@@ -30,12 +31,16 @@ import java.util.Optional;
  *
  * <p>The action, reason and actor go into the strategy's title ({@code llm-rollout kill: <reason>
  * (by <actor>)}), so they show in the console and in the flag's event log, which {@link
- * #recentChanges} reads back. Writes are conditional on the version read: Unleash's open-source
- * Admin API has no compare-and-set, so the control re-reads the flag just before writing and
- * refuses with {@link Kind#CONFLICT} when it moved; only a write landing within the same few
- * milliseconds can slip through. Every write is verified by reading it back through the Admin API
- * and by waiting until Unleash serves it to clients ({@code /api/client/features}), and, when a
- * running {@link UnleashBackend} is attached, until that client serves it.
+ * #recentChanges} reads back. Unleash's open-source Admin API has no compare-and-set, so a write is
+ * a JSON Patch of the strategy that opens with {@code test}s of the strategy as read: Unleash
+ * refuses it (with HTTP 500, as 8.x answers a failed {@code test}) when the strategy changed since,
+ * and the write is a {@link Kind#CONFLICT}. What is left is Unleash's own read-then-update of the
+ * strategy inside one request: two patches passing their tests in the same instant both land (the
+ * contract kit measures how often), and the environment switch is not covered by the test. The
+ * guard's lease is the protection against two writers. Every write is verified by reading it back
+ * through the Admin API and by waiting until Unleash serves it to clients ({@code
+ * /api/client/features}), and, when a running {@link UnleashBackend} is attached, until that client
+ * serves it.
  *
  * <pre>{@code
  * RolloutControl control = new UnleashRolloutControl(settings, backend);
@@ -51,6 +56,9 @@ public final class UnleashRolloutControl implements RolloutControl, ChangeHistor
   private final AdminApi client;
   private final UnleashBackend backend;
   private final Duration verifyTimeout;
+
+  /** Plans of an unconditional write, each on what Unleash holds after the last was refused. */
+  private static final int PLAN_ATTEMPTS = 3;
 
   /**
    * @param settings must carry an admin token
@@ -76,12 +84,26 @@ public final class UnleashRolloutControl implements RolloutControl, ChangeHistor
   }
 
   /**
-   * The flag's recent write-backs, from Unleash's event log: every strategy update this control
-   * made (recognised by its title), with the state before and after, oldest first.
+   * The flag's recent write-backs, from Unleash's event search ({@code GET
+   * /api/admin/search/events}, which replaced the deprecated {@code /api/admin/events/{flag}}):
+   * every strategy update this control made (recognised by its title), with the state before and
+   * after, oldest first.
    */
   @Override
   public List<ChangeRecord> recentChanges(String flagKey, int limit) {
-    JsonNode events = admin.get(flagKey, "/admin/events/" + encode(flagKey)).path("events");
+    int window = Math.min(1000, Math.max(100, limit * 4));
+    JsonNode events =
+        admin
+            .get(
+                flagKey,
+                "/admin/search/events?feature=IS:"
+                    + encode(flagKey)
+                    + "&environment=IS:"
+                    + encode(settings.environment())
+                    + "&type=IS_ANY_OF:feature-strategy-update,feature-environment-enabled,"
+                    + "feature-environment-disabled&limit="
+                    + window)
+            .path("events");
     return EventLogHistory.changes(flagKey, settings.environment(), events, limit);
   }
 
@@ -92,58 +114,119 @@ public final class UnleashRolloutControl implements RolloutControl, ChangeHistor
 
   @Override
   public FlagState setWeights(String flagKey, Map<String, Double> weights, ChangeRequest request) {
-    ManagedStrategy current = readAt(flagKey, request);
-    Weights.validate(flagKey, weights, current.state());
-    ObjectNode body = current.withWeights(weights, ChangeTitle.of("set-weights", request));
-    return write(flagKey, current, body, current.environmentEnabled());
+    return write(
+        flagKey,
+        request,
+        current -> {
+          Weights.validate(flagKey, weights, current.state());
+          ObjectNode body = current.withWeights(weights, ChangeTitle.of("set-weights", request));
+          return Optional.of(new Plan(body, current.environmentEnabled()));
+        });
   }
 
   @Override
   public FlagState kill(String flagKey, String safeVariant, ChangeRequest request) {
-    ManagedStrategy current = readAt(flagKey, request);
-    FlagState state = current.state();
-    if (!state.variants().contains(safeVariant)) {
-      throw new WriteBackException(
-          Kind.NOT_FOUND,
-          flagKey,
-          "flag '"
-              + flagKey
-              + "': safe variant '"
-              + safeVariant
-              + "', expected one of "
-              + state.variants());
-    }
-    if (current.killedTo().isPresent()) {
-      return state; // the first kill's memory is what restore must put back
-    }
-    boolean turnOff = settings.killTurnsEnvironmentOff() && current.environmentEnabled();
-    ObjectNode body = current.killedTo(safeVariant, ChangeTitle.of("kill", request), turnOff);
-    return write(flagKey, current, body, !turnOff && current.environmentEnabled());
+    return write(
+        flagKey,
+        request,
+        current -> {
+          FlagState state = current.state();
+          if (!state.variants().contains(safeVariant)) {
+            throw new WriteBackException(
+                Kind.NOT_FOUND,
+                flagKey,
+                "flag '"
+                    + flagKey
+                    + "': safe variant '"
+                    + safeVariant
+                    + "', expected one of "
+                    + state.variants());
+          }
+          if (current.killedTo().isPresent()) {
+            return Optional.empty(); // the first kill's memory is what restore must put back
+          }
+          boolean turnOff = settings.killTurnsEnvironmentOff() && current.environmentEnabled();
+          ObjectNode body = current.killedTo(safeVariant, ChangeTitle.of("kill", request), turnOff);
+          return Optional.of(new Plan(body, !turnOff && current.environmentEnabled()));
+        });
   }
 
   @Override
   public FlagState restore(String flagKey, ChangeRequest request) {
-    ManagedStrategy current = readAt(flagKey, request);
-    if (current.killedTo().isEmpty()) {
-      throw new WriteBackException(
-          Kind.INVALID_REQUEST,
-          flagKey,
-          "flag '" + flagKey + "': is not killed, nothing to restore");
-    }
-    boolean turnOn = current.killTurnedEnvironmentOff() || current.environmentEnabled();
-    return write(flagKey, current, current.restored(ChangeTitle.of("restore", request)), turnOn);
+    return write(
+        flagKey,
+        request,
+        current -> {
+          if (current.killedTo().isEmpty()) {
+            throw new WriteBackException(
+                Kind.INVALID_REQUEST,
+                flagKey,
+                "flag '" + flagKey + "': is not killed, nothing to restore");
+          }
+          boolean turnOn = current.killTurnedEnvironmentOff() || current.environmentEnabled();
+          return Optional.of(
+              new Plan(current.restored(ChangeTitle.of("restore", request)), turnOn));
+        });
   }
 
+  /** The strategy to write and whether the environment is to be on afterwards. */
+  private record Plan(ObjectNode body, boolean environmentOn) {}
+
+  /**
+   * Reads, plans, and PATCHes the strategy with {@code test}s of what was read, so that Unleash
+   * refuses the patch if the strategy changed since; a refused patch of a conditional write is a
+   * {@link Kind#CONFLICT}, an unconditional one is planned again on what Unleash holds now.
+   */
   private FlagState write(
-      String flagKey, ManagedStrategy current, ObjectNode body, boolean environmentOn) {
-    admin.send(flagKey, "PUT", strategyPath(flagKey, current.id()), body);
-    if (environmentOn != current.environmentEnabled()) {
+      String flagKey, ChangeRequest request, Function<ManagedStrategy, Optional<Plan>> planner) {
+    String refusal = "";
+    for (int attempt = 1; attempt <= PLAN_ATTEMPTS; attempt++) {
+      ManagedStrategy current = readAt(flagKey, request);
+      Optional<Plan> plan = planner.apply(current);
+      if (plan.isEmpty()) {
+        return current.state();
+      }
+      Optional<String> refused =
+          admin.patchUnlessRefused(
+              flagKey, strategyPath(flagKey, current.id()), current.patchTo(plan.get().body()));
+      if (refused.isEmpty()) {
+        return afterPatch(flagKey, current, plan.get());
+      }
+      refusal = refused.get();
+      ManagedStrategy now = read(flagKey);
+      if (now.version().equals(current.version())) {
+        throw new WriteBackException(
+            refusal.startsWith("HTTP 500") ? Kind.UNAVAILABLE : Kind.INVALID_REQUEST,
+            flagKey,
+            "flag '" + flagKey + "': Unleash refused the strategy update: " + refusal);
+      }
+      if (request.expectedVersion().isPresent()) {
+        throw changedSince(flagKey, request.expectedVersion().get(), now.version());
+      }
+    }
+    throw new WriteBackException(
+        Kind.CONFLICT,
+        flagKey,
+        "flag '"
+            + flagKey
+            + "': changed under every one of "
+            + PLAN_ATTEMPTS
+            + " attempts to write it (last refusal: "
+            + refusal
+            + ")");
+  }
+
+  private FlagState afterPatch(String flagKey, ManagedStrategy current, Plan plan) {
+    if (plan.environmentOn() != current.environmentEnabled()) {
       admin.send(
-          flagKey, "POST", environmentPath(flagKey) + (environmentOn ? "/on" : "/off"), null);
+          flagKey,
+          "POST",
+          environmentPath(flagKey) + (plan.environmentOn() ? "/on" : "/off"),
+          null);
     }
     ManagedStrategy after = read(flagKey);
-    Map<String, Integer> wanted = ManagedStrategy.weights(body);
-    if (!after.perMille().equals(wanted) || after.environmentEnabled() != environmentOn) {
+    Map<String, Integer> wanted = ManagedStrategy.weights(plan.body());
+    if (!after.perMille().equals(wanted) || after.environmentEnabled() != plan.environmentOn()) {
       throw new WriteBackException(
           Kind.NOT_VERIFIED,
           flagKey,
@@ -154,11 +237,14 @@ public final class UnleashRolloutControl implements RolloutControl, ChangeHistor
               + " but read back "
               + after.state().weights());
     }
-    awaitClients(flagKey, wanted, environmentOn);
+    awaitClients(flagKey, wanted, plan.environmentOn());
     return after.state();
   }
 
-  /** Waits until Unleash serves the change to SDKs, and until the attached backend serves it. */
+  /**
+   * Waits until Unleash serves the change to SDKs, and until the attached backend serves it. A
+   * later write landing over this one ends the wait at once: the change will never be served.
+   */
   private void awaitClients(String flagKey, Map<String, Integer> wanted, boolean enabled) {
     long deadline = System.nanoTime() + verifyTimeout.toNanos();
     boolean served = false;
@@ -166,6 +252,9 @@ public final class UnleashRolloutControl implements RolloutControl, ChangeHistor
     while (System.nanoTime() < deadline && !(served && seen)) {
       if (!served) {
         served = clientView(servedToClients(flagKey), wanted, enabled);
+        if (!served) {
+          requireStillHeld(flagKey, wanted, enabled);
+        }
       }
       if (served && !seen) {
         seen =
@@ -188,6 +277,20 @@ public final class UnleashRolloutControl implements RolloutControl, ChangeHistor
               + (served ? "this client" : "its client API")
               + " did not serve it within "
               + verifyTimeout);
+    }
+  }
+
+  private void requireStillHeld(String flagKey, Map<String, Integer> wanted, boolean enabled) {
+    ManagedStrategy now = read(flagKey);
+    if (!now.perMille().equals(wanted) || now.environmentEnabled() != enabled) {
+      throw new WriteBackException(
+          Kind.NOT_VERIFIED,
+          flagKey,
+          "flag '"
+              + flagKey
+              + "': Unleash accepted the write, but a later write replaced it (now "
+              + now.state().weights()
+              + ") before clients were served it");
     }
   }
 
@@ -221,18 +324,22 @@ public final class UnleashRolloutControl implements RolloutControl, ChangeHistor
     ManagedStrategy current = read(flagKey);
     Optional<String> expected = request.expectedVersion();
     if (expected.isPresent() && !expected.get().equals(current.version())) {
-      throw new WriteBackException(
-          Kind.CONFLICT,
-          flagKey,
-          "flag '"
-              + flagKey
-              + "': changed since version "
-              + expected.get()
-              + " was read (now "
-              + current.version()
-              + "); re-read and decide again");
+      throw changedSince(flagKey, expected.get(), current.version());
     }
     return current;
+  }
+
+  private static WriteBackException changedSince(String flagKey, String expected, String now) {
+    return new WriteBackException(
+        Kind.CONFLICT,
+        flagKey,
+        "flag '"
+            + flagKey
+            + "': changed since version "
+            + expected
+            + " was read (now "
+            + now
+            + "); re-read and decide again");
   }
 
   private ManagedStrategy read(String flagKey) {

@@ -13,8 +13,6 @@ import dev.llmrollout.spi.Resolution;
 import dev.llmrollout.spi.WriteBackException;
 import dev.openfeature.sdk.ImmutableContext;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,28 +76,18 @@ class UnleashWriteBackTest {
   }
 
   /**
-   * Kill switch propagation: from the call to a client polling every second serving the safe
-   * variant to every key. Printed for the issue note.
+   * A kill and its restore reach a running client through its polls. How long that takes is
+   * measured by the benchmarks (docs/PERFORMANCE.md, kill-switch propagation), not asserted here.
    */
   @Test
-  void killSwitchPropagationTimeIsMeasured() throws Exception {
+  void aKillAndItsRestoreReachARunningClient() {
     UnleashRolloutControl control = new UnleashRolloutControl(harness.settings(), null);
-    List<Long> millis = new ArrayList<>();
-    for (int round = 0; round < 3; round++) {
-      long start = System.nanoTime();
-      control.kill(FLAG, "stable", ChangeRequest.because("measure round " + round));
-      await()
-          .pollInterval(Duration.ofMillis(20))
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> servesOnly("stable"));
-      millis.add((System.nanoTime() - start) / 1_000_000);
-      control.restore(FLAG, ChangeRequest.because("measure round " + round + " done"));
-      await().atMost(Duration.ofSeconds(10)).until(() -> !servesOnly("stable"));
+    for (int round = 0; round < 2; round++) {
+      control.kill(FLAG, "stable", ChangeRequest.because("round " + round));
+      await().atMost(Duration.ofSeconds(60)).until(() -> servesOnly("stable"));
+      control.restore(FLAG, ChangeRequest.because("round " + round + " done"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> !servesOnly("stable"));
     }
-    Collections.sort(millis);
-    System.out.println(
-        "KILL-SWITCH PROPAGATION (fetchTogglesInterval 1 s), ms per round, sorted: " + millis);
-    assertThat(millis.get(millis.size() - 1)).isLessThan(10_000);
   }
 
   @Test

@@ -18,8 +18,10 @@ import dev.llmrollout.launchdarkly.LaunchDarklyEndpoints;
 import dev.llmrollout.local.LocalFileBackend;
 import dev.llmrollout.local.LocalFileControl;
 import dev.llmrollout.spi.BackendFactory;
+import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.unleash.testing.UnleashServerProcess;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -81,8 +83,9 @@ public final class KillSwitchPropagation {
             + " `RolloutControl.kill`, what `llm-router kill` does, including its own verification"
             + " (read back; for Unleash, until its client API serves the change; for AppConfig,"
             + " until the deployment is complete). Local file: the backend watches the file"
-            + " (WatchService, 1 s poll fallback). LaunchDarkly: the REST semantic patch on the"
-            + " local LaunchDarkly of the adapter's tests, which streams the change to the SDK; the"
+            + " (WatchService, 1 s poll fallback); the editor-save row writes the whole file as an editor"
+            + " does, with no write-back, so it is the hot reload alone. LaunchDarkly: the REST"
+            + " JSON Patch (conditional on the environment's flag version) on the local LaunchDarkly of the adapter's tests, which streams the change to the SDK; the"
             + " stream-only row is a `patch` event with no REST write. Unleash: the real server"
             + " (PostgreSQL + unleash-server from npm), the Java client polling every "
             + UNLEASH_POLL_SECONDS
@@ -118,7 +121,40 @@ public final class KillSwitchPropagation {
               KillSwitchTrials.through(new LocalFileControl(file)),
               trials);
       pushedRow("local file (`LocalFileControl.kill`)", result, "none (file watch)");
+      pushedRow(
+          "local file (hot reload of an editor save, no write-back)",
+          KillSwitchTrials.run(
+              LocalFileBackend.watching(file, Duration.ofSeconds(1)),
+              editorSaves(file, directory.resolve("killed.json")),
+              trials),
+          "none (file watch)");
     }
+  }
+
+  /**
+   * Saves of the whole file as an editor makes them (truncate, then write): the killed content is
+   * what {@code LocalFileControl.kill} writes, prepared on a copy, so only the reload is measured.
+   */
+  private static FlagSwitch editorSaves(Path file, Path scratch) throws IOException {
+    String restored = Files.readString(file);
+    Files.writeString(scratch, restored);
+    new LocalFileControl(scratch)
+        .kill(
+            BenchFlags.SPLIT_FLAG,
+            KillSwitchTrials.SAFE_VARIANT,
+            ChangeRequest.because("prepare the editor's killed file"));
+    String killed = Files.readString(scratch);
+    return new FlagSwitch() {
+      @Override
+      public void kill(int trial) throws IOException {
+        Files.writeString(file, killed);
+      }
+
+      @Override
+      public void restore(int trial) throws IOException {
+        Files.writeString(file, restored);
+      }
+    };
   }
 
   private void launchDarkly() throws Exception {

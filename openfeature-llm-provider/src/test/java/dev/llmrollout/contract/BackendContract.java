@@ -13,47 +13,22 @@ import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.FlagEvaluationDetails;
 import dev.openfeature.sdk.ImmutableContext;
-import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.openfeature.sdk.ProviderEvaluation;
+import dev.openfeature.sdk.ProviderEvent;
 import dev.openfeature.sdk.Reason;
 import dev.openfeature.sdk.Value;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The one definition of "a backend works". Every backend module extends this class and supplies a
  * {@link BackendHarness}; the tests drive the backend through the real OpenFeature SDK and the
- * {@link LlmFeatureProvider}.
+ * {@link LlmFeatureProvider}. This class holds the everyday behaviour; {@link WriteContract}
+ * (races, console edits, another process, credentials, history) and {@link ResilienceContract}
+ * (outages, malformed updates, an unreachable source at start) hold the failures.
  */
-public abstract class BackendContract {
-  protected static final String FLAG = "support-model";
-  private static final Value NO_VALUE = new Value("caller-default");
-
-  private BackendHarness harness;
-  private final List<OpenFeatureAPI> apis = new ArrayList<>();
-  private final List<List<String>> changeEvents = new CopyOnWriteArrayList<>();
-
-  /** A fresh harness over an empty source, for one test. */
-  protected abstract BackendHarness createHarness() throws Exception;
-
-  @BeforeEach
-  void openHarness() throws Exception {
-    harness = createHarness();
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    apis.forEach(OpenFeatureAPI::shutdown);
-    harness.close();
-  }
+public abstract class BackendContract extends WriteContract {
 
   @Test
   void sameTargetingKeyGetsSameVariantOverManyEvaluationsAndAfterRestart() throws Exception {
@@ -64,7 +39,7 @@ public abstract class BackendContract {
       assertThat(assign(first, 200)).isEqualTo(assigned);
     }
 
-    apis.remove(0).shutdown();
+    stopFirstProvider();
     assertThat(assign(startClient(), 200)).isEqualTo(assigned);
     assertThat(Set.copyOf(assigned.values())).containsExactlyInAnyOrder("stable", "canary");
   }
@@ -195,46 +170,16 @@ public abstract class BackendContract {
 
     await()
         .atMost(harness.propagationTimeout())
-        .until(() -> changeEvents.stream().anyMatch(keys -> keys.contains(FLAG)));
+        .until(
+            () ->
+                events.stream()
+                    .anyMatch(
+                        e ->
+                            e.event() == ProviderEvent.PROVIDER_CONFIGURATION_CHANGED
+                                && e.flagsChanged().contains(FLAG)));
     await()
         .atMost(harness.propagationTimeout())
         .until(() -> Set.copyOf(assign(client, 500).values()).equals(Set.of("canary")));
-  }
-
-  protected final LlmFeatureProvider startProvider() throws Exception {
-    LlmFeatureProvider provider = LlmFeatureProvider.builder(harness.newBackend()).build();
-    OpenFeatureAPI api = OpenFeatureAPI.createIsolated();
-    api.onProviderConfigurationChanged(
-        details -> changeEvents.add(List.copyOf(details.getFlagsChanged())));
-    api.setProviderAndWait(provider);
-    apis.add(api);
-    return provider;
-  }
-
-  protected final Client startClient() throws Exception {
-    startProvider();
-    return apis.get(apis.size() - 1).getClient();
-  }
-
-  protected static Map<String, Double> split(double stable, double canary) {
-    Map<String, Double> weights = new LinkedHashMap<>();
-    weights.put("stable", stable);
-    weights.put("canary", canary);
-    return weights;
-  }
-
-  private static Map<String, String> assign(Client client, int keys) {
-    Map<String, String> assigned = new HashMap<>(keys * 2);
-    for (int i = 0; i < keys; i++) {
-      String key = "user-" + i;
-      FlagEvaluationDetails<Value> details =
-          client.getObjectDetails(FLAG, NO_VALUE, new ImmutableContext(key));
-      assertThat(details.getErrorCode())
-          .as("error for %s: %s", key, details.getErrorMessage())
-          .isNull();
-      assigned.put(key, details.getVariant());
-    }
-    return assigned;
   }
 
   private static Set<String> canaryKeys(Client client, int keys) {

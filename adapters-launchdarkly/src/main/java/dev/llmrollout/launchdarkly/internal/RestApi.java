@@ -15,15 +15,11 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The two calls of LaunchDarkly's REST API v2 that write-back needs: read a flag, and change it
- * with a semantic patch. Sends the access token as LaunchDarkly expects it (the raw token in {@code
- * Authorization}) and never puts it in a message.
+ * The calls of LaunchDarkly's REST API v2 that write-back needs: read a flag, change it with a JSON
+ * Patch, read its audit log. Sends the access token as LaunchDarkly expects it (the raw token in
+ * {@code Authorization}) and never puts it in a message.
  */
 public final class RestApi {
-  /** The content type that makes LaunchDarkly read a PATCH body as a semantic patch. */
-  public static final String SEMANTIC_PATCH =
-      "application/json; domain-model=launchdarkly.semanticpatch";
-
   private static final String API_VERSION = "20240415";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -82,13 +78,18 @@ public final class RestApi {
     return send(request(URI.create(root() + "api/v2/auditlog/" + encode(id))).GET().build());
   }
 
-  /** {@code PATCH /api/v2/flags/{project}/{flag}} with a semantic patch body. */
-  public RestResponse patchFlag(String flagKey, JsonNode semanticPatch)
+  /**
+   * {@code PATCH /api/v2/flags/{project}/{flag}} with a JSON Patch body ({@code {"comment",
+   * "patch"}}); with {@code ignoreConflicts}, LaunchDarkly applies it even when it makes a pending
+   * scheduled change or approval request fail.
+   */
+  public RestResponse patchFlag(String flagKey, JsonNode jsonPatch, boolean ignoreConflicts)
       throws IOException, InterruptedException {
+    String query = ignoreConflicts ? "?ignoreConflicts=true" : "";
     HttpRequest request =
-        request(URI.create(flagUri(flagKey)))
-            .header("Content-Type", SEMANTIC_PATCH)
-            .method("PATCH", HttpRequest.BodyPublishers.ofString(write(semanticPatch)))
+        request(URI.create(flagUri(flagKey) + query))
+            .header("Content-Type", "application/json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(write(jsonPatch)))
             .build();
     return send(request);
   }
@@ -147,7 +148,7 @@ public final class RestApi {
     try {
       return JSON.writeValueAsString(node);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a semantic patch could not be written as JSON", e);
+      throw new IllegalStateException("a patch could not be written as JSON", e);
     }
   }
 

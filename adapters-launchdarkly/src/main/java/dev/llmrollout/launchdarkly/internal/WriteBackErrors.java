@@ -5,7 +5,8 @@ import dev.llmrollout.spi.WriteBackException.Kind;
 
 /**
  * Turns LaunchDarkly's REST refusals into {@link WriteBackException}s that say what to fix: 401 and
- * 403 as permission errors naming the setting, 404 naming project and environment, 400/405/422 with
+ * 403 as permission errors naming {@code LD_ACCESS_TOKEN}, 404 naming project and environment, 405
+ * (the environment requires approvals) with how LaunchDarkly takes such a change, 400/422 with
  * LaunchDarkly's own message. Never includes the token.
  */
 public record WriteBackErrors(String project, String environment) {
@@ -34,7 +35,7 @@ public record WriteBackErrors(String project, String environment) {
                   + environment
                   + "' ("
                   + detail
-                  + "); it needs a writer role");
+                  + "); give the token behind LD_ACCESS_TOKEN a role that may update flags there");
       case 404 ->
           new WriteBackException(
               Kind.NOT_FOUND,
@@ -48,6 +49,36 @@ public record WriteBackErrors(String project, String environment) {
                   + "' ("
                   + detail
                   + ")");
+      case 405 ->
+          new WriteBackException(
+              Kind.PERMISSION_DENIED,
+              flagKey,
+              "flag '"
+                  + flagKey
+                  + "': environment '"
+                  + environment
+                  + "' requires approval for flag changes ("
+                  + detail
+                  + "); LaunchDarkly takes such a change only as an approval request (POST"
+                  + " /api/v2/projects/"
+                  + project
+                  + "/flags/"
+                  + flagKey
+                  + "/environments/"
+                  + environment
+                  + "/approval-requests, or the console), applied once a reviewer approves it;"
+                  + " or let the token behind LD_ACCESS_TOKEN bypass approvals there");
+      case 400 ->
+          new WriteBackException(
+              Kind.INVALID_REQUEST,
+              flagKey,
+              "flag '"
+                  + flagKey
+                  + "': LaunchDarkly refused the change ("
+                  + detail
+                  + "); if it conflicts with a pending scheduled change or approval request,"
+                  + " review those in the console (LaunchDarkly applies a patch over them only"
+                  + " with ignoreConflicts=true, which kill uses)");
       default ->
           new WriteBackException(
               Kind.INVALID_REQUEST,

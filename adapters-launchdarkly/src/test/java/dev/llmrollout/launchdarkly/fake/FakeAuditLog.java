@@ -15,18 +15,19 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The local LaunchDarkly's audit log: one entry per applied semantic patch, listed by {@code GET
- * /api/v2/auditlog?spec=proj/<p>:env/<e>:flag/<k>&limit=} (newest first, summary form) and read by
- * {@code GET /api/v2/auditlog/{id}} (with {@code previousVersion} and {@code currentVersion}).
+ * The local LaunchDarkly's audit log: one entry per applied patch (semantic or JSON Patch), listed
+ * by {@code GET /api/v2/auditlog?spec=proj/<p>:env/<e>:flag/<k>&limit=} (newest first, summary
+ * form) and read by {@code GET /api/v2/auditlog/{id}} (with {@code previousVersion} and {@code
+ * currentVersion}).
  */
 public final class FakeAuditLog {
-  /** One audit-log entry: what a semantic patch changed and why. */
+  /** One audit-log entry: what a patch changed and why. */
   public record Entry(
       String id,
       long date,
       String flagKey,
       String comment,
-      JsonNode instructions,
+      JsonNode changes,
       int version,
       JsonNode previousVersion,
       JsonNode currentVersion) {

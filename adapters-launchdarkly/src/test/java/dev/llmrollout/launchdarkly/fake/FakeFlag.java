@@ -15,9 +15,15 @@ import java.util.UUID;
  * on}, {@code offVariation}, {@code fallthrough}, {@code targets}, {@code contextTargets}, {@code
  * rules}, {@code prerequisites}, {@code salt}). The SDK sees {@link #sdkJson()}, the REST API
  * {@link #restJson(String)}.
+ *
+ * <p>Two counters, as LaunchDarkly keeps them: the environment's flag {@link #version()} (the SDK's
+ * flag version, {@code environments.<env>.version} in REST), which moves when that environment's
+ * targeting or the variations change; and the flag's {@link #flagVersion()} ({@code _version}),
+ * which also moves for flag-level edits such as the description.
  */
 public final class FakeFlag {
   static final ObjectMapper JSON = new ObjectMapper();
+  private static final long CREATED = 1_700_000_000_000L;
 
   /** A variation as the REST API lists it. */
   public record Variation(String id, String name, JsonNode value) {}
@@ -25,13 +31,27 @@ public final class FakeFlag {
   private final String key;
   private final List<Variation> variations;
   private final ObjectNode targeting;
+  private final ObjectNode settings;
   private final int version;
+  private final int flagVersion;
 
-  FakeFlag(String key, List<Variation> variations, ObjectNode targeting, int version) {
+  /** The flag-level fields a patch may edit, as {@code FeatureFlag} names them. */
+  static final List<String> SETTINGS =
+      List.of("name", "description", "tags", "temporary", "customProperties");
+
+  private FakeFlag(
+      String key,
+      List<Variation> variations,
+      ObjectNode targeting,
+      ObjectNode settings,
+      int version,
+      int flagVersion) {
     this.key = key;
     this.variations = List.copyOf(variations);
     this.targeting = targeting.deepCopy();
+    this.settings = settings.deepCopy();
     this.version = version;
+    this.flagVersion = flagVersion;
   }
 
   /**
@@ -49,7 +69,7 @@ public final class FakeFlag {
     List<Variation> list = new ArrayList<>();
     variations.forEach(
         (name, value) -> list.add(new Variation(UUID.randomUUID().toString(), name, value)));
-    FakeFlag flag = new FakeFlag(key, list, JSON.createObjectNode(), 1);
+    FakeFlag flag = new FakeFlag(key, list, JSON.createObjectNode(), defaultSettings(key), 1, 1);
     ObjectNode targeting = JSON.createObjectNode();
     targeting.put("on", true);
     targeting.put("salt", UUID.randomUUID().toString().replace("-", ""));
@@ -68,6 +88,10 @@ public final class FakeFlag {
 
   public int version() {
     return version;
+  }
+
+  public int flagVersion() {
+    return flagVersion;
   }
 
   public List<Variation> variations() {
@@ -98,11 +122,44 @@ public final class FakeFlag {
   }
 
   public FakeFlag withTargeting(ObjectNode newTargeting) {
-    return new FakeFlag(key, variations, newTargeting, version);
+    return new FakeFlag(key, variations, newTargeting, settings, version, flagVersion);
   }
 
   public FakeFlag withVersion(int newVersion) {
-    return new FakeFlag(key, variations, targeting, newVersion);
+    return new FakeFlag(key, variations, targeting, settings, newVersion, flagVersion);
+  }
+
+  public FakeFlag withFlagVersion(int newFlagVersion) {
+    return new FakeFlag(key, variations, targeting, settings, version, newFlagVersion);
+  }
+
+  /** The flag-level settings, a copy to edit and pass to {@link #withSettings}. */
+  public ObjectNode settings() {
+    return settings.deepCopy();
+  }
+
+  public FakeFlag withSettings(ObjectNode newSettings) {
+    return new FakeFlag(key, variations, targeting, newSettings, version, flagVersion);
+  }
+
+  private static ObjectNode defaultSettings(String key) {
+    ObjectNode settings = JSON.createObjectNode();
+    settings.put("name", key);
+    settings.put("description", "");
+    settings.putArray("tags");
+    settings.put("temporary", false);
+    settings.putObject("customProperties");
+    return settings;
+  }
+
+  /** Whether SDKs would evaluate {@code other} as this: same variations and targeting. */
+  public boolean servesAs(FakeFlag other) {
+    return variations.equals(other.variations) && targeting.equals(other.targeting);
+  }
+
+  /** Whether {@code other} is the same flag, whatever the versions. */
+  public boolean sameConfiguration(FakeFlag other) {
+    return servesAs(other) && settings.equals(other.settings);
   }
 
   /** The same flag with variation {@code name}'s value replaced. */
@@ -110,7 +167,7 @@ public final class FakeFlag {
     List<Variation> list = new ArrayList<>(variations);
     int i = indexOf(name);
     list.set(i, new Variation(list.get(i).id(), name, value));
-    return new FakeFlag(key, list, targeting, version);
+    return new FakeFlag(key, list, targeting, settings, version, flagVersion);
   }
 
   /** A {@code {"rollout": ...}} default rule over variation names. */
@@ -150,9 +207,18 @@ public final class FakeFlag {
   public ObjectNode restJson(String environmentKey) {
     ObjectNode flag = JSON.createObjectNode();
     flag.put("key", key);
-    flag.put("name", key);
+    flag.setAll(settings);
     flag.put("kind", "multivariate");
-    flag.put("_version", version);
+    flag.putObject("_links")
+        .putObject("self")
+        .put("href", "/api/v2/flags/default/" + key)
+        .put("type", "application/json");
+    flag.put("archived", false);
+    flag.put("creationDate", CREATED);
+    ObjectNode experiments = flag.putObject("experiments");
+    experiments.put("baselineIdx", 0);
+    experiments.putArray("items");
+    flag.put("_version", flagVersion);
     ArrayNode list = flag.putArray("variations");
     variations.forEach(
         v -> list.addObject().put("_id", v.id()).put("name", v.name()).set("value", v.value()));
@@ -161,6 +227,13 @@ public final class FakeFlag {
     env.put("version", version);
     env.put("_environmentName", environmentKey);
     env.put("archived", false);
+    env.putObject("_site")
+        .put("href", "/default/" + environmentKey + "/features/" + key)
+        .put("type", "text/html");
+    env.put("lastModified", CREATED);
+    env.put("sel", "");
+    env.put("trackEvents", false);
+    env.put("trackEventsFallthrough", false);
     return flag;
   }
 }

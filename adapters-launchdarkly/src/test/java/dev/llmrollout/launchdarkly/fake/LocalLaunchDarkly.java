@@ -11,7 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
@@ -33,9 +35,12 @@ import org.eclipse.jetty.util.Callback;
  *       is checked in {@code Authorization} (raw, no scheme), anything else is a 401.
  *   <li>{@code GET /sdk/latest-all}: the polling payload.
  *   <li>{@code GET} and {@code PATCH /api/v2/flags/{project}/{flag}}: the flag in REST form, and
- *       semantic patches (with {@code Content-Type: application/json;
- *       domain-model=launchdarkly.semanticpatch}) applied atomically, recorded with their comment
- *       in an audit log and pushed to every open stream.
+ *       JSON Patches (a failed {@code test} is a 409) or semantic patches (with {@code
+ *       Content-Type: application/json; domain-model=launchdarkly.semanticpatch}) applied
+ *       atomically, recorded with their comment in an audit log and pushed to every open stream. A
+ *       patch that changes nothing changes no version and streams nothing. Refusals as {@code
+ *       patchFeatureFlag} documents them: 405 where approvals are required, 400 for a change that
+ *       conflicts with a pending scheduled change unless {@code ignoreConflicts=true}.
  *   <li>{@code POST /bulk} and {@code /diagnostic}: events, recorded.
  * </ul>
  *
@@ -55,13 +60,13 @@ public final class LocalLaunchDarkly implements AutoCloseable {
   private final Object lock = new Object();
   private final Map<String, FakeFlag> flags = new HashMap<>();
   private final Map<String, Integer> deletedVersions = new HashMap<>();
-  private final List<SseStream> streams = new CopyOnWriteArrayList<>();
+  private final SdkStreams streams;
   private final Deque<Fault> faults = new ArrayDeque<>();
   private final FakeAuditLog audit = new FakeAuditLog();
   private final List<String> events = new CopyOnWriteArrayList<>();
-  private final List<String> streamAuthorizations = new CopyOnWriteArrayList<>();
   private final AtomicInteger patchRequests = new AtomicInteger();
-  private volatile int streamStatus;
+  private final Set<String> pendingScheduledChanges = ConcurrentHashMap.newKeySet();
+  private volatile boolean approvalsRequired;
 
   /**
    * Starts on an ephemeral loopback port.
@@ -73,6 +78,7 @@ public final class LocalLaunchDarkly implements AutoCloseable {
       String sdkKey, String writerToken, String readerToken, String project, String environment)
       throws Exception {
     this.sdkKey = sdkKey;
+    this.streams = new SdkStreams(sdkKey);
     this.writerToken = writerToken;
     this.readerToken = readerToken;
     this.project = project;
@@ -101,12 +107,38 @@ public final class LocalLaunchDarkly implements AutoCloseable {
   /** Creates or replaces a flag, as a console user would; open streams get a {@code patch}. */
   public FakeFlag publish(FakeFlag flag) {
     synchronized (lock) {
-      FakeFlag stored = flag.withVersion(nextVersion(flag.key(), flag.version()));
+      FakeFlag current = flags.get(flag.key());
+      int flagVersion = current == null ? flag.flagVersion() : current.flagVersion() + 1;
+      FakeFlag stored =
+          flag.withVersion(nextVersion(flag.key(), flag.version())).withFlagVersion(flagVersion);
       flags.put(stored.key(), stored);
       deletedVersions.remove(stored.key());
-      broadcast("patch", patchData(stored));
+      streams.broadcast("patch", patchData(stored));
       return stored;
     }
+  }
+
+  /**
+   * A flag-level edit (such as its description): the flag's {@code _version} moves, the
+   * environment's version and the SDK's flag do not, and nothing is streamed.
+   */
+  private FakeFlag editSettings(FakeFlag edited) {
+    FakeFlag stored = edited.withFlagVersion(edited.flagVersion() + 1);
+    flags.put(stored.key(), stored);
+    return stored;
+  }
+
+  /** Whether the environment requires approvals: every flag PATCH is then a 405. */
+  public void requireApprovals(boolean required) {
+    this.approvalsRequired = required;
+  }
+
+  /**
+   * A scheduled change is pending on {@code flagKey}: a PATCH is a 400 unless it carries {@code
+   * ignoreConflicts=true}.
+   */
+  public void scheduleChange(String flagKey) {
+    pendingScheduledChanges.add(flagKey);
   }
 
   /** Deletes a flag; open streams get a {@code delete} with a higher version. */
@@ -115,7 +147,7 @@ public final class LocalLaunchDarkly implements AutoCloseable {
       int version = nextVersion(flagKey, 0);
       flags.remove(flagKey);
       deletedVersions.put(flagKey, version);
-      broadcast(
+      streams.broadcast(
           "delete",
           FakeFlag.JSON
               .createObjectNode()
@@ -133,18 +165,17 @@ public final class LocalLaunchDarkly implements AutoCloseable {
 
   /** Sends an SSE comment line, as LaunchDarkly's heartbeats are, to every open stream. */
   public void heartbeat() {
-    streams.forEach(SseStream::comment);
+    streams.heartbeat();
   }
 
   /** Closes every open stream abruptly, as a network failure would. */
   public void dropStreams() {
-    streams.forEach(SseStream::drop);
-    streams.clear();
+    streams.dropAll();
   }
 
   /** New stream requests get {@code status} (0 serves the stream again). */
   public void answerStreamRequestsWith(int status) {
-    this.streamStatus = status;
+    streams.answerWith(status);
   }
 
   /** The next {@code times} REST calls with {@code method} get {@code status} and headers. */
@@ -167,11 +198,16 @@ public final class LocalLaunchDarkly implements AutoCloseable {
 
   /** The {@code Authorization} header of every stream request. */
   public List<String> streamAuthorizations() {
-    return List.copyOf(streamAuthorizations);
+    return streams.authorizations();
   }
 
   public int openStreams() {
-    return streams.size();
+    return streams.open();
+  }
+
+  /** Flag events ({@code patch}, {@code delete}) sent to the SDK streams so far. */
+  public int streamedFlagEvents() {
+    return streams.flagEvents();
   }
 
   public int patchRequests() {
@@ -188,7 +224,7 @@ public final class LocalLaunchDarkly implements AutoCloseable {
     String path = Request.getPathInContext(request);
     String method = request.getMethod();
     if (path.equals("/all") && method.equals("GET")) {
-      return stream(request, response, callback);
+      return streams.open(request, response, callback, lock, this::allData);
     }
     if (path.equals("/sdk/latest-all") && method.equals("GET")) {
       if (!sdkKey.equals(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
@@ -234,32 +270,6 @@ public final class LocalLaunchDarkly implements AutoCloseable {
         Map.of());
   }
 
-  private boolean stream(Request request, Response response, Callback callback) {
-    streamAuthorizations.add(String.valueOf(request.getHeaders().get(HttpHeader.AUTHORIZATION)));
-    int status = streamStatus;
-    if (status == 0 && !sdkKey.equals(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
-      status = 401;
-    }
-    if (status != 0) {
-      response.setStatus(status);
-      callback.succeeded();
-      return true;
-    }
-    response.setStatus(200);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-    SseStream stream = new SseStream(response, callback);
-    synchronized (lock) {
-      ObjectNode put = FakeFlag.JSON.createObjectNode();
-      put.put("path", "/");
-      put.set("data", allData());
-      if (stream.send("put", put.toString())) {
-        streams.add(stream);
-      }
-    }
-    return true;
-  }
-
   private ObjectNode allData() {
     ObjectNode data = FakeFlag.JSON.createObjectNode();
     ObjectNode flagsNode = data.putObject("flags");
@@ -273,14 +283,6 @@ public final class LocalLaunchDarkly implements AutoCloseable {
     patch.put("path", "/flags/" + flag.key());
     patch.set("data", flag.sdkJson());
     return patch.toString();
-  }
-
-  private void broadcast(String event, String data) {
-    for (SseStream stream : streams) {
-      if (!stream.send(event, data)) {
-        streams.remove(stream);
-      }
-    }
   }
 
   private boolean rest(
@@ -348,20 +350,36 @@ public final class LocalLaunchDarkly implements AutoCloseable {
     } catch (IOException e) {
       throw new ApiError(400, "invalid_request", "the body is not JSON");
     }
-    if (!contentType.replace(" ", "").contains("domain-model=launchdarkly.semanticpatch")) {
-      throw new ApiError(400, "invalid_request", "a JSON patch must be an array of operations");
+    if (approvalsRequired) {
+      throw new ApiError(405, "method_not_allowed", "Method not allowed");
     }
+    if (pendingScheduledChanges.contains(flagKey)
+        && !"true".equals(Request.extractQueryParameters(request).getValue("ignoreConflicts"))) {
+      throw new ApiError(
+          400,
+          "invalid_request",
+          "this change conflicts with a pending scheduled change; pass ignoreConflicts=true to"
+              + " apply it anyway");
+    }
+    boolean semantic =
+        contentType.replace(" ", "").contains("domain-model=launchdarkly.semanticpatch");
     synchronized (lock) {
       FakeFlag before = read(flagKey);
-      FakeFlag changed = SemanticPatchApplier.apply(before, patch, environment);
-      FakeFlag stored = publish(changed);
+      FakeFlag changed =
+          semantic
+              ? SemanticPatchApplier.apply(before, patch, environment)
+              : JsonPatchApplier.apply(before, JsonPatchApplier.operations(patch), environment);
+      if (changed.sameConfiguration(before)) {
+        return before; // nothing changes: no version, no stream event, no audit entry
+      }
+      FakeFlag stored = changed.servesAs(before) ? editSettings(changed) : publish(changed);
       audit.add(
           new FakeAuditLog.Entry(
               UUID.randomUUID().toString(),
               System.currentTimeMillis(),
               flagKey,
               patch.path("comment").asText(""),
-              patch.path("instructions"),
+              semantic ? patch.path("instructions") : JsonPatchApplier.operations(patch),
               stored.version(),
               before.restJson(environment),
               stored.restJson(environment)));

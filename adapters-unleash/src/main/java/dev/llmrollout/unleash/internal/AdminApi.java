@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,15 +49,32 @@ public final class AdminApi {
 
   /** GET {@code path} (relative to the API root); the flag names the request in errors. */
   public JsonNode get(String flagKey, String path) {
-    return call(flagKey, "GET", path, null);
+    return call(flagKey, "GET", path, null, Set.of()).body();
   }
 
   /** Sends {@code body} (may be null) with {@code method} to {@code path}. */
   public JsonNode send(String flagKey, String method, String path, JsonNode body) {
-    return call(flagKey, method, path, body);
+    return call(flagKey, method, path, body, Set.of()).body();
   }
 
-  private JsonNode call(String flagKey, String method, String path, JsonNode body) {
+  /**
+   * PATCHes {@code path} with a JSON Patch whose {@code test} operations may fail. Unleash (8.x)
+   * answers a failed {@code test} with 500 (its error handler does not know fast-json-patch's
+   * error), so 400 and 500 are returned as a refusal, not retried: the caller re-reads to tell a
+   * failed test from a broken request.
+   *
+   * @return empty when applied, else the refusal ({@code HTTP <status> <message>})
+   */
+  public Optional<String> patchUnlessRefused(String flagKey, String path, JsonNode jsonPatch) {
+    Answer answer = call(flagKey, "PATCH", path, jsonPatch, Set.of(400, 500));
+    return answer.refusal();
+  }
+
+  /** A successful answer's body, or a refusal the caller asked to see. */
+  private record Answer(JsonNode body, Optional<String> refusal) {}
+
+  private Answer call(
+      String flagKey, String method, String path, JsonNode body, Set<Integer> refusals) {
     HttpRequest request = request(method, path, body);
     String what = method + " " + path;
     String lastProblem = "";
@@ -66,9 +84,12 @@ public final class AdminApi {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
-          return parse(response.body());
+          return new Answer(parse(response.body()), Optional.empty());
         }
         lastProblem = "HTTP " + status + " " + message(response.body());
+        if (refusals.contains(status)) {
+          return new Answer(MissingNode.getInstance(), Optional.of(lastProblem));
+        }
         if (status == 401 || status == 403) {
           throw new WriteBackException(
               Kind.PERMISSION_DENIED,

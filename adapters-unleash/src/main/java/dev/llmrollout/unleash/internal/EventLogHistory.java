@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads the write-backs out of a flag's Unleash event log ({@code GET /api/admin/events/{flag}},
+ * Reads the write-backs out of a flag's Unleash events ({@code GET /api/admin/search/events},
  * newest first): the strategy updates whose title {@link ChangeTitle} recognises, with the state
  * before and after taken from the event's {@code preData} and {@code data}. The environment switch
  * is replayed from the environment enabled/disabled events in the same log.

@@ -28,6 +28,8 @@ public final class ManagedStrategy {
   static final String RESTORE = "llmRolloutRestore";
   static final String ENVIRONMENT_TURNED_OFF = "llmRolloutKillTurnedEnvironmentOff";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> PATCHED_FIELDS =
+      List.of("title", "parameters", "variants", "constraints", "segments");
 
   private final String flagKey;
   private final boolean environmentEnabled;
@@ -38,7 +40,47 @@ public final class ManagedStrategy {
     this.flagKey = flagKey;
     this.environmentEnabled = environmentEnabled;
     this.strategy = strategy;
-    this.version = FlagReader.digest(JSON.createArrayNode().add(environmentEnabled).add(strategy));
+    this.version =
+        FlagReader.digest(JSON.createArrayNode().add(environmentEnabled).add(versioned(strategy)));
+  }
+
+  /**
+   * What the version covers, in one canonical form (fixed fields, keys sorted, absent lists empty),
+   * so that a strategy read from the feature and the same strategy recorded in an event get the
+   * same version.
+   */
+  private static JsonNode versioned(JsonNode strategy) {
+    ObjectNode fields = JSON.createObjectNode();
+    fields.set("name", strategy.path("name"));
+    fields.set(
+        "title", strategy.path("title").isTextual() ? strategy.get("title") : JSON.nullNode());
+    fields.set("parameters", sorted(strategy.path("parameters")));
+    fields.set("variants", sorted(strategy.path("variants")));
+    fields.set("constraints", sorted(listOrEmpty(strategy.path("constraints"))));
+    fields.set("segments", sorted(listOrEmpty(strategy.path("segments"))));
+    fields.put("disabled", strategy.path("disabled").asBoolean(false));
+    return fields;
+  }
+
+  private static JsonNode listOrEmpty(JsonNode node) {
+    return node.isArray() ? node : JSON.createArrayNode();
+  }
+
+  private static JsonNode sorted(JsonNode node) {
+    if (node.isObject()) {
+      ObjectNode copy = JSON.createObjectNode();
+      List<String> names = new ArrayList<>();
+      node.fieldNames().forEachRemaining(names::add);
+      names.sort(null);
+      names.forEach(name -> copy.set(name, sorted(node.get(name))));
+      return copy;
+    }
+    if (node.isArray()) {
+      ArrayNode copy = JSON.createArrayNode();
+      node.forEach(item -> copy.add(sorted(item)));
+      return copy;
+    }
+    return node.isMissingNode() ? JSON.nullNode() : node;
   }
 
   /** Finds the managed strategy in a feature as {@code GET .../features/{flag}} returns it. */
@@ -186,6 +228,35 @@ public final class ManagedStrategy {
     }
     body.set("variants", variants);
     return body;
+  }
+
+  /**
+   * A JSON Patch from this strategy to {@code body}: {@code test}s of every field a write or an
+   * operator may change, as read, then {@code replace}s of the fields that differ. Unleash applies
+   * it to the strategy it holds, so a change since the read fails the patch; only a change landing
+   * inside Unleash's own read-then-write of the strategy is not seen.
+   */
+  public ArrayNode patchTo(ObjectNode body) {
+    ArrayNode patch = JSON.createArrayNode();
+    for (String field : PATCHED_FIELDS) {
+      if (strategy.has(field)) {
+        patch
+            .addObject()
+            .put("op", "test")
+            .put("path", "/" + field)
+            .set("value", strategy.get(field));
+      }
+    }
+    for (String field : PATCHED_FIELDS) {
+      if (body.has(field) && !body.get(field).equals(strategy.get(field))) {
+        patch
+            .addObject()
+            .put("op", strategy.has(field) ? "replace" : "add")
+            .put("path", "/" + field)
+            .set("value", body.get(field));
+      }
+    }
+    return patch;
   }
 
   private ObjectNode copyForWrite(String title) {
