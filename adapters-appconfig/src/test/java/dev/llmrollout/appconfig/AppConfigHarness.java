@@ -179,15 +179,18 @@ final class AppConfigHarness implements BackendHarness, AutoCloseable {
   }
 
   /** The data plane answers 500 to every running backend until {@link #reconnectSource}. */
+  @Override
   public void cutSource() {
     appConfig.outage(LocalAppConfig.Plane.DATA);
   }
 
+  @Override
   public void reconnectSource() {
     appConfig.recover(LocalAppConfig.Plane.DATA);
   }
 
   /** A backend whose AppConfigData endpoint is a loopback port nobody listens on. */
+  @Override
   public FlagBackend unreachableBackend() throws Exception {
     Map<String, String> env = environment();
     env.put("APPCONFIG_DATA_ENDPOINT", "http://127.0.0.1:" + closedPort());
@@ -195,6 +198,7 @@ final class AppConfigHarness implements BackendHarness, AutoCloseable {
   }
 
   /** A control signing with an access key AWS does not know: 403 UnrecognizedClientException. */
+  @Override
   public RolloutControl controlWithRejectedCredentials() {
     Map<String, String> env = environment();
     env.put("AWS_ACCESS_KEY_ID", "AKIAUNKNOWNKEY000000");
@@ -202,6 +206,7 @@ final class AppConfigHarness implements BackendHarness, AutoCloseable {
   }
 
   /** A control signing as an IAM user whose policy allows reading only: 403 AccessDenied. */
+  @Override
   public RolloutControl controlWithoutWriteRights() {
     appConfig.addIdentity(
         READ_ONLY_ACCESS_KEY,
@@ -216,6 +221,7 @@ final class AppConfigHarness implements BackendHarness, AutoCloseable {
   }
 
   /** The variable naming the identity AWS signs as (with its secret, or AWS_PROFILE). */
+  @Override
   public String credentialVariable() {
     return "AWS_ACCESS_KEY_ID";
   }
@@ -233,38 +239,16 @@ final class AppConfigHarness implements BackendHarness, AutoCloseable {
     return Duration.ofSeconds(10);
   }
 
-  /**
-   * Declared by the contract kit's owner when the kit grew; the AppConfig branch
-   * (writeback-appconfig) wires the missing hooks and narrows these reasons.
-   */
   @Override
   public Capabilities capabilities() {
-    String pending = "not wired in the AppConfig harness yet (branch writeback-appconfig)";
     return Capabilities.all()
-        .without(Capability.ATOMIC_CONDITIONAL_WRITE, pending)
-        .without(Capability.OUTAGE, pending)
-        .without(Capability.LAST_KNOWN_GOOD_AT_START, pending)
-        .without(Capability.CREDENTIALS, pending);
+        .without(
+            Capability.LAST_KNOWN_GOOD_AT_START,
+            "the AppConfig backend keeps no local copy of the configuration (only the AppConfig"
+                + " Agent caches one): unreachable at start, it has nothing to serve");
   }
 
-  /** The same configuration, read from an AppConfigData endpoint nobody listens on. */
-  @Override
-  public FlagBackend unreachableBackend() throws java.io.IOException {
-    Map<String, String> env = environment();
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      env.put("APPCONFIG_DATA_ENDPOINT", "http://127.0.0.1:" + socket.getLocalPort());
-    }
-    BackendFactory factory =
-        ServiceLoader.load(BackendFactory.class).stream()
-            .map(ServiceLoader.Provider::get)
-            .filter(f -> f.type().equals("appconfig"))
-            .findFirst()
-            .orElseThrow();
-    FlagBackend backend = factory.open(Map.of(), env::get).flags();
-    backends.add(backend);
-    return backend;
-  }
-
+  /** Opened in another JVM through the {@code appconfig} factory from the same environment. */
   @Override
   public FactoryLaunch factoryLaunch() {
     return new FactoryLaunch("appconfig", Map.of(), environment());
