@@ -10,12 +10,11 @@ import java.util.Optional;
 
 /**
  * A flag as LaunchDarkly's REST API returns it, reduced to what write-back needs: the variations
- * ({@code _id}, name, value), and one environment's switch, off variation, default rule and
- * version. The environment refers to variations by index; semantic patch instructions by {@code
- * _id}.
+ * (name, value; each must carry its {@code _id}), and one environment's switch, off variation,
+ * default rule and version. The environment, and so every patch of it, refers to variations by
+ * index.
  *
  * @param key the flag key
- * @param ids variation {@code _id}s by index
  * @param names readable variation names by index (see {@link VariationNaming})
  * @param on whether targeting is on in the environment
  * @param offVariation the index served when off, or -1 when the caller's default is
@@ -27,7 +26,6 @@ import java.util.Optional;
  */
 public record RestFlag(
     String key,
-    List<String> ids,
     List<String> names,
     boolean on,
     int offVariation,
@@ -50,14 +48,12 @@ public record RestFlag(
     if (!variations.isArray() || variations.isEmpty()) {
       throw invalid(flagKey, "$.variations", "a non-empty array");
     }
-    List<String> ids = new ArrayList<>();
     List<String> restNames = new ArrayList<>();
     List<JsonNode> values = new ArrayList<>();
     for (JsonNode v : variations) {
       if (!v.path("_id").isTextual()) {
         throw invalid(flagKey, "$.variations[]._id", "a variation id");
       }
-      ids.add(v.path("_id").asText());
       restNames.add(v.path("name").asText(""));
       values.add(v.path("value"));
     }
@@ -77,7 +73,6 @@ public record RestFlag(
             : flag.path("_version").asLong();
     return new RestFlag(
         flagKey,
-        List.copyOf(ids),
         VariationNaming.names(values, Optional.of(restNames)),
         env.path("on").asBoolean(false),
         env.path("offVariation").isInt() ? env.path("offVariation").asInt() : -1,
