@@ -12,9 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The local LaunchDarkly the adapter's tests run (REST API with JSON and semantic patches, streaming and
- * events, from the adapters-launchdarkly test-jar) holding the benchmark's split flag: stable and
- * canary 90/10 by user key, and a safe variant. Writes go through {@link
+ * The local LaunchDarkly the adapter's tests run (REST API with JSON and semantic patches,
+ * streaming and events, from the adapters-launchdarkly test-jar) holding the benchmark's split
+ * flag: stable and canary 90/10 by user key, and a safe variant. Writes go through {@link
  * LaunchDarklyRolloutControl} over REST, and the server streams each change to connected SDKs.
  */
 public final class LaunchDarklyRestRig implements AutoCloseable {
