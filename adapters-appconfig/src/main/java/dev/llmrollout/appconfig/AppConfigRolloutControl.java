@@ -4,6 +4,7 @@ import dev.llmrollout.appconfig.internal.ControlPlane;
 import dev.llmrollout.appconfig.internal.ControlPlane.Deployed;
 import dev.llmrollout.appconfig.internal.ControlPlaneCalls;
 import dev.llmrollout.appconfig.internal.DeploymentHistory;
+import dev.llmrollout.appconfig.internal.Deployments;
 import dev.llmrollout.appconfig.internal.StoredDocument;
 import dev.llmrollout.spi.ChangeHistory;
 import dev.llmrollout.spi.ChangeRecord;
@@ -24,10 +25,13 @@ import software.amazon.awssdk.services.appconfig.model.GetDeploymentResponse;
 
 /**
  * Writes rollouts back through the AppConfig control plane, as an operator would in the console: a
- * change is a new hosted configuration version (created with {@code Latest-Version-Number} as the
- * optimistic lock) and a deployment of it. A deployment in progress is stopped first, which rolls
- * it back. Restore redeploys the version the kill replaced when nothing else changed since, or
- * copies the flag's definition from it otherwise. The reason goes in both descriptions.
+ * change is a new hosted configuration version and a deployment of it, both conditional on what was
+ * read (CreateHostedConfigurationVersion's {@code Latest-Version-Number} and StartDeployment's
+ * {@code LatestDeploymentNumber}), so a concurrent writer makes the change a CONFLICT. A deployment
+ * in progress is stopped first as AWS allows for its state (without AllowRevert while DEPLOYING,
+ * with it while VALIDATING or BAKING; a COMPLETE one is simply superseded). Restore redeploys the
+ * version the kill replaced when nothing else changed since, or copies the flag's definition from
+ * it otherwise. The reason goes in both descriptions.
  *
  * <pre>{@code
  * AppConfigRolloutControl control = AppConfigRolloutControl.builder(appConfigClient, location)
@@ -41,6 +45,7 @@ public final class AppConfigRolloutControl implements RolloutControl, ChangeHist
   private static final double TOLERANCE = 1e-6;
 
   private final ControlPlane plane;
+  private final Deployments deployments;
   private final DeploymentHistory history;
   private final Optional<String> weightStrategy;
   private final Optional<String> killStrategy;
@@ -48,12 +53,10 @@ public final class AppConfigRolloutControl implements RolloutControl, ChangeHist
   private volatile String instantStrategy;
 
   private AppConfigRolloutControl(Builder builder) {
-    this.plane =
-        new ControlPlane(
-            builder.client,
-            builder.location,
-            new ControlPlaneCalls(builder.attempts, builder.backoff));
-    this.history = new DeploymentHistory(plane);
+    ControlPlaneCalls calls = new ControlPlaneCalls(builder.attempts, builder.backoff);
+    this.plane = new ControlPlane(builder.client, builder.location, calls);
+    this.deployments = new Deployments(builder.client, builder.location, calls);
+    this.history = new DeploymentHistory(plane, deployments);
     this.weightStrategy = builder.weightStrategy;
     this.killStrategy = builder.killStrategy;
     this.verifyTimeout = builder.verifyTimeout;
@@ -140,7 +143,7 @@ public final class AppConfigRolloutControl implements RolloutControl, ChangeHist
    */
   public FlagState revert(String flagKey, ChangeRequest request) {
     Read read = read(flagKey, request);
-    GetDeploymentResponse reverted = plane.revert(flagKey, read.current());
+    GetDeploymentResponse reverted = deployments.revert(flagKey, read.current());
     if (reverted.state() != DeploymentState.REVERTED) {
       throw notVerified(
           flagKey,
@@ -163,9 +166,17 @@ public final class AppConfigRolloutControl implements RolloutControl, ChangeHist
     return history.recentChanges(flagKey, limit);
   }
 
-  private record Read(Deployed current, StoredDocument document, FlagState state) {}
+  /**
+   * What a change is conditional on: the newest hosted version (CreateHostedConfigurationVersion's
+   * lock) and the environment's newest deployment (StartDeployment's lock), both read before the
+   * document the change is computed from, so that any version or deployment made after the read
+   * makes the write a CONFLICT.
+   */
+  private record Read(
+      int latestVersion, Deployed current, StoredDocument document, FlagState state) {}
 
   private Read read(String flagKey, ChangeRequest request) {
+    int latestVersion = plane.latestVersion(flagKey);
     Deployed current = plane.current(flagKey);
     StoredDocument document = plane.load(flagKey, current.version());
     FlagState state = document.state(flagKey, version(current));
@@ -181,7 +192,7 @@ public final class AppConfigRolloutControl implements RolloutControl, ChangeHist
               + ", the change expected "
               + expected.get());
     }
-    return new Read(current, document, state);
+    return new Read(latestVersion, current, document, state);
   }
 
   private FlagState publish(
@@ -191,8 +202,9 @@ public final class AppConfigRolloutControl implements RolloutControl, ChangeHist
       String strategy,
       ChangeRequest request,
       String action) {
-    int latest = plane.latestVersion(flagKey);
-    int version = plane.createVersion(flagKey, next, latest, description(flagKey, action, request));
+    int version =
+        plane.createVersion(
+            flagKey, next, read.latestVersion(), description(flagKey, action, request));
     return deploy(flagKey, read.current(), version, strategy, request, action);
   }
 
@@ -204,10 +216,18 @@ public final class AppConfigRolloutControl implements RolloutControl, ChangeHist
       ChangeRequest request,
       String action) {
     if (current.inProgress()) {
-      plane.stop(flagKey, current);
+      deployments.stopInProgress(flagKey, current, verifyTimeout);
+    } else if (current.latestState() == DeploymentState.ROLLING_BACK) {
+      deployments.awaitSettled(flagKey, current.latestDeploymentNumber(), verifyTimeout);
     }
-    int number = plane.deploy(flagKey, version, strategy, description(flagKey, action, request));
-    GetDeploymentResponse deployment = plane.awaitRollout(flagKey, number, verifyTimeout);
+    int number =
+        deployments.start(
+            flagKey,
+            version,
+            strategy,
+            description(flagKey, action, request),
+            current.latestDeploymentNumber());
+    GetDeploymentResponse deployment = deployments.awaitRollout(flagKey, number, verifyTimeout);
     if (deployment.state() == DeploymentState.ROLLING_BACK
         || deployment.state() == DeploymentState.ROLLED_BACK) {
       throw notVerified(flagKey, "deployment " + number + " was rolled back");

@@ -100,13 +100,17 @@ final class AppConfigHarness implements BackendHarness, AutoCloseable {
   }
 
   BackendFactory.Backend open() {
+    return open(environment());
+  }
+
+  /** Opens a backend and control from {@code env}, as the CLI would from its environment. */
+  BackendFactory.Backend open(Map<String, String> env) {
     BackendFactory factory =
         ServiceLoader.load(BackendFactory.class).stream()
             .map(ServiceLoader.Provider::get)
             .filter(f -> f.type().equals("appconfig"))
             .findFirst()
             .orElseThrow();
-    Map<String, String> env = environment();
     BackendFactory.Backend backend = factory.open(Map.of(), env::get);
     backends.add(backend.flags());
     return backend;
@@ -174,43 +178,77 @@ final class AppConfigHarness implements BackendHarness, AutoCloseable {
     return open().control();
   }
 
+  /** The data plane answers 500 to every running backend until {@link #reconnectSource}. */
+  @Override
+  public void cutSource() {
+    appConfig.outage(LocalAppConfig.Plane.DATA);
+  }
+
+  @Override
+  public void reconnectSource() {
+    appConfig.recover(LocalAppConfig.Plane.DATA);
+  }
+
+  /** A backend whose AppConfigData endpoint is a loopback port nobody listens on. */
+  @Override
+  public FlagBackend unreachableBackend() throws Exception {
+    Map<String, String> env = environment();
+    env.put("APPCONFIG_DATA_ENDPOINT", "http://127.0.0.1:" + closedPort());
+    return open(env).flags();
+  }
+
+  /** A control signing with an access key AWS does not know: 403 UnrecognizedClientException. */
+  @Override
+  public RolloutControl controlWithRejectedCredentials() {
+    Map<String, String> env = environment();
+    env.put("AWS_ACCESS_KEY_ID", "AKIAUNKNOWNKEY000000");
+    return open(env).control();
+  }
+
+  /** A control signing as an IAM user whose policy allows reading only: 403 AccessDenied. */
+  @Override
+  public RolloutControl controlWithoutWriteRights() {
+    appConfig.addIdentity(
+        READ_ONLY_ACCESS_KEY,
+        "read-only-operator",
+        "appconfig:CreateHostedConfigurationVersion",
+        "appconfig:StartDeployment",
+        "appconfig:StopDeployment",
+        "appconfig:CreateDeploymentStrategy");
+    Map<String, String> env = environment();
+    env.put("AWS_ACCESS_KEY_ID", READ_ONLY_ACCESS_KEY);
+    return open(env).control();
+  }
+
+  /** The variable naming the identity AWS signs as (with its secret, or AWS_PROFILE). */
+  @Override
+  public String credentialVariable() {
+    return "AWS_ACCESS_KEY_ID";
+  }
+
+  private static final String READ_ONLY_ACCESS_KEY = "AKIAREADONLY00000000";
+
+  private static int closedPort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, null)) {
+      return socket.getLocalPort();
+    }
+  }
+
   @Override
   public Duration propagationTimeout() {
     return Duration.ofSeconds(10);
   }
 
-  /**
-   * Declared by the contract kit's owner when the kit grew; the AppConfig branch
-   * (writeback-appconfig) wires the missing hooks and narrows these reasons.
-   */
   @Override
   public Capabilities capabilities() {
-    String pending = "not wired in the AppConfig harness yet (branch writeback-appconfig)";
     return Capabilities.all()
-        .without(Capability.ATOMIC_CONDITIONAL_WRITE, pending)
-        .without(Capability.OUTAGE, pending)
-        .without(Capability.LAST_KNOWN_GOOD_AT_START, pending)
-        .without(Capability.CREDENTIALS, pending);
+        .without(
+            Capability.LAST_KNOWN_GOOD_AT_START,
+            "the AppConfig backend keeps no local copy of the configuration (only the AppConfig"
+                + " Agent caches one): unreachable at start, it has nothing to serve");
   }
 
-  /** The same configuration, read from an AppConfigData endpoint nobody listens on. */
-  @Override
-  public FlagBackend unreachableBackend() throws java.io.IOException {
-    Map<String, String> env = environment();
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      env.put("APPCONFIG_DATA_ENDPOINT", "http://127.0.0.1:" + socket.getLocalPort());
-    }
-    BackendFactory factory =
-        ServiceLoader.load(BackendFactory.class).stream()
-            .map(ServiceLoader.Provider::get)
-            .filter(f -> f.type().equals("appconfig"))
-            .findFirst()
-            .orElseThrow();
-    FlagBackend backend = factory.open(Map.of(), env::get).flags();
-    backends.add(backend);
-    return backend;
-  }
-
+  /** Opened in another JVM through the {@code appconfig} factory from the same environment. */
   @Override
   public FactoryLaunch factoryLaunch() {
     return new FactoryLaunch("appconfig", Map.of(), environment());

@@ -3,7 +3,12 @@ package dev.llmrollout.appconfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmrollout.contract.FlagSpec;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,6 +112,59 @@ class LocalAppConfigTest {
 
     int slow = deploy(version, "AppConfig.Canary10Percent20Minutes");
     assertThat(stop(slow, false)).isEqualTo(DeploymentState.ROLLED_BACK);
+  }
+
+  /**
+   * The error wire shape of Smithy's restJson1 protocol tests (smithy-aws-protocol-tests,
+   * restJson1/errors.smithy), as AWS's Coral services send it: the status the model declares, an
+   * {@code X-Amzn-Errortype} header naming the shape (a ':'-separated URI may follow), and a JSON
+   * body holding the shape's members.
+   */
+  @Test
+  void errorsAreSentInTheRestJson1WireShape() throws Exception {
+    byte[] content = harness.render();
+    int version =
+        harness
+            .console
+            .createHostedConfigurationVersion(
+                b ->
+                    b.applicationId(harness.applicationId)
+                        .configurationProfileId(harness.profileId)
+                        .content(SdkBytes.fromByteArray(content))
+                        .contentType("application/json"))
+            .versionNumber();
+    int baking = deploy(version, "AppConfig.AllAtOnce");
+    HttpRequest stop =
+        HttpRequest.newBuilder(
+                harness
+                    .appConfig
+                    .endpoint()
+                    .resolve(
+                        "/applications/"
+                            + harness.applicationId
+                            + "/environments/"
+                            + harness.environmentId
+                            + "/deployments/"
+                            + baking))
+            .DELETE()
+            .header(
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential="
+                    + AppConfigHarness.ACCESS_KEY
+                    + "/20260105/us-east-1/appconfig/aws4_request, SignedHeaders=host, Signature=0")
+            .build();
+
+    HttpResponse<String> refused =
+        HttpClient.newHttpClient().send(stop, HttpResponse.BodyHandlers.ofString());
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.headers().firstValue("x-amzn-ErrorType").orElseThrow())
+        .matches("BadRequestException(:.*)?");
+    assertThat(refused.headers().firstValue("x-amzn-RequestId")).isPresent();
+    assertThat(refused.headers().firstValue("Content-Type")).contains("application/json");
+    JsonNode body = new ObjectMapper().readTree(refused.body());
+    assertThat(body.path("Message").asText()).contains("BAKING");
+    assertThat(body.fieldNames()).toIterable().isSubsetOf("Message", "Reason", "Details");
   }
 
   private String session() {

@@ -13,8 +13,6 @@ import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.WriteBackException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,33 +48,23 @@ class WriteBackTest {
     harness.close();
   }
 
+  /** Liveness only: how fast is measured by the benchmarks module (docs/PERFORMANCE.md). */
   @Test
-  void killSwitchReachesEveryUserWithinOnePollInterval() {
-    List<Long> propagationMillis = new ArrayList<>();
-    List<Long> writeMillis = new ArrayList<>();
+  void killSwitchReachesEveryUserOfARunningProviderAndRestoreBringsTheSplitBack() {
+    Map<String, String> before = provider.assign(FLAG, 2_000);
     for (int round = 0; round < 3; round++) {
-      long before = System.nanoTime();
       control.kill(FLAG, "stable", ChangeRequest.because("round " + round).by("test"));
-      long written = System.nanoTime();
       await()
           .atMost(WAIT)
-          .pollInterval(Duration.ofMillis(20))
           .until(() -> Set.copyOf(provider.assign(FLAG, 2_000).values()).equals(Set.of("stable")));
-      propagationMillis.add((System.nanoTime() - written) / 1_000_000);
-      writeMillis.add((written - before) / 1_000_000);
       control.restore(FLAG, ChangeRequest.because("round " + round + " over"));
-      await().atMost(WAIT).until(() -> provider.assign(FLAG, 2_000).containsValue("canary"));
+      await().atMost(WAIT).until(() -> provider.assign(FLAG, 2_000).equals(before));
     }
-    System.out.printf(
-        "appconfig kill switch: write+verify %s ms, propagation to 2000 users %s ms"
-            + " (poll interval %d s)%n",
-        writeMillis, propagationMillis, AppConfigHarness.POLL_SECONDS);
-    long slowest = Collections.max(propagationMillis);
-    assertThat(slowest).isLessThanOrEqualTo(AppConfigHarness.POLL_SECONDS * 1000L + 1_000);
   }
 
   @Test
-  void aGuardRollbackStopsTheBakingDeploymentAndArrivesAsAnInstantDeployment() throws Exception {
+  void aGuardRollbackStopsTheBakingDeploymentWithAllowRevertAndArrivesAsAnInstantDeployment()
+      throws Exception {
     harness.flagsForConsole(FlagSpec.canarySplit(FLAG, 50));
     int ramp = harness.deployContent(harness.render(), "AppConfig.AllAtOnce", "ramp to 50%");
     DeploymentView baking = harness.appConfig.deployments(app(), env()).get(0);
@@ -93,6 +81,8 @@ class WriteBackTest {
 
     List<DeploymentView> deployments = harness.appConfig.deployments(app(), env());
     DeploymentView kill = deployments.get(0);
+    Recorded stop = lastRequest("DELETE", "/deployments/" + baking.number());
+    assertThat(stop.headers()).containsEntry("allow-revert", "true");
     assertThat(harness.appConfig.deploymentState(app(), env(), baking.number()))
         .isEqualTo("ROLLED_BACK");
     assertThat(kill.state()).isEqualTo("COMPLETE");
@@ -228,6 +218,21 @@ class WriteBackTest {
   }
 
   @Test
+  void aVersionAndADeploymentWhoseAnswersWereLostAreRecognisedAsOursOnRetry() {
+    int deployments = harness.appConfig.deployments(app(), env()).size();
+    harness.appConfig.loseNextAnswer("POST", HOSTED);
+    harness.appConfig.loseNextAnswer("POST", ".*/environments/.*/deployments");
+
+    FlagState written = control.setWeights(FLAG, split(70, 30), ChangeRequest.because("step"));
+
+    assertThat(written.weights()).isEqualTo(split(70, 30));
+    assertThat(creates()).hasSize(2);
+    assertThat(harness.appConfig.deployments(app(), env())).hasSize(deployments + 1);
+    assertThat(harness.appConfig.deployments(app(), env()).get(0).version())
+        .isEqualTo(Integer.parseInt(written.version()));
+  }
+
+  @Test
   void aPersistentServerErrorIsReportedAfterTheRetriesAndNothingIsDeployed() {
     int deployments = harness.appConfig.deployments(app(), env()).size();
     harness.appConfig.failNext("POST", HOSTED, 4, 500, "InternalServerException", null);
@@ -289,6 +294,13 @@ class WriteBackTest {
         .filter(r -> r.method().equals("POST") && r.path().endsWith("/hostedconfigurationversions"))
         .filter(r -> r.headers().containsKey("latest-version-number"))
         .toList();
+  }
+
+  private Recorded lastRequest(String method, String pathEnd) {
+    return harness.appConfig.requests().stream()
+        .filter(r -> r.method().equals(method) && r.path().endsWith(pathEnd))
+        .reduce((first, second) -> second)
+        .orElseThrow();
   }
 
   private Recorded lastCreate() {

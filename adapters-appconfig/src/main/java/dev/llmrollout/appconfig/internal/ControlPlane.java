@@ -2,12 +2,11 @@ package dev.llmrollout.appconfig.internal;
 
 import dev.llmrollout.appconfig.AppConfigLocation;
 import dev.llmrollout.spi.WriteBackException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import software.amazon.awssdk.core.SdkBytes;
@@ -15,11 +14,11 @@ import software.amazon.awssdk.services.appconfig.AppConfigClient;
 import software.amazon.awssdk.services.appconfig.model.DeploymentState;
 import software.amazon.awssdk.services.appconfig.model.DeploymentStrategy;
 import software.amazon.awssdk.services.appconfig.model.DeploymentSummary;
-import software.amazon.awssdk.services.appconfig.model.GetDeploymentResponse;
 import software.amazon.awssdk.services.appconfig.model.GrowthType;
 import software.amazon.awssdk.services.appconfig.model.HostedConfigurationVersionSummary;
 import software.amazon.awssdk.services.appconfig.model.ListDeploymentStrategiesResponse;
 import software.amazon.awssdk.services.appconfig.model.ListDeploymentsResponse;
+import software.amazon.awssdk.services.appconfig.model.ListHostedConfigurationVersionsResponse;
 import software.amazon.awssdk.services.appconfig.model.ReplicateTo;
 
 /**
@@ -48,8 +47,17 @@ public final class ControlPlane {
     this.calls = calls;
   }
 
-  /** The deployment whose version clients are converging to. */
-  public record Deployed(int deploymentNumber, int version, DeploymentState state) {
+  /**
+   * The deployment whose version clients are converging to, and the environment's newest deployment
+   * (of any profile): its number is StartDeployment's lock, and while it is ROLLING_BACK the
+   * environment takes no new deployment.
+   */
+  public record Deployed(
+      int deploymentNumber,
+      int version,
+      DeploymentState state,
+      int latestDeploymentNumber,
+      DeploymentState latestState) {
     public boolean inProgress() {
       return IN_PROGRESS.contains(state);
     }
@@ -58,8 +66,13 @@ public final class ControlPlane {
   /** The newest deployment of the profile that was not rolled back or reverted. */
   public Deployed current(String flagKey) {
     AtomicReference<DeploymentSummary> found = new AtomicReference<>();
+    AtomicReference<DeploymentSummary> newest = new AtomicReference<>();
     visitDeployments(
         flagKey,
+        summary -> {
+          newest.compareAndSet(null, summary);
+          return true;
+        },
         summary -> {
           if (SUPERSEDED.contains(summary.state())) {
             return true;
@@ -77,7 +90,9 @@ public final class ControlPlane {
     return new Deployed(
         summary.deploymentNumber(),
         versionNumber(flagKey, summary.configurationVersion()),
-        summary.state());
+        summary.state(),
+        newest.get().deploymentNumber(),
+        newest.get().state());
   }
 
   /** The profile's deployments in this environment, newest first, at most {@code max}. */
@@ -86,6 +101,7 @@ public final class ControlPlane {
     if (max > 0) {
       visitDeployments(
           flagKey,
+          summary -> true,
           summary -> {
             found.add(summary);
             return found.size() < max;
@@ -95,10 +111,12 @@ public final class ControlPlane {
   }
 
   /**
-   * Visits the profile's deployments, newest first, page by page, until {@code visitor} returns
-   * false.
+   * Visits the environment's deployments newest first ("in descending deployment number order", as
+   * the model documents ListDeployments), page by page: each with {@code any}, and the profile's
+   * with {@code visitor}, until either returns false.
    */
-  private void visitDeployments(String flagKey, Predicate<DeploymentSummary> visitor) {
+  private void visitDeployments(
+      String flagKey, Predicate<DeploymentSummary> any, Predicate<DeploymentSummary> visitor) {
     String profile = profileName(flagKey);
     String token = null;
     do {
@@ -115,12 +133,18 @@ public final class ControlPlane {
                               .maxResults(50)
                               .nextToken(page)));
       for (DeploymentSummary summary : response.items()) {
-        if (profile.equals(summary.configurationName()) && !visitor.test(summary)) {
+        if (!any.test(summary)
+            || (profile.equals(summary.configurationName()) && !visitor.test(summary))) {
           return;
         }
       }
       token = response.nextToken();
     } while (token != null && !token.isEmpty());
+  }
+
+  /** VALIDATING, DEPLOYING or BAKING: not yet COMPLETE, and AppConfig may still roll it back. */
+  public static boolean inProgress(DeploymentState state) {
+    return IN_PROGRESS.contains(state);
   }
 
   /** True for a deployment that was rolled back or reverted: clients are not on its version. */
@@ -153,51 +177,66 @@ public final class ControlPlane {
     }
   }
 
-  /** The newest hosted version number, the optimistic lock for the next one. */
+  /**
+   * The newest hosted version number, the optimistic lock for the next one. AWS does not document
+   * the order of ListHostedConfigurationVersions, so every page is read and the highest number
+   * taken: one call per 50 versions.
+   */
   public int latestVersion(String flagKey) {
-    return calls
-        .call(
-            flagKey,
-            "listing hosted configuration versions",
-            () ->
-                client.listHostedConfigurationVersions(
-                    b ->
-                        b.applicationId(location.applicationId())
-                            .configurationProfileId(location.profileId())
-                            .maxResults(1)))
-        .items()
-        .stream()
-        .mapToInt(HostedConfigurationVersionSummary::versionNumber)
-        .max()
-        .orElse(0);
+    int latest = 0;
+    String token = null;
+    do {
+      String page = token;
+      ListHostedConfigurationVersionsResponse response =
+          calls.call(
+              flagKey,
+              "listing hosted configuration versions",
+              () ->
+                  client.listHostedConfigurationVersions(
+                      b ->
+                          b.applicationId(location.applicationId())
+                              .configurationProfileId(location.profileId())
+                              .maxResults(50)
+                              .nextToken(page)));
+      for (HostedConfigurationVersionSummary summary : response.items()) {
+        latest = Math.max(latest, summary.versionNumber());
+      }
+      token = response.nextToken();
+    } while (token != null && !token.isEmpty());
+    return latest;
   }
 
   /**
    * Creates a hosted version, conditional on {@code latest} still being the newest. A retry whose
    * first attempt did land answers 409; when the newest version then holds exactly this content and
-   * description it is ours.
+   * description it is ours. A 409 to a first attempt is always a conflict, so that another writer's
+   * identical change is never taken for ours.
    */
   public int createVersion(
       String flagKey, StoredDocument document, int latest, String description) {
     byte[] content = document.bytes();
     String text = limit(description);
+    AtomicInteger attempts = new AtomicInteger();
     try {
       return calls
           .call(
               flagKey,
               "creating a hosted configuration version",
-              () ->
-                  client.createHostedConfigurationVersion(
-                      b ->
-                          b.applicationId(location.applicationId())
-                              .configurationProfileId(location.profileId())
-                              .content(SdkBytes.fromByteArray(content))
-                              .contentType("application/json")
-                              .description(text)
-                              .latestVersionNumber(latest)))
+              () -> {
+                attempts.incrementAndGet();
+                return client.createHostedConfigurationVersion(
+                    b ->
+                        b.applicationId(location.applicationId())
+                            .configurationProfileId(location.profileId())
+                            .content(SdkBytes.fromByteArray(content))
+                            .contentType("application/json")
+                            .description(text)
+                            .latestVersionNumber(latest));
+              })
           .versionNumber();
     } catch (WriteBackException e) {
       if (e.kind() == WriteBackException.Kind.CONFLICT
+          && attempts.get() > 1
           && landed(flagKey, latest + 1, content, text)) {
         return latest + 1;
       }
@@ -223,94 +262,6 @@ public final class ControlPlane {
           && description.equals(existing.description());
     } catch (RuntimeException e) {
       return false;
-    }
-  }
-
-  /** Stops an in-progress deployment, which rolls it back. */
-  public void stop(String flagKey, Deployed deployment) {
-    try {
-      calls.call(
-          flagKey,
-          "stopping deployment " + deployment.deploymentNumber(),
-          () ->
-              client.stopDeployment(
-                  b ->
-                      b.applicationId(location.applicationId())
-                          .environmentId(location.environmentId())
-                          .deploymentNumber(deployment.deploymentNumber())));
-    } catch (WriteBackException e) {
-      // A retried stop finds the deployment already stopped: that is the outcome we wanted.
-      if (!SUPERSEDED.contains(deployment(flagKey, deployment.deploymentNumber()).state())) {
-        throw e;
-      }
-    }
-  }
-
-  /** Reverts a COMPLETE deployment (AppConfig allows it for 72 hours after completion). */
-  public GetDeploymentResponse revert(String flagKey, Deployed deployment) {
-    calls.call(
-        flagKey,
-        "reverting deployment " + deployment.deploymentNumber(),
-        () ->
-            client.stopDeployment(
-                b ->
-                    b.applicationId(location.applicationId())
-                        .environmentId(location.environmentId())
-                        .deploymentNumber(deployment.deploymentNumber())
-                        .allowRevert(true)));
-    return deployment(flagKey, deployment.deploymentNumber());
-  }
-
-  /** Starts deploying {@code version} and returns the deployment number. */
-  public int deploy(String flagKey, int version, String strategyId, String description) {
-    String text = limit(description);
-    return calls
-        .call(
-            flagKey,
-            "starting a deployment of version " + version,
-            () ->
-                client.startDeployment(
-                    b ->
-                        b.applicationId(location.applicationId())
-                            .environmentId(location.environmentId())
-                            .configurationProfileId(location.profileId())
-                            .configurationVersion(Integer.toString(version))
-                            .deploymentStrategyId(strategyId)
-                            .description(text)))
-        .deploymentNumber();
-  }
-
-  public GetDeploymentResponse deployment(String flagKey, int number) {
-    return calls.call(
-        flagKey,
-        "reading deployment " + number,
-        () ->
-            client.getDeployment(
-                b ->
-                    b.applicationId(location.applicationId())
-                        .environmentId(location.environmentId())
-                        .deploymentNumber(number)));
-  }
-
-  /**
-   * Waits until the deployment has reached every target (BAKING or COMPLETE) or was rolled back, at
-   * most {@code timeout}; a slow strategy may still be DEPLOYING then.
-   */
-  public GetDeploymentResponse awaitRollout(String flagKey, int number, Duration timeout) {
-    Instant deadline = Instant.now().plus(timeout);
-    while (true) {
-      GetDeploymentResponse deployment = deployment(flagKey, number);
-      DeploymentState state = deployment.state();
-      boolean moving = state == DeploymentState.DEPLOYING || state == DeploymentState.VALIDATING;
-      if (!moving || Instant.now().isAfter(deadline)) {
-        return deployment;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return deployment;
-      }
     }
   }
 
@@ -384,7 +335,7 @@ public final class ControlPlane {
     }
   }
 
-  private static String limit(String description) {
+  static String limit(String description) {
     return description.length() <= DESCRIPTION_LIMIT
         ? description
         : description.substring(0, DESCRIPTION_LIMIT - 1) + "…";

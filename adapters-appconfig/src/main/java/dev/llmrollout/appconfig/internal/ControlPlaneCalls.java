@@ -87,6 +87,9 @@ public final class ControlPlaneCalls {
     if (e.statusCode() == 402) {
       text.append(" (an AppConfig service quota is exhausted)");
     }
+    if (kind(e) == WriteBackException.Kind.PERMISSION_DENIED) {
+      text.append(permissionHint(code));
+    }
     if (e instanceof BadRequestException bad
         && bad.details() != null
         && bad.details().hasInvalidConfiguration()) {
@@ -97,6 +100,25 @@ public final class ControlPlaneCalls {
                   .collect(Collectors.joining("; ")));
     }
     return text.toString();
+  }
+
+  /**
+   * What to fix for a 401/403: IAM's AccessDeniedException names the identity and the action it
+   * lacks; the others (UnrecognizedClientException, InvalidSignatureException,
+   * ExpiredTokenException, ...) mean the credentials themselves were refused.
+   */
+  private static String permissionHint(String code) {
+    String identity =
+        "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for temporary"
+            + " credentials), or AWS_PROFILE when those are unset";
+    if ("AccessDeniedException".equals(code)) {
+      return "; a permission problem: grant the IAM identity of "
+          + identity
+          + " the AppConfig action named above on this application";
+    }
+    return "; a permission problem: AWS refused the credentials, so set "
+        + identity
+        + " to a valid, unexpired identity";
   }
 
   private static void pause(Duration wait, WriteBackException failure) {

@@ -29,9 +29,11 @@ public final class DeploymentHistory {
   private static final int SCAN = 50;
 
   private final ControlPlane plane;
+  private final Deployments deployments;
 
-  public DeploymentHistory(ControlPlane plane) {
+  public DeploymentHistory(ControlPlane plane, Deployments deployments) {
     this.plane = plane;
+    this.deployments = deployments;
   }
 
   /** The adapter's description of a change, which {@link #recentChanges} reads back. */
@@ -64,7 +66,7 @@ public final class DeploymentHistory {
 
   private ChangeRecord record(
       String flagKey, DeploymentSummary summary, JsonNode before, JsonNode after) {
-    GetDeploymentResponse deployment = plane.deployment(flagKey, summary.deploymentNumber());
+    GetDeploymentResponse deployment = deployments.deployment(flagKey, summary.deploymentNumber());
     String description = Objects.toString(deployment.description(), "");
     Matcher own = OWN.matcher(description);
     String reason =

@@ -58,7 +58,10 @@ final class ControlPlaneRoutes {
               b.path("DeploymentStrategyId").asText(),
               b.path("ConfigurationProfileId").asText(),
               b.path("ConfigurationVersion").asText(),
-              b.path("Description").asText(null));
+              b.path("Description").asText(null),
+              b.hasNonNull("LatestDeploymentNumber")
+                  ? b.get("LatestDeploymentNumber").asInt()
+                  : null);
       x.json(201, d.toJson());
     } else if (x.matches("GET", "applications", "*", "environments", "*", "deployments")) {
       page(x, state.deployments(app(s[1]), s[3]), FakeDeployment::summary);
@@ -75,6 +78,29 @@ final class ControlPlaneRoutes {
       return false;
     }
     return true;
+  }
+
+  /** The IAM action of a control-plane request ({@code appconfig:StartDeployment}), if known. */
+  static String action(FakeExchange x) {
+    String[] s = x.segments;
+    // A collection path has an odd number of segments; an item path ends in the item's ID.
+    String resource =
+        s.length == 0 ? "" : s.length % 2 == 1 ? s[s.length - 1] : s[s.length - 2] + "/*";
+    String operation =
+        switch (x.method + " " + resource) {
+          case "POST hostedconfigurationversions" -> "CreateHostedConfigurationVersion";
+          case "GET hostedconfigurationversions" -> "ListHostedConfigurationVersions";
+          case "GET hostedconfigurationversions/*" -> "GetHostedConfigurationVersion";
+          case "POST deployments" -> "StartDeployment";
+          case "GET deployments" -> "ListDeployments";
+          case "GET deployments/*" -> "GetDeployment";
+          case "DELETE deployments/*" -> "StopDeployment";
+          case "GET configurationprofiles/*" -> "GetConfigurationProfile";
+          case "GET deploymentstrategies" -> "ListDeploymentStrategies";
+          case "POST deploymentstrategies" -> "CreateDeploymentStrategy";
+          default -> "Unknown";
+        };
+    return "appconfig:" + operation;
   }
 
   private String app(String id) {

@@ -60,7 +60,11 @@ final class DataPlaneRoutes {
     String token =
         sessions.start(
             new FakeSessions.Session(
-                application.id(), environment.id(), configurationProfile.id(), interval));
+                application.id(),
+                environment.id(),
+                configurationProfile.id(),
+                interval,
+                sessions.nextRank()));
     exchange.json(
         201, FakeExchange.JSON.createObjectNode().put("InitialConfigurationToken", token));
   }
@@ -73,7 +77,8 @@ final class DataPlaneRoutes {
     }
     FakeSessions.Session session = sessions.spend(token);
     Optional<FakeAppConfigState.HostedVersion> active =
-        state.activeVersion(session.applicationId, session.environmentId, session.profileId);
+        state.activeVersion(
+            session.applicationId, session.environmentId, session.profileId, session.rank);
     if (active.isEmpty()) {
       throw AwsError.dataNotFound(
           "Configuration", "No deployed configuration for profile " + session.profileId);

@@ -34,6 +34,8 @@ final class FakeAppConfigState {
   private final Map<String, List<HostedVersion>> versions = new LinkedHashMap<>();
   private final Map<String, FakeStrategy> strategies = new LinkedHashMap<>();
   private final Map<String, List<FakeDeployment>> deployments = new LinkedHashMap<>();
+  private Duration validationTime = Duration.ZERO;
+  private Duration rollbackTime = Duration.ZERO;
 
   FakeAppConfigState(Clock clock) {
     this.clock = clock;
@@ -167,13 +169,17 @@ final class FakeAppConfigState {
                     "Hosted configuration version " + number + " not found"));
   }
 
-  /** Newest first, as ListHostedConfigurationVersions returns them. */
+  /**
+   * In an order of their own: AWS does not document the order of ListHostedConfigurationVersions,
+   * so the fake lists neither newest nor oldest first (a fixed shuffle by number, stable across
+   * pages), and a client must find the newest by its number.
+   */
   synchronized List<HostedVersion> versions(String applicationId, String profileId) {
     Profile profile = profile(applicationId, profileId);
-    List<HostedVersion> newestFirst =
-        new ArrayList<>(versions.get(applicationId + "/" + profile.id()));
-    java.util.Collections.reverse(newestFirst);
-    return newestFirst;
+    List<HostedVersion> listed = new ArrayList<>(versions.get(applicationId + "/" + profile.id()));
+    listed.sort(
+        java.util.Comparator.comparingInt(v -> Long.hashCode(v.number() * 0x9E3779B97F4A7C15L)));
+    return listed;
   }
 
   synchronized List<FakeStrategy> strategies() {
@@ -188,13 +194,19 @@ final class FakeAppConfigState {
     return strategy;
   }
 
+  /**
+   * StartDeployment: 409 ConflictException when {@code latestDeploymentNumber} is given and is not
+   * the environment's newest deployment number (the model's lock "to prevent conflicting updates"),
+   * or while another deployment of the environment is in progress or rolling back.
+   */
   synchronized FakeDeployment startDeployment(
       String applicationId,
       String environmentId,
       String strategyId,
       String profileId,
       String configurationVersion,
-      String description) {
+      String description,
+      Integer latestDeploymentNumber) {
     List<FakeDeployment> list = deploymentsOf(applicationId, environmentId);
     FakeStrategy strategy = strategies.get(strategyId);
     if (strategy == null) {
@@ -208,24 +220,42 @@ final class FakeAppConfigState {
       throw AwsError.badRequest("ConfigurationVersion must be a hosted version number here");
     }
     version(applicationId, profile.id(), number);
-    if (list.stream().anyMatch(FakeDeployment::inProgress)) {
+    if (latestDeploymentNumber != null && latestDeploymentNumber != list.size()) {
+      throw AwsError.conflict(
+          "LatestDeploymentNumber "
+              + latestDeploymentNumber
+              + " does not match the latest deployment "
+              + list.size()
+              + " of environment "
+              + environmentId);
+    }
+    if (list.stream().anyMatch(FakeDeployment::busy)) {
       throw AwsError.conflict(
           "Environment " + environmentId + " already has a deployment in progress");
     }
     FakeDeployment deployment =
         new FakeDeployment(
-            applicationId,
+            profile,
             environmentId,
             strategy,
-            profile.id(),
-            profile.name(),
             list.size() + 1,
             number,
             description,
-            now());
+            now(),
+            validationTime);
     deployment.advance(now());
     list.add(deployment);
     return deployment;
+  }
+
+  /** How long each new deployment stays VALIDATING on the fake's clock (none by default). */
+  synchronized void validationTime(Duration time) {
+    this.validationTime = time;
+  }
+
+  /** How long a stopped deployment stays ROLLING_BACK on the fake's clock (none by default). */
+  synchronized void rollbackTime(Duration time) {
+    this.rollbackTime = time;
   }
 
   /** Newest first, advanced to the clock. */
@@ -244,13 +274,19 @@ final class FakeAppConfigState {
                 AwsError.notFound(Integer.toString(number), "Deployment " + number + " not found"));
   }
 
-  /** StopDeployment per AppConfig's table: roll back in progress, revert COMPLETE within 72 h. */
+  /**
+   * StopDeployment as the model documents it: "works only on deployments that have a status of
+   * DEPLOYING, unless an AllowRevert parameter is supplied"; with it an in-progress deployment
+   * (VALIDATING, BAKING) is ROLLED_BACK and a COMPLETE one, within 72 hours, REVERTED. Everything
+   * else is a 400 BadRequestException, the only client error the operation declares.
+   */
   synchronized FakeDeployment stopDeployment(
       String applicationId, String environmentId, int number, boolean allowRevert) {
     FakeDeployment deployment = deployment(applicationId, environmentId, number);
-    if (deployment.inProgress()) {
-      deployment.rollBack("USER", now());
-    } else if (deployment.state().equals("COMPLETE") && allowRevert) {
+    String state = deployment.state();
+    if (state.equals("DEPLOYING") || (deployment.inProgress() && allowRevert)) {
+      deployment.rollBack("USER", now(), rollbackTime);
+    } else if (state.equals("COMPLETE") && allowRevert) {
       if (Duration.between(deployment.completedAt(), now()).compareTo(REVERT_WINDOW) > 0) {
         throw AwsError.badRequest(
             "Deployment " + number + " completed more than 72 hours ago and cannot be reverted");
@@ -261,9 +297,11 @@ final class FakeAppConfigState {
           "Deployment "
               + number
               + " is "
-              + deployment.state()
-              + "; only a deployment in progress can be stopped"
-              + (deployment.state().equals("COMPLETE") ? " (set AllowRevert to revert it)" : ""));
+              + state
+              + "; only a DEPLOYING deployment can be stopped"
+              + (deployment.inProgress() || state.equals("COMPLETE")
+                  ? " unless AllowRevert is set"
+                  : ""));
     }
     return deployment;
   }
@@ -274,15 +312,19 @@ final class FakeAppConfigState {
         deploymentsOf(applicationId, environmentId).stream()
             .filter(FakeDeployment::inProgress)
             .findFirst();
-    running.ifPresent(d -> d.rollBack("CLOUDWATCH_ALARM", now()));
+    running.ifPresent(d -> d.rollBack("CLOUDWATCH_ALARM", now(), rollbackTime));
     return running;
   }
 
-  /** The version clients of the environment get for the profile, if any deployment is in effect. */
+  /**
+   * The version a configuration session of {@code rank} (0..100) gets: the newest deployment of the
+   * profile that serves that rank (a gradual deployment serves its first PercentageComplete %),
+   * else the one before it.
+   */
   synchronized Optional<HostedVersion> activeVersion(
-      String applicationId, String environmentId, String profileId) {
+      String applicationId, String environmentId, String profileId, double rank) {
     for (FakeDeployment deployment : deployments(applicationId, environmentId)) {
-      if (deployment.profileId.equals(profileId) && deployment.inEffect()) {
+      if (deployment.profileId.equals(profileId) && deployment.servesSessionOfRank(rank)) {
         return Optional.of(version(applicationId, profileId, deployment.version));
       }
     }

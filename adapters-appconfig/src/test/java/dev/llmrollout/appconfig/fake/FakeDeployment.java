@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One deployment, moved through DEPLOYING, BAKING and COMPLETE by the fake's clock from its
- * strategy's duration and bake time, or ended as ROLLED_BACK or REVERTED.
+ * One deployment, moved by the fake's clock through VALIDATING (for the configured validation
+ * time), DEPLOYING (its strategy's growth steps), BAKING and COMPLETE, or stopped: ROLLING_BACK for
+ * the configured rollback time, then ROLLED_BACK; a completed one REVERTED.
  */
 final class FakeDeployment {
   final String applicationId;
@@ -21,50 +22,60 @@ final class FakeDeployment {
   final int version;
   final String description;
   final Instant startedAt;
+  private final Duration validation;
   private final List<ObjectNode> events = new ArrayList<>();
-  private String state = "DEPLOYING";
+  private String state;
   private Instant completedAt;
+  private Instant rolledBackAt;
+  private String rollbackTrigger;
   private double percentage;
 
   FakeDeployment(
-      String applicationId,
+      FakeAppConfigState.Profile profile,
       String environmentId,
       FakeStrategy strategy,
-      String profileId,
-      String profileName,
       int number,
       int version,
       String description,
-      Instant startedAt) {
-    this.applicationId = applicationId;
+      Instant startedAt,
+      Duration validation) {
+    this.applicationId = profile.applicationId();
     this.environmentId = environmentId;
     this.strategy = strategy;
-    this.profileId = profileId;
-    this.profileName = profileName;
+    this.profileId = profile.id();
+    this.profileName = profile.name();
     this.number = number;
     this.version = version;
     this.description = description;
     this.startedAt = startedAt;
+    this.validation = validation;
+    this.state = validation.isZero() ? "DEPLOYING" : "VALIDATING";
     event("DEPLOYMENT_STARTED", "USER", "Deployment started", startedAt);
   }
 
   /** Moves the deployment along to {@code now}. */
   void advance(Instant now) {
+    if (state.equals("ROLLING_BACK") && !now.isBefore(rolledBackAt)) {
+      state = "ROLLED_BACK";
+      completedAt = rolledBackAt;
+      event("ROLLBACK_COMPLETED", rollbackTrigger, "Rollback completed", rolledBackAt);
+    }
     if (!inProgress()) {
       return;
     }
-    Duration deploying = Duration.ofMinutes(strategy.durationMinutes());
-    Instant deployed = startedAt.plus(deploying);
+    Instant deployingFrom = startedAt.plus(validation);
+    if (now.isBefore(deployingFrom)) {
+      return;
+    }
+    state = state.equals("VALIDATING") ? "DEPLOYING" : state;
+    Instant deployed = deployingFrom.plus(Duration.ofMinutes(strategy.durationMinutes()));
     Instant baked = deployed.plus(Duration.ofMinutes(strategy.bakeMinutes()));
     if (now.isBefore(deployed)) {
-      double elapsed = Duration.between(startedAt, now).toMillis();
-      percentage =
-          Math.min(100, Math.max(strategy.growthFactor(), 100 * elapsed / deploying.toMillis()));
+      grow(strategy.percentageAt(Duration.between(deployingFrom, now)), now);
       return;
     }
     if (state.equals("DEPLOYING")) {
-      percentage = 100;
-      event("PERCENTAGE_UPDATED", "APPCONFIG", "Percentage complete: 100", deployed);
+      grow(100, deployed);
       state = "BAKING";
       event("BAKE_TIME_STARTED", "APPCONFIG", "Final bake time started", deployed);
     }
@@ -75,13 +86,34 @@ final class FakeDeployment {
     }
   }
 
-  boolean inProgress() {
-    return state.equals("DEPLOYING") || state.equals("BAKING");
+  private void grow(double to, Instant at) {
+    if (to != percentage) {
+      percentage = to;
+      event("PERCENTAGE_UPDATED", "APPCONFIG", "Percentage complete: " + to, at);
+    }
   }
 
-  /** True while clients converge to this deployment's version. */
-  boolean inEffect() {
-    return inProgress() || state.equals("COMPLETE");
+  /** VALIDATING, DEPLOYING or BAKING: AppConfig may still roll it back. */
+  boolean inProgress() {
+    return state.equals("VALIDATING") || state.equals("DEPLOYING") || state.equals("BAKING");
+  }
+
+  /** In progress or still rolling back: the environment takes no other deployment. */
+  boolean busy() {
+    return inProgress() || state.equals("ROLLING_BACK");
+  }
+
+  /**
+   * Whether a configuration session of this rank (0..100) gets this deployment's version: every
+   * session once it is BAKING or COMPLETE, the first {@code PercentageComplete} % while DEPLOYING
+   * (and while rolling back, until ROLLED_BACK), none while VALIDATING or after it was stopped.
+   */
+  boolean servesSessionOfRank(double rank) {
+    return switch (state) {
+      case "BAKING", "COMPLETE" -> true;
+      case "DEPLOYING", "ROLLING_BACK" -> rank < percentage;
+      default -> false;
+    };
   }
 
   String state() {
@@ -92,12 +124,13 @@ final class FakeDeployment {
     return completedAt;
   }
 
-  void rollBack(String triggeredBy, Instant now) {
+  /** Stops it: ROLLING_BACK now, ROLLED_BACK once {@code rollbackTime} has passed. */
+  void rollBack(String triggeredBy, Instant now, Duration rollbackTime) {
     event("ROLLBACK_STARTED", triggeredBy, "Rollback started", now);
-    state = "ROLLED_BACK";
-    percentage = 0;
-    completedAt = now;
-    event("ROLLBACK_COMPLETED", triggeredBy, "Rollback completed", now);
+    state = "ROLLING_BACK";
+    rollbackTrigger = triggeredBy;
+    rolledBackAt = now.plus(rollbackTime);
+    advance(now);
   }
 
   void revert(Instant now) {
@@ -113,7 +146,7 @@ final class FakeDeployment {
             .put("EventType", type)
             .put("TriggeredBy", triggeredBy)
             .put("Description", text)
-            .put("OccurredAt", seconds(at)));
+            .put("OccurredAt", timestamp(at)));
   }
 
   /** The {@code Deployment} shape (StartDeployment, GetDeployment, StopDeployment). */
@@ -143,15 +176,15 @@ final class FakeDeployment {
             .put("FinalBakeTimeInMinutes", strategy.bakeMinutes())
             .put("State", state)
             .put("PercentageComplete", percentage)
-            .put("StartedAt", seconds(startedAt));
+            .put("StartedAt", timestamp(startedAt));
     if (completedAt != null) {
-      json.put("CompletedAt", seconds(completedAt));
+      json.put("CompletedAt", timestamp(completedAt));
     }
     return json;
   }
 
   /** The model declares these members as {@code Iso8601DateTime}: ISO-8601 text, not epoch. */
-  static String seconds(Instant at) {
+  static String timestamp(Instant at) {
     return java.time.format.DateTimeFormatter.ISO_INSTANT.format(
         at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
   }

@@ -20,13 +20,23 @@ final class FakeSessions {
     final String environmentId;
     final String profileId;
     final int intervalSeconds;
+
+    /** Where the session stands in a gradual deployment: it gets the new version below this %. */
+    final double rank;
+
     Integer servedVersion;
 
-    Session(String applicationId, String environmentId, String profileId, int intervalSeconds) {
+    Session(
+        String applicationId,
+        String environmentId,
+        String profileId,
+        int intervalSeconds,
+        double rank) {
       this.applicationId = applicationId;
       this.environmentId = environmentId;
       this.profileId = profileId;
       this.intervalSeconds = intervalSeconds;
+      this.rank = rank;
     }
   }
 
@@ -37,6 +47,7 @@ final class FakeSessions {
   private final Map<String, Token> live = new HashMap<>();
   private final Map<String, Boolean> spent = new HashMap<>();
   private volatile boolean enforcePollInterval = true;
+  private long started;
 
   FakeSessions(Clock clock) {
     this.clock = clock;
@@ -49,6 +60,16 @@ final class FakeSessions {
   /** Starts a session and returns its initial token, usable at once. */
   synchronized String start(Session session) {
     return issue(session, 0);
+  }
+
+  /**
+   * The rank of the next session, spread evenly over 0..100 (golden-ratio steps), so that a
+   * deployment at p % reaches p % of any number of sessions, as AppConfig deploys to a share of its
+   * targets; which sessions AWS picks is not documented.
+   */
+  synchronized double nextRank() {
+    double golden = 0.6180339887498949;
+    return 100 * ((started++ * golden) % 1.0);
   }
 
   /**

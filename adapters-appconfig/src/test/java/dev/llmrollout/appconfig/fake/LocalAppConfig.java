@@ -39,7 +39,8 @@ public final class LocalAppConfig implements AutoCloseable {
       String method,
       String path,
       Map<String, String> query,
-      Map<String, String> headers) {}
+      Map<String, String> headers,
+      String body) {}
 
   private record Fault(
       Plane plane,
@@ -55,13 +56,20 @@ public final class LocalAppConfig implements AutoCloseable {
     }
   }
 
-  private final String accessKeyId;
+  /** IAM users by access key: the actions their policy does not allow. */
+  private final Map<String, Identity> identities = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Identity(String userName, java.util.Set<String> denied) {}
+
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
   private final FakeAppConfigState state = new FakeAppConfigState(clock);
   private final FakeSessions sessions = new FakeSessions(clock);
   private final DataPlaneRoutes data;
   private final ControlPlaneRoutes control = new ControlPlaneRoutes(state);
   private final List<Fault> faults = new java.util.ArrayList<>();
+  private final List<Fault> hookMatchers = new java.util.ArrayList<>();
+  private final List<Runnable> hooks = new java.util.ArrayList<>();
+  private final List<Fault> lostAnswers = new java.util.ArrayList<>();
   private final Map<Plane, Fault> outages = new HashMap<>();
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
   private final Server server = new Server();
@@ -73,7 +81,9 @@ public final class LocalAppConfig implements AutoCloseable {
    * @param pollIntervalSeconds the poll interval handed to sessions (AppConfig's default is 60)
    */
   public LocalAppConfig(String accessKeyId, int pollIntervalSeconds) throws Exception {
-    this.accessKeyId = accessKeyId;
+    identities.put(
+        accessKeyId,
+        new Identity("llm-rollout-test", java.util.concurrent.ConcurrentHashMap.newKeySet()));
     this.data = new DataPlaneRoutes(state, sessions, pollIntervalSeconds);
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
@@ -131,6 +141,53 @@ public final class LocalAppConfig implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code action} just before the next control-plane request with this method and a path
+   * matching {@code pathRegex} is handled: what happened between a client's read and its write.
+   */
+  public synchronized void beforeNext(String method, String pathRegex, Runnable action) {
+    hookMatchers.add(
+        new Fault(
+            Plane.CONTROL, method, java.util.regex.Pattern.compile(pathRegex), 0, null, null));
+    hooks.add(action);
+  }
+
+  private synchronized Optional<Runnable> hook(Plane plane, String method, String path) {
+    for (int i = 0; i < hooks.size(); i++) {
+      if (hookMatchers.get(i).matches(plane, method, path)) {
+        hookMatchers.remove(i);
+        return Optional.of(hooks.remove(i));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The next control-plane request with this method and a path matching {@code pathRegex} is
+   * carried out, but its answer is lost: the client gets a 500 InternalServerException instead.
+   */
+  public synchronized void loseNextAnswer(String method, String pathRegex) {
+    lostAnswers.add(
+        new Fault(
+            Plane.CONTROL,
+            method,
+            java.util.regex.Pattern.compile(pathRegex),
+            500,
+            "InternalServerException",
+            null));
+  }
+
+  private synchronized Optional<Fault> lostAnswer(Plane plane, String method, String path) {
+    for (java.util.Iterator<Fault> it = lostAnswers.iterator(); it.hasNext(); ) {
+      Fault lost = it.next();
+      if (lost.matches(plane, method, path)) {
+        it.remove();
+        return Optional.of(lost);
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Every request to {@code plane} fails with 500 until {@link #recover}. */
   public synchronized void outage(Plane plane) {
     outages.put(plane, new Fault(plane, null, null, 500, "InternalServerException", null));
@@ -138,6 +195,35 @@ public final class LocalAppConfig implements AutoCloseable {
 
   public synchronized void recover(Plane plane) {
     outages.remove(plane);
+  }
+
+  /**
+   * The signing identity's IAM policy no longer allows {@code action} (for example {@code
+   * appconfig:CreateHostedConfigurationVersion}): such requests get 403 AccessDeniedException with
+   * IAM's message naming the identity, the action and the resource.
+   */
+  public void deny(String action) {
+    identities.values().forEach(identity -> identity.denied().add(action));
+  }
+
+  /**
+   * Another IAM user, signing with {@code accessKeyId}, whose policy does not allow {@code denied}
+   * (as {@link #deny}): a read-only operator, say.
+   */
+  public void addIdentity(String accessKeyId, String userName, String... denied) {
+    java.util.Set<String> actions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    actions.addAll(List.of(denied));
+    identities.put(accessKeyId, new Identity(userName, actions));
+  }
+
+  /** Each new deployment spends {@code time} of the fake's clock in VALIDATING. */
+  public void validationTime(java.time.Duration time) {
+    state.validationTime(time);
+  }
+
+  /** A stopped deployment spends {@code time} of the fake's clock in ROLLING_BACK. */
+  public void rollbackTime(java.time.Duration time) {
+    state.rollbackTime(time);
   }
 
   /** Every live configuration token expires, as 24 hours after it was issued. */
@@ -229,16 +315,30 @@ public final class LocalAppConfig implements AutoCloseable {
       FakeExchange exchange = new FakeExchange(request.getMethod(), path, query, headers, body);
       Plane plane = path.startsWith("/configuration") ? Plane.DATA : Plane.CONTROL;
       requests.add(
-          new Recorded(plane, request.getMethod(), path, Map.copyOf(query), Map.copyOf(headers)));
+          new Recorded(
+              plane,
+              request.getMethod(),
+              path,
+              Map.copyOf(query),
+              Map.copyOf(headers),
+              exchange.text()));
       try {
-        authorize(exchange);
+        Identity identity = authorize(exchange);
+        if (plane == Plane.CONTROL) {
+          checkPolicy(exchange, identity);
+        }
         Optional<Fault> fault = fault(plane, request.getMethod(), path);
         if (fault.isPresent()) {
           throw AwsError.injected(fault.get().status(), fault.get().type(), fault.get().body());
         }
+        hook(plane, request.getMethod(), path).ifPresent(Runnable::run);
         boolean routed = plane == Plane.DATA ? data.handle(exchange) : control.handle(exchange);
         if (!routed) {
           throw new AwsError(404, "UnknownOperationException", "No such operation: " + path);
+        }
+        Optional<Fault> lost = lostAnswer(plane, request.getMethod(), path);
+        if (lost.isPresent()) {
+          throw AwsError.injected(lost.get().status(), lost.get().type(), null);
         }
       } catch (AwsError e) {
         exchange.responseHeaders.clear();
@@ -250,15 +350,43 @@ public final class LocalAppConfig implements AutoCloseable {
       return true;
     }
 
-    private void authorize(FakeExchange exchange) {
-      String authorization = exchange.header("Authorization");
-      String expected = "AWS4-HMAC-SHA256 Credential=" + accessKeyId + "/";
-      if (authorization == null || !authorization.startsWith(expected)) {
+    private void checkPolicy(FakeExchange exchange, Identity identity) {
+      String action = ControlPlaneRoutes.action(exchange);
+      if (identity.denied().contains(action)) {
+        String resource =
+            "arn:aws:appconfig:us-east-1:000000000000:"
+                + String.join("/", java.util.Arrays.copyOf(exchange.segments, 2));
         throw new AwsError(
             403,
-            "UnrecognizedClientException",
-            "The security token included in the request is invalid.");
+            "AccessDeniedException",
+            "User: arn:aws:iam::000000000000:user/"
+                + identity.userName()
+                + " is not authorized to perform: "
+                + action
+                + " on resource: "
+                + resource
+                + " because no identity-based policy allows the "
+                + action
+                + " action");
       }
+    }
+
+    /** The identity whose access key signed the request (SigV4 {@code Credential=key/...}). */
+    private Identity authorize(FakeExchange exchange) {
+      String authorization = exchange.header("Authorization");
+      String prefix = "AWS4-HMAC-SHA256 Credential=";
+      if (authorization != null && authorization.startsWith(prefix)) {
+        int slash = authorization.indexOf('/', prefix.length());
+        Identity identity =
+            slash < 0 ? null : identities.get(authorization.substring(prefix.length(), slash));
+        if (identity != null) {
+          return identity;
+        }
+      }
+      throw new AwsError(
+          403,
+          "UnrecognizedClientException",
+          "The security token included in the request is invalid.");
     }
   }
 }
