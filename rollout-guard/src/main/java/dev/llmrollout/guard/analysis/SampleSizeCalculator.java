@@ -43,6 +43,31 @@ public final class SampleSizeCalculator {
   }
 
   /**
+   * The canary's n for the one-sided test the guard makes ("the canary is worse"), when the canary
+   * gets {@code canaryShare} of traffic and stable the rest: {@code n = [z(1-alpha) sqrt(pbar qbar
+   * (1+k)) + z(power) sqrt(p2 q2 + p1 q1 k)]^2 / d^2} with {@code k} the canary-to-stable ratio and
+   * {@code pbar} the traffic-weighted rate under no difference (pooled variance under the null).
+   * At a share of 0.5 this is the usual equal-arms formula: 0.85 vs 0.80 at alpha 0.005 and power
+   * 0.8 needs 1,348 per arm.
+   */
+  public static long canarySamplesOneSided(
+      double p1, double p2, double canaryShare, double alpha, double power) {
+    validate(p1, p2, alpha, power);
+    if (!(canaryShare > 0 && canaryShare < 1)) {
+      throw new IllegalArgumentException(
+          "canaryShare: expected between 0 and 1, got " + canaryShare);
+    }
+    double k = canaryShare / (1 - canaryShare);
+    double pooled = (1 - canaryShare) * p1 + canaryShare * p2;
+    double d = p2 - p1;
+    double root =
+        NORMAL.inverseCumulativeProbability(1 - alpha) * Math.sqrt(pooled * (1 - pooled) * (1 + k))
+            + NORMAL.inverseCumulativeProbability(power)
+                * Math.sqrt(p2 * (1 - p2) + p1 * (1 - p1) * k);
+    return (long) Math.ceil(root * root / (d * d));
+  }
+
+  /**
    * The rule of thumb {@code n = 2 z^2 p(1-p) / d^2} per arm, with {@code z = z(1-alpha/2) +
    * z(power)}: at alpha 0.05 and power 0.8 that is Lehr's {@code 16 p(1-p)/d^2}.
    */
