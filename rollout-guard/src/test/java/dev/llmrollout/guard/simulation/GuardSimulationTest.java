@@ -29,7 +29,8 @@ class GuardSimulationTest {
   void independentAaIsPromoted() {
     ScenarioSummary summary = ScenarioSummary.simulate(Scenarios.aaStationaryIndependent(), 60, 12);
     assertThat(summary.ended(RolloutState.PROMOTED).rate()).isGreaterThanOrEqualTo(0.9);
-    assertThat(summary.stepMinutes(3).observed()).isEqualTo(summary.ended(RolloutState.PROMOTED).count());
+    assertThat(summary.stepMinutes(3).observed())
+        .isEqualTo(summary.ended(RolloutState.PROMOTED).count());
     assertThat(summary.stepMinutes(1).value()).isGreaterThanOrEqualTo(30);
   }
 }

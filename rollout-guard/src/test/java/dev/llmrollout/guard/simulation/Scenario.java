@@ -20,7 +20,11 @@ import java.util.List;
  * @param goal the issue's goal for this row, as text
  */
 record Scenario(
-    String name, boolean harmful, TrafficModel traffic, RuleSet rules, GuardConfig config,
+    String name,
+    boolean harmful,
+    TrafficModel traffic,
+    RuleSet rules,
+    GuardConfig config,
     String goal) {
 
   /** A run ends when the guard stops the rollout or after this many requests (16.7 h at 1/s). */

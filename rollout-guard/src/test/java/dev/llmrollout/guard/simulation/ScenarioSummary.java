@@ -43,7 +43,8 @@ record ScenarioSummary(Scenario scenario, List<ScenarioRun.Result> results) {
 
   Share share(Predicate<ScenarioRun.Result> which) {
     int count = (int) results.stream().filter(which).count();
-    ConfidenceInterval ci = BinomialProportion.getWilsonScoreInterval(runs(), (double) count / runs(), LEVEL);
+    ConfidenceInterval ci =
+        BinomialProportion.getWilsonScoreInterval(runs(), (double) count / runs(), LEVEL);
     return new Share(count, runs(), ci.getLowerBound(), ci.getUpperBound());
   }
 
@@ -94,8 +95,7 @@ record ScenarioSummary(Scenario scenario, List<ScenarioRun.Result> results) {
     }
     double[] sorted = values.clone();
     Arrays.sort(sorted);
-    double median =
-        n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     int l = Math.max(1, new BinomialDistribution(n, 0.5).inverseCumulativeProbability(0.025));
     return new Median(median, sorted[l - 1], sorted[n - l], n);
   }

@@ -138,8 +138,7 @@ final class SimulationReport {
   }
 
   private static String share(Share s) {
-    return String.format(
-        Locale.ROOT, "%s [%s, %s]", pct(s.rate()), pct(s.low()), pct(s.high()));
+    return String.format(Locale.ROOT, "%s [%s, %s]", pct(s.rate()), pct(s.low()), pct(s.high()));
   }
 
   private static String pct(double rate) {

@@ -53,20 +53,38 @@ record TrafficModel(
 
   TrafficModel withDrift(double seconds) {
     return new TrafficModel(
-        users, activitySigma, withinUserCorrelation, segments, seconds, diurnal,
-        requestsPerSecond, telemetry);
+        users,
+        activitySigma,
+        withinUserCorrelation,
+        segments,
+        seconds,
+        diurnal,
+        requestsPerSecond,
+        telemetry);
   }
 
   TrafficModel withDiurnal(Diurnal cycle) {
     return new TrafficModel(
-        users, activitySigma, withinUserCorrelation, segments, driftSeconds, cycle,
-        requestsPerSecond, telemetry);
+        users,
+        activitySigma,
+        withinUserCorrelation,
+        segments,
+        driftSeconds,
+        cycle,
+        requestsPerSecond,
+        telemetry);
   }
 
   TrafficModel withTelemetry(Telemetry t) {
     return new TrafficModel(
-        users, activitySigma, withinUserCorrelation, segments, driftSeconds, diurnal,
-        requestsPerSecond, t);
+        users,
+        activitySigma,
+        withinUserCorrelation,
+        segments,
+        driftSeconds,
+        diurnal,
+        requestsPerSecond,
+        t);
   }
 
   /** True when every request comes from a new targeting key. */

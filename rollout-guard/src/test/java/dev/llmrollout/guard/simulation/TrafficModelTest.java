@@ -52,7 +52,8 @@ class TrafficModelTest {
   }
 
   @Test
-  @DisplayName("the harness sends the guard's first step (5%) of keys to the canary, sticky per key")
+  @DisplayName(
+      "the harness sends the guard's first step (5%) of keys to the canary, sticky per key")
   void harnessBucketsKeysByTheGuardsSplit() {
     GuardHarness harness =
         new GuardHarness(
@@ -60,8 +61,7 @@ class TrafficModelTest {
             Scenarios.SUCCESS_RULE,
             GuardConfig.ofDefaults(),
             Arrays.asList((String) null));
-    long canary =
-        IntStream.range(0, 40_000).filter(u -> harness.servesCanary("user-" + u)).count();
+    long canary = IntStream.range(0, 40_000).filter(u -> harness.servesCanary("user-" + u)).count();
     assertThat(canary / 40_000.0).isCloseTo(0.05, within(0.005));
     assertThat(harness.servesCanary("user-7")).isEqualTo(harness.servesCanary("user-7"));
   }
@@ -70,8 +70,11 @@ class TrafficModelTest {
   @DisplayName("arrivals average 10 per 10-second check at 1 request per second")
   void arrivalsArePoisson() {
     SplittableRandom random = new SplittableRandom(5);
-    double mean = IntStream.range(0, 100_000).map(i -> ScenarioRun.poisson(random, 10)).average()
-        .orElseThrow();
+    double mean =
+        IntStream.range(0, 100_000)
+            .map(i -> ScenarioRun.poisson(random, 10))
+            .average()
+            .orElseThrow();
     assertThat(mean).isCloseTo(10, within(0.05));
   }
 

@@ -1,0 +1,84 @@
+package dev.llmrollout.guard.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.llmrollout.guard.analysis.SampleSizeCalculator;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sample-size calculator's sequential figure agrees with the test the guard runs: it is where
+ * the guard's own mixture p-value first falls below alpha on the expected path, and it matches the
+ * mean canary samples to rejection when the guard's test watches simulated requests.
+ */
+@DisplayName("issue 14.8: sequential sample size agrees with the guard's test")
+class SequentialSampleSizeTest {
+
+  @Test
+  @DisplayName("on the expected path, the guard's p-value crosses alpha exactly at the figure")
+  void crossingIsWhereTheGuardsTestRejects() {
+    double k = 0.05 / 0.95;
+    for (double alpha : new double[] {0.05, 0.01, 0.005}) {
+      long n = SampleSizeCalculator.sequentialCanarySamples(0.85, 0.80, 0.05, alpha, 0.05);
+      double perSample = 0.80 * 0.20 + 0.85 * 0.15 * k;
+      assertThat(NormalMixtureSequentialTest.pValue(0.05, 0, perSample / n, 0.05))
+          .isLessThan(alpha);
+      assertThat(NormalMixtureSequentialTest.pValue(0.05, 0, perSample / (n - 1), 0.05))
+          .isGreaterThanOrEqualTo(alpha);
+    }
+    assertThat(SampleSizeCalculator.sequentialCanarySamples(0.85, 0.80, 0.05, 0.05, 0.05))
+        .isEqualTo(615);
+    assertThat(SampleSizeCalculator.sequentialCanarySamples(0.85, 0.80, 0.05, 0.005, 0.05))
+        .isEqualTo(951);
+  }
+
+  @Test
+  @DisplayName("300 seeded runs of the guard's test at 0.85 vs 0.80: mean within 10% of the figure")
+  void meanSamplesToRejectionMatches() {
+    for (double alpha : new double[] {0.05, 0.005}) {
+      long expected = SampleSizeCalculator.sequentialCanarySamples(0.85, 0.80, 0.05, alpha, 0.05);
+      SplittableRandom random = new SplittableRandom(42);
+      double total = 0;
+      int runs = 300;
+      for (int r = 0; r < runs; r++) {
+        total += canarySamplesToRejection(random, alpha);
+      }
+      assertThat(total / runs).isCloseTo(expected, within(0.10 * expected));
+    }
+  }
+
+  /**
+   * Requests go to a 5% canary (0.80) or stable (0.85); after every 20 requests the guard's
+   * difference test runs as {@code RuleEvaluator} runs it (100 samples per arm first, smoothed
+   * variances, only harm counts).
+   */
+  private static long canarySamplesToRejection(SplittableRandom random, double alpha) {
+    long ns = 0;
+    long nc = 0;
+    long ss = 0;
+    long sc = 0;
+    while (true) {
+      for (int i = 0; i < 20; i++) {
+        if (random.nextDouble() < 0.05) {
+          nc++;
+          sc += random.nextDouble() < 0.80 ? 1 : 0;
+        } else {
+          ns++;
+          ss += random.nextDouble() < 0.85 ? 1 : 0;
+        }
+      }
+      if (ns < 100 || nc < 100) {
+        continue;
+      }
+      double ps = (ss + 0.5) / (ns + 1.0);
+      double pc = (sc + 0.5) / (nc + 1.0);
+      double variance = ps * (1 - ps) / ns + pc * (1 - pc) / nc;
+      double effect = (double) ss / ns - (double) sc / nc;
+      if (effect > 0 && NormalMixtureSequentialTest.pValue(effect, 0, variance, 0.05) < alpha) {
+        return nc;
+      }
+    }
+  }
+}
