@@ -83,7 +83,7 @@ final class SampleSizeCommand implements Callable<Integer> {
         (long) Math.ceil(canarySamples / canaryShare));
     out.printf(
         Locale.ROOT,
-        "  guard's always-valid test (one-sided, alpha %.3f, mixture scale %.4f): about %d canary"
+        "  guard's always-valid test (one-sided, alpha %.3f, sized to detect %.4f): about %d canary"
             + " samples to rollback on average (about %d requests in all)%n",
         alpha,
         mde,
