@@ -135,10 +135,6 @@ class GatewayRolloutIT {
     refusing.close();
   }
 
-  /**
-   * The flags; their plans promote on bake time and samples alone (a few hundred requests cannot
-   * show the statistical evidence a production plan requires; these tests are about the wiring).
-   */
   private static String flags() {
     StringBuilder flags = new StringBuilder("{\"flags\": {");
     String[][] flagAndCanaryPool = {
@@ -156,8 +152,7 @@ class GatewayRolloutIT {
               "stable": {"model": "m-stable", "version": "1.1.0", "endpoint": "stable-pool"},
               "canary": {"model": "m-canary", "version": "1.2.0", "endpoint": "%s"}},
             "defaultVariant": "stable",
-            "targeting": {"fractional": [["stable", 100], ["canary", 0]]},
-            "metadata": {"rollout.evidence": "bake_only"}}
+            "targeting": {"fractional": [["stable", 100], ["canary", 0]]}}
           """
               .formatted(flagAndCanaryPool[i][0], flagAndCanaryPool[i][1]));
     }
