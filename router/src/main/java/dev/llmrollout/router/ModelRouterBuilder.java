@@ -47,6 +47,7 @@ public final class ModelRouterBuilder {
   HttpClient httpClient;
   OpenTelemetry openTelemetry = OpenTelemetry.noop();
   RetryPolicy retry = RetryPolicy.ofDefaults();
+
   /** Segment label values per flag in the guard's exported metrics. */
   public static final int DEFAULT_EXPORTED_SEGMENTS = 16;
 

@@ -45,7 +45,9 @@ class GuardSignalMetricsTest {
               SdkMeterProvider.builder()
                   .registerMetricReader(reader)
                   .registerView(
-                      InstrumentSelector.builder().setName(VariantStats.METRIC_PREFIX + "*").build(),
+                      InstrumentSelector.builder()
+                          .setName(VariantStats.METRIC_PREFIX + "*")
+                          .build(),
                       View.builder().setCardinalityLimit(100_000).build())
                   .build())
           .build();
@@ -97,7 +99,8 @@ class GuardSignalMetricsTest {
     assertThat(sum(metrics, "successes", segment("_all"))).isEqualTo(6);
     assertThat(sum(metrics, "first_exposures", segment("_all"))).isEqualTo(6);
     String bucketOfU1 = Integer.toString(UnitBuckets.of("u-1"));
-    long u1Expected = users.stream().filter(u -> UnitBuckets.of(u) == UnitBuckets.of("u-1")).count();
+    long u1Expected =
+        users.stream().filter(u -> UnitBuckets.of(u) == UnitBuckets.of("u-1")).count();
     assertThat(sum(metrics, "requests", segment("_all").and(bucket(bucketOfU1))))
         .isEqualTo(u1Expected + 1);
     // Latency: cumulative per bound; +Inf holds every measured request and no bound exceeds it.
@@ -134,7 +137,8 @@ class GuardSignalMetricsTest {
     for (int i = 0; i < 20; i++) {
       String flag = "no-such-flag-" + i;
       assertThatThrownBy(
-              () -> router.route(RouteRequest.builder(flag).sessionId("s").userMessage("hi").build()))
+              () ->
+                  router.route(RouteRequest.builder(flag).sessionId("s").userMessage("hi").build()))
           .isInstanceOf(RoutingException.class)
           .hasMessageContaining(flag);
     }
@@ -170,7 +174,8 @@ class GuardSignalMetricsTest {
         .toList();
   }
 
-  private static long sum(Collection<MetricData> metrics, String name, Predicate<Attributes> which) {
+  private static long sum(
+      Collection<MetricData> metrics, String name, Predicate<Attributes> which) {
     return points(metrics, name).stream()
         .filter(p -> which.test(p.getAttributes()))
         .mapToLong(LongPointData::getValue)

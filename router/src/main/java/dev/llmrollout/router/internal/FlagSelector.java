@@ -59,7 +59,12 @@ public final class FlagSelector {
       events.count(RouterEvent.FLAG_ERROR, UNKNOWN_FLAG);
       throw new RoutingException(
           Kind.FLAG,
-          "flag '" + flagKey + "': evaluation failed with " + error + ": " + details.getErrorMessage());
+          "flag '"
+              + flagKey
+              + "': evaluation failed with "
+              + error
+              + ": "
+              + details.getErrorMessage());
     } else if (error != null) {
       throw flagError(
           flagKey, "evaluation failed with " + error + ": " + details.getErrorMessage());

@@ -24,9 +24,9 @@ import java.util.TreeSet;
  * #ALL_SEGMENTS} holds all traffic of the arm (the other segment values are subsets of it); at most
  * {@link #maxSegments} segment values per flag get their own label value, in the order they are
  * first collected, and later ones add up under {@value #OTHER}. Feedback names are capped the same
- * way. Latency is exported as cumulative counts at a few fixed bounds ({@link #LATENCY_BOUND_BINS})
- * labelled {@code le}, so {@code histogram_quantile} works on it; the bounds are exact {@link
- * LatencyBins} edges. Names and labels: docs/metrics.md.
+ * way. Latency is exported as cumulative counts at a few fixed bounds ({@link
+ * LatencyBins#EXPORTED_BOUND_BINS}) labelled {@code le}, so {@code histogram_quantile} works on it;
+ * the bounds are exact {@link LatencyBins} edges. Names and labels: docs/metrics.md.
  */
 public final class GuardSignalMetrics implements AutoCloseable {
   private static final String PREFIX = VariantStats.METRIC_PREFIX;
@@ -41,8 +41,8 @@ public final class GuardSignalMetrics implements AutoCloseable {
   public static final AttributeKey<String> FEEDBACK_NAME =
       AttributeKey.stringKey("llm_rollout.feedback.name");
 
-  /** Bins whose upper bounds are the exported {@code le} bounds: 2^7 .. 2^14 ms (0.128 to 16 s). */
-  static final int[] LATENCY_BOUND_BINS = {56, 64, 72, 80, 88, 96, 104, 112};
+  private static final int[] LATENCY_BOUND_BINS =
+      LatencyBins.EXPORTED_BOUND_BINS.stream().mapToInt(Integer::intValue).toArray();
 
   private final VariantStats stats;
   private final int maxSegments;
@@ -136,7 +136,8 @@ public final class GuardSignalMetrics implements AutoCloseable {
       for (int i = 0; i < slower.length; i++) {
         double seconds = LatencyBins.upperBoundMillis(LATENCY_BOUND_BINS[i]) / 1000;
         latency.record(
-            measured[k] - slower[i][k], labels.toBuilder().put(LE, Double.toString(seconds)).build());
+            measured[k] - slower[i][k],
+            labels.toBuilder().put(LE, Double.toString(seconds)).build());
       }
       latency.record(measured[k], labels.toBuilder().put(LE, "+Inf").build());
       for (Map.Entry<String, long[]> named : feedbackByLabel.entrySet()) {
