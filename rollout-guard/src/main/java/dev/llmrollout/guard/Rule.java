@@ -16,7 +16,7 @@ import java.util.Objects;
  * <pre>{@code
  * Rule.successRateDrop(0.05);                      // rolls back on any drop shown; sized for 5 pp
  * Rule.successRateDrop(0.05).tolerating(0.01);     // rolls back on a drop shown above 1 pp
- * Rule.errorRateIncrease(0.02);                    // sized for +2 pp of errors
+ * Rule.errorRateIncrease(0.01);                    // sized for +1 pp of errors
  * Rule.latencyTailIncrease(0.99, 0.02);            // +2 pp of requests slower than stable's p99
  * }</pre>
  *

@@ -20,7 +20,7 @@ class RuleAndConfigTest {
         .extracting(Rule::metric, Rule::regressionToDetect, Rule::regressionTolerated)
         .containsExactly(
             Tuple.tuple(Metric.SUCCESS_RATE, 0.05, 0.0),
-            Tuple.tuple(Metric.ERROR_RATE, 0.02, 0.0),
+            Tuple.tuple(Metric.ERROR_RATE, 0.01, 0.0),
             Tuple.tuple(Metric.REFUSAL_RATE, 0.02, 0.0),
             Tuple.tuple(Metric.LATENCY_QUANTILE, 0.02, 0.0));
     assertThat(Rule.successRateDrop(0.05).tolerating(0.01).regressionTolerated()).isEqualTo(0.01);

@@ -28,8 +28,15 @@ final class SampleSizeCommand implements Callable<Integer> {
   @Option(
       names = "--alpha",
       defaultValue = "0.05",
-      description = "Two-sided false-alarm rate (0.05).")
+      description =
+          "False-alarm rate (0.05), two-sided unless --one-sided. The guard spends alpha / (rules"
+              + " x (1 + segments)) on its most significant test.")
   double alpha;
+
+  @Option(
+      names = "--one-sided",
+      description = "Size the one-sided test the guard makes (only a worse canary counts).")
+  boolean oneSided;
 
   @Option(names = "--power", defaultValue = "0.8", description = "Chance to catch it (0.8).")
   double power;
@@ -43,17 +50,28 @@ final class SampleSizeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     double canary = baseline - mde;
-    long perArm = SampleSizeCalculator.perArm(baseline, canary, alpha, power);
-    double thumb = SampleSizeCalculator.ruleOfThumb(baseline, mde, alpha, power);
+    long perArm =
+        oneSided
+            ? SampleSizeCalculator.canarySamplesOneSided(baseline, canary, 0.5, alpha, power)
+            : SampleSizeCalculator.perArm(baseline, canary, alpha, power);
+    // One-sided at alpha has the critical value of two-sided at 2 alpha.
+    double thumb =
+        SampleSizeCalculator.ruleOfThumb(baseline, mde, oneSided ? 2 * alpha : alpha, power);
     long canarySamples =
-        SampleSizeCalculator.canarySamples(baseline, canary, canaryShare, alpha, power);
+        oneSided
+            ? SampleSizeCalculator.canarySamplesOneSided(
+                baseline, canary, canaryShare, alpha, power)
+            : SampleSizeCalculator.canarySamples(baseline, canary, canaryShare, alpha, power);
+    long sequential =
+        SampleSizeCalculator.sequentialCanarySamples(baseline, canary, canaryShare, alpha, mde);
     var out = spec.commandLine().getOut();
     out.printf(
         Locale.ROOT,
-        "to detect %.4f -> %.4f (alpha %.3f two-sided, power %.2f):%n",
+        "to detect %.4f -> %.4f (alpha %.3f %s, power %.2f):%n",
         baseline,
         canary,
         alpha,
+        oneSided ? "one-sided, as the guard tests" : "two-sided",
         power);
     out.printf(Locale.ROOT, "  per arm, equal arms:            %d%n", perArm);
     out.printf(Locale.ROOT, "  rule of thumb 2z^2p(1-p)/d^2:   %.0f%n", Math.ceil(thumb));
@@ -63,6 +81,14 @@ final class SampleSizeCommand implements Callable<Integer> {
         100 * canaryShare,
         canarySamples,
         (long) Math.ceil(canarySamples / canaryShare));
+    out.printf(
+        Locale.ROOT,
+        "  guard's always-valid test (one-sided, alpha %.3f, sized to detect %.4f): about %d canary"
+            + " samples to rollback on average (about %d requests in all)%n",
+        alpha,
+        mde,
+        sequential,
+        (long) Math.ceil(sequential / canaryShare));
     return 0;
   }
 }

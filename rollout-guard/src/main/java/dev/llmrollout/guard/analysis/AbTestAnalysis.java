@@ -3,14 +3,16 @@ package dev.llmrollout.guard.analysis;
 import java.util.Locale;
 import org.hipparchus.distribution.continuous.NormalDistribution;
 import org.hipparchus.distribution.continuous.TDistribution;
+import org.hipparchus.special.Erf;
 import org.hipparchus.stat.descriptive.StreamingStatistics;
 import org.hipparchus.stat.inference.ChiSquareTest;
 import org.hipparchus.stat.inference.TTest;
 
 /**
  * Fixed-horizon analysis of an A/B test on demand (for a report or the CLI, not for continuous
- * monitoring, which the guard's always-valid tests do): two-proportion z and chi-square for rates,
- * Welch's t and Cohen's d for scores, confidence intervals, and a recommendation.
+ * monitoring, which the guard's always-valid tests do): two-proportion z and chi-square for rates
+ * (Pearson's without and with Yates' continuity correction), Welch's t and Cohen's d for scores,
+ * confidence intervals, and a recommendation.
  *
  * <pre>{@code
  * ProportionComparison c = AbTestAnalysis.proportions(850, 1000, 790, 1000, 0.05);
@@ -41,6 +43,7 @@ public final class AbTestAnalysis {
     };
     ChiSquareTest chi = new ChiSquareTest();
     boolean degenerate = pooled == 0 || pooled == 1;
+    double yates = degenerate ? 0 : yatesChiSquare(table);
     return new ProportionComparison(
         pa,
         pb,
@@ -51,8 +54,38 @@ public final class AbTestAnalysis {
         p,
         degenerate ? 0 : chi.chiSquare(table),
         degenerate ? 1 : chi.chiSquareTest(table),
+        yates,
+        // With one degree of freedom, P(chi2 > x) = erfc(sqrt(x / 2)), precise far into the tail.
+        degenerate ? 1 : Erf.erfc(Math.sqrt(yates / 2)),
         trialsA,
         trialsB);
+  }
+
+  /**
+   * Pearson's chi-square of a 2x2 table after Yates' continuity correction, as scipy's {@code
+   * chi2_contingency} applies it by default (only to tables with one degree of freedom): each
+   * observed count moves towards its expected count by {@code min(0.5, |expected - observed|)}.
+   */
+  static double yatesChiSquare(long[][] table) {
+    long total = 0;
+    long[] rows = new long[2];
+    long[] columns = new long[2];
+    for (int i = 0; i < 2; i++) {
+      for (int j = 0; j < 2; j++) {
+        rows[i] += table[i][j];
+        columns[j] += table[i][j];
+        total += table[i][j];
+      }
+    }
+    double sum = 0;
+    for (int i = 0; i < 2; i++) {
+      for (int j = 0; j < 2; j++) {
+        double expected = (double) rows[i] * columns[j] / total;
+        double gap = Math.max(0, Math.abs(expected - table[i][j]) - 0.5);
+        sum += gap * gap / expected;
+      }
+    }
+    return sum;
   }
 
   /** Compares B's scores with A's (each at least two values). */

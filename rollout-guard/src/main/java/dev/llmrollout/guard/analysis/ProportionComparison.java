@@ -10,8 +10,13 @@ package dev.llmrollout.guard.analysis;
  * @param upper upper end of that interval
  * @param z the pooled two-proportion z statistic
  * @param pValue its two-sided p-value
- * @param chiSquare Pearson's chi-square of the 2x2 table
- * @param chiSquarePValue its p-value
+ * @param chiSquare Pearson's chi-square of the 2x2 table without Yates' continuity correction
+ *     (scipy's {@code chi2_contingency(table, correction=False)}); equal to {@code z} squared
+ * @param chiSquarePValue its p-value (1 degree of freedom)
+ * @param yatesChiSquare the chi-square with Yates' correction as scipy's {@code
+ *     chi2_contingency(table)} computes it by default: each cell moves towards its expected count
+ *     by 0.5, or by less when it is closer than that
+ * @param yatesChiSquarePValue its p-value (1 degree of freedom)
  * @param samplesA A's sample
  * @param samplesB B's sample
  */
@@ -25,5 +30,7 @@ public record ProportionComparison(
     double pValue,
     double chiSquare,
     double chiSquarePValue,
+    double yatesChiSquare,
+    double yatesChiSquarePValue,
     long samplesA,
     long samplesB) {}

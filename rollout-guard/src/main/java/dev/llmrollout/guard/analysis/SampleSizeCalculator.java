@@ -3,16 +3,23 @@ package dev.llmrollout.guard.analysis;
 import org.hipparchus.distribution.continuous.NormalDistribution;
 
 /**
- * Fixed-horizon sample sizes and power for comparing two proportions, from the normal approximation
- * (unpooled variance). Quantiles come from Hipparchus.
+ * Sample sizes and power for comparing two proportions, from the normal approximation: fixed
+ * horizon two-sided (unpooled variance) or one-sided as the guard tests (pooled variance under the
+ * null), and the expected canary samples to rollback under the guard's always-valid test. Quantiles
+ * come from Hipparchus.
  *
  * <pre>{@code
  * long n = SampleSizeCalculator.perArm(0.85, 0.80, 0.05, 0.95);        // equal arms
  * long canary = SampleSizeCalculator.canarySamples(0.85, 0.80, 0.05, 0.05, 0.95);
+ * long oneSided = SampleSizeCalculator.canarySamplesOneSided(0.85, 0.80, 0.05, 0.05, 0.8);
+ * long sequential = SampleSizeCalculator.sequentialCanarySamples(0.85, 0.80, 0.05, 0.05, 0.05);
  * double quick = SampleSizeCalculator.ruleOfThumb(0.85, 0.05, 0.05, 0.80);
  * }</pre>
  */
 public final class SampleSizeCalculator {
+  /** The power the guard's tuning and power gate use by default ({@code GuardConfig.power}). */
+  public static final double GUARD_POWER = 0.8;
+
   private static final NormalDistribution NORMAL = new NormalDistribution();
 
   private SampleSizeCalculator() {}
@@ -40,6 +47,73 @@ public final class SampleSizeCalculator {
     double d = p2 - p1;
     double ratio = canaryShare / (1 - canaryShare);
     return (long) Math.ceil(z * z * (p2 * (1 - p2) + p1 * (1 - p1) * ratio) / (d * d));
+  }
+
+  /**
+   * The canary's n for the one-sided test the guard makes ("the canary is worse"), when the canary
+   * gets {@code canaryShare} of traffic and stable the rest: {@code n = [z(1-alpha) sqrt(pbar qbar
+   * (1+k)) + z(power) sqrt(p2 q2 + p1 q1 k)]^2 / d^2} with {@code k} the canary-to-stable ratio and
+   * {@code pbar} the traffic-weighted rate under no difference (pooled variance under the null). At
+   * a share of 0.5 this is the usual equal-arms formula: 0.85 vs 0.80 at alpha 0.005 and power 0.8
+   * needs 1,348 per arm.
+   */
+  public static long canarySamplesOneSided(
+      double p1, double p2, double canaryShare, double alpha, double power) {
+    validate(p1, p2, alpha, power);
+    if (!(canaryShare > 0 && canaryShare < 1)) {
+      throw new IllegalArgumentException(
+          "canaryShare: expected between 0 and 1, got " + canaryShare);
+    }
+    double k = canaryShare / (1 - canaryShare);
+    double pooled = (1 - canaryShare) * p1 + canaryShare * p2;
+    double d = p2 - p1;
+    double root =
+        NORMAL.inverseCumulativeProbability(1 - alpha) * Math.sqrt(pooled * (1 - pooled) * (1 + k))
+            + NORMAL.inverseCumulativeProbability(power)
+                * Math.sqrt(p2 * (1 - p2) + p1 * (1 - p1) * k);
+    return (long) Math.ceil(root * root / (d * d));
+  }
+
+  /**
+   * The canary samples after which the guard's always-valid test is expected to roll back a canary
+   * whose rate is {@code p2} against stable's {@code p1}, with the canary at {@code canaryShare} of
+   * traffic and a rule sized to detect {@code regressionToDetect}: the guard's one-sided mixture
+   * ({@link OneSidedMixture}, tuned where a fixed-horizon test at {@code alpha} would reach power
+   * {@value #GUARD_POWER}), rejecting when its e-value reaches {@code 1/alpha}.
+   *
+   * <p>Computed by the first-order formula, not by simulation: the smallest n at which the test,
+   * fed the expected estimate {@code |p2 - p1|} with variance {@code (p2 q2 + p1 q1 k) / n},
+   * rejects (the mean path crossing the always-valid boundary).
+   */
+  public static long sequentialCanarySamples(
+      double p1, double p2, double canaryShare, double alpha, double regressionToDetect) {
+    validate(p1, p2, alpha, 0.5);
+    if (!(canaryShare > 0 && canaryShare < 1)) {
+      throw new IllegalArgumentException(
+          "canaryShare: expected between 0 and 1, got " + canaryShare);
+    }
+    check(regressionToDetect > 0, "regressionToDetect", "positive", regressionToDetect);
+    double k = canaryShare / (1 - canaryShare);
+    double perSample = p2 * (1 - p2) + p1 * (1 - p1) * k;
+    double effect = Math.abs(p2 - p1);
+    OneSidedMixture mixture =
+        OneSidedMixture.tunedAt(
+            OneSidedMixture.fixedHorizonInformation(regressionToDetect, alpha, GUARD_POWER), alpha);
+    double bound = Math.log(1 / alpha);
+    long high = 1;
+    while (mixture.logE(effect * high / perSample, high / perSample) < bound) {
+      high *= 2;
+    }
+    long low = high / 2;
+    while (high - low > 1) {
+      long mid = (low + high) >>> 1;
+      if (mixture.logE(effect * mid / perSample, mid / perSample) < bound) {
+        low = mid;
+      } else {
+        high = mid;
+      }
+    }
+    return high;
   }
 
   /**

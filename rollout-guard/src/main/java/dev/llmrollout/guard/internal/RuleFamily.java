@@ -5,6 +5,7 @@ import dev.llmrollout.guard.Metric.Direction;
 import dev.llmrollout.guard.Rule;
 import dev.llmrollout.guard.RuleCheck;
 import dev.llmrollout.guard.RuleSet;
+import dev.llmrollout.guard.analysis.OneSidedMixture;
 import dev.llmrollout.signals.UnitBuckets;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -28,6 +28,53 @@ class AbTestAnalysisTest {
   }
 
   @Test
+  @DisplayName(
+      "issue 14.8: chi-square without Yates (scipy correction=False) and with it (default)")
+  void chiSquareWithAndWithoutYatesMatchesScipy() {
+    // Reference values: scipy 1.17.1, chi2_contingency(table) and (table, correction=False).
+    ProportionComparison big = AbTestAnalysis.proportions(850, 1000, 790, 1000, 0.05);
+    assertThat(big.chiSquare()).isCloseTo(12.195121951219512, within(1e-9));
+    assertThat(big.chiSquarePValue()).isCloseTo(0.00047914643458730067, within(1e-12));
+    assertThat(big.yatesChiSquare()).isCloseTo(11.7920054200542, within(1e-9));
+    assertThat(big.yatesChiSquarePValue()).isCloseTo(0.0005948562069848861, within(1e-12));
+
+    ProportionComparison small = AbTestAnalysis.proportions(12, 47, 43, 99, 0.05);
+    assertThat(small.chiSquare()).isCloseTo(4.350164943588544, within(1e-9));
+    assertThat(small.yatesChiSquare()).isCloseTo(3.6211199073868334, within(1e-9));
+    assertThat(small.yatesChiSquarePValue()).isCloseTo(0.05705045741699581, within(1e-12));
+
+    ProportionComparison tiny = AbTestAnalysis.proportions(3, 10, 8, 10, 0.05);
+    assertThat(tiny.chiSquare()).isCloseTo(5.05050505050505, within(1e-9));
+    assertThat(tiny.yatesChiSquare()).isCloseTo(3.2323232323232323, within(1e-9));
+    assertThat(tiny.yatesChiSquarePValue()).isCloseTo(0.07219819770165774, within(1e-12));
+
+    // Cells within 0.5 of their expected counts move only that far: the statistic is 0, p is 1.
+    ProportionComparison close = AbTestAnalysis.proportions(10, 20, 10, 21, 0.05);
+    assertThat(close.chiSquare()).isCloseTo(0.02324263038548757, within(1e-12));
+    assertThat(close.yatesChiSquare()).isZero();
+    assertThat(close.yatesChiSquarePValue()).isEqualTo(1.0);
+  }
+
+  @Test
+  @DisplayName("issue 14.8: one-sided fixed-horizon n, the test the guard makes")
+  void oneSidedSampleSizes() {
+    // [z(1-a) sqrt(2 pbar qbar) + z(0.8) sqrt(p1 q1 + p2 q2)]^2 / d^2 with pbar = 0.825:
+    // 1347.48 at a = 0.005, 1536.08 at 0.0025, 1783.91 at 0.001 (rounded up).
+    assertThat(SampleSizeCalculator.canarySamplesOneSided(0.85, 0.80, 0.5, 0.005, 0.8))
+        .isEqualTo(1348);
+    assertThat(SampleSizeCalculator.canarySamplesOneSided(0.85, 0.80, 0.5, 0.0025, 0.8))
+        .isEqualTo(1537);
+    assertThat(SampleSizeCalculator.canarySamplesOneSided(0.85, 0.80, 0.5, 0.001, 0.8))
+        .isEqualTo(1784);
+    // A 5% canary: k = 1/19, pbar = 0.8475; 361.25 canary samples.
+    assertThat(SampleSizeCalculator.canarySamplesOneSided(0.85, 0.80, 0.05, 0.05, 0.8))
+        .isEqualTo(362);
+    assertThat(SampleSizeCalculator.canarySamplesOneSided(0.85, 0.80, 0.5, 0.05, 0.8))
+        .as("one-sided needs fewer than the two-sided 903")
+        .isLessThan(SampleSizeCalculator.perArm(0.85, 0.80, 0.05, 0.8));
+  }
+
+  @Test
   void recommendsPromoteOrContinue() {
     assertThat(
             AbTestAnalysis.recommend(

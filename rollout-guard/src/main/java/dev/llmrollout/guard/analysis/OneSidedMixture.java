@@ -1,4 +1,4 @@
-package dev.llmrollout.guard.internal;
+package dev.llmrollout.guard.analysis;
 
 import org.hipparchus.analysis.solvers.BrentSolver;
 import org.hipparchus.distribution.continuous.NormalDistribution;

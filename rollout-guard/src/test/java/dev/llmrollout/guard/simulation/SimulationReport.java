@@ -1,0 +1,203 @@
+package dev.llmrollout.guard.simulation;
+
+import dev.llmrollout.guard.RolloutState;
+import dev.llmrollout.guard.analysis.SampleSizeCalculator;
+import dev.llmrollout.guard.simulation.ScenarioSummary.Median;
+import dev.llmrollout.guard.simulation.ScenarioSummary.Share;
+import java.util.List;
+import java.util.Locale;
+
+/** Writes the summaries as the Markdown document docs/rollout-guard-simulation.md. */
+final class SimulationReport {
+  private static final double POWER = 0.8;
+
+  private SimulationReport() {}
+
+  static String markdown(List<ScenarioSummary> summaries, String command, double minutes) {
+    int runs = summaries.get(0).runs();
+    StringBuilder md = new StringBuilder();
+    md.append("# Rollout guard simulation\n\n")
+        .append("Produced by `GuardSimulationMain`: ")
+        .append(runs)
+        .append(" seeded runs per scenario (seeds fixed per scenario), ")
+        .append(String.format(Locale.ROOT, "%.0f", minutes))
+        .append(" minutes on the build machine. Reproduce with:\n\n```\n")
+        .append(command)
+        .append("\n```\n\n")
+        .append(Text.MODEL)
+        .append("\n## Outcomes\n\n")
+        .append("Shares of runs with their 95% Wilson intervals.\n\n")
+        .append("| Scenario | Rolled back | Held (unit split) | Promoted to 100% |")
+        .append(" Held (evidence not in) | Still running at 60,000 | Goal |\n")
+        .append("|---|---|---|---|---|---|---|\n");
+    for (ScenarioSummary s : summaries) {
+      md.append("| ")
+          .append(s.scenario().name())
+          .append(" | ")
+          .append(share(s.ended(RolloutState.ROLLED_BACK)))
+          .append(" | ")
+          .append(share(s.sampleRatioHolds()))
+          .append(" | ")
+          .append(share(s.ended(RolloutState.PROMOTED)))
+          .append(" | ")
+          .append(share(s.evidenceHolds()))
+          .append(" | ")
+          .append(share(s.ended(RolloutState.CANARY)))
+          .append(" | ")
+          .append(s.scenario().goal())
+          .append(" |\n");
+    }
+    md.append("\n## Where the guard stopped the canary\n\n")
+        .append("Rolled back (and, after the slash, held on the unit split) while the canary was")
+        .append(" at each step;")
+        .append(" \"before 100%\" adds both over steps 1-3.\n\n")
+        .append("| Scenario | Step 1 (5%) | Step 2 (25%) | Step 3 (50%) | Step 4 (100%) |")
+        .append(" Stopped before 100% |\n|---|---|---|---|---|---|\n");
+    for (ScenarioSummary s : summaries) {
+      md.append("| ").append(s.scenario().name());
+      for (int step = 0; step < Scenario.plan().steps().size(); step++) {
+        md.append(" | ")
+            .append(share(s.rolledBackAt(step)))
+            .append(" / ")
+            .append(pct(s.sampleRatioHoldsAt(step).rate()));
+      }
+      md.append(" | ").append(share(s.stoppedBeforeLastStep())).append(" |\n");
+    }
+    md.append("\n## How long each step took\n\n")
+        .append("Median minutes per step over the runs that completed it (95% order-statistic")
+        .append(" interval; how many runs completed it).\n\n")
+        .append("| Scenario | Step 1 (5%) | Step 2 (25%) | Step 3 (50%) | Step 4 (100%) |\n")
+        .append("|---|---|---|---|---|\n");
+    for (ScenarioSummary s : summaries) {
+      md.append("| ").append(s.scenario().name());
+      for (int step = 0; step < Scenario.plan().steps().size(); step++) {
+        Median m = s.stepMinutes(step);
+        md.append(" | ").append(m.observed() == 0 ? "-" : median(m) + " (" + m.observed() + ")");
+      }
+      md.append(" |\n");
+    }
+    detection(md, summaries);
+    return md.toString();
+  }
+
+  private static void detection(StringBuilder md, List<ScenarioSummary> summaries) {
+    md.append("\n## Canary requests before rollback\n\n")
+        .append("Median canary requests (all steps) when the guard rolled back, runs never")
+        .append(" rolled back counted as infinite, with the 95% order-statistic interval; next")
+        .append(" to it the fixed-horizon canary n of a one-sided two-proportion test with")
+        .append(" power 0.8 at the alpha the guard spends on its first test (alpha over its")
+        .append(" family: rules x (all traffic + declared segments + other), Holm's first")
+        .append(" level), with the canary at 5% as in step")
+        .append(" 1, assuming independent requests; for a segment regression, canary requests")
+        .append(" in all traffic at the segment's starting share.\n\n")
+        .append("| Scenario | Median canary requests to rollback | Per-test alpha |")
+        .append(" Fixed-horizon canary n |\n|---|---|---|---|\n");
+    for (ScenarioSummary s : summaries) {
+      if (!s.scenario().harmful()) {
+        continue;
+      }
+      double alpha =
+          GuardHarness.perTestAlpha(
+              s.scenario().config(), s.scenario().rules(), s.scenario().namedSegments());
+      md.append("| ")
+          .append(s.scenario().name())
+          .append(" | ")
+          .append(median(s.canaryRequestsToRollback()))
+          .append(" | ")
+          .append(String.format(Locale.ROOT, "%.4f", alpha))
+          .append(" | ")
+          .append(fixedHorizon(s.scenario(), alpha))
+          .append(" |\n");
+    }
+  }
+
+  /** The fixed-horizon canary n for the scenario's worst rate change, or "-" for latency. */
+  static String fixedHorizon(Scenario scenario, double alpha) {
+    TrafficModel.Telemetry t = scenario.traffic().telemetry();
+    if (t != null) {
+      if (t.canaryErrorRate() == t.stableErrorRate()) {
+        return "- (a latency quantile)";
+      }
+      return Long.toString(
+          SampleSizeCalculator.canarySamplesOneSided(
+              t.stableErrorRate(), t.canaryErrorRate(), 0.05, alpha, POWER));
+    }
+    TrafficModel.Segment worst =
+        scenario.traffic().segments().stream()
+            .min((a, b) -> Double.compare(drop(a), drop(b)))
+            .orElseThrow();
+    long inSegment =
+        SampleSizeCalculator.canarySamplesOneSided(
+            worst.stableSuccess(), worst.canarySuccess(), 0.05, alpha, POWER);
+    return worst.startShare() == 1
+        ? Long.toString(inSegment)
+        : String.format(
+            Locale.ROOT,
+            "%d (%d in the segment)",
+            Math.round(Math.ceil(inSegment / worst.startShare())),
+            inSegment);
+  }
+
+  private static double drop(TrafficModel.Segment segment) {
+    return segment.canarySuccess() - segment.stableSuccess();
+  }
+
+  private static String share(Share s) {
+    return String.format(Locale.ROOT, "%s [%s, %s]", pct(s.rate()), pct(s.low()), pct(s.high()));
+  }
+
+  private static String pct(double rate) {
+    return String.format(Locale.ROOT, "%.1f%%", rate * 100);
+  }
+
+  private static String median(Median m) {
+    return String.format(
+        Locale.ROOT, "%s [%s, %s]", number(m.value()), number(m.low()), number(m.high()));
+  }
+
+  private static String number(double value) {
+    return Double.isInfinite(value) ? "never" : String.format(Locale.ROOT, "%.0f", value);
+  }
+
+  /** The fixed prose of the report. */
+  private static final class Text {
+    static final String MODEL =
+        """
+        Every run drives the real `RolloutGuard` through its public API on a manual clock: the \
+        guard starts the rollout, writes each step's split to an in-memory `RolloutControl`, \
+        and runs its own scheduled checks (every 10 s, `GuardConfig` defaults); requests are \
+        recorded into its `SignalSource` as the router records them. The only seam is \
+        `GuardHarness` (test sources, `dev.llmrollout.guard.simulation`).
+
+        Traffic model (`TrafficModel`, `Scenarios`):
+
+        - **Sticky users**: 2,000 targeting keys, each with a lognormal activity weight \
+        (log-scale sigma 1: the busiest 10% of keys send about 39% of requests); a key's arm \
+        comes from the split the guard wrote, bucketed exactly as the local backend's \
+        `fractional` does (`FractionalBucketing`, murmur3 of flag key + targeting key), so a \
+        key keeps its arm and only moves to the canary as the canary grows. The independent \
+        A/A row gives every request a fresh key instead.
+        - **Within-user correlation**: a key's outcomes share a standard normal effect \
+        through a threshold (probit) model, calibrated so the intra-class correlation of \
+        outcomes is 0.10 at the stable rate (success 0.85, or errors 1% for the telemetry \
+        rows); marginal rates stay exact in every arm and segment. Log-latency has the same \
+        0.10 correlation.
+        - **Arrivals**: Poisson, 1 request per second on average (10 per check); the diurnal \
+        row varies the rate between 0.5 and 1.5 per second over 24 h, starting at the quiet \
+        hour, and moves both arms' success from 0.88 down to 0.81 as the load rises.
+        - **Segments** (intents) are drawn per request; the drifting row moves the payment \
+        intent linearly from 10% to 40% of traffic over the first 20,000 s (5.6 h).
+        - **Plan**: `RolloutPlan.ofDefaults()`: 5 -> 25 -> 50 -> 100%, 30 min minimum bake \
+        and 500 requests per arm per step, 24 h at most per step (then held), 5% stable \
+        holdback at 100% until its bake ends, evidence required (power gate in step 1, \
+        non-inferiority before 100%). A run ends when the guard rolls back or promotes, or \
+        after 60,000 requests (16.7 h); a held rollout keeps being checked until then.
+        - **Rules**: `Rule.successRateDrop(0.05)` unless all default rules \
+        (`RuleSet.ofDefaults()`: success -5 pp, errors and refusals +2 pp, share slower than \
+        p99 +2 pp) are named; those rows have errors 1%, refusals 0.5%, lognormal latency \
+        (median 800 ms, sigma 0.5) and feedback on 20% of requests, 10% of it thumbs down. \
+        Named segments: all but the last are declared at the start; the last is what the \
+        guard judges as its "other" segment.
+        """;
+  }
+}
