@@ -11,9 +11,12 @@ import java.util.Optional;
 final class AdminAuth {
   static final String TOKEN_VARIABLE = "LLM_ROUTER_ADMIN_TOKEN";
 
+  private final String variable;
   private final Optional<byte[]> adminToken;
 
-  AdminAuth(Optional<String> token) {
+  /** Writes need the token from the environment variable {@code variable} (never logged). */
+  AdminAuth(String variable, Optional<String> token) {
+    this.variable = variable;
     this.adminToken = token.filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -22,7 +25,7 @@ final class AdminAuth {
     if (adminToken.isEmpty()) {
       exchange.discardBody();
       exchange.sendError(
-          403, "admin_disabled", "admin writes are disabled: " + TOKEN_VARIABLE + " is not set");
+          403, "admin_disabled", "writes here are disabled: " + variable + " is not set");
       return false;
     }
     String header = exchange.header("Authorization");
@@ -32,7 +35,7 @@ final class AdminAuth {
             : new byte[0];
     if (!MessageDigest.isEqual(presented, adminToken.get())) {
       exchange.discardBody();
-      exchange.sendError(401, "unauthorized", "expected Authorization: Bearer <admin token>");
+      exchange.sendError(401, "unauthorized", "expected Authorization: Bearer <" + variable + ">");
       return false;
     }
     return true;

@@ -59,6 +59,7 @@ public final class Gateway implements AutoCloseable {
       FeedbackHandler feedback,
       AdminHandler admin,
       MetricsHandler metrics,
+      AlertmanagerWebhookHandler alertmanager,
       BooleanSupplier ready) {}
 
   public void start() throws Exception {
@@ -120,6 +121,7 @@ public final class Gateway implements AutoCloseable {
             case "/v1/chat/completions" -> post(method, routes.chat()::handle);
             case "/v1/feedback" -> post(method, routes.feedback()::handle);
             case "/metrics" -> Optional.of(routes.metrics()::handle);
+            case AlertmanagerWebhookHandler.PATH -> post(method, routes.alertmanager()::handle);
             case "/healthz" -> Optional.of(e -> e.send(200, "text/plain", "ok\n"));
             case "/readyz" -> Optional.of(this::ready);
             default ->

@@ -132,7 +132,8 @@ class OperatorVerbsIT {
     assertThat(guards.exitCode()).as(guards.err()).isZero();
     // [1.645 sqrt(2 * 0.825 * 0.175) + 0.8416 sqrt(0.85*0.15 + 0.80*0.20)]^2 / 0.05^2 = 713.1
     assertThat(guards.out()).contains("per arm, equal arms:            714");
-    // The guard's one-sided mixture (sized for 0.05) at a 5% canary rejects on the mean path at 511.
+    // The guard's one-sided mixture (sized for 0.05) at a 5% canary rejects on the mean path at
+    // 511.
     assertThat(guards.out()).contains("about 511 canary samples to rollback");
 
     JarRunner.Result bad =
