@@ -2,7 +2,6 @@ package dev.llmrollout.guard.simulation;
 
 import dev.llmrollout.guard.AuditLog;
 import dev.llmrollout.guard.GuardConfig;
-import dev.llmrollout.guard.KillSwitchOverride;
 import dev.llmrollout.guard.Rollout;
 import dev.llmrollout.guard.RolloutGuard;
 import dev.llmrollout.guard.RolloutPlan;
@@ -13,6 +12,7 @@ import dev.llmrollout.guard.testing.InMemoryRolloutControl;
 import dev.llmrollout.guard.testing.InMemorySignalSource;
 import dev.llmrollout.guard.testing.ManualClock;
 import dev.llmrollout.guard.testing.ManualScheduler;
+import dev.llmrollout.provider.KillSwitchOverride;
 import dev.llmrollout.signals.Observation;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.FractionalBucketing;
