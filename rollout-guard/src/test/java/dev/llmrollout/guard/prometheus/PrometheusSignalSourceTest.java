@@ -149,8 +149,10 @@ class PrometheusSignalSourceTest {
 
   @Test
   void aWindowAddsUpTheFleetAndCountsOnlyItsOwnTime() throws Exception {
-    Thread.sleep(3_000); // zeros scraped a few times: the window's baseline
     Instant start = Instant.now();
+    // increase() sees only samples inside the window: each target needs a sample of its zeros
+    // after the window's start, or its first counts vanish into the gap before the window.
+    Thread.sleep(3_000);
     a.arm("canary", 3, 10, 2);
     b.arm("canary", 3, 6, 0);
     // A window of about 10 s with the old zeros at its start: increase() extrapolates little.
