@@ -13,6 +13,13 @@ public final class LatencyBins {
   /** How many bins, the last one open-ended. */
   public static final int COUNT = 22 * PER_DOUBLING + 2;
 
+  /**
+   * The bins whose upper bounds are exported as metrics bounds ({@code le}): 2^7 to 2^14 ms, 0.128
+   * to 16.384 s, exact bin edges, so an exported count at a bound equals the in-process count.
+   */
+  public static final java.util.List<Integer> EXPORTED_BOUND_BINS =
+      java.util.List.of(56, 64, 72, 80, 88, 96, 104, 112);
+
   private LatencyBins() {}
 
   /** The bin of a latency in milliseconds (0 for anything up to 1 ms). */

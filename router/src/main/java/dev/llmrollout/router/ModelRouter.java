@@ -12,6 +12,7 @@ import dev.llmrollout.router.internal.DeliveryCounter;
 import dev.llmrollout.router.internal.Endpoint;
 import dev.llmrollout.router.internal.FlagSelector;
 import dev.llmrollout.router.internal.GenAiMetrics;
+import dev.llmrollout.router.internal.GuardSignalMetrics;
 import dev.llmrollout.router.internal.PromptRenderer;
 import dev.llmrollout.router.internal.RoutedCall;
 import dev.llmrollout.router.internal.RouterEvents;
@@ -63,6 +64,7 @@ public final class ModelRouter implements AutoCloseable {
   private final VariantStats evalSignals;
   private final Optional<ShadowJudge> judge;
   private final GenAiMetrics metrics;
+  private final GuardSignalMetrics guardMetrics;
   private final RouterEvents events;
   private final ShadowRunner shadows;
   private final ShadowSink shadowSink;
@@ -82,6 +84,8 @@ public final class ModelRouter implements AutoCloseable {
     this.client = new ChatCompletionClient(builder.httpClient, json, builder.retry, watchdog);
     this.inspector = new AnswerInspector(builder.refusalPatterns, builder.shortAnswerChars, json);
     this.signals = builder.signals;
+    this.guardMetrics =
+        new GuardSignalMetrics(builder.openTelemetry, signals, builder.exportedSegmentsPerFlag);
     this.shadowSignals = builder.shadowSignals;
     this.evalSignals = builder.evalSignals;
     this.shadowSink = builder.shadowSink();
@@ -341,6 +345,7 @@ public final class ModelRouter implements AutoCloseable {
   /** Stops shadow workers (waiting briefly for queued pairs), the stream watchdog and the sink. */
   @Override
   public void close() {
+    guardMetrics.close();
     shadows.close();
     watchdog.close();
     shadowSink.close();

@@ -47,7 +47,12 @@ public final class ModelRouterBuilder {
   HttpClient httpClient;
   OpenTelemetry openTelemetry = OpenTelemetry.noop();
   RetryPolicy retry = RetryPolicy.ofDefaults();
+
+  /** Segment label values per flag in the guard's exported metrics. */
+  public static final int DEFAULT_EXPORTED_SEGMENTS = 16;
+
   VariantStats signals = VariantStats.create();
+  int exportedSegmentsPerFlag = DEFAULT_EXPORTED_SEGMENTS;
   VariantStats shadowSignals;
   VariantStats evalSignals;
   ShadowOptions shadowOptions = ShadowOptions.ofDefaults();
@@ -100,6 +105,20 @@ public final class ModelRouterBuilder {
    */
   public ModelRouterBuilder evalSignals(VariantStats stats) {
     this.evalSignals = Objects.requireNonNull(stats, "evalSignals");
+    return this;
+  }
+
+  /**
+   * How many segment values per flag get their own label in the guard's exported metrics (default
+   * {@value #DEFAULT_EXPORTED_SEGMENTS}); later values add up under {@code other}, so a client
+   * sending arbitrary segment values cannot grow the metrics without bound.
+   */
+  public ModelRouterBuilder exportedSegmentsPerFlag(int segments) {
+    if (segments < 0) {
+      throw new IllegalArgumentException(
+          "exportedSegmentsPerFlag: expected 0 or more, got " + segments);
+    }
+    this.exportedSegmentsPerFlag = segments;
     return this;
   }
 

@@ -33,6 +33,12 @@ public final class VariantStats implements SignalSource, FeedbackSink {
   /** The default segment attribute. */
   public static final String DEFAULT_SEGMENT_ATTRIBUTE = "intent";
 
+  /**
+   * The names of the OpenTelemetry instruments that export these signals start with this (see
+   * docs/metrics.md); a metrics SDK needs a cardinality limit view on them.
+   */
+  public static final String METRIC_PREFIX = "llm_rollout.guard.";
+
   private static final String ALL_SEGMENTS = "";
 
   private record ArmKey(String flagKey, String variant, String segment) {}
@@ -117,6 +123,20 @@ public final class VariantStats implements SignalSource, FeedbackSink {
   public Set<String> segments(String flagKey) {
     Set<String> seen = segments.get(flagKey);
     return seen == null ? Set.of() : Set.copyOf(seen);
+  }
+
+  /** One variant of one flag that has been counted. */
+  public record Arm(String flagKey, String variant) {}
+
+  /** The arms counted so far (across all segments), in no particular order. */
+  public Set<Arm> arms() {
+    Set<Arm> seen = new java.util.HashSet<>();
+    for (ArmKey key : arms.keySet()) {
+      if (key.segment().equals(ALL_SEGMENTS)) {
+        seen.add(new Arm(key.flagKey(), key.variant()));
+      }
+    }
+    return seen;
   }
 
   /** The segment value of a context, or null when it has none. */

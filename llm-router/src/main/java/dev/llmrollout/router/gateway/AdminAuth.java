@@ -16,9 +16,12 @@ final class AdminAuth {
 
   private static final int MAX_ACTOR_LENGTH = 80;
 
+  private final String variable;
   private final Optional<byte[]> adminToken;
 
-  AdminAuth(Optional<String> token) {
+  /** Writes need the token from the environment variable {@code variable} (never logged). */
+  AdminAuth(String variable, Optional<String> token) {
+    this.variable = variable;
     this.adminToken = token.filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -52,7 +55,7 @@ final class AdminAuth {
     if (adminToken.isEmpty()) {
       exchange.discardBody();
       exchange.sendError(
-          403, "admin_disabled", "admin writes are disabled: " + TOKEN_VARIABLE + " is not set");
+          403, "admin_disabled", "writes here are disabled: " + variable + " is not set");
       return false;
     }
     String header = exchange.header("Authorization");
@@ -62,7 +65,7 @@ final class AdminAuth {
             : new byte[0];
     if (!MessageDigest.isEqual(presented, adminToken.get())) {
       exchange.discardBody();
-      exchange.sendError(401, "unauthorized", "expected Authorization: Bearer <admin token>");
+      exchange.sendError(401, "unauthorized", "expected Authorization: Bearer <" + variable + ">");
       return false;
     }
     return true;

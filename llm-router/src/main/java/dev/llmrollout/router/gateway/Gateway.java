@@ -81,6 +81,7 @@ public final class Gateway implements AutoCloseable {
       AdminHandler admin,
       MetricsHandler metrics,
       ModelsHandler models,
+      AlertmanagerWebhookHandler alertmanager,
       BooleanSupplier ready,
       Supplier<JsonNode> health) {}
 
@@ -143,6 +144,7 @@ public final class Gateway implements AutoCloseable {
             case "/v1/chat/completions" -> post(method, routes.chat()::handle);
             case "/v1/feedback" -> post(method, routes.feedback()::handle);
             case "/metrics" -> Optional.of(routes.metrics()::handle);
+            case AlertmanagerWebhookHandler.PATH -> post(method, routes.alertmanager()::handle);
             case "/healthz" -> Optional.of(e -> e.sendJson(200, routes.health().get()));
             case "/v1/models" -> Optional.of(routes.models()::handle);
             case "/readyz" -> Optional.of(this::ready);

@@ -32,10 +32,19 @@ public final class GatewayRuntime implements AutoCloseable {
                 stack.control(),
                 stack.router().signals(),
                 stack.override(),
-                new AdminAuth(Optional.ofNullable(environment.apply(AdminAuth.TOKEN_VARIABLE))),
+                new AdminAuth(
+                    AdminAuth.TOKEN_VARIABLE,
+                    Optional.ofNullable(environment.apply(AdminAuth.TOKEN_VARIABLE))),
                 rollouts),
             new MetricsHandler(stack.metricReader()),
             new ModelsHandler(stack, aliases),
+            new AlertmanagerWebhookHandler(
+                rollouts,
+                new AdminAuth(
+                    AlertmanagerWebhookHandler.TOKEN_VARIABLE,
+                    Optional.ofNullable(
+                        environment.apply(AlertmanagerWebhookHandler.TOKEN_VARIABLE))),
+                Gateway.JSON),
             stack::ready,
             stack.configHealth()::toJson);
     this.gateway = new Gateway(settings, routes);

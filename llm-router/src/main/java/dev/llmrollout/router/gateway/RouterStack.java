@@ -17,7 +17,9 @@ import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.openfeature.sdk.ProviderState;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.InstrumentSelector;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.View;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -29,6 +31,12 @@ import java.util.Set;
  */
 public final class RouterStack implements AutoCloseable {
   private static final int PROBE_KEYS = 200;
+
+  /**
+   * Series per guard signal instrument: 64 unit buckets x 9 latency bounds x (1 + 16 segments) x a
+   * few arms; the SDK's default of 2,000 would fold real series into an overflow series.
+   */
+  static final int GUARD_SIGNAL_SERIES_LIMIT = 200_000;
 
   private final KillSwitchOverride override = new KillSwitchOverride();
   private final FlagBackend flags;
@@ -45,7 +53,13 @@ public final class RouterStack implements AutoCloseable {
     this.control = backend.control();
     this.provider = LlmFeatureProvider.builder(flags).servingOverride(override).build();
     this.api = OpenFeatureAPI.createIsolated();
-    this.meters = SdkMeterProvider.builder().registerMetricReader(metricReader).build();
+    this.meters =
+        SdkMeterProvider.builder()
+            .registerMetricReader(metricReader)
+            .registerView(
+                InstrumentSelector.builder().setName(VariantStats.METRIC_PREFIX + "*").build(),
+                View.builder().setCardinalityLimit(GUARD_SIGNAL_SERIES_LIMIT).build())
+            .build();
     this.configHealth =
         new ConfigHealth(
             meters.get("llm-router"),

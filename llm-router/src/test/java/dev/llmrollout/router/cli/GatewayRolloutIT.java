@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GatewayRolloutIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOKEN = "rollout-admin-token-for-tests";
+  private static final String ALERTMANAGER_TOKEN = "alertmanager-webhook-token-for-tests";
   private static final String API_KEY = "sk-rollout-endpoint-key";
   private static final String HELPFUL =
       "Thanks for reaching out. Here is what I found about your question, step by step.";
@@ -112,6 +113,8 @@ class GatewayRolloutIT {
             Map.of(
                 "LLM_ROUTER_ADMIN_TOKEN",
                 TOKEN,
+                "LLM_ROUTER_ALERTMANAGER_TOKEN",
+                ALERTMANAGER_TOKEN,
                 "MODEL_API_KEY",
                 API_KEY,
                 "LLM_ROUTER_ALERT_WEBHOOK",
@@ -141,7 +144,8 @@ class GatewayRolloutIT {
       {"fails-model", "refusing-pool"},
       {"healthy-model", "canary-pool"},
       {"gated-model", "canary-pool"},
-      {"forced-model", "canary-pool"}
+      {"forced-model", "canary-pool"},
+      {"alerted-model", "canary-pool"}
     };
     for (int i = 0; i < flagAndCanaryPool.length; i++) {
       flags.append(i == 0 ? "" : ",\n");
@@ -402,6 +406,73 @@ class GatewayRolloutIT {
             new String(
                 Files.readAllBytes(dir.resolve("rollout-audit.jsonl")), StandardCharsets.UTF_8))
         .contains("hotfix approved by the on-call lead");
+  }
+
+  @Test
+  @DisplayName("issue 15.6: an Alertmanager webhook call rolls the flag in its labels back, once")
+  void anAlertmanagerAlertRollsBack() throws Exception {
+    JarRunner.Result start =
+        rollout(
+            "start",
+            "alerted-model",
+            "--canary",
+            "canary",
+            "--force",
+            "alert test",
+            "--plan-steps",
+            "50,100",
+            "--min-bake",
+            "PT1H");
+    assertThat(start.exitCode()).as(start.err()).isZero();
+    // Alertmanager 0.25's webhook body, as captured in the research note (version 4).
+    String payload =
+        """
+        {"receiver":"rollout-controller","status":"firing",
+         "alerts":[{"status":"firing",
+           "labels":{"alertname":"LlmRolloutErrorRatioRegression","feature_flag_key":"alerted-model",
+                     "feature_flag_result_variant":"canary","action":"rollback","severity":"page"},
+           "annotations":{"summary":"errors 25% more"},"startsAt":"2026-12-07T12:46:48Z",
+           "endsAt":"0001-01-01T00:00:00Z","generatorURL":"http://prometheus/graph",
+           "fingerprint":"7c722b43f4126d9b"}],
+         "groupLabels":{},"commonLabels":{},"commonAnnotations":{},
+         "externalURL":"http://127.0.0.1:19093","version":"4",
+         "groupKey":"{}:{alertname=\\"LlmRolloutErrorRatioRegression\\"}","truncatedAlerts":0}
+        """;
+
+    assertThat(webhookCall(payload, null).statusCode()).isEqualTo(401);
+    assertThat(webhookCall(payload, "wrong-token").statusCode()).isEqualTo(401);
+    assertThat(get("/admin/flags/alerted-model/rollout").path("state").asText())
+        .isNotEqualTo("ROLLED_BACK");
+
+    HttpResponse<String> first = webhookCall(payload, ALERTMANAGER_TOKEN);
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    assertThat(JSON.readTree(first.body()).at("/alerts/0/outcome").asText())
+        .startsWith("rolled back: state ROLLED_BACK");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> get("/admin/flags/alerted-model/rollout").path("rollbackVerified").asBoolean());
+    assertThat(get("/admin/flags/alerted-model").path("killedTo").asText()).isEqualTo("stable");
+    assertThat(flagInFile("alerted-model").path("defaultVariant").asText()).isEqualTo("stable");
+    assertThat(Files.readString(dir.resolve("rollout-audit.jsonl")))
+        .contains(
+            "Alertmanager alert LlmRolloutErrorRatioRegression (fingerprint 7c722b43f4126d9b");
+
+    HttpResponse<String> resent = webhookCall(payload, ALERTMANAGER_TOKEN);
+    assertThat(JSON.readTree(resent.body()).at("/alerts/0/outcome").asText())
+        .startsWith("duplicate: already rolled back");
+  }
+
+  private static HttpResponse<String> webhookCall(String payload, String token) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(gateway.uri("/hooks/alertmanager"))
+            .header("Content-Type", "application/json")
+            .header("User-Agent", "Alertmanager/0.25.0")
+            .POST(HttpRequest.BodyPublishers.ofString(payload));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /**

@@ -15,6 +15,7 @@ import dev.llmrollout.guard.RolloutState;
 import dev.llmrollout.guard.RuleCheck;
 import dev.llmrollout.guard.SampleRatioCheck;
 import dev.llmrollout.guard.StateTransition;
+import dev.llmrollout.signals.SignalsUnavailableException;
 import dev.llmrollout.spi.FlagState;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +47,7 @@ public final class GuardedRollout implements Rollout {
   private Instant phaseStartedAt;
   private long shadowStartRequests;
   private String heldBecause;
+  private String signalsMissing;
   private String automaticRollback;
   private volatile boolean rollbackVerified;
   private AuditRecord lastRecord;
@@ -65,9 +67,12 @@ public final class GuardedRollout implements Rollout {
     this.rules = new RuleFamily(spec.rules(), segments, context.config());
     this.sampleRatio = new SampleRatioChecker(context.config().sampleRatioAlpha());
     this.stepWriter = new StepWriter(context, spec, written.version());
-    this.windows = new StepWindows(context.signals(), spec.flagKey(), spec.stable(), spec.canary());
+    this.windows =
+        new StepWindows(
+            context.signals(), context.clock(), spec.flagKey(), spec.stable(), spec.canary());
     this.shadowWindows =
-        new StepWindows(context.signals(), spec.flagKey(), spec.stable(), spec.canary());
+        new StepWindows(
+            context.signals(), context.clock(), spec.flagKey(), spec.stable(), spec.canary());
     this.evidence = new PromotionEvidence(spec.plan(), context.config(), rules);
     this.state = initialState;
     this.step = initialState == RolloutState.CANARY ? 0 : -1;
@@ -110,6 +115,34 @@ public final class GuardedRollout implements Rollout {
       return lastRecord;
     }
     Instant now = context.clock().instant();
+    try {
+      AuditRecord judged = judge(now);
+      signalsMissing = null;
+      return judged;
+    } catch (SignalsUnavailableException e) {
+      return holdWithoutSignals(now, e.getMessage());
+    }
+  }
+
+  /**
+   * No window could be read (a fleet's metrics are missing or stale): neither promotes nor rolls
+   * back, alerts once per distinct reason, and says why in the audit record the status shows.
+   */
+  private AuditRecord holdWithoutSignals(Instant now, String why) {
+    if (!why.equals(signalsMissing)) {
+      alert(Alert.Severity.WARNING, "signals unavailable; rollout held until they return", why);
+    }
+    signalsMissing = why;
+    return record(
+        now,
+        Decision.HOLD,
+        null,
+        List.of(),
+        Optional.empty(),
+        "signals unavailable, neither promoted nor rolled back: " + why);
+  }
+
+  private AuditRecord judge(Instant now) {
     boolean shadow = state == RolloutState.SHADOW;
     List<StepWindows.Window> steps = shadow ? shadowWindows.windows() : windows.windows();
     Optional<SampleRatioCheck> srm =

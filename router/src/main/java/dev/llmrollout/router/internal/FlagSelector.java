@@ -29,6 +29,9 @@ public final class FlagSelector {
 
   private static final Value NO_VALUE = new Value();
 
+  /** The flag label of events about a flag key the backend does not have. */
+  public static final String UNKNOWN_FLAG = "(unknown)";
+
   private final Client client;
   private final LlmFeatureProvider provider;
   private final RouterEvents events;
@@ -51,6 +54,17 @@ public final class FlagSelector {
     ErrorCode error = details.getErrorCode();
     if (error == ErrorCode.TARGETING_KEY_MISSING && details.getVariant() != null) {
       events.count(RouterEvent.TARGETING_KEY_MISSING, flagKey);
+    } else if (error == ErrorCode.FLAG_NOT_FOUND) {
+      // Any client can send any flag key: counted under one label value, named only in the error.
+      events.count(RouterEvent.FLAG_ERROR, UNKNOWN_FLAG);
+      throw new RoutingException(
+          Kind.FLAG,
+          "flag '"
+              + flagKey
+              + "': evaluation failed with "
+              + error
+              + ": "
+              + details.getErrorMessage());
     } else if (error != null) {
       throw flagError(
           flagKey, "evaluation failed with " + error + ": " + details.getErrorMessage());

@@ -1,0 +1,238 @@
+package dev.llmrollout.guard.prometheus;
+
+import dev.llmrollout.guard.prometheus.PrometheusQueries.Sample;
+import dev.llmrollout.signals.ArmCounters;
+import dev.llmrollout.signals.Counts;
+import dev.llmrollout.signals.LatencyBins;
+import dev.llmrollout.signals.SignalsUnavailableException;
+import dev.llmrollout.signals.UnitBuckets;
+import dev.llmrollout.signals.WindowedSignalSource;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The guard's signals of a whole fleet, read from Prometheus: every routing process exports its
+ * counters (docs/metrics.md), Prometheus scrapes them, and each window is {@code sum by (segment,
+ * bucket) (increase(metric{flag, variant}[range] @ end))}, which adds up the processes and adjusts
+ * for restarts (the difference of two instant queries would not).
+ *
+ * <p>Before any window it checks that the data is complete now: Prometheus answers, it knows at
+ * least {@link Settings#minTargets} targets of the job, every one is up and was scraped within
+ * {@link Settings#staleAfter}. Otherwise it throws {@link SignalsUnavailableException}, and the
+ * guard holds. Counts are {@code increase()} estimates (extrapolated to the window's edges),
+ * rounded to whole requests; latency comes at the exported bounds only.
+ */
+public final class PrometheusSignalSource implements WindowedSignalSource {
+  private static final String PREFIX = "llm_rollout_guard_";
+  private static final String SEGMENT = "llm_rollout_segment";
+  private static final String BUCKET = "llm_rollout_unit_bucket";
+  private static final String ALL_SEGMENTS = "_all";
+
+  /**
+   * Where and what to read.
+   *
+   * @param baseUri Prometheus, such as {@code http://127.0.0.1:9090}
+   * @param job the scrape job of the routing processes (the {@code job} label)
+   * @param minTargets how many targets of the job must be known and up
+   * @param staleAfter the longest time since a target's last scrape (about 3 scrape intervals)
+   * @param counterLookback the window {@link #counters} reads (segments seen, shadow counts)
+   * @param timeout per query
+   */
+  public record Settings(
+      URI baseUri,
+      String job,
+      int minTargets,
+      Duration staleAfter,
+      Duration counterLookback,
+      Duration timeout) {
+    public Settings {
+      Objects.requireNonNull(baseUri, "baseUri");
+      Objects.requireNonNull(job, "job");
+      if (minTargets < 1) {
+        throw new IllegalArgumentException("minTargets: expected 1 or more, got " + minTargets);
+      }
+    }
+
+    /** Defaults: 1 target, stale after 45 s, counters over 1 h, 10 s per query. */
+    public static Settings of(URI baseUri, String job) {
+      return new Settings(
+          baseUri, job, 1, Duration.ofSeconds(45), Duration.ofHours(1), Duration.ofSeconds(10));
+    }
+  }
+
+  private final Settings settings;
+  private final PrometheusQueries queries;
+  private final Clock clock;
+
+  public PrometheusSignalSource(Settings settings, HttpClient http, Clock clock) {
+    this.settings = settings;
+    this.queries = new PrometheusQueries(settings.baseUri(), http, settings.timeout());
+    this.clock = clock;
+  }
+
+  @Override
+  public ArmCounters counters(String flagKey, String variant) {
+    Instant now = clock.instant();
+    return window(flagKey, variant, now.minus(settings.counterLookback()), now);
+  }
+
+  @Override
+  public ArmCounters window(String flagKey, String variant, Instant start, Instant end) {
+    requireCompleteData();
+    long rangeSeconds = Math.max(1, Duration.between(start, end).toSeconds());
+    String selector =
+        "{feature_flag_key="
+            + PrometheusQueries.literal(flagKey)
+            + ",feature_flag_result_variant="
+            + PrometheusQueries.literal(variant)
+            + "}";
+    Map<String, Counts.Builder> bySegment = new HashMap<>();
+    String range = "[" + rangeSeconds + "s] @ " + end.getEpochSecond();
+    String by = SEGMENT + ", " + BUCKET;
+    for (String counter : List.of("requests", "successes", "errors", "refusals")) {
+      for (Sample s : increase(counter, selector, range, by, end)) {
+        long n = Math.round(s.value());
+        Counts.Builder b = builder(bySegment, s);
+        int k = bucket(s);
+        switch (counter) {
+          case "requests" -> b.add(k, n, 0, 0, 0);
+          case "successes" -> b.add(k, 0, n, 0, 0);
+          case "errors" -> b.add(k, 0, 0, n, 0);
+          default -> b.add(k, 0, 0, 0, n);
+        }
+      }
+    }
+    for (Sample s : increase("first_exposures", selector, range, by, end)) {
+      builder(bySegment, s).firstExposures(bucket(s), Math.round(s.value()));
+    }
+    for (Sample s :
+        increase("feedback", selector, range, by + ", llm_rollout_feedback_name", end)) {
+      builder(bySegment, s)
+          .feedback(bucket(s), s.labels().get("llm_rollout_feedback_name"), Math.round(s.value()));
+    }
+    addLatency(bySegment, increase("latency_at_most", selector, range, by + ", le", end));
+    Map<String, Counts> segments = new HashMap<>();
+    bySegment.forEach(
+        (segment, b) -> {
+          if (!segment.equals(ALL_SEGMENTS)) {
+            segments.put(segment, b.build());
+          }
+        });
+    Counts.Builder all = bySegment.get(ALL_SEGMENTS);
+    return new ArmCounters(all == null ? Counts.EMPTY : all.build(), segments);
+  }
+
+  private List<Sample> increase(
+      String counter, String selector, String range, String by, Instant end) {
+    return queries.vector(
+        "sum by (" + by + ") (increase(" + PREFIX + counter + "_total" + selector + range + "))",
+        end);
+  }
+
+  /**
+   * Cumulative counts at the exported bounds become counts in the bins at those bounds (the rest,
+   * slower than the last bound, in the open-ended last bin): counts above a bound stay exact.
+   */
+  private static void addLatency(Map<String, Counts.Builder> bySegment, List<Sample> samples) {
+    List<Integer> bounds = LatencyBins.EXPORTED_BOUND_BINS;
+    Map<String, long[]> cumulative = new HashMap<>();
+    for (Sample s : samples) {
+      String le = s.labels().get("le");
+      int index = le.equals("+Inf") ? bounds.size() : boundIndex(le);
+      if (index < 0) {
+        continue;
+      }
+      String key = s.labels().get(SEGMENT) + '\0' + s.labels().get(BUCKET);
+      cumulative.computeIfAbsent(key, x -> new long[bounds.size() + 1])[index] =
+          Math.round(s.value());
+    }
+    cumulative.forEach(
+        (key, counts) -> {
+          String[] parts = key.split("\0", 2);
+          Counts.Builder b = bySegment.computeIfAbsent(parts[0], x -> new Counts.Builder());
+          int bucket = Integer.parseInt(parts[1]);
+          long below = 0;
+          for (int i = 0; i <= bounds.size(); i++) {
+            int bin = i < bounds.size() ? bounds.get(i) : LatencyBins.COUNT - 1;
+            long inBin = Math.max(0, counts[i] - below);
+            if (inBin > 0) {
+              b.latency(bucket, bin, inBin);
+            }
+            below = Math.max(below, counts[i]);
+          }
+        });
+  }
+
+  private static int boundIndex(String le) {
+    double seconds = PrometheusQueries.number(le);
+    List<Integer> bounds = LatencyBins.EXPORTED_BOUND_BINS;
+    for (int i = 0; i < bounds.size(); i++) {
+      if (Math.abs(LatencyBins.upperBoundMillis(bounds.get(i)) / 1000 - seconds) < 1e-9) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Holds unless Prometheus answers and every target of the job is known, up and fresh now. */
+  private void requireCompleteData() {
+    Instant now = clock.instant();
+    String up = "up{job=" + PrometheusQueries.literal(settings.job()) + "}";
+    List<Sample> targets = queries.vector(up, now);
+    if (targets.size() < settings.minTargets()) {
+      throw new SignalsUnavailableException(
+          "Prometheus knows "
+              + targets.size()
+              + " target(s) of job '"
+              + settings.job()
+              + "', expected at least "
+              + settings.minTargets());
+    }
+    for (Sample target : targets) {
+      if (target.value() != 1) {
+        throw new SignalsUnavailableException(
+            "target "
+                + target.labels().get("instance")
+                + " of job '"
+                + settings.job()
+                + "' is down (up=0)");
+      }
+    }
+    for (Sample age : queries.vector("time() - timestamp(" + up + ")", now)) {
+      if (age.value() > settings.staleAfter().toSeconds()) {
+        throw new SignalsUnavailableException(
+            "target "
+                + age.labels().get("instance")
+                + " last scraped "
+                + Math.round(age.value())
+                + " s ago (stale after "
+                + settings.staleAfter().toSeconds()
+                + " s)");
+      }
+    }
+  }
+
+  private static Counts.Builder builder(Map<String, Counts.Builder> bySegment, Sample s) {
+    return bySegment.computeIfAbsent(s.labels().get(SEGMENT), x -> new Counts.Builder());
+  }
+
+  private static int bucket(Sample s) {
+    int k = Integer.parseInt(s.labels().get(BUCKET));
+    if (k < 0 || k >= UnitBuckets.COUNT) {
+      throw new SignalsUnavailableException(
+          "unit bucket "
+              + k
+              + " outside 0.."
+              + (UnitBuckets.COUNT - 1)
+              + ": exporter and guard disagree");
+    }
+    return k;
+  }
+}
