@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -231,14 +232,55 @@ final class RolloutCommand implements Callable<Integer> {
               + " rollback. Needs LLM_ROUTER_ADMIN_TOKEN.",
       mixinStandardHelpOptions = true)
   static final class Abort extends GatewayVerb {
+    private static final Duration POLL = Duration.ofMillis(200);
+
     @Option(names = "--reason", required = true, description = "Why (recorded in the audit).")
     String reason;
+
+    @Option(
+        names = "--verify-timeout",
+        defaultValue = "PT30S",
+        description =
+            "How long to wait for the gateway to read the rollback back from the flags' source"
+                + " (30s, 5m or ISO-8601; default 30s). Not verified by then exits 1.")
+    Duration verifyTimeout;
 
     @Override
     public Integer call() throws Exception {
       GatewayAdminClient client = client();
       ObjectNode body = GatewayAdminClient.json().createObjectNode().put("reason", reason);
-      return report(client, client.post(flag, "/rollout/abort", body));
+      GatewayAdminClient.Answer answer = client.post(flag, "/rollout/abort", body);
+      if (answer.ok()) {
+        answer = untilVerified(client, answer);
+      }
+      int code = report(client, answer);
+      if (code == ExitCodes.OK && !answer.body().path("rollbackVerified").asBoolean()) {
+        spec.commandLine()
+            .getErr()
+            .printf(
+                "rolled back, but the gateway did not read the kill back within %s; it serves"
+                    + " stable through its in-process override meanwhile. Check with: llm-router"
+                    + " rollout status %s --gateway %s%n",
+                verifyTimeout, flag, gateway);
+        return ExitCodes.FAILED;
+      }
+      return code;
+    }
+
+    /**
+     * The gateway answers the abort once the kill is written; reading it back from a backend that
+     * reloads or polls takes a moment longer, so wait for it rather than report it unverified.
+     */
+    private GatewayAdminClient.Answer untilVerified(
+        GatewayAdminClient client, GatewayAdminClient.Answer answer) throws Exception {
+      Instant deadline = Instant.now().plus(verifyTimeout);
+      while (answer.ok()
+          && !answer.body().path("rollbackVerified").asBoolean()
+          && Instant.now().isBefore(deadline)) {
+        Thread.sleep(POLL.toMillis());
+        answer = client.get(flag, "/rollout");
+      }
+      return answer;
     }
   }
 }

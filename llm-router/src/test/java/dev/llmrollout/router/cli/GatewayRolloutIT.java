@@ -392,7 +392,10 @@ class GatewayRolloutIT {
 
     JarRunner.Result abort = rollout("abort", "forced-model", "--reason", "on-call stop");
     assertThat(abort.exitCode()).as(abort.err()).isZero();
-    assertThat(abort.out()).contains("ROLLED_BACK").contains("by hand: on-call stop");
+    assertThat(abort.out())
+        .contains("ROLLED_BACK")
+        .contains("by hand: on-call stop")
+        .contains("rollback verified: true");
     assertThat(gateway.output())
         .contains("event=rollout.abort flag=forced-model")
         .contains("reason=\"on-call stop\" result=ok");
