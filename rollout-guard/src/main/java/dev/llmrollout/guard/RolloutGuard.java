@@ -25,7 +25,7 @@ import java.util.concurrent.Executors;
  *
  * <pre>{@code
  * RolloutGuard guard = RolloutGuard.builder(backend.control(), router.signals())
- *     .override(killSwitch)                       // the router consults it on every request
+ *     .override(killSwitch)   // the same instance the provider was built with (servingOverride)
  *     .alertHook(WebhookAlertHook.fromEnvironment("LLM_ROUTER_ALERT_WEBHOOK"))
  *     .build();
  * Rollout rollout = guard.start(RolloutSpec.forFlag("support-model")
