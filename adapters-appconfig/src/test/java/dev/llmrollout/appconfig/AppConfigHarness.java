@@ -201,7 +201,7 @@ final class AppConfigHarness implements BackendHarness, AutoCloseable {
   @Override
   public RolloutControl controlWithRejectedCredentials() {
     Map<String, String> env = environment();
-    env.put("AWS_ACCESS_KEY_ID", "AKIAUNKNOWNKEY000000");
+    env.put("AWS_ACCESS_KEY_ID", "test-unknown-access-key");
     return open(env).control();
   }
 
@@ -226,7 +226,7 @@ final class AppConfigHarness implements BackendHarness, AutoCloseable {
     return "AWS_ACCESS_KEY_ID";
   }
 
-  private static final String READ_ONLY_ACCESS_KEY = "AKIAREADONLY00000000";
+  private static final String READ_ONLY_ACCESS_KEY = "test-read-only-access-key";
 
   private static int closedPort() throws java.io.IOException {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, null)) {
