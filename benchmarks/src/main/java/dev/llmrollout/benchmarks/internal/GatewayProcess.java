@@ -76,6 +76,15 @@ public final class GatewayProcess implements AutoCloseable {
     return baseUrl + "/v1/chat/completions";
   }
 
+  /** CPU time the gateway process has used so far (all its threads), in nanoseconds. */
+  public long cpuNanos() {
+    return process
+        .info()
+        .totalCpuDuration()
+        .orElseThrow(() -> new IllegalStateException("the OS reports no CPU time for the gateway"))
+        .toNanos();
+  }
+
   /** Live threads of the gateway process, from /proc. */
   public int threads() {
     try {
