@@ -3,6 +3,9 @@ package dev.llmrollout.router;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmrollout.router.internal.Endpoint;
 import dev.llmrollout.router.internal.EndpointFileReader;
+import dev.llmrollout.spi.VariantValidator;
+import dev.llmrollout.variant.InvalidVariantException;
+import dev.llmrollout.variant.LlmVariant;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -69,6 +73,29 @@ public final class EndpointRegistry {
   /** The configured endpoint names. */
   public Set<String> names() {
     return endpoints.keySet();
+  }
+
+  /**
+   * Rejects a variant naming an endpoint this registry does not configure: pass it to a backend
+   * ({@code LocalFileBackend.validating}, {@code BackendFactory.open}) so that such an edit is
+   * rejected instead of failing every request it routes with a configuration error.
+   */
+  public VariantValidator variantValidator() {
+    Set<String> known = new TreeSet<>(endpoints.keySet());
+    return payload -> {
+      Optional<String> endpoint = payload.llm().flatMap(LlmVariant::endpoint);
+      if (endpoint.isPresent() && !known.contains(endpoint.get())) {
+        throw new InvalidVariantException(
+            payload.flagKey(),
+            payload.name(),
+            "$.endpoint",
+            "an endpoint configured in the endpoints file "
+                + known
+                + ", found '"
+                + endpoint.get()
+                + "'");
+      }
+    };
   }
 
   /** The endpoint named {@code name}, if configured. */

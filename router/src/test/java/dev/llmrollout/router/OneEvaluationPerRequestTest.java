@@ -124,6 +124,10 @@ class OneEvaluationPerRequestTest {
     assertThat(hook.after(RouterHarness.MODEL_FLAG)).isEqualTo(1);
     assertThat(hook.variantsSeen()).containsExactly("canary");
     assertThat(backend.resolutionsFor("s-3")).isEqualTo(1);
+    assertThat(backend.resolutions(RouterHarness.MODEL_FLAG))
+        .as("the request's evaluation, then one read of the default variant")
+        .isEqualTo(2);
+    assertThat(backend.lookups()).as("the default's payload came with that read").isZero();
   }
 
   /** Counts what a backend is asked, delegating every answer. */

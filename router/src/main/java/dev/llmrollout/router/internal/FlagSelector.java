@@ -92,19 +92,21 @@ public final class FlagSelector {
   }
 
   /**
-   * The flag's default variant: what the provider serves a context without a targeting key. Read
-   * from the provider directly (no hooks, no exposure), for fallback after a failure.
+   * The flag's default variant: what the provider serves a context without a targeting key. One
+   * object evaluation on the provider directly (no hooks, no exposure), for fallback after a
+   * failure; its value carries the variant's payload, so nothing is looked up again.
    */
   public Optional<SelectedVariant> defaultVariant(String flagKey) {
-    ProviderEvaluation<String> evaluation =
-        provider.getStringEvaluation(flagKey, "", new ImmutableContext());
-    if (evaluation.getVariant() == null) {
+    ProviderEvaluation<Value> evaluation =
+        provider.getObjectEvaluation(flagKey, NO_VALUE, new ImmutableContext());
+    Optional<VariantPayload> payload = VariantPayload.servedIn(evaluation.getValue());
+    if (payload.isEmpty()) {
       return Optional.empty();
     }
-    FlagSelection selection =
-        new FlagSelection(flagKey, evaluation.getVariant(), "FALLBACK", Optional.empty());
+    String variant = payload.get().name();
+    FlagSelection selection = new FlagSelection(flagKey, variant, "FALLBACK", Optional.empty());
     try {
-      return Optional.of(new SelectedVariant(selection, typed(flagKey, selection.variant(), true)));
+      return Optional.of(new SelectedVariant(selection, checked(flagKey, variant, payload, true)));
     } catch (RoutingException e) {
       return Optional.empty();
     }
