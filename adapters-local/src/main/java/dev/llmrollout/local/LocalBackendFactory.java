@@ -1,6 +1,7 @@
 package dev.llmrollout.local;
 
 import dev.llmrollout.spi.BackendFactory;
+import dev.llmrollout.spi.VariantValidator;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
@@ -16,12 +17,21 @@ public final class LocalBackendFactory implements BackendFactory {
 
   @Override
   public Backend open(Map<String, String> options, Function<String, String> environment) {
+    return open(options, environment, VariantValidator.NONE);
+  }
+
+  @Override
+  public Backend open(
+      Map<String, String> options,
+      Function<String, String> environment,
+      VariantValidator validator) {
     String flags = options.get("flags");
     if (flags == null || flags.isBlank()) {
       throw new IllegalArgumentException(
           "backend 'local': option 'flags' (the flags file) is required");
     }
     Path file = Path.of(flags);
-    return new Backend(LocalFileBackend.watching(file), new LocalFileControl(file));
+    return new Backend(
+        LocalFileBackend.watching(file).validating(validator), new LocalFileControl(file));
   }
 }

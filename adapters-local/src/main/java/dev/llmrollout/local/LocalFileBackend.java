@@ -10,6 +10,8 @@ import dev.llmrollout.spi.BackendListener;
 import dev.llmrollout.spi.FlagBackend;
 import dev.llmrollout.spi.Resolution;
 import dev.llmrollout.spi.VariantPayload;
+import dev.llmrollout.spi.VariantValidator;
+import dev.llmrollout.variant.InvalidVariantException;
 import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.Reason;
@@ -18,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * <p>A saved edit is served as soon as the file system reports it (and within the poll interval
  * where it does not), with a CONFIGURATION_CHANGED event naming the changed flags. An edit that
  * breaks a flag it changes is rejected as a whole with an ERROR event, and the last good
- * configuration keeps serving.
+ * configuration keeps serving. A {@link VariantValidator} given with {@link
+ * #validating(VariantValidator)} adds the application's own checks to "breaks".
  */
 public final class LocalFileBackend implements FlagBackend {
   private static final Logger LOG = LoggerFactory.getLogger(LocalFileBackend.class);
@@ -48,6 +52,7 @@ public final class LocalFileBackend implements FlagBackend {
   private final Path file;
   private final Duration pollInterval;
   private final boolean useWatchService;
+  private final VariantValidator validator;
   private volatile Map<String, FlagDefinition> flags = Map.of();
 
   /** The last content read, served or rejected: the same content is never judged twice. */
@@ -56,10 +61,12 @@ public final class LocalFileBackend implements FlagBackend {
   private BackendListener listener = new BackendListener() {};
   private FileWatcher watcher;
 
-  private LocalFileBackend(Path file, Duration pollInterval, boolean useWatchService) {
+  private LocalFileBackend(
+      Path file, Duration pollInterval, boolean useWatchService, VariantValidator validator) {
     this.file = file.toAbsolutePath();
     this.pollInterval = pollInterval;
     this.useWatchService = useWatchService;
+    this.validator = validator;
   }
 
   /**
@@ -71,7 +78,8 @@ public final class LocalFileBackend implements FlagBackend {
 
   /** As {@link #watching(Path)}, with the polling fallback's interval. */
   public static LocalFileBackend watching(Path file, Duration pollInterval) {
-    return new LocalFileBackend(Objects.requireNonNull(file, "file"), positive(pollInterval), true);
+    return new LocalFileBackend(
+        Objects.requireNonNull(file, "file"), positive(pollInterval), true, VariantValidator.NONE);
   }
 
   /**
@@ -80,7 +88,17 @@ public final class LocalFileBackend implements FlagBackend {
    */
   public static LocalFileBackend polling(Path file, Duration pollInterval) {
     return new LocalFileBackend(
-        Objects.requireNonNull(file, "file"), positive(pollInterval), false);
+        Objects.requireNonNull(file, "file"), positive(pollInterval), false, VariantValidator.NONE);
+  }
+
+  /**
+   * This backend, not yet started, with {@code validator} applied to every flag of every
+   * configuration it loads: an edit that changes a flag so that one of its variants fails the check
+   * is rejected like a malformed one, and a flag that fails it at start serves PARSE_ERROR.
+   */
+  public LocalFileBackend validating(VariantValidator validator) {
+    return new LocalFileBackend(
+        file, pollInterval, useWatchService, Objects.requireNonNull(validator, "validator"));
   }
 
   private static Duration positive(Duration pollInterval) {
@@ -104,7 +122,7 @@ public final class LocalFileBackend implements FlagBackend {
     this.listener = Objects.requireNonNull(listener, "listener");
     String content = read();
     try {
-      flags = FlagFileParser.parse(content, file.toString());
+      flags = parse(content);
     } catch (FlagFileException e) {
       throw new BackendException(e.getMessage(), e);
     }
@@ -144,7 +162,7 @@ public final class LocalFileBackend implements FlagBackend {
     lastContent = content;
     Map<String, FlagDefinition> candidate;
     try {
-      candidate = FlagFileParser.parse(content, file.toString());
+      candidate = parse(content);
     } catch (FlagFileException e) {
       reject(e.getMessage());
       return;
@@ -164,6 +182,25 @@ public final class LocalFileBackend implements FlagBackend {
     if (!changed.isEmpty()) {
       LOG.info("{}: serving a new configuration; changed flags {}", file, changed);
       listener.onFlagsChanged(changed);
+    }
+  }
+
+  /** The file's flags, each that fails the validator kept as an invalid flag with its problem. */
+  private Map<String, FlagDefinition> parse(String content) throws FlagFileException {
+    Map<String, FlagDefinition> parsed = FlagFileParser.parse(content, file.toString());
+    Map<String, FlagDefinition> validated = new LinkedHashMap<>();
+    parsed.forEach((key, flag) -> validated.put(key, validated(flag)));
+    return validated;
+  }
+
+  private FlagDefinition validated(FlagDefinition flag) {
+    try {
+      for (VariantPayload variant : flag.variants().values()) {
+        validator.check(variant);
+      }
+      return flag;
+    } catch (InvalidVariantException e) {
+      return FlagDefinition.invalid(flag.key(), flag.json(), e.getMessage());
     }
   }
 

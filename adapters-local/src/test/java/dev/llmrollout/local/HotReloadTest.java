@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.llmrollout.spi.BackendListener;
 import dev.llmrollout.spi.FlagBackend;
+import dev.llmrollout.spi.Resolution;
+import dev.llmrollout.spi.VariantValidator;
+import dev.llmrollout.variant.InvalidVariantException;
+import dev.llmrollout.variant.LlmVariant;
 import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.ImmutableContext;
 import java.nio.file.Files;
@@ -116,6 +120,53 @@ class HotReloadTest {
                 "\"targeting\": {\"fractional\": [[\"stable\", 95], [\"cnary\", 5]]}, \"defaultVariant\""));
     awaitError("support-model", "$.targeting", "'cnary'");
     assertThat(served()).isEqualTo("stable");
+  }
+
+  /** An application's check, as the gateway's endpoint check: only the two pools are known. */
+  private static final VariantValidator KNOWN_POOLS =
+      variant -> {
+        String endpoint = variant.llm().flatMap(LlmVariant::endpoint).orElse("");
+        if (!Set.of("stable-pool", "canary-pool").contains(endpoint)) {
+          throw new InvalidVariantException(
+              variant.flagKey(), variant.name(), "$.endpoint", "a known pool, found " + endpoint);
+        }
+      };
+
+  @Test
+  void anEditTheApplicationsValidatorRejectsIsNotServedAndALaterGoodEditIs() throws Exception {
+    start(LocalFileBackend.watching(file, Duration.ofMillis(50)).validating(KNOWN_POOLS));
+    Files.writeString(
+        file,
+        FLAG_TEMPLATE
+            .formatted("canary")
+            .replace("\"endpoint\": \"canary-pool\"", "\"endpoint\": \"canary-pol\""));
+    awaitError(
+        "still serving the last good one",
+        "flag 'support-model' variant 'canary': at $.endpoint: expected a known pool, found"
+            + " canary-pol");
+    assertThat(served()).as("the last good configuration").isEqualTo("stable");
+    assertThat(changes).isEmpty();
+
+    Files.writeString(file, FLAG_TEMPLATE.formatted("canary"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> served().equals("canary"));
+    assertThat(changes).containsExactly(Set.of("support-model"));
+  }
+
+  @Test
+  void aFlagTheValidatorRejectsAtStartServesParseErrorNamingTheVariant() throws Exception {
+    Files.writeString(
+        file,
+        FLAG_TEMPLATE
+            .formatted("stable")
+            .replace("\"endpoint\": \"stable-pool\"", "\"endpoint\": \"search-pool\""));
+    start(LocalFileBackend.watching(file, Duration.ofMillis(50)).validating(KNOWN_POOLS));
+
+    Resolution resolution = backend.resolve("support-model", new ImmutableContext("user-1"));
+    assertThat(resolution.errorCode()).isEqualTo(ErrorCode.PARSE_ERROR);
+    assertThat(resolution.errorMessage())
+        .isEqualTo(
+            "flag 'support-model' variant 'stable': at $.endpoint: expected a known pool, found"
+                + " search-pool");
   }
 
   /**

@@ -20,6 +20,19 @@ public interface BackendFactory {
    */
   Backend open(Map<String, String> options, Function<String, String> environment);
 
+  /**
+   * As {@link #open(Map, Function)}, with a check the backend applies to every configuration before
+   * it serves it (see {@link VariantValidator}). The local-file backend applies it; backends that
+   * cannot hold back a change made in the vendor's console ignore it (the default), and the
+   * application has to check what they serve itself.
+   */
+  default Backend open(
+      Map<String, String> options,
+      Function<String, String> environment,
+      VariantValidator validator) {
+    return open(options, environment);
+  }
+
   /** A backend and the write-back to the same source. */
   record Backend(FlagBackend flags, RolloutControl control) {}
 }

@@ -26,7 +26,8 @@ public record FlagDefinition(
     Optional<TargetingRule> targeting,
     Optional<String> problem) {
 
-  static FlagDefinition invalid(String key, JsonNode json, String problem) {
+  /** A flag kept with the reason it cannot be served. */
+  public static FlagDefinition invalid(String key, JsonNode json, String problem) {
     return new FlagDefinition(
         key, json, false, Map.of(), Optional.empty(), Optional.empty(), Optional.of(problem));
   }

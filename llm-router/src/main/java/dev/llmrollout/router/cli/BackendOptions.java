@@ -2,6 +2,7 @@ package dev.llmrollout.router.cli;
 
 import dev.llmrollout.spi.BackendFactory;
 import dev.llmrollout.spi.BackendFactory.Backend;
+import dev.llmrollout.spi.VariantValidator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -52,6 +53,11 @@ final class BackendOptions {
 
   /** Opens the chosen backend; fails with a usage error naming the choices when it is unknown. */
   Backend open() {
+    return open(VariantValidator.NONE);
+  }
+
+  /** As {@link #open()}, the backend checking every configuration with {@code validator}. */
+  Backend open(VariantValidator validator) {
     List<BackendFactory> factories =
         ServiceLoader.load(BackendFactory.class).stream().map(ServiceLoader.Provider::get).toList();
     BackendFactory factory =
@@ -74,6 +80,6 @@ final class BackendOptions {
     if (flagsFile != null) {
       options.put("flags", flagsFile);
     }
-    return factory.open(options, System::getenv);
+    return factory.open(options, System::getenv, validator);
   }
 }

@@ -32,12 +32,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin OperatorVerb.BackendMixin backendMixin;
 
-  @Option(
-      names = "--endpoints",
-      required = true,
-      paramLabel = "FILE",
-      description = "The model endpoints file (endpoints.json).")
-  Path endpoints;
+  @Mixin ServedConfigurationMixin configuration;
 
   @Option(
       names = "--port",
@@ -50,12 +45,6 @@ final class ServeCommand implements Callable<Integer> {
       defaultValue = "127.0.0.1",
       description = "Address (default 127.0.0.1).")
   String bind;
-
-  @Option(
-      names = "--default-flag",
-      paramLabel = "KEY",
-      description = "The model flag for requests without an X-Flag-Key header.")
-  String defaultFlag;
 
   @Option(
       names = "--max-threads",
@@ -99,16 +88,17 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<ConfigCheck.Problem> endpointProblems = ConfigCheck.endpoints(endpoints, System::getenv);
+    List<ConfigCheck.Problem> endpointProblems = configuration.endpointProblems();
     if (!endpointProblems.isEmpty()) {
       throw new ConfigProblems(endpointProblems);
     }
+    EndpointRegistry endpoints = EndpointRegistry.load(configuration.endpoints);
     GatewayRuntime runtime =
         GatewayRuntime.start(
-            backendMixin.options.open(),
-            EndpointRegistry.load(endpoints),
+            backendMixin.options.open(endpoints.variantValidator()),
+            endpoints,
             new Gateway.Settings(bind, port, maxThreads, drainTimeout, modelAliases),
-            Optional.ofNullable(defaultFlag),
+            configuration.defaultFlag(),
             new RolloutSettings(guardCheckInterval, Optional.ofNullable(rolloutAudit)),
             System::getenv);
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "gateway-shutdown"));

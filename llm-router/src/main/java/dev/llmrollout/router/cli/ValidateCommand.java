@@ -1,12 +1,13 @@
 package dev.llmrollout.router.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmrollout.router.EndpointRegistry;
 import dev.llmrollout.router.gateway.ConfigCheck;
 import dev.llmrollout.router.gateway.ConfigProblems;
 import dev.llmrollout.spi.BackendException;
 import dev.llmrollout.spi.BackendFactory.Backend;
 import dev.llmrollout.spi.BackendListener;
-import java.nio.file.Path;
+import dev.llmrollout.spi.VariantValidator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,34 +36,26 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Mixin OperatorVerb.BackendMixin backendMixin;
 
-  @Option(
-      names = "--endpoints",
-      required = true,
-      paramLabel = "FILE",
-      description = "The model endpoints file (endpoints.json).")
-  Path endpoints;
-
-  @Option(
-      names = "--default-flag",
-      paramLabel = "KEY",
-      description = "The gateway's default flag, which must exist.")
-  String defaultFlag;
+  @Mixin ServedConfigurationMixin configuration;
 
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
   @Override
   public Integer call() {
-    List<ConfigCheck.Problem> problems =
-        new ArrayList<>(ConfigCheck.endpoints(endpoints, System::getenv));
-    Set<String> endpointNames = ConfigCheck.endpointNames(endpoints);
-    Backend backend = backendMixin.options.open();
+    List<ConfigCheck.Problem> problems = new ArrayList<>(configuration.endpointProblems());
+    Optional<EndpointRegistry> endpoints = ConfigCheck.configuredEndpoints(configuration.endpoints);
+    // Without a readable endpoints file, that file's problem is reported and endpoints unchecked.
+    VariantValidator validator =
+        endpoints.map(EndpointRegistry::variantValidator).orElse(VariantValidator.NONE);
+    Set<String> endpointNames = endpoints.map(EndpointRegistry::names).orElse(Set.of());
+    Backend backend = backendMixin.options.open(validator);
     int flags = 0;
     try {
       backend.flags().start(new BackendListener() {}, Duration.ofSeconds(30));
       problems.addAll(
           ConfigCheck.flags(
-              backend.flags(), backend.control(), endpointNames, Optional.ofNullable(defaultFlag)));
+              backend.flags(), backend.control(), validator, configuration.defaultFlag()));
       flags = backend.flags().flagKeys().size();
     } catch (BackendException e) {
       problems.add(

@@ -6,7 +6,8 @@ import dev.llmrollout.spi.FlagBackend;
 import dev.llmrollout.spi.Resolution;
 import dev.llmrollout.spi.RolloutControl;
 import dev.llmrollout.spi.VariantPayload;
-import dev.llmrollout.variant.LlmVariant;
+import dev.llmrollout.spi.VariantValidator;
+import dev.llmrollout.variant.InvalidVariantException;
 import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.ImmutableContext;
 import java.io.IOException;
@@ -25,8 +26,10 @@ import java.util.regex.Pattern;
 /**
  * Checks, offline, that a flags source and an endpoints file can be served together: the flags load
  * (schema, targeting operators, variant payloads: the backend's own load-time validation), every
- * variant's endpoint is configured, and every endpoint's key variable is set. {@code llm-router
- * validate} prints the problems; {@code llm-router serve} refuses to start on any.
+ * variant's endpoint is configured ({@link EndpointRegistry#variantValidator()}, which the
+ * local-file backend also applies to every hot-reloaded edit), and every endpoint's key variable is
+ * set. {@code llm-router validate} prints the problems; {@code llm-router serve} refuses to start
+ * on any.
  */
 public final class ConfigCheck {
   /** The backend's messages read "flag 'k': at $.path: expected ...". */
@@ -86,29 +89,33 @@ public final class ConfigCheck {
   }
 
   /**
-   * The endpoint names the file configures, whether or not their key variables are set (so that a
-   * missing key and a variant naming an unknown endpoint are reported separately).
+   * The endpoints the file configures, whether or not their key variables are set (so that a
+   * missing key and a variant naming an unknown endpoint are reported separately); empty when the
+   * file cannot be read.
    */
-  public static Set<String> endpointNames(Path file) {
+  public static Optional<EndpointRegistry> configuredEndpoints(Path file) {
     try {
-      return EndpointRegistry.parse(
-              Files.readString(file, StandardCharsets.UTF_8), file.toString(), name -> "set")
-          .names();
+      return Optional.of(
+          EndpointRegistry.parse(
+              Files.readString(file, StandardCharsets.UTF_8), file.toString(), name -> "set"));
     } catch (IOException | EndpointConfigException e) {
-      return Set.of();
+      return Optional.empty();
     }
   }
 
   /**
-   * Problems of the flags a started backend serves.
+   * Problems of the flags a started backend serves: a flag the backend rejected (its own
+   * validation, and the validator when the backend applies it), then every variant the validator
+   * rejects (for backends that do not apply it).
    *
-   * @param endpointNames the endpoints configured, empty to skip the endpoint check
+   * @param validator the application's check of each variant, such as {@link
+   *     EndpointRegistry#variantValidator()}
    * @param defaultFlag the gateway's default flag, which must exist
    */
   public static List<Problem> flags(
       FlagBackend flags,
       RolloutControl control,
-      Set<String> endpointNames,
+      VariantValidator validator,
       Optional<String> defaultFlag) {
     List<Problem> problems = new ArrayList<>();
     Set<String> keys = new TreeSet<>(flags.flagKeys());
@@ -125,26 +132,15 @@ public final class ConfigCheck {
         problems.add(parsed(key, probe.errorMessage()));
         continue;
       }
-      if (endpointNames.isEmpty()) {
-        continue;
-      }
       for (String variant : control.state(key).variants()) {
-        flags
-            .variant(key, variant)
-            .flatMap(VariantPayload::llm)
-            .flatMap(LlmVariant::endpoint)
-            .filter(endpoint -> !endpointNames.contains(endpoint))
-            .ifPresent(
-                endpoint ->
-                    problems.add(
-                        new Problem(
-                            key,
-                            "$.variants." + variant + ".endpoint",
-                            "an endpoint configured in the endpoints file "
-                                + new TreeSet<>(endpointNames)
-                                + ", found '"
-                                + endpoint
-                                + "'")));
+        Optional<VariantPayload> payload = flags.variant(key, variant);
+        try {
+          if (payload.isPresent()) {
+            validator.check(payload.get());
+          }
+        } catch (InvalidVariantException e) {
+          problems.add(parsed(key, e.getMessage()));
+        }
       }
     }
     return problems;

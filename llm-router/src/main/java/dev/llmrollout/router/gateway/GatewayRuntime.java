@@ -66,7 +66,8 @@ public final class GatewayRuntime implements AutoCloseable {
     GatewayRuntime runtime;
     try {
       List<ConfigCheck.Problem> problems =
-          ConfigCheck.flags(stack.flags(), stack.control(), endpoints.names(), defaultFlag);
+          ConfigCheck.flags(
+              stack.flags(), stack.control(), endpoints.variantValidator(), defaultFlag);
       if (!problems.isEmpty()) {
         throw new ConfigProblems(problems);
       }

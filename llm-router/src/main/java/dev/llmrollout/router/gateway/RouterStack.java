@@ -63,7 +63,8 @@ public final class RouterStack implements AutoCloseable {
     this.configHealth =
         new ConfigHealth(
             meters.get("llm-router"),
-            () -> ConfigCheck.flags(flags, control, endpoints.names(), Optional.empty()));
+            () ->
+                ConfigCheck.flags(flags, control, endpoints.variantValidator(), Optional.empty()));
     api.onProviderError(configHealth::rejected);
     api.onProviderConfigurationChanged(configHealth::loaded);
     api.setProviderAndWait(provider);

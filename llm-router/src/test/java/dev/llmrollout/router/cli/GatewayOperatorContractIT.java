@@ -175,17 +175,43 @@ class GatewayOperatorContractIT {
     assertThat(get("/readyz").statusCode()).isEqualTo(200);
     assertThat(get("/metrics").body()).contains("llm_router_config_rejected 0");
     assertThat(gateway.output()).contains("event=config.reloaded", "clearedRejection=true");
+  }
 
-    // An edit the flags backend accepts can still name an endpoint the gateway does not have.
+  @Test
+  @DisplayName(
+      "17.2: an edit naming an endpoint the gateway does not have is rejected like any bad edit")
+  void anEditNamingAnUnconfiguredEndpointIsRejectedAndTheLastGoodOneServes() throws Exception {
+    serve("--default-flag", "support-model");
     Files.writeString(
         dir.resolve("flags.json"),
         FLAGS.replace("\"endpoint\": \"stable-pool\"}}", "\"endpoint\": \"search-pool\"}}"));
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> get("/metrics").body().contains("llm_router_config_problems 1"));
-    assertThat(JSON.readTree(get("/healthz").body()).at("/config/problems/0/path").asText())
-        .isEqualTo("$.variants.only.endpoint");
-    assertThat(gateway.output()).contains("event=config.problem flag=search-model");
+        .until(() -> get("/healthz").body().contains("latest edit rejected"));
+
+    String expected =
+        "flag 'search-model' variant 'only': at $.endpoint: expected an endpoint configured in the"
+            + " endpoints file [canary-pool, stable-pool], found 'search-pool'";
+    assertThat(JSON.readTree(get("/healthz").body()).at("/config/reason").asText())
+        .contains(expected);
+    assertThat(get("/readyz").statusCode()).as("still serving the last good one").isEqualTo(200);
+    assertThat(get("/metrics").body())
+        .contains("llm_router_config_rejected 1", "llm_router_config_problems 0");
+    HttpResponse<String> served =
+        post("/v1/chat/completions", chat("flag:search-model"), "X-Session-Id", "s-1");
+    assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+    assertThat(served.headers().firstValue("X-Model")).hasValue("m-search");
+    assertThat(gateway.output().lines())
+        .as("one line names the flag, the variant, the field and the known endpoints")
+        .anyMatch(line -> line.contains("event=config.rejected") && line.contains(expected));
+
+    Files.writeString(
+        dir.resolve("flags.json"), FLAGS.replace("95], [\"canary\", 5", "90], [\"canary\", 10"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> get("/healthz").body().contains("serving the latest configuration"));
+    assertThat(get("/metrics").body()).contains("llm_router_config_rejected 0");
+    assertThat(gateway.output()).contains("event=config.reloaded", "clearedRejection=true");
   }
 
   @Test
