@@ -29,8 +29,9 @@ final class ConfigHealth {
   private volatile List<ConfigCheck.Problem> servedProblems = List.of();
 
   /**
-   * @param check what {@link ConfigCheck} finds in the configuration served now: an edit the
-   *     backend accepts can still name an endpoint the gateway does not have
+   * @param check what {@link ConfigCheck} finds in the configuration served now: the local-file
+   *     backend rejects an edit naming an endpoint the gateway does not have, but a vendor backend
+   *     (no validator) serves its console's edits as they come
    */
   ConfigHealth(Meter meter, Supplier<List<ConfigCheck.Problem>> check) {
     this.check = check;
@@ -98,7 +99,7 @@ final class ConfigHealth {
             () -> config.put("status", "serving the latest configuration"));
     List<ConfigCheck.Problem> problems = servedProblems;
     if (!problems.isEmpty()) {
-      // The backend accepted the edit, but requests that reach these parts will fail.
+      // A vendor backend served the edit, but requests that reach these parts will fail.
       config.set("problems", new ConfigProblems(problems).toJson());
     }
     return body;
