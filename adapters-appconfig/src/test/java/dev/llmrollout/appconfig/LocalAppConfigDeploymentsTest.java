@@ -3,7 +3,6 @@ package dev.llmrollout.appconfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.llmrollout.appconfig.internal.LatestDeploymentNumber;
 import dev.llmrollout.contract.FlagSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,12 +12,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.appconfig.model.BadRequestException;
 import software.amazon.awssdk.services.appconfig.model.ConflictException;
 import software.amazon.awssdk.services.appconfig.model.DeploymentState;
@@ -36,24 +29,16 @@ class LocalAppConfigDeploymentsTest {
   private static final int SESSIONS = 200;
 
   private AppConfigHarness harness;
+  private LocalConsole console;
   private AppConfigDataClient data;
 
   @BeforeEach
   void start() throws Exception {
     harness = new AppConfigHarness(DocumentFormat.FEATURE_FLAGS);
+    console = new LocalConsole(harness);
     harness.publish(FlagSpec.canarySplit("support-model", 10));
     harness.appConfig.enforcePollInterval(false);
-    data =
-        AppConfigDataClient.builder()
-            .endpointOverride(harness.appConfig.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(
-                        AppConfigHarness.ACCESS_KEY, AppConfigHarness.SECRET_KEY)))
-            .httpClient(UrlConnectionHttpClient.create())
-            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-            .build();
+    data = console.dataClient();
   }
 
   @AfterEach
@@ -64,39 +49,40 @@ class LocalAppConfigDeploymentsTest {
 
   @Test
   void stopWithoutAllowRevertWorksOnlyWhileDeploying() {
-    int version = newVersion(null);
+    int version = console.newVersion(null);
     harness.appConfig.validationTime(Duration.ofMinutes(1));
-    int validating = deploy(version, "AppConfig.AllAtOnce");
-    assertThat(state(validating)).isEqualTo(DeploymentState.VALIDATING);
-    assertThatThrownBy(() -> stop(validating, false)).isInstanceOf(BadRequestException.class);
-    assertThat(stop(validating, true)).isEqualTo(DeploymentState.ROLLED_BACK);
+    int validating = console.deploy(version, "AppConfig.AllAtOnce");
+    assertThat(console.state(validating)).isEqualTo(DeploymentState.VALIDATING);
+    assertThatThrownBy(() -> console.stop(validating, false))
+        .isInstanceOf(BadRequestException.class);
+    assertThat(console.stop(validating, true)).isEqualTo(DeploymentState.ROLLED_BACK);
     harness.appConfig.validationTime(Duration.ZERO);
 
-    int baking = deploy(version, "AppConfig.AllAtOnce");
-    assertThat(state(baking)).isEqualTo(DeploymentState.BAKING);
-    assertThatThrownBy(() -> stop(baking, false))
+    int baking = console.deploy(version, "AppConfig.AllAtOnce");
+    assertThat(console.state(baking)).isEqualTo(DeploymentState.BAKING);
+    assertThatThrownBy(() -> console.stop(baking, false))
         .isInstanceOfSatisfying(
             BadRequestException.class,
             e -> assertThat(e.getMessage()).contains("AllowRevert", "BAKING"));
-    assertThat(stop(baking, true)).isEqualTo(DeploymentState.ROLLED_BACK);
-    assertThatThrownBy(() -> stop(baking, true)).isInstanceOf(BadRequestException.class);
+    assertThat(console.stop(baking, true)).isEqualTo(DeploymentState.ROLLED_BACK);
+    assertThatThrownBy(() -> console.stop(baking, true)).isInstanceOf(BadRequestException.class);
 
-    int deploying = deploy(version, "AppConfig.Linear20PercentEvery6Minutes");
-    assertThat(state(deploying)).isEqualTo(DeploymentState.DEPLOYING);
-    assertThat(stop(deploying, false)).isEqualTo(DeploymentState.ROLLED_BACK);
+    int deploying = console.deploy(version, "AppConfig.Linear20PercentEvery6Minutes");
+    assertThat(console.state(deploying)).isEqualTo(DeploymentState.DEPLOYING);
+    assertThat(console.stop(deploying, false)).isEqualTo(DeploymentState.ROLLED_BACK);
   }
 
   @Test
   void aStoppedDeploymentRollsBackForTheRollbackTimeAndBlocksOthersMeanwhile() {
-    int version = newVersion(null);
+    int version = console.newVersion(null);
     harness.appConfig.rollbackTime(Duration.ofMinutes(2));
-    int baking = deploy(version, "AppConfig.AllAtOnce");
+    int baking = console.deploy(version, "AppConfig.AllAtOnce");
 
-    assertThat(stop(baking, true)).isEqualTo(DeploymentState.ROLLING_BACK);
-    assertThatThrownBy(() -> deploy(version, harness.consoleStrategy()))
+    assertThat(console.stop(baking, true)).isEqualTo(DeploymentState.ROLLING_BACK);
+    assertThatThrownBy(() -> console.deploy(version, harness.consoleStrategy()))
         .isInstanceOf(ConflictException.class);
     harness.appConfig.clock().advance(Duration.ofMinutes(2));
-    assertThat(state(baking)).isEqualTo(DeploymentState.ROLLED_BACK);
+    assertThat(console.state(baking)).isEqualTo(DeploymentState.ROLLED_BACK);
     assertThat(harness.appConfig.deployments(harness.applicationId, harness.environmentId))
         .first()
         .satisfies(d -> assertThat(d.json()).contains("ROLLBACK_STARTED", "ROLLBACK_COMPLETED"));
@@ -104,17 +90,17 @@ class LocalAppConfigDeploymentsTest {
 
   @Test
   void startDeploymentRefusesAStaleLatestDeploymentNumberWith409() {
-    int version = newVersion(null);
+    int version = console.newVersion(null);
     int latest = harness.appConfig.deployments(harness.applicationId, harness.environmentId).size();
 
-    assertThatThrownBy(() -> deployLocked(version, latest - 1))
+    assertThatThrownBy(() -> console.deployLocked(version, latest - 1))
         .isInstanceOfSatisfying(
             ConflictException.class,
             e -> {
               assertThat(e.statusCode()).isEqualTo(409);
               assertThat(e.getMessage()).contains("LatestDeploymentNumber");
             });
-    assertThat(deployLocked(version, latest)).isEqualTo(latest + 1);
+    assertThat(console.deployLocked(version, latest)).isEqualTo(latest + 1);
   }
 
   @Test
@@ -122,7 +108,7 @@ class LocalAppConfigDeploymentsTest {
     List<String> tokens = sessions();
     Map<Integer, String> labels = new HashMap<>();
     poll(tokens, labels);
-    deploy(newVersion("ramp"), "AppConfig.Linear20PercentEvery6Minutes");
+    console.deploy(console.newVersion("ramp"), "AppConfig.Linear20PercentEvery6Minutes");
 
     List<Integer> previous = List.of();
     for (int step = 1; step <= 4; step++) {
@@ -141,7 +127,7 @@ class LocalAppConfigDeploymentsTest {
     List<String> tokens = sessions();
     Map<Integer, String> labels = new HashMap<>();
     poll(tokens, labels);
-    deploy(newVersion("canary"), "AppConfig.Canary10Percent20Minutes");
+    console.deploy(console.newVersion("canary"), "AppConfig.Canary10Percent20Minutes");
 
     for (int percent : new int[] {10, 20, 40, 80, 100}) {
       int expected = SESSIONS * percent / 100;
@@ -154,7 +140,7 @@ class LocalAppConfigDeploymentsTest {
   @Test
   void hostedVersionsAreListedNeitherNewestNorOldestFirst() {
     for (int i = 0; i < 8; i++) {
-      newVersion(null);
+      console.newVersion(null);
     }
     List<Integer> listed =
         harness
@@ -207,75 +193,5 @@ class LocalAppConfigDeploymentsTest {
       }
     }
     return labelled;
-  }
-
-  private int newVersion(String label) {
-    byte[] content;
-    try {
-      content = harness.render();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    return harness
-        .console
-        .createHostedConfigurationVersion(
-            b ->
-                b.applicationId(harness.applicationId)
-                    .configurationProfileId(harness.profileId)
-                    .content(SdkBytes.fromByteArray(content))
-                    .contentType("application/json")
-                    .versionLabel(label))
-        .versionNumber();
-  }
-
-  private int deploy(int version, String strategy) {
-    return harness
-        .console
-        .startDeployment(
-            b ->
-                b.applicationId(harness.applicationId)
-                    .environmentId(harness.environmentId)
-                    .configurationProfileId(harness.profileId)
-                    .configurationVersion(Integer.toString(version))
-                    .deploymentStrategyId(strategy))
-        .deploymentNumber();
-  }
-
-  private int deployLocked(int version, int latestDeploymentNumber) {
-    return harness
-        .console
-        .startDeployment(
-            b ->
-                b.applicationId(harness.applicationId)
-                    .environmentId(harness.environmentId)
-                    .configurationProfileId(harness.profileId)
-                    .configurationVersion(Integer.toString(version))
-                    .deploymentStrategyId(harness.consoleStrategy())
-                    .overrideConfiguration(
-                        o -> o.addPlugin(LatestDeploymentNumber.of(latestDeploymentNumber))))
-        .deploymentNumber();
-  }
-
-  private DeploymentState state(int number) {
-    return harness
-        .console
-        .getDeployment(
-            b ->
-                b.applicationId(harness.applicationId)
-                    .environmentId(harness.environmentId)
-                    .deploymentNumber(number))
-        .state();
-  }
-
-  private DeploymentState stop(int number, boolean allowRevert) {
-    return harness
-        .console
-        .stopDeployment(
-            b ->
-                b.applicationId(harness.applicationId)
-                    .environmentId(harness.environmentId)
-                    .deploymentNumber(number)
-                    .allowRevert(allowRevert ? Boolean.TRUE : null))
-        .state();
   }
 }

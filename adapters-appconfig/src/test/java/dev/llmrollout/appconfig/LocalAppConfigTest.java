@@ -13,12 +13,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.appconfig.model.BadRequestException;
 import software.amazon.awssdk.services.appconfig.model.ConflictException;
 import software.amazon.awssdk.services.appconfig.model.DeploymentState;
@@ -34,23 +28,15 @@ import software.amazon.awssdk.services.appconfigdata.model.InvalidParameterProbl
  */
 class LocalAppConfigTest {
   private AppConfigHarness harness;
+  private LocalConsole console;
   private AppConfigDataClient data;
 
   @BeforeEach
   void start() throws Exception {
     harness = new AppConfigHarness(DocumentFormat.FEATURE_FLAGS);
+    console = new LocalConsole(harness);
     harness.publish(FlagSpec.canarySplit("support-model", 10));
-    data =
-        AppConfigDataClient.builder()
-            .endpointOverride(harness.appConfig.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(
-                        AppConfigHarness.ACCESS_KEY, AppConfigHarness.SECRET_KEY)))
-            .httpClient(UrlConnectionHttpClient.create())
-            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-            .build();
+    data = console.dataClient();
   }
 
   @AfterEach
@@ -86,32 +72,22 @@ class LocalAppConfigTest {
 
   @Test
   void deploymentsMoveWithTheClockAndStopFollowsTheDocumentedTable() throws Exception {
-    var console = harness.console;
-    byte[] content = harness.render();
-    int version =
-        console
-            .createHostedConfigurationVersion(
-                b ->
-                    b.applicationId(harness.applicationId)
-                        .configurationProfileId(harness.profileId)
-                        .content(SdkBytes.fromByteArray(content))
-                        .contentType("application/json"))
-            .versionNumber();
-    int number = deploy(version, "AppConfig.Linear50PercentEvery30Seconds");
-    assertThat(state(number)).isEqualTo(DeploymentState.DEPLOYING);
-    assertThatThrownBy(() -> deploy(version, "AppConfig.AllAtOnce"))
+    int version = console.newVersion(null);
+    int number = console.deploy(version, "AppConfig.Linear50PercentEvery30Seconds");
+    assertThat(console.state(number)).isEqualTo(DeploymentState.DEPLOYING);
+    assertThatThrownBy(() -> console.deploy(version, "AppConfig.AllAtOnce"))
         .isInstanceOf(ConflictException.class);
 
     harness.appConfig.clock().advance(Duration.ofMinutes(1));
-    assertThat(state(number)).isEqualTo(DeploymentState.BAKING);
+    assertThat(console.state(number)).isEqualTo(DeploymentState.BAKING);
     harness.appConfig.clock().advance(Duration.ofMinutes(1));
-    assertThat(state(number)).isEqualTo(DeploymentState.COMPLETE);
+    assertThat(console.state(number)).isEqualTo(DeploymentState.COMPLETE);
 
-    assertThatThrownBy(() -> stop(number, false)).isInstanceOf(BadRequestException.class);
-    assertThat(stop(number, true)).isEqualTo(DeploymentState.REVERTED);
+    assertThatThrownBy(() -> console.stop(number, false)).isInstanceOf(BadRequestException.class);
+    assertThat(console.stop(number, true)).isEqualTo(DeploymentState.REVERTED);
 
-    int slow = deploy(version, "AppConfig.Canary10Percent20Minutes");
-    assertThat(stop(slow, false)).isEqualTo(DeploymentState.ROLLED_BACK);
+    int slow = console.deploy(version, "AppConfig.Canary10Percent20Minutes");
+    assertThat(console.stop(slow, false)).isEqualTo(DeploymentState.ROLLED_BACK);
   }
 
   /**
@@ -122,18 +98,8 @@ class LocalAppConfigTest {
    */
   @Test
   void errorsAreSentInTheRestJson1WireShape() throws Exception {
-    byte[] content = harness.render();
-    int version =
-        harness
-            .console
-            .createHostedConfigurationVersion(
-                b ->
-                    b.applicationId(harness.applicationId)
-                        .configurationProfileId(harness.profileId)
-                        .content(SdkBytes.fromByteArray(content))
-                        .contentType("application/json"))
-            .versionNumber();
-    int baking = deploy(version, "AppConfig.AllAtOnce");
+    int version = console.newVersion(null);
+    int baking = console.deploy(version, "AppConfig.AllAtOnce");
     HttpRequest stop =
         HttpRequest.newBuilder(
                 harness
@@ -183,41 +149,5 @@ class LocalAppConfigTest {
       return e.details().invalidParameters().get("ConfigurationToken").problem();
     }
     throw new AssertionError("expected BadRequestException");
-  }
-
-  private int deploy(int version, String strategy) {
-    return harness
-        .console
-        .startDeployment(
-            b ->
-                b.applicationId(harness.applicationId)
-                    .environmentId(harness.environmentId)
-                    .configurationProfileId(harness.profileId)
-                    .configurationVersion(Integer.toString(version))
-                    .deploymentStrategyId(strategy))
-        .deploymentNumber();
-  }
-
-  private DeploymentState state(int number) {
-    return harness
-        .console
-        .getDeployment(
-            b ->
-                b.applicationId(harness.applicationId)
-                    .environmentId(harness.environmentId)
-                    .deploymentNumber(number))
-        .state();
-  }
-
-  private DeploymentState stop(int number, boolean allowRevert) {
-    return harness
-        .console
-        .stopDeployment(
-            b ->
-                b.applicationId(harness.applicationId)
-                    .environmentId(harness.environmentId)
-                    .deploymentNumber(number)
-                    .allowRevert(allowRevert))
-        .state();
   }
 }
