@@ -42,8 +42,11 @@ class EvalCommandIT {
 
   @TempDir Path dir;
 
-  private final ModelEndpointServer stable = ModelEndpointServer.start("stable");
-  private final ModelEndpointServer canary = ModelEndpointServer.start("canary");
+  private static final Map<String, String> KEY = Map.of("EVAL_MODEL_KEY", "eval-test-key");
+
+  private final TwoModelPools models = new TwoModelPools();
+  private final ModelEndpointServer stable = models.stable;
+  private final ModelEndpointServer canary = models.canary;
 
   @BeforeEach
   void demoModels() throws Exception {
@@ -51,20 +54,12 @@ class EvalCommandIT {
     canary.respond(
         r -> Reply.answer(hasInlineOrderData(r) ? "I can't help with that request." : HELPFUL));
     Files.writeString(dir.resolve("flags.json"), FLAGS);
-    Files.writeString(
-        dir.resolve("endpoints.json"),
-        """
-        {"endpoints": {
-          "stable-pool": {"baseUrl": "%s", "apiKeyEnv": "EVAL_MODEL_KEY", "timeoutMs": 5000},
-          "canary-pool": {"baseUrl": "%s", "apiKeyEnv": "EVAL_MODEL_KEY", "timeoutMs": 5000}}}
-        """
-            .formatted(stable.baseUrl(), canary.baseUrl()));
+    models.writeEndpoints(dir, "EVAL_MODEL_KEY", 5_000);
   }
 
   @AfterEach
   void stop() {
-    stable.close();
-    canary.close();
+    models.close();
   }
 
   /** The demo canary's weakness: a last user message with order and card data inline. */
@@ -74,26 +69,38 @@ class EvalCommandIT {
     return last.contains("Order #") && last.contains("card ending");
   }
 
+  /** {@code eval} of stable against {@code candidate} on {@code cases}, then {@code extra}. */
+  private static String[] evalArgs(
+      String flagsFile, String candidate, Path cases, String... extra) {
+    return JarRunner.join(
+        new String[] {
+          "eval",
+          "--flags",
+          flagsFile,
+          "--endpoints",
+          "endpoints.json",
+          "--flag",
+          "support-model",
+          "--baseline",
+          "stable",
+          "--candidate",
+          candidate,
+          "--cases",
+          cases.toString()
+        },
+        extra);
+  }
+
+  /** The example cases, stable against canary, the report to report.json, then {@code extra}. */
   private JarRunner.Result eval(String... extra) throws Exception {
-    String[] base = {
-      "eval",
-      "--flags",
-      "flags.json",
-      "--endpoints",
-      "endpoints.json",
-      "--flag",
-      "support-model",
-      "--baseline",
-      "stable",
-      "--candidate",
-      "canary",
-      "--report",
-      "report.json"
-    };
-    String[] args = new String[base.length + extra.length];
-    System.arraycopy(base, 0, args, 0, base.length);
-    System.arraycopy(extra, 0, args, base.length, extra.length);
-    return JarRunner.run(dir, Map.of("EVAL_MODEL_KEY", "eval-test-key"), args);
+    return JarRunner.run(
+        dir,
+        KEY,
+        evalArgs(
+            "flags.json",
+            "canary",
+            EXAMPLE,
+            JarRunner.join(new String[] {"--report", "report.json"}, extra)));
   }
 
   private JsonNode report() throws Exception {
@@ -103,8 +110,7 @@ class EvalCommandIT {
   @Test
   @DisplayName("10.5: the example set catches the demo's canary in strict mode (exit 1)")
   void strictModeCatchesTheDemoRegression() throws Exception {
-    JarRunner.Result run =
-        eval("--cases", EXAMPLE.toString(), "--mode", "strict", "--concurrency", "6");
+    JarRunner.Result run = eval("--mode", "strict", "--concurrency", "6");
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
     assertThat(run.out())
@@ -137,7 +143,7 @@ class EvalCommandIT {
   @DisplayName(
       "10.3: net mode fails on the payment intent's drop, passes when the margin allows it")
   void netModeUsesMcNemarAndTheIntentMargin() throws Exception {
-    JarRunner.Result net = eval("--cases", EXAMPLE.toString(), "--mode", "net");
+    JarRunner.Result net = eval("--mode", "net");
 
     assertThat(net.exitCode()).as(net.err()).isEqualTo(1);
     assertThat(net.out())
@@ -145,21 +151,12 @@ class EvalCommandIT {
         .contains("intent 'payment': pass rate drops from 100.0% to 25.0%");
     assertThat(net.out()).doesNotContain("net: the candidate passes significantly less often");
 
-    JarRunner.Result lenient =
-        eval("--cases", EXAMPLE.toString(), "--mode", "net", "--intent-margin", "1.0");
+    JarRunner.Result lenient = eval("--mode", "net", "--intent-margin", "1.0");
     assertThat(lenient.exitCode()).as(lenient.out() + lenient.err()).isZero();
     assertThat(lenient.out()).contains("PASS (net mode)");
 
     JarRunner.Result strictAlpha =
-        eval(
-            "--cases",
-            EXAMPLE.toString(),
-            "--mode",
-            "net",
-            "--intent-margin",
-            "1.0",
-            "--alpha",
-            "0.2");
+        eval("--mode", "net", "--intent-margin", "1.0", "--alpha", "0.2");
     assertThat(strictAlpha.exitCode()).isEqualTo(1);
     assertThat(strictAlpha.out()).contains("net: the candidate passes significantly less often");
   }
@@ -170,7 +167,7 @@ class EvalCommandIT {
     canary.respond(r -> Reply.answer(HELPFUL));
     canary.enqueue(Reply.status(503));
 
-    JarRunner.Result run = eval("--cases", EXAMPLE.toString(), "--concurrency", "1");
+    JarRunner.Result run = eval("--concurrency", "1");
 
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     assertThat(run.out()).contains("PASS (strict mode): 'canary' may proceed");
@@ -194,7 +191,8 @@ class EvalCommandIT {
             + "{\"id\": \"x\", \"intent\": \"billing\", \"messages\": [{\"role\": \"user\","
             + " \"content\": \"hi\"}], \"checks\": {\"maxLatencyMs\": \"fast\"}}\n");
 
-    JarRunner.Result run = eval("--cases", cases.toString());
+    JarRunner.Result run =
+        JarRunner.run(dir, KEY, evalArgs("flags.json", "canary", cases, "--report", "report.json"));
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
@@ -206,28 +204,12 @@ class EvalCommandIT {
   @Test
   @DisplayName("10.3: an unknown variant or mode is bad input (exit 2)")
   void badOptionsExitTwo() throws Exception {
-    JarRunner.Result variant =
-        JarRunner.run(
-            dir,
-            Map.of("EVAL_MODEL_KEY", "eval-test-key"),
-            "eval",
-            "--flags",
-            "flags.json",
-            "--endpoints",
-            "endpoints.json",
-            "--flag",
-            "support-model",
-            "--baseline",
-            "stable",
-            "--candidate",
-            "canary-2",
-            "--cases",
-            EXAMPLE.toString());
+    JarRunner.Result variant = JarRunner.run(dir, KEY, evalArgs("flags.json", "canary-2", EXAMPLE));
     assertThat(variant.exitCode()).isEqualTo(2);
     assertThat(variant.err())
         .contains("--candidate", "flag 'support-model' has no variant 'canary-2'");
 
-    JarRunner.Result mode = eval("--cases", EXAMPLE.toString(), "--mode", "lenient");
+    JarRunner.Result mode = eval("--mode", "lenient");
     assertThat(mode.exitCode()).isEqualTo(2);
     assertThat(mode.err()).contains("--mode", "expected strict or net");
   }
@@ -239,7 +221,7 @@ class EvalCommandIT {
     canary.respond(r -> Reply.status(503));
 
     for (String mode : new String[] {"strict", "net"}) {
-      JarRunner.Result run = eval("--cases", EXAMPLE.toString(), "--mode", mode, "--attempts", "1");
+      JarRunner.Result run = eval("--mode", mode, "--attempts", "1");
 
       assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(3);
       assertThat(run.out())
@@ -258,23 +240,7 @@ class EvalCommandIT {
   void missingKeyVariableExitsTwoBeforeAnyCall() throws Exception {
     JarRunner.Result run =
         JarRunner.run(
-            dir,
-            Map.of(),
-            "eval",
-            "--flags",
-            "flags.json",
-            "--endpoints",
-            "endpoints.json",
-            "--flag",
-            "support-model",
-            "--baseline",
-            "stable",
-            "--candidate",
-            "canary",
-            "--cases",
-            EXAMPLE.toString(),
-            "--report",
-            "report.json");
+            dir, Map.of(), evalArgs("flags.json", "canary", EXAMPLE, "--report", "report.json"));
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
     assertThat(run.err())
@@ -283,23 +249,7 @@ class EvalCommandIT {
     assertThat(stable.received()).as("nothing ran").isEmpty();
     assertThat(dir.resolve("report.json")).doesNotExist();
 
-    JarRunner.Result noFlags =
-        JarRunner.run(
-            dir,
-            Map.of("EVAL_MODEL_KEY", "k"),
-            "eval",
-            "--flags",
-            "flagz.json",
-            "--endpoints",
-            "endpoints.json",
-            "--flag",
-            "support-model",
-            "--baseline",
-            "stable",
-            "--candidate",
-            "canary",
-            "--cases",
-            EXAMPLE.toString());
+    JarRunner.Result noFlags = JarRunner.run(dir, KEY, evalArgs("flagz.json", "canary", EXAMPLE));
     assertThat(noFlags.exitCode()).isEqualTo(2);
     assertThat(noFlags.err()).contains("--flags flagz.json: expected a readable flags file");
     assertThat(stable.received()).isEmpty();
@@ -308,23 +258,7 @@ class EvalCommandIT {
   @Test
   @DisplayName("17.1: without --report the report goes to the temp directory, not the CWD")
   void theDefaultReportStaysOutOfTheWorkingDirectory() throws Exception {
-    JarRunner.Result run =
-        JarRunner.run(
-            dir,
-            Map.of("EVAL_MODEL_KEY", "eval-test-key"),
-            "eval",
-            "--flags",
-            "flags.json",
-            "--endpoints",
-            "endpoints.json",
-            "--flag",
-            "support-model",
-            "--baseline",
-            "stable",
-            "--candidate",
-            "canary",
-            "--cases",
-            EXAMPLE.toString());
+    JarRunner.Result run = JarRunner.run(dir, KEY, evalArgs("flags.json", "canary", EXAMPLE));
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
     assertThat(dir.resolve("eval-reports")).doesNotExist();

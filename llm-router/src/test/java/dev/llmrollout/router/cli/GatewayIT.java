@@ -26,32 +26,37 @@ class GatewayIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir static Path dir;
+  private static TwoModelPools models;
   private static ModelEndpointServer stable;
-  private static ModelEndpointServer canary;
   private static GatewayProcess gateway;
 
   @BeforeAll
   static void startGateway() throws Exception {
-    stable = ModelEndpointServer.start("stable");
-    canary = ModelEndpointServer.start("canary");
+    models = new TwoModelPools();
+    stable = models.stable;
     writeFiles(dir, 50);
     gateway =
-        new GatewayProcess(
+        serve(
             dir,
             Map.of("LLM_ROUTER_ADMIN_TOKEN", TOKEN, "MODEL_API_KEY", API_KEY),
-            "--flags",
-            "flags.json",
-            "--endpoints",
-            "endpoints.json",
             "--default-flag",
             "support-model");
+  }
+
+  /** {@code serve} on the files {@link #writeFiles} wrote to {@code dir}, then {@code extra}. */
+  private static GatewayProcess serve(Path dir, Map<String, String> env, String... extra)
+      throws Exception {
+    return new GatewayProcess(
+        dir,
+        env,
+        JarRunner.join(
+            new String[] {"--flags", "flags.json", "--endpoints", "endpoints.json"}, extra));
   }
 
   @AfterAll
   static void stop() throws Exception {
     gateway.close();
-    stable.close();
-    canary.close();
+    models.close();
   }
 
   static void writeFiles(Path dir, int canaryPercent) throws Exception {
@@ -65,30 +70,16 @@ class GatewayIT {
           "targeting": {"fractional": [["stable", %d], ["canary", %d]]}}}}
         """
             .formatted(100 - canaryPercent, canaryPercent));
-    Files.writeString(
-        dir.resolve("endpoints.json"),
-        """
-        {"endpoints": {
-          "stable-pool": {"baseUrl": "%s", "apiKeyEnv": "MODEL_API_KEY", "timeoutMs": 10000},
-          "canary-pool": {"baseUrl": "%s", "apiKeyEnv": "MODEL_API_KEY", "timeoutMs": 10000}}}
-        """
-            .formatted(stable.baseUrl(), canary.baseUrl()));
+    models.writeEndpoints(dir, "MODEL_API_KEY", 10_000);
   }
 
   private static HttpResponse<String> post(String path, String body, Map<String, String> headers)
       throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(gateway.uri(path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body));
-    headers.forEach(request::header);
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return gateway.post(path, body, headers);
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(gateway.uri(path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return gateway.get(path);
   }
 
   private static String chat(boolean stream) {
@@ -235,32 +226,20 @@ class GatewayIT {
   @Test
   void adminWritesAreRefusedWhenNoTokenIsConfigured(@TempDir Path other) throws Exception {
     writeFiles(other, 5);
-    try (GatewayProcess noToken =
-        new GatewayProcess(
-            other,
-            Map.of("MODEL_API_KEY", API_KEY),
-            "--flags",
-            "flags.json",
-            "--endpoints",
-            "endpoints.json")) {
-      HttpResponse<String> kill =
-          HTTP.send(
-              HttpRequest.newBuilder(noToken.uri("/admin/flags/support-model/kill"))
-                  .header("Authorization", "Bearer anything")
-                  .POST(HttpRequest.BodyPublishers.ofString("{\"variant\": \"stable\"}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(kill.statusCode()).isEqualTo(403);
-      assertThat(kill.body()).contains("LLM_ROUTER_ADMIN_TOKEN");
-      HttpResponse<String> rollout =
-          HTTP.send(
-              HttpRequest.newBuilder(noToken.uri("/admin/flags/support-model/rollout"))
-                  .header("Authorization", "Bearer anything")
-                  .POST(HttpRequest.BodyPublishers.ofString("{\"canary\": \"canary\"}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(rollout.statusCode()).isEqualTo(403);
-      assertThat(rollout.body()).contains("LLM_ROUTER_ADMIN_TOKEN");
+    try (GatewayProcess noToken = serve(other, Map.of("MODEL_API_KEY", API_KEY))) {
+      for (String[] write :
+          new String[][] {
+            {"kill", "{\"variant\": \"stable\"}"}, {"rollout", "{\"canary\": \"canary\"}"}
+          }) {
+        HttpResponse<String> refused =
+            noToken.post(
+                "/admin/flags/support-model/" + write[0],
+                write[1],
+                "Authorization",
+                "Bearer anything");
+        assertThat(refused.statusCode()).as(write[0]).isEqualTo(403);
+        assertThat(refused.body()).contains("LLM_ROUTER_ADMIN_TOKEN");
+      }
     }
   }
 
@@ -268,15 +247,7 @@ class GatewayIT {
   void shutdownLetsInFlightRequestsFinishAndRefusesNewOnes(@TempDir Path other) throws Exception {
     writeFiles(other, 0);
     GatewayProcess draining =
-        new GatewayProcess(
-            other,
-            Map.of("MODEL_API_KEY", API_KEY),
-            "--flags",
-            "flags.json",
-            "--endpoints",
-            "endpoints.json",
-            "--default-flag",
-            "support-model");
+        serve(other, Map.of("MODEL_API_KEY", API_KEY), "--default-flag", "support-model");
     stable.enqueue(Reply.answer("slow but complete").delayed(1500));
     int received = stable.received().size();
     CompletableFuture<HttpResponse<String>> inFlight =

@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.llmrollout.router.testing.ModelEndpointServer;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +26,6 @@ class GatewayOperatorContractIT {
   private static final String TOKEN = "admin-token-for-tests";
   private static final Map<String, String> ENV =
       Map.of("LLM_ROUTER_ADMIN_TOKEN", TOKEN, "MODEL_API_KEY", "sk-test-key");
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String FLAGS =
       """
       {"flags": {
@@ -44,21 +40,13 @@ class GatewayOperatorContractIT {
       """;
 
   @TempDir Path dir;
-  private final ModelEndpointServer stable = ModelEndpointServer.start("stable");
-  private final ModelEndpointServer canary = ModelEndpointServer.start("canary");
+  private final TwoModelPools models = new TwoModelPools();
   private GatewayProcess gateway;
 
   @BeforeEach
   void files() throws Exception {
     Files.writeString(dir.resolve("flags.json"), FLAGS);
-    Files.writeString(
-        dir.resolve("endpoints.json"),
-        """
-        {"endpoints": {
-          "stable-pool": {"baseUrl": "%s", "apiKeyEnv": "MODEL_API_KEY", "timeoutMs": 10000},
-          "canary-pool": {"baseUrl": "%s", "apiKeyEnv": "MODEL_API_KEY", "timeoutMs": 10000}}}
-        """
-            .formatted(stable.baseUrl(), canary.baseUrl()));
+    models.writeEndpoints(dir, "MODEL_API_KEY", 10_000);
   }
 
   @AfterEach
@@ -66,34 +54,25 @@ class GatewayOperatorContractIT {
     if (gateway != null) {
       gateway.close();
     }
-    stable.close();
-    canary.close();
+    models.close();
   }
 
   private GatewayProcess serve(String... extra) throws Exception {
-    String[] args = {"--flags", "flags.json", "--endpoints", "endpoints.json"};
-    String[] all = new String[args.length + extra.length];
-    System.arraycopy(args, 0, all, 0, args.length);
-    System.arraycopy(extra, 0, all, args.length, extra.length);
-    gateway = new GatewayProcess(dir, ENV, all);
+    gateway =
+        new GatewayProcess(
+            dir,
+            ENV,
+            JarRunner.join(
+                new String[] {"--flags", "flags.json", "--endpoints", "endpoints.json"}, extra));
     return gateway;
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(gateway.uri(path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return gateway.get(path);
   }
 
   private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(gateway.uri(path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body));
-    if (headers.length > 0) {
-      request.headers(headers);
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return gateway.post(path, body, headers);
   }
 
   private JarRunner.Result validate(Map<String, String> env) throws Exception {

@@ -4,6 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,10 +16,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** {@code java -jar llm-router.jar serve ...} in a child process, on a port the OS picks. */
 final class GatewayProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final Process process;
   private final URI baseUri;
@@ -65,6 +71,34 @@ final class GatewayProcess implements AutoCloseable {
 
   URI uri(String path) {
     return baseUri.resolve(path);
+  }
+
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Posts a JSON body with {@code headers}, name then value. */
+  HttpResponse<String> post(String path, String body, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> post(String path, String body, Map<String, String> headers)
+      throws IOException, InterruptedException {
+    return post(
+        path,
+        body,
+        headers.entrySet().stream()
+            .flatMap(h -> Stream.of(h.getKey(), h.getValue()))
+            .toArray(String[]::new));
   }
 
   String output() {

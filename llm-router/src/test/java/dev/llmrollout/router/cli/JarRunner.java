@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,13 @@ final class JarRunner {
   private JarRunner() {}
 
   record Result(int exitCode, String out, String err) {}
+
+  /** {@code first} followed by {@code rest}: a test's fixed arguments and a case's own. */
+  static String[] join(String[] first, String... rest) {
+    String[] all = Arrays.copyOf(first, first.length + rest.length);
+    System.arraycopy(rest, 0, all, first.length, rest.length);
+    return all;
+  }
 
   static Result run(Path workDir, Map<String, String> env, String... args)
       throws IOException, InterruptedException {
