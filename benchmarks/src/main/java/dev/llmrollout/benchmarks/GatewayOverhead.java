@@ -84,7 +84,8 @@ public final class GatewayOverhead {
                 + " ms per side after a warm-up. Goal: p99 added under 1 ms at 2,000 req/s."
                 + " Latencies in milliseconds. Gateway CPU per request: the gateway process's CPU"
                 + " time (all threads, JIT and GC included) over its measured phases, per request;"
-                + " unlike latency it hardly depends on what else the machine runs.");
+                + " compare it between builds measured in the same conditions: contention from"
+                + " other processes inflates it too.");
         report.row(
             "mode",
             "rate (req/s)",
