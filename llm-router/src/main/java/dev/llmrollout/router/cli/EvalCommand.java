@@ -76,12 +76,7 @@ final class EvalCommand implements Callable<Integer> {
       description = "The regression set (JSON lines).")
   Path cases;
 
-  @Option(
-      names = "--endpoints",
-      required = true,
-      paramLabel = "FILE",
-      description = "The model endpoints file (endpoints.json).")
-  Path endpoints;
+  @Mixin EndpointsFileMixin endpoints;
 
   @Option(
       names = "--mode",
@@ -144,11 +139,11 @@ final class EvalCommand implements Callable<Integer> {
           0, "--judge-endpoint", "expected both --judge-endpoint and --judge-model, or neither");
     }
     List<EvalCase> regressionSet = new EvalCaseReader().read(cases);
-    List<ConfigCheck.Problem> problems = ConfigCheck.endpoints(endpoints, System::getenv);
+    List<ConfigCheck.Problem> problems = endpoints.problems();
     if (!problems.isEmpty()) {
       throw new ConfigProblems(problems);
     }
-    EndpointRegistry registry = EndpointRegistry.load(endpoints);
+    EndpointRegistry registry = EndpointRegistry.load(endpoints.file);
     LlmFeatureProvider provider =
         LlmFeatureProvider.builder(backendMixin.options.open().flags()).build();
     OpenFeatureAPI api = OpenFeatureAPI.createIsolated();

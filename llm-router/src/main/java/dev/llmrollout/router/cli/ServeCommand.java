@@ -88,11 +88,11 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<ConfigCheck.Problem> endpointProblems = configuration.endpointProblems();
+    List<ConfigCheck.Problem> endpointProblems = configuration.endpoints.problems();
     if (!endpointProblems.isEmpty()) {
       throw new ConfigProblems(endpointProblems);
     }
-    EndpointRegistry endpoints = EndpointRegistry.load(configuration.endpoints);
+    EndpointRegistry endpoints = EndpointRegistry.load(configuration.endpoints.file);
     GatewayRuntime runtime =
         GatewayRuntime.start(
             backendMixin.options.open(endpoints.variantValidator()),

@@ -1,9 +1,7 @@
 package dev.llmrollout.router.cli;
 
-import dev.llmrollout.router.gateway.ConfigCheck;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -11,12 +9,7 @@ import picocli.CommandLine.Option;
  * gateway's default flag, declared once for both.
  */
 final class ServedConfigurationMixin {
-  @Option(
-      names = "--endpoints",
-      required = true,
-      paramLabel = "FILE",
-      description = "The model endpoints file (endpoints.json).")
-  Path endpoints;
+  @Mixin EndpointsFileMixin endpoints;
 
   @Option(
       names = "--default-flag",
@@ -28,10 +21,5 @@ final class ServedConfigurationMixin {
 
   Optional<String> defaultFlag() {
     return Optional.ofNullable(defaultFlag);
-  }
-
-  /** Problems of the endpoints file: unreadable, malformed, or a key variable not set. */
-  List<ConfigCheck.Problem> endpointProblems() {
-    return ConfigCheck.endpoints(endpoints, System::getenv);
   }
 }

@@ -43,8 +43,9 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<ConfigCheck.Problem> problems = new ArrayList<>(configuration.endpointProblems());
-    Optional<EndpointRegistry> endpoints = ConfigCheck.configuredEndpoints(configuration.endpoints);
+    List<ConfigCheck.Problem> problems = new ArrayList<>(configuration.endpoints.problems());
+    Optional<EndpointRegistry> endpoints =
+        ConfigCheck.configuredEndpoints(configuration.endpoints.file);
     // Without a readable endpoints file, that file's problem is reported and endpoints unchecked.
     VariantValidator validator =
         endpoints.map(EndpointRegistry::variantValidator).orElse(VariantValidator.NONE);
