@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A versioned flag store with the write-back SPI's semantics (conditional writes, kill memory),
- * plus faults a test can arm: failing writes, and kills that are accepted but do not stick.
+ * A versioned flag store with the write-back SPI's semantics (conditional writes, kill memory,
+ * rollout records that change the version), plus faults a test can arm: failing writes, and kills
+ * that are accepted but do not stick.
  */
 public final class InMemoryRolloutControl implements RolloutControl {
   private final Map<String, FlagState> flags = new LinkedHashMap<>();
@@ -84,6 +85,15 @@ public final class InMemoryRolloutControl implements RolloutControl {
     return put(current, remembered, Optional.empty());
   }
 
+  @Override
+  public synchronized FlagState writeRolloutRecord(
+      String flagKey, String recordJson, ChangeRequest request) {
+    FlagState current = admit(flagKey, request);
+    FlagState next = withVersion(current, Optional.ofNullable(recordJson));
+    flags.put(flagKey, next);
+    return next;
+  }
+
   private FlagState admit(String flagKey, ChangeRequest request) {
     requests.add(request);
     FlagState current = existing(flagKey);
@@ -116,9 +126,22 @@ public final class InMemoryRolloutControl implements RolloutControl {
             current.defaultVariant(),
             weights,
             killed,
-            next());
+            next(),
+            current.rolloutRecord());
     flags.put(current.flagKey(), next);
     return next;
+  }
+
+  private FlagState withVersion(FlagState current, Optional<String> record) {
+    return new FlagState(
+        current.flagKey(),
+        current.enabled(),
+        current.variants(),
+        current.defaultVariant(),
+        current.weights(),
+        current.killedTo(),
+        next(),
+        record);
   }
 
   private FlagState existing(String flagKey) {
