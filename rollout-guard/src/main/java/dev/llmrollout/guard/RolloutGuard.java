@@ -9,6 +9,7 @@ import dev.llmrollout.signals.SignalSource;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.RolloutControl;
+import dev.llmrollout.spi.WriteBackException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -84,8 +85,8 @@ public final class RolloutGuard {
               + "); finish it or force the new one");
     }
     FlagState current = context.control().state(spec.flagKey());
-    checkFlag(spec, current);
     checkStoredRollout(spec, current, running);
+    checkFlag(spec, current);
     boolean shadowFirst = spec.plan().shadow().isPresent() && !spec.shadowCompleted();
     boolean major =
         VersionPolicy.classify(spec.stableVersion(), spec.canaryVersion())
@@ -139,11 +140,11 @@ public final class RolloutGuard {
   public synchronized List<Rollout> resume(Collection<String> flagKeys) {
     List<Rollout> resumed = new ArrayList<>();
     for (String flagKey : flagKeys) {
-      Optional<String> json = context.control().state(flagKey).rolloutRecord();
-      if (json.isEmpty()) {
+      Optional<RolloutRecord> found = storedRollout(flagKey);
+      if (found.isEmpty()) {
         continue;
       }
-      RolloutRecord stored = RolloutRecord.parse(flagKey, json.get());
+      RolloutRecord stored = found.get();
       DurableRollout known = rollouts.get(flagKey);
       if (known != null && known.rolloutId().equals(stored.rolloutId())) {
         continue;
@@ -159,6 +160,39 @@ public final class RolloutGuard {
       resumed.add(rollout);
     }
     return resumed;
+  }
+
+  /**
+   * The record next to {@code flagKey}, if any. A flag that cannot be read, or a record that cannot
+   * be parsed, alerts and is skipped: the next {@link #resume} looks again.
+   */
+  private Optional<RolloutRecord> storedRollout(String flagKey) {
+    try {
+      return context
+          .control()
+          .state(flagKey)
+          .rolloutRecord()
+          .map(json -> RolloutRecord.parse(flagKey, json));
+    } catch (WriteBackException e) {
+      if (e.kind() != WriteBackException.Kind.NOT_FOUND) {
+        cannotResume(flagKey, e.getMessage());
+      }
+    } catch (IllegalArgumentException e) {
+      cannotResume(flagKey, e.getMessage());
+    }
+    return Optional.empty();
+  }
+
+  private void cannotResume(String flagKey, String why) {
+    context
+        .alertHook()
+        .alert(
+            new Alert(
+                context.clock().instant(),
+                Alert.Severity.CRITICAL,
+                flagKey,
+                "cannot look for a recorded rollout; it is not guarded by this controller",
+                why));
   }
 
   /** The id this guard holds leases under. */
