@@ -3,13 +3,13 @@ package dev.llmrollout.guard;
 import dev.llmrollout.guard.internal.DurableRollout;
 import dev.llmrollout.guard.internal.EvalGateCheck;
 import dev.llmrollout.guard.internal.GuardContext;
+import dev.llmrollout.guard.internal.RecordedRollouts;
 import dev.llmrollout.guard.internal.RolloutRecord;
 import dev.llmrollout.provider.KillSwitchOverride;
 import dev.llmrollout.signals.SignalSource;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.RolloutControl;
-import dev.llmrollout.spi.WriteBackException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -85,7 +85,7 @@ public final class RolloutGuard {
               + "); finish it or force the new one");
     }
     FlagState current = context.control().state(spec.flagKey());
-    checkStoredRollout(spec, current, running);
+    RecordedRollouts.refuseOverAnother(spec, current, running == null ? null : running.rolloutId());
     checkFlag(spec, current);
     boolean shadowFirst = spec.plan().shadow().isPresent() && !spec.shadowCompleted();
     boolean major =
@@ -140,7 +140,7 @@ public final class RolloutGuard {
   public synchronized List<Rollout> resume(Collection<String> flagKeys) {
     List<Rollout> resumed = new ArrayList<>();
     for (String flagKey : flagKeys) {
-      Optional<RolloutRecord> found = storedRollout(flagKey);
+      Optional<RolloutRecord> found = RecordedRollouts.find(context, flagKey);
       if (found.isEmpty()) {
         continue;
       }
@@ -160,39 +160,6 @@ public final class RolloutGuard {
       resumed.add(rollout);
     }
     return resumed;
-  }
-
-  /**
-   * The record next to {@code flagKey}, if any. A flag that cannot be read, or a record that cannot
-   * be parsed, alerts and is skipped: the next {@link #resume} looks again.
-   */
-  private Optional<RolloutRecord> storedRollout(String flagKey) {
-    try {
-      return context
-          .control()
-          .state(flagKey)
-          .rolloutRecord()
-          .map(json -> RolloutRecord.parse(flagKey, json));
-    } catch (WriteBackException e) {
-      if (e.kind() != WriteBackException.Kind.NOT_FOUND) {
-        cannotResume(flagKey, e.getMessage());
-      }
-    } catch (IllegalArgumentException e) {
-      cannotResume(flagKey, e.getMessage());
-    }
-    return Optional.empty();
-  }
-
-  private void cannotResume(String flagKey, String why) {
-    context
-        .alertHook()
-        .alert(
-            new Alert(
-                context.clock().instant(),
-                Alert.Severity.CRITICAL,
-                flagKey,
-                "cannot look for a recorded rollout; it is not guarded by this controller",
-                why));
   }
 
   /** The id this guard holds leases under. */
@@ -247,31 +214,6 @@ public final class RolloutGuard {
     seen.addAll(context.signals().counters(spec.flagKey(), spec.stable()).segments());
     seen.addAll(context.signals().counters(spec.flagKey(), spec.canary()).segments());
     return List.copyOf(seen);
-  }
-
-  /** Refuses a start over a running rollout another controller recorded, unless forced. */
-  private void checkStoredRollout(RolloutSpec spec, FlagState current, DurableRollout running) {
-    if (spec.force() || current.rolloutRecord().isEmpty()) {
-      return;
-    }
-    RolloutRecord stored = RolloutRecord.parse(spec.flagKey(), current.rolloutRecord().get());
-    boolean known = running != null && running.rolloutId().equals(stored.rolloutId());
-    if (!known && !stored.state().isFinal()) {
-      throw new RolloutRefusedException(
-          "flag '"
-              + spec.flagKey()
-              + "': a rollout of '"
-              + stored.spec().canary()
-              + "' is recorded "
-              + stored.state()
-              + " at step "
-              + (stored.progress().step() + 1)
-              + ", owned by "
-              + stored.owner()
-              + " until "
-              + stored.leaseExpiresAt()
-              + "; resume it, or force the new one");
-    }
   }
 
   private static void checkFlag(RolloutSpec spec, FlagState current) {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmrollout.guard.testing.GuardFixture;
 import dev.llmrollout.spi.ChangeRequest;
+import dev.llmrollout.spi.FlagState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,7 +164,14 @@ class RolloutGuardTest {
         .hasMessageContaining("flag 'support-model'")
         .hasMessageContaining("running");
     assertThatThrownBy(() -> fx.guard().start(spec().build()))
-        .as("another process sees the split")
+        .as("another process sees the rollout recorded next to the flag (issue 15.4)")
+        .isInstanceOf(RolloutRefusedException.class)
+        .hasMessageContaining("is recorded CANARY at step 1");
+    FlagState split = fx.control.state(FLAG);
+    fx.control.writeRolloutRecord(
+        FLAG, null, ChangeRequest.because("record removed").ifVersion(split.version()));
+    assertThatThrownBy(() -> fx.guard().start(spec().build()))
+        .as("without the record, another process still sees the split")
         .isInstanceOf(RolloutRefusedException.class)
         .hasMessageContaining("already split");
 

@@ -85,7 +85,7 @@ public final class DurableRollout implements Rollout {
     DurableRollout rollout =
         new DurableRollout(context, stored.spec(), stored.segments(), stored.rolloutId(), null);
     rollout.follow(stored);
-    rollout.current.note(
+    rollout.note(
         Decision.CONTINUE,
         "found in the flag's record: "
             + stored.state()
@@ -210,7 +210,18 @@ public final class DurableRollout implements Rollout {
   /** Ends this rollout without touching the flag or its record: a forced rollout replaced it. */
   public synchronized void supersede(String reason) {
     lease.release();
-    current.supersede(reason);
+    halt(reason);
+  }
+
+  /** Ends the rollout here without touching the flag; its record is another's now. */
+  private void halt(String why) {
+    if (!current.state().isFinal()) {
+      current.adopt(RolloutState.HALTED, -1, Decision.HALT, why);
+    }
+  }
+
+  private AuditRecord note(Decision decision, String why) {
+    return current.adopt(current.state(), current.step(), decision, why);
   }
 
   private void persist(String reason) {
@@ -240,13 +251,13 @@ public final class DurableRollout implements Rollout {
             now, stored -> stored.withOwner(lease.owner(), lease.expiryFromNow(), now));
     Optional<RolloutRecord> stored = look.stored();
     if (stored.isEmpty() || !stored.get().rolloutId().equals(lease.rolloutId())) {
-      current.supersede("the flag's record no longer holds this rollout (replaced or removed)");
-      return Optional.of(current.note(Decision.HALT, "record replaced or removed; stopped"));
+      halt("the flag's record no longer holds this rollout (replaced or removed)");
+      return Optional.of(note(Decision.HALT, "record replaced or removed; stopped"));
     }
     follow(stored.get());
     if (current.state().isFinal()) {
       return Optional.of(
-          current.note(Decision.CONTINUE, "ended under " + stored.get().owner() + "'s lease"));
+          note(Decision.CONTINUE, "ended under " + stored.get().owner() + "'s lease"));
     }
     if (!look.acquired()) {
       String why =
@@ -256,12 +267,12 @@ public final class DurableRollout implements Rollout {
               + stored.get().leaseExpiresAt();
       if (!why.equals(standingBy) || current.lastRecord() == null) {
         standingBy = why;
-        return Optional.of(current.note(Decision.HOLD, why));
+        return Optional.of(note(Decision.HOLD, why));
       }
       return Optional.of(current.lastRecord());
     }
     standingBy = null;
-    current.note(
+    note(
         Decision.CONTINUE,
         "took the rollout over from "
             + stored.get().owner()
@@ -286,13 +297,30 @@ public final class DurableRollout implements Rollout {
     if (flag.killed()) {
       killedMeanwhile(flag);
     } else {
-      current.adoptStep(flag.share(spec.canary()));
+      adoptStepAhead(flag.share(spec.canary()));
     }
     current.finishRollback();
   }
 
+  private void adoptStepAhead(double canaryShare) {
+    int adopted = StepWriter.stepOf(spec.plan(), canaryShare, current.step());
+    RolloutState state = current.state();
+    if ((state == RolloutState.CANARY || state == RolloutState.HELD) && adopted > current.step()) {
+      current.adopt(
+          RolloutState.CANARY,
+          adopted,
+          Decision.CONTINUE,
+          "the flag shows step " + (adopted + 1) + " written before its record; adopted");
+    }
+  }
+
   private void killedMeanwhile(FlagState flag) {
-    current.adoptKill(
-        "flag '" + spec.flagKey() + "' was killed to '" + flag.killedTo().get() + "' meanwhile");
+    if (!current.state().isFinal()) {
+      current.adopt(
+          RolloutState.ROLLED_BACK,
+          -1,
+          Decision.ROLL_BACK,
+          "flag '" + spec.flagKey() + "' was killed to '" + flag.killedTo().get() + "' meanwhile");
+    }
   }
 }

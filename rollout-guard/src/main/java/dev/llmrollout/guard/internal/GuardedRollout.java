@@ -34,16 +34,13 @@ final class GuardedRollout {
   private final RuleFamily rules;
   private final SampleRatioChecker sampleRatio;
   private final StepWriter stepWriter;
-  private final StepWindows windows;
-  private final StepWindows shadowWindows;
+  private final RolloutPhases phases;
   private final PromotionEvidence evidence;
   private final DefaultEventPublisher events;
   private final RolloutLease lease;
 
   private RolloutState state;
   private int step;
-  private Instant phaseStartedAt;
-  private long shadowStartRequests;
   private String heldBecause;
   private String signalsMissing;
   private String automaticRollback;
@@ -69,12 +66,7 @@ final class GuardedRollout {
     this.rules = new RuleFamily(spec.rules(), segments, context.config());
     this.sampleRatio = new SampleRatioChecker(context.config().sampleRatioAlpha());
     this.stepWriter = new StepWriter(context, spec, lease);
-    this.windows =
-        new StepWindows(
-            context.signals(), context.clock(), spec.flagKey(), spec.stable(), spec.canary());
-    this.shadowWindows =
-        new StepWindows(
-            context.signals(), context.clock(), spec.flagKey(), spec.stable(), spec.canary());
+    this.phases = new RolloutPhases(context, spec);
     this.evidence = new PromotionEvidence(spec.plan(), context.config(), rules);
     this.state = progress.state();
     this.step = progress.step();
@@ -83,9 +75,9 @@ final class GuardedRollout {
     this.rollbackVerified = progress.rollbackVerified();
     this.evalGate = progress.evalGate().orElse(null);
     if (progress.steps().isEmpty() && progress.shadowStartedAt().isEmpty()) {
-      beginPhase();
+      phases.begin(state, step);
     } else {
-      resumePhase(progress);
+      phases.resume(progress);
     }
   }
 
@@ -94,8 +86,8 @@ final class GuardedRollout {
     return new RolloutProgress(
         state,
         step,
-        windows.starts(),
-        shadowWindows.starts().stream().findFirst().map(RolloutRecord.StepStart::startedAt),
+        phases.canaryStarts(),
+        phases.shadowStartedAt(),
         Optional.ofNullable(heldBecause),
         Optional.ofNullable(automaticRollback),
         rollbackVerified,
@@ -162,7 +154,7 @@ final class GuardedRollout {
 
   private AuditRecord judge(Instant now) {
     boolean shadow = state == RolloutState.SHADOW;
-    List<StepWindows.Window> steps = shadow ? shadowWindows.windows() : windows.windows();
+    List<StepWindows.Window> steps = phases.windows(shadow);
     Optional<SampleRatioCheck> srm =
         shadow ? Optional.empty() : sampleRatio.check(steps, spec.stable(), spec.canary());
     List<RuleCheck> checks = rules.check(steps);
@@ -203,45 +195,21 @@ final class GuardedRollout {
 
   /** Records that an operator restored the flag after this rollout's automatic rollback. */
   public synchronized void recordForcedRestore(String reason) {
-    record(
-        context.clock().instant(),
-        Decision.CONTINUE,
-        null,
-        List.of(),
-        Optional.empty(),
-        "restore forced after automatic rollback: " + reason);
+    adopt(state, step, Decision.CONTINUE, "restore forced after automatic rollback: " + reason);
   }
 
-  /** Ends this rollout without touching the flag: a forced rollout took over its traffic. */
-  public synchronized void supersede(String reason) {
-    if (!state.isFinal()) {
-      StateTransition t = transition(RolloutState.HALTED, -1, reason);
-      record(context.clock().instant(), Decision.HALT, t, List.of(), Optional.empty(), reason);
+  /**
+   * Takes up what the flag or its record shows, found outside a check (a kill: ROLLED_BACK; a step
+   * written ahead of its record: CANARY at it), or only notes a decision about ownership when
+   * nothing moves; records it.
+   */
+  synchronized AuditRecord adopt(RolloutState to, int toStep, Decision decision, String why) {
+    StateTransition t = null;
+    if (to != state || toStep != step) {
+      rollbackVerified |= to == RolloutState.ROLLED_BACK;
+      t = transition(to, toStep, why);
     }
-  }
-
-  /** Records a decision this guard took about the rollout's ownership. */
-  synchronized AuditRecord note(Decision decision, String reason) {
-    return record(context.clock().instant(), decision, null, List.of(), Optional.empty(), reason);
-  }
-
-  /** Takes up a flag killed while nobody watched (or by someone else): the rollout is over. */
-  synchronized void adoptKill(String why) {
-    if (!state.isFinal()) {
-      StateTransition t = transition(RolloutState.ROLLED_BACK, -1, why);
-      rollbackVerified = true;
-      record(context.clock().instant(), Decision.ROLL_BACK, t, List.of(), Optional.empty(), why);
-    }
-  }
-
-  /** Takes up a later step whose weights were written before the record said so. */
-  synchronized void adoptStep(double canaryShare) {
-    int adopted = stepWriter.stepOf(canaryShare, step);
-    if ((state == RolloutState.CANARY || state == RolloutState.HELD) && adopted > step) {
-      String why = "the flag shows step " + (adopted + 1) + " written before its record; adopted";
-      StateTransition t = transition(RolloutState.CANARY, adopted, why);
-      record(context.clock().instant(), Decision.CONTINUE, t, List.of(), Optional.empty(), why);
-    }
+    return record(context.clock().instant(), decision, t, List.of(), Optional.empty(), why);
   }
 
   /** Writes a rollback the record says began but was never verified. */
@@ -254,8 +222,8 @@ final class GuardedRollout {
 
   private AuditRecord advanceShadow(Instant now, List<RuleCheck> checks) {
     var shadow = spec.plan().shadow().orElseThrow();
-    long shadowSamples = canaryRequests() - shadowStartRequests;
-    boolean baked = !now.isBefore(phaseStartedAt.plus(shadow.minDuration()));
+    long shadowSamples = phases.shadowSamples();
+    boolean baked = !now.isBefore(phases.startedAt().plus(shadow.minDuration()));
     if (!baked || shadowSamples < shadow.minSamples()) {
       return record(now, Decision.CONTINUE, null, checks, Optional.empty(), "shadow baking");
     }
@@ -274,12 +242,12 @@ final class GuardedRollout {
       Optional<SampleRatioCheck> srm,
       List<StepWindows.Window> steps) {
     CanaryStep current = currentStep();
-    Duration elapsed = Duration.between(phaseStartedAt, now);
+    Duration elapsed = Duration.between(phases.startedAt(), now);
     List<String> missing = new ArrayList<>();
     if (elapsed.compareTo(current.minBake()) < 0) {
-      missing.add("baking until " + phaseStartedAt.plus(current.minBake()));
+      missing.add("baking until " + phases.startedAt().plus(current.minBake()));
     }
-    missing.addAll(samplesMissing(current));
+    missing.addAll(phases.samplesMissing(step, current));
     missing.addAll(evidence.missing(step, checks, steps));
     if (missing.isEmpty()) {
       return step + 1 < spec.plan().steps().size()
@@ -297,21 +265,6 @@ final class GuardedRollout {
       return hold(now, checks, srm, why);
     }
     return record(now, Decision.CONTINUE, null, checks, srm, "waiting: " + lacking);
-  }
-
-  private List<String> samplesMissing(CanaryStep current) {
-    StepWindows.Window window = windows.current();
-    long canary = window.canary().all().totalRequests();
-    long stable = window.stable().all().totalRequests();
-    boolean lastStep = step == spec.plan().steps().size() - 1;
-    List<String> missing = new ArrayList<>();
-    if (canary < current.minSamplesPerArm()) {
-      missing.add("canary has " + canary + " of " + current.minSamplesPerArm() + " requests");
-    }
-    if (!lastStep && stable < current.minSamplesPerArm()) {
-      missing.add("stable has " + stable + " of " + current.minSamplesPerArm() + " requests");
-    }
-    return missing;
   }
 
   private AuditRecord hold(
@@ -367,7 +320,7 @@ final class GuardedRollout {
         return record(now, Decision.HOLD, null, checks, srm, outcome.detail());
       }
       case STEPPED_ELSEWHERE -> {
-        int adopted = stepWriter.stepOf(outcome.canaryShare(), step);
+        int adopted = StepWriter.stepOf(spec.plan(), outcome.canaryShare(), step);
         StateTransition t =
             adopted > step ? transition(RolloutState.CANARY, adopted, outcome.detail()) : null;
         return record(now, Decision.CONTINUE, t, checks, srm, outcome.detail());
@@ -405,34 +358,11 @@ final class GuardedRollout {
     state = to;
     step = toStep;
     if (newStep || to == RolloutState.SHADOW) {
-      beginPhase();
+      phases.begin(state, step);
     }
     events.publish(
         new GuardEvent.StateTransitionEvent(spec.flagKey(), context.clock().instant(), t, why));
     return t;
-  }
-
-  private void resumePhase(RolloutProgress progress) {
-    windows.resume(progress.steps());
-    progress
-        .shadowStartedAt()
-        .ifPresent(start -> shadowWindows.resume(List.of(new RolloutRecord.StepStart(start, 0))));
-    shadowStartRequests = canaryRequests();
-    phaseStartedAt =
-        state == RolloutState.SHADOW || progress.steps().isEmpty()
-            ? progress.shadowStartedAt().orElse(context.clock().instant())
-            : progress.steps().get(progress.steps().size() - 1).startedAt();
-  }
-
-  private void beginPhase() {
-    phaseStartedAt = context.clock().instant();
-    if (state == RolloutState.SHADOW) {
-      shadowStartRequests = canaryRequests();
-      shadowWindows.beginStep(0);
-    }
-    if (state == RolloutState.CANARY) {
-      windows.beginStep(spec.plan().canaryPercent(step));
-    }
   }
 
   private AuditRecord record(
@@ -442,7 +372,7 @@ final class GuardedRollout {
       List<RuleCheck> checks,
       Optional<SampleRatioCheck> srm,
       String reason) {
-    AuditRecord record =
+    lastRecord =
         new AuditRecord(
             now,
             spec.flagKey(),
@@ -454,23 +384,17 @@ final class GuardedRollout {
             checks,
             srm,
             context.config().actor());
-    lastRecord = record;
-    context.auditLog().record(record);
-    events.publish(new GuardEvent.CheckEvent(record));
-    return record;
+    context.auditLog().record(lastRecord);
+    events.publish(new GuardEvent.CheckEvent(lastRecord));
+    return lastRecord;
   }
 
   private void alert(Alert.Severity severity, String title, String detail) {
-    context
-        .alertHook()
-        .alert(new Alert(context.clock().instant(), severity, spec.flagKey(), title, detail));
+    Instant now = context.clock().instant();
+    context.alertHook().alert(new Alert(now, severity, spec.flagKey(), title, detail));
   }
 
   private CanaryStep currentStep() {
     return spec.plan().steps().get(step);
-  }
-
-  private long canaryRequests() {
-    return context.signals().counters(spec.flagKey(), spec.canary()).all().totalRequests();
   }
 }

@@ -1,5 +1,6 @@
 package dev.llmrollout.guard.internal;
 
+import dev.llmrollout.guard.RolloutPlan;
 import dev.llmrollout.guard.RolloutSpec;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
@@ -115,9 +116,9 @@ final class StepWriter {
   }
 
   /** The latest plan step whose share {@code canaryShare} reaches; {@code current} when none. */
-  int stepOf(double canaryShare, int current) {
-    for (int i = spec.plan().steps().size() - 1; i >= 0; i--) {
-      if (canaryShare >= spec.plan().canaryPercent(i)) {
+  static int stepOf(RolloutPlan plan, double canaryShare, int current) {
+    for (int i = plan.steps().size() - 1; i >= 0; i--) {
+      if (canaryShare >= plan.canaryPercent(i)) {
         return i;
       }
     }
