@@ -329,4 +329,18 @@ public final class AppConfigRolloutControl implements RolloutControl, ChangeHist
       return new AppConfigRolloutControl(this);
     }
   }
+
+  /**
+   * Not supported yet: storing the rollout record next to the flag in AWS AppConfig is issue 15,
+   * point 4 (branch fleet-vendors). Until then a durable rollout cannot be started on this backend.
+   */
+  @Override
+  public FlagState writeRolloutRecord(String flagKey, String recordJson, ChangeRequest request) {
+    throw new WriteBackException(
+        WriteBackException.Kind.UNSUPPORTED,
+        flagKey,
+        "flag '"
+            + flagKey
+            + "': AWS AppConfig write-back does not store rollout records yet (issue 15)");
+  }
 }

@@ -156,6 +156,11 @@ public final class LaunchDarklyBackendFactory implements BackendFactory {
       throw denied(flagKey);
     }
 
+    @Override
+    public FlagState writeRolloutRecord(String flagKey, String recordJson, ChangeRequest request) {
+      throw denied(flagKey);
+    }
+
     private static WriteBackException denied(String flagKey) {
       return new WriteBackException(
           WriteBackException.Kind.PERMISSION_DENIED,

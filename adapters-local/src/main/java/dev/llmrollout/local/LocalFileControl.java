@@ -90,6 +90,24 @@ public final class LocalFileControl implements RolloutControl, ChangeHistory {
         flagKey, "restore", request, (flag, original) -> FlagFileEditor.restore(flagKey, flag));
   }
 
+  /**
+   * Stores the rollout record in the flag's metadata under {@value FlagStates#ROLLOUT_RECORD}, as a
+   * JSON string, under the same lock, version check and atomic replace as every other write. Record
+   * writes are not appended to the audit log: they change nothing the flag serves, and a lease
+   * renewal would otherwise add a line per check.
+   */
+  @Override
+  public FlagState writeRolloutRecord(String flagKey, String recordJson, ChangeRequest request) {
+    return write(
+        flagKey,
+        null,
+        request,
+        (flag, original) -> {
+          FlagFileEditor.setRolloutRecord(flagKey, flag, recordJson);
+          return Map.of();
+        });
+  }
+
   @Override
   public List<ChangeRecord> recentChanges(String flagKey, int limit) {
     if (!Files.exists(auditFile)) {
@@ -122,6 +140,9 @@ public final class LocalFileControl implements RolloutControl, ChangeHistory {
     Map<String, String> apply(ObjectNode flag, UnaryOperator<String> originalFieldText);
   }
 
+  /**
+   * Applies {@code edit} under the file lock; {@code action} names the audit record, null for none.
+   */
   private FlagState write(String flagKey, String action, ChangeRequest request, FlagEdit edit) {
     try {
       return LockedFile.withLock(
@@ -140,6 +161,9 @@ public final class LocalFileControl implements RolloutControl, ChangeHistory {
             fieldTexts.forEach((field, t) -> texts.put(flagPointer.appendProperty(field), t));
             LockedFile.replace(file, JsonTextEdit.rewrite(text, root, texts));
             FlagState after = state(flagKey);
+            if (action == null) {
+              return after;
+            }
             audit(
                 new ChangeRecord(
                     Instant.now(),

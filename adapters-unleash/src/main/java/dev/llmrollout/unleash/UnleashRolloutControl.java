@@ -374,4 +374,16 @@ public final class UnleashRolloutControl implements RolloutControl, ChangeHistor
           "flag '" + flagKey + "': interrupted while verifying a write");
     }
   }
+
+  /**
+   * Not supported yet: storing the rollout record next to the flag in Unleash is issue 15, point 4
+   * (branch fleet-vendors). Until then a durable rollout cannot be started on this backend.
+   */
+  @Override
+  public FlagState writeRolloutRecord(String flagKey, String recordJson, ChangeRequest request) {
+    throw new WriteBackException(
+        WriteBackException.Kind.UNSUPPORTED,
+        flagKey,
+        "flag '" + flagKey + "': Unleash write-back does not store rollout records yet (issue 15)");
+  }
 }

@@ -39,4 +39,34 @@ public interface RolloutControl {
 
   /** Puts back what the last kill replaced. Fails when the flag is not killed. */
   FlagState restore(String flagKey, ChangeRequest request);
+
+  /**
+   * Stores a rollout's record next to the flag, so that a controller that restarts, or another one
+   * elsewhere, finds the rollout where the flag lives. The record is opaque to the source: a JSON
+   * document whose schema its writer versions (the rollout guard's {@code RolloutRecord}).
+   *
+   * <p>The contract every source keeps:
+   *
+   * <ul>
+   *   <li>The record does not change what the flag serves.
+   *   <li>The record is part of the flag's version: writing it gives the flag a new version, and
+   *       {@link #state} returns the record read together with that version (never a record from
+   *       one read and a version from another).
+   *   <li>With {@link ChangeRequest#ifVersion}, the write fails with {@link
+   *       WriteBackException.Kind#CONFLICT} when the flag or its record changed since that version;
+   *       this is what fences a controller that lost its lease.
+   *   <li>The state returned is read back after the write and carries the record written.
+   * </ul>
+   *
+   * <pre>{@code
+   * FlagState now = control.state("support-model");
+   * control.writeRolloutRecord("support-model", recordJson,
+   *     ChangeRequest.because("lease renewed").by("guard-a").ifVersion(now.version()));
+   * }</pre>
+   *
+   * @param recordJson the record, a JSON document; null removes the stored record
+   * @throws WriteBackException {@code INVALID_REQUEST} when the record is not JSON or exceeds what
+   *     the source can store, naming the limit
+   */
+  FlagState writeRolloutRecord(String flagKey, String recordJson, ChangeRequest request);
 }

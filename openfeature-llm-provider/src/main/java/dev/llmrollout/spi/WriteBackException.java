@@ -17,6 +17,8 @@ public class WriteBackException extends RuntimeException {
     NOT_FOUND(false),
     /** The request itself is wrong (weights that do not sum to 100, a flag that is not killed). */
     INVALID_REQUEST(false),
+    /** The source cannot make this kind of write (a rollout record it has nowhere to store). */
+    UNSUPPORTED(false),
     /** The source could not be reached or answered 429/5xx. Retrying may help. */
     UNAVAILABLE(true),
     /** The write was accepted but the read-back does not show it. */

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmrollout.guard.testing.GuardFixture;
 import dev.llmrollout.spi.ChangeRequest;
+import dev.llmrollout.spi.FlagState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,10 +127,15 @@ class RolloutGuardTest {
     assertThat(b.check().decision()).isEqualTo(Decision.PROMOTE);
     AuditRecord seenByA = a.check();
 
-    assertThat(seenByA.decision()).isEqualTo(Decision.CONTINUE);
-    assertThat(seenByA.reason()).contains("not stepping twice");
-    assertThat(a.step()).as("A adopts the step B wrote").isEqualTo(1);
+    assertThat(seenByA.decision())
+        .as("A finds B's rollout in the flag's record and stops (issue 15.5)")
+        .isEqualTo(Decision.HALT);
+    assertThat(a.state()).isEqualTo(RolloutState.HALTED);
     assertThat(fx.control.state(FLAG).share(CANARY)).isEqualTo(25.0);
+    assertThat(fx.control.requests())
+        .filteredOn(r -> r.reason().startsWith("canary to 25.0%"))
+        .as("one step write")
+        .hasSize(1);
   }
 
   @Test
@@ -158,7 +164,14 @@ class RolloutGuardTest {
         .hasMessageContaining("flag 'support-model'")
         .hasMessageContaining("running");
     assertThatThrownBy(() -> fx.guard().start(spec().build()))
-        .as("another process sees the split")
+        .as("another process sees the rollout recorded next to the flag (issue 15.4)")
+        .isInstanceOf(RolloutRefusedException.class)
+        .hasMessageContaining("is recorded CANARY at step 1");
+    FlagState split = fx.control.state(FLAG);
+    fx.control.writeRolloutRecord(
+        FLAG, null, ChangeRequest.because("record removed").ifVersion(split.version()));
+    assertThatThrownBy(() -> fx.guard().start(spec().build()))
+        .as("without the record, another process still sees the split")
         .isInstanceOf(RolloutRefusedException.class)
         .hasMessageContaining("already split");
 

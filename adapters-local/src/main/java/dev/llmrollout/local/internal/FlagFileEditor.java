@@ -152,12 +152,35 @@ public final class FlagFileEditor {
       putBack(flag, field, memory.get(field));
       texts.put(field, rememberedText(stored.asText(), field));
     }
-    ObjectNode metadata = (ObjectNode) flag.get("metadata");
-    metadata.remove(FlagStates.KILL_MEMORY);
-    if (metadata.isEmpty()) {
+    ((ObjectNode) flag.get("metadata")).remove(FlagStates.KILL_MEMORY);
+    removeIfEmpty(flag);
+    return texts;
+  }
+
+  /**
+   * Stores {@code recordJson} under {@link FlagStates#ROLLOUT_RECORD} in the flag's metadata, or
+   * removes it (and an emptied metadata object) when null.
+   */
+  public static void setRolloutRecord(String flagKey, ObjectNode flag, String recordJson) {
+    if (recordJson == null) {
+      if (flag.get("metadata") instanceof ObjectNode metadata) {
+        metadata.remove(FlagStates.ROLLOUT_RECORD);
+        removeIfEmpty(flag);
+      }
+      return;
+    }
+    try {
+      JSON.readTree(recordJson);
+    } catch (JsonProcessingException e) {
+      throw invalid(flagKey, "rollout record is not JSON: " + e.getOriginalMessage());
+    }
+    metadata(flag).put(FlagStates.ROLLOUT_RECORD, recordJson);
+  }
+
+  private static void removeIfEmpty(ObjectNode flag) {
+    if (flag.path("metadata").isEmpty()) {
       flag.remove("metadata");
     }
-    return texts;
   }
 
   private static String rememberedText(String memory, String field) {

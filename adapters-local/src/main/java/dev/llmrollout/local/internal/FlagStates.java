@@ -13,6 +13,12 @@ public final class FlagStates {
   /** Flag-metadata key under which a kill remembers what it replaced (flagd allows strings). */
   public static final String KILL_MEMORY = "llmrollout.killReplaced";
 
+  /**
+   * Flag-metadata key holding the rollout record, a JSON document stored as a string (flagd
+   * metadata values are strings, numbers or booleans).
+   */
+  public static final String ROLLOUT_RECORD = "llmrollout.rolloutRecord";
+
   private FlagStates() {}
 
   public static FlagState of(String flagKey, JsonNode flag) {
@@ -30,7 +36,8 @@ public final class FlagStates {
         defaultVariant,
         killedTo.isPresent() ? Map.of(killedTo.get(), 100.0) : weights(flag, defaultVariant),
         killedTo,
-        FlagFileParser.versionOf(flag));
+        FlagFileParser.versionOf(flag),
+        Optional.ofNullable(flag.path("metadata").path(ROLLOUT_RECORD).textValue()));
   }
 
   private static Map<String, Double> weights(JsonNode flag, String defaultVariant) {

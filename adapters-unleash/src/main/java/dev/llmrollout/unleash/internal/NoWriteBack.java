@@ -34,6 +34,11 @@ public final class NoWriteBack implements RolloutControl {
     throw denied(flagKey);
   }
 
+  @Override
+  public FlagState writeRolloutRecord(String flagKey, String recordJson, ChangeRequest request) {
+    throw denied(flagKey);
+  }
+
   private WriteBackException denied(String flagKey) {
     return new WriteBackException(
         WriteBackException.Kind.PERMISSION_DENIED,

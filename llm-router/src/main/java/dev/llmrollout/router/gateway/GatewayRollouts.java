@@ -62,6 +62,8 @@ final class GatewayRollouts {
             .config(
                 GuardConfig.custom().checkInterval(settings.checkInterval()).actor(ACTOR).build())
             .build();
+    // a restarted gateway takes up the rollouts recorded next to its flags (issue 15.4)
+    guard.resume(stack.flagKeys());
   }
 
   /**

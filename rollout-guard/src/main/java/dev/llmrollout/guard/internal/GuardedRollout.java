@@ -4,10 +4,8 @@ import dev.llmrollout.guard.Alert;
 import dev.llmrollout.guard.AuditRecord;
 import dev.llmrollout.guard.CanaryStep;
 import dev.llmrollout.guard.Decision;
-import dev.llmrollout.guard.EventPublisher;
 import dev.llmrollout.guard.GuardConfig;
 import dev.llmrollout.guard.GuardEvent;
-import dev.llmrollout.guard.Rollout;
 import dev.llmrollout.guard.RolloutPlan.StepTimeoutAction;
 import dev.llmrollout.guard.RolloutRefusedException;
 import dev.llmrollout.guard.RolloutSpec;
@@ -16,67 +14,89 @@ import dev.llmrollout.guard.RuleCheck;
 import dev.llmrollout.guard.SampleRatioCheck;
 import dev.llmrollout.guard.StateTransition;
 import dev.llmrollout.signals.SignalsUnavailableException;
-import dev.llmrollout.spi.FlagState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The state machine of one rollout: SHADOW, CANARY step N, HELD, PROMOTED, ROLLED_BACK, HALTED
  * (moves only as {@link StateTransition#isLegal} allows). Each check reads the windows of the steps
  * so far, runs the sample ratio check and the rule family, and acts; every decision becomes an
- * audit record and an event. Checks, manual rollbacks and retries are serialized on this object's
- * monitor.
+ * audit record and an event. Its writes go through the rollout's lease; {@link DurableRollout}
+ * keeps that lease and the rollout's record. Checks, manual rollbacks and retries are serialized on
+ * this object's monitor.
  */
-public final class GuardedRollout implements Rollout {
+final class GuardedRollout {
   private final GuardContext context;
   private final RolloutSpec spec;
   private final RuleFamily rules;
   private final SampleRatioChecker sampleRatio;
   private final StepWriter stepWriter;
-  private final StepWindows windows;
-  private final StepWindows shadowWindows;
+  private final RolloutPhases phases;
   private final PromotionEvidence evidence;
-  private final DefaultEventPublisher events = new DefaultEventPublisher();
+  private final DefaultEventPublisher events;
+  private final RolloutLease lease;
 
   private RolloutState state;
   private int step;
-  private Instant phaseStartedAt;
-  private long shadowStartRequests;
   private String heldBecause;
   private String signalsMissing;
   private String automaticRollback;
   private volatile boolean rollbackVerified;
   private AuditRecord lastRecord;
+  private String evalGate;
 
   /**
-   * A rollout whose first phase (shadow, or the first step already written) begins now, judged on
-   * the rules of {@code spec} in {@code segments} (fixed for its whole life).
+   * A rollout judged on the rules of {@code spec} in {@code segments} (fixed for its whole life),
+   * from {@code progress}: a phase beginning now, or the steps a record says began earlier.
    */
-  public GuardedRollout(
+  GuardedRollout(
       GuardContext context,
       RolloutSpec spec,
-      RolloutState initialState,
-      FlagState written,
-      List<String> segments) {
+      List<String> segments,
+      RolloutLease lease,
+      DefaultEventPublisher events,
+      RolloutProgress progress) {
     this.context = context;
     this.spec = spec;
+    this.lease = lease;
+    this.events = events;
     this.rules = new RuleFamily(spec.rules(), segments, context.config());
     this.sampleRatio = new SampleRatioChecker(context.config().sampleRatioAlpha());
-    this.stepWriter = new StepWriter(context, spec, written.version());
-    this.windows =
-        new StepWindows(
-            context.signals(), context.clock(), spec.flagKey(), spec.stable(), spec.canary());
-    this.shadowWindows =
-        new StepWindows(
-            context.signals(), context.clock(), spec.flagKey(), spec.stable(), spec.canary());
+    this.stepWriter = new StepWriter(context, spec, lease);
+    this.phases = new RolloutPhases(context, spec);
     this.evidence = new PromotionEvidence(spec.plan(), context.config(), rules);
-    this.state = initialState;
-    this.step = initialState == RolloutState.CANARY ? 0 : -1;
-    beginPhase();
+    this.state = progress.state();
+    this.step = progress.step();
+    this.heldBecause = progress.heldBecause().orElse(null);
+    this.automaticRollback = progress.automaticRollback().orElse(null);
+    this.rollbackVerified = progress.rollbackVerified();
+    this.evalGate = progress.evalGate().orElse(null);
+    if (progress.steps().isEmpty() && progress.shadowStartedAt().isEmpty()) {
+      phases.begin(state, step);
+    } else {
+      phases.resume(progress);
+    }
+  }
+
+  /** Where this rollout stands, for its record. */
+  synchronized RolloutProgress progress() {
+    return new RolloutProgress(
+        state,
+        step,
+        phases.canaryStarts(),
+        phases.shadowStartedAt(),
+        Optional.ofNullable(heldBecause),
+        Optional.ofNullable(automaticRollback),
+        rollbackVerified,
+        Optional.ofNullable(evalGate));
+  }
+
+  /** The last audit record, or null before the first. */
+  synchronized AuditRecord lastRecord() {
+    return lastRecord;
   }
 
   /** Why the guard rolled this rollout back by itself; empty when it did not. */
@@ -84,33 +104,23 @@ public final class GuardedRollout implements Rollout {
     return Optional.ofNullable(automaticRollback);
   }
 
-  @Override
   public RolloutSpec spec() {
     return spec;
   }
 
-  @Override
   public synchronized RolloutState state() {
     return state;
   }
 
-  @Override
   public synchronized int step() {
     return step;
   }
 
-  @Override
   public boolean rollbackVerified() {
     return rollbackVerified;
   }
 
-  @Override
-  public EventPublisher eventPublisher() {
-    return events;
-  }
-
-  @Override
-  public synchronized AuditRecord check() {
+  synchronized AuditRecord check() {
     if (state.isFinal()) {
       return lastRecord;
     }
@@ -144,13 +154,13 @@ public final class GuardedRollout implements Rollout {
 
   private AuditRecord judge(Instant now) {
     boolean shadow = state == RolloutState.SHADOW;
-    List<StepWindows.Window> steps = shadow ? shadowWindows.windows() : windows.windows();
+    List<StepWindows.Window> steps = phases.windows(shadow);
     Optional<SampleRatioCheck> srm =
         shadow ? Optional.empty() : sampleRatio.check(steps, spec.stable(), spec.canary());
     List<RuleCheck> checks = rules.check(steps);
     List<RuleCheck> broken = checks.stream().filter(RuleCheck::broken).toList();
     if (!broken.isEmpty()) {
-      automaticRollback = "rule broken: " + describe(broken);
+      automaticRollback = "rule broken: " + BrokenRules.describe(broken);
       return rollBack(now, checks, srm, automaticRollback);
     }
     if (shadow) {
@@ -170,8 +180,7 @@ public final class GuardedRollout implements Rollout {
     return advanceStep(now, checks, srm, steps);
   }
 
-  @Override
-  public synchronized AuditRecord rollBack(String reason) {
+  synchronized AuditRecord rollBack(String reason) {
     if (state == RolloutState.ROLLED_BACK) {
       return lastRecord;
     }
@@ -180,44 +189,41 @@ public final class GuardedRollout implements Rollout {
 
   /** Records how the rollout got past the eval gate, as its first audit record. */
   public synchronized void recordStart(String reason) {
+    evalGate = reason;
     record(context.clock().instant(), Decision.CONTINUE, null, List.of(), Optional.empty(), reason);
   }
 
   /** Records that an operator restored the flag after this rollout's automatic rollback. */
   public synchronized void recordForcedRestore(String reason) {
-    record(
-        context.clock().instant(),
-        Decision.CONTINUE,
-        null,
-        List.of(),
-        Optional.empty(),
-        "restore forced after automatic rollback: " + reason);
+    adopt(state, step, Decision.CONTINUE, "restore forced after automatic rollback: " + reason);
   }
 
-  /** Ends this rollout without touching the flag: a forced rollout took over its traffic. */
-  public synchronized void supersede(String reason) {
-    if (!state.isFinal()) {
-      StateTransition t = transition(RolloutState.HALTED, -1, reason);
-      record(context.clock().instant(), Decision.HALT, t, List.of(), Optional.empty(), reason);
+  /**
+   * Takes up what the flag or its record shows, found outside a check (a kill: ROLLED_BACK; a step
+   * written ahead of its record: CANARY at it), or only notes a decision about ownership when
+   * nothing moves; records it.
+   */
+  synchronized AuditRecord adopt(RolloutState to, int toStep, Decision decision, String why) {
+    StateTransition t = null;
+    if (to != state || toStep != step) {
+      rollbackVerified |= to == RolloutState.ROLLED_BACK;
+      t = transition(to, toStep, why);
     }
+    return record(context.clock().instant(), decision, t, List.of(), Optional.empty(), why);
   }
 
-  @Override
-  public void startChecking() {
-    context.scheduler().schedule(this::scheduledCheck, Duration.ZERO);
-  }
-
-  private void scheduledCheck() {
-    check();
-    if (!state().isFinal()) {
-      context.scheduler().schedule(this::scheduledCheck, context.config().checkInterval());
+  /** Writes a rollback the record says began but was never verified. */
+  synchronized void finishRollback() {
+    if (state == RolloutState.ROLLED_BACK && !rollbackVerified) {
+      context.override().force(spec.flagKey(), spec.stable());
+      startRollbackWriter("resumed: " + automaticRollback().orElse("rollback not yet verified"));
     }
   }
 
   private AuditRecord advanceShadow(Instant now, List<RuleCheck> checks) {
     var shadow = spec.plan().shadow().orElseThrow();
-    long shadowSamples = canaryRequests() - shadowStartRequests;
-    boolean baked = !now.isBefore(phaseStartedAt.plus(shadow.minDuration()));
+    long shadowSamples = phases.shadowSamples();
+    boolean baked = !now.isBefore(phases.startedAt().plus(shadow.minDuration()));
     if (!baked || shadowSamples < shadow.minSamples()) {
       return record(now, Decision.CONTINUE, null, checks, Optional.empty(), "shadow baking");
     }
@@ -236,12 +242,12 @@ public final class GuardedRollout implements Rollout {
       Optional<SampleRatioCheck> srm,
       List<StepWindows.Window> steps) {
     CanaryStep current = currentStep();
-    Duration elapsed = Duration.between(phaseStartedAt, now);
+    Duration elapsed = Duration.between(phases.startedAt(), now);
     List<String> missing = new ArrayList<>();
     if (elapsed.compareTo(current.minBake()) < 0) {
-      missing.add("baking until " + phaseStartedAt.plus(current.minBake()));
+      missing.add("baking until " + phases.startedAt().plus(current.minBake()));
     }
-    missing.addAll(samplesMissing(current));
+    missing.addAll(phases.samplesMissing(step, current));
     missing.addAll(evidence.missing(step, checks, steps));
     if (missing.isEmpty()) {
       return step + 1 < spec.plan().steps().size()
@@ -259,21 +265,6 @@ public final class GuardedRollout implements Rollout {
       return hold(now, checks, srm, why);
     }
     return record(now, Decision.CONTINUE, null, checks, srm, "waiting: " + lacking);
-  }
-
-  private List<String> samplesMissing(CanaryStep current) {
-    StepWindows.Window window = windows.current();
-    long canary = window.canary().all().totalRequests();
-    long stable = window.stable().all().totalRequests();
-    boolean lastStep = step == spec.plan().steps().size() - 1;
-    List<String> missing = new ArrayList<>();
-    if (canary < current.minSamplesPerArm()) {
-      missing.add("canary has " + canary + " of " + current.minSamplesPerArm() + " requests");
-    }
-    if (!lastStep && stable < current.minSamplesPerArm()) {
-      missing.add("stable has " + stable + " of " + current.minSamplesPerArm() + " requests");
-    }
-    return missing;
   }
 
   private AuditRecord hold(
@@ -325,8 +316,11 @@ public final class GuardedRollout implements Rollout {
         rollbackVerified = true;
         return record(now, Decision.ROLL_BACK, t, checks, srm, outcome.detail());
       }
+      case LOST_OWNERSHIP -> {
+        return record(now, Decision.HOLD, null, checks, srm, outcome.detail());
+      }
       case STEPPED_ELSEWHERE -> {
-        int adopted = stepOf(outcome.canaryShare());
+        int adopted = StepWriter.stepOf(spec.plan(), outcome.canaryShare(), step);
         StateTransition t =
             adopted > step ? transition(RolloutState.CANARY, adopted, outcome.detail()) : null;
         return record(now, Decision.CONTINUE, t, checks, srm, outcome.detail());
@@ -344,9 +338,14 @@ public final class GuardedRollout implements Rollout {
     StateTransition t = transition(RolloutState.ROLLED_BACK, -1, why);
     AuditRecord record = record(now, Decision.ROLL_BACK, t, checks, srm, why);
     alert(Alert.Severity.CRITICAL, "rolled back to '" + spec.stable() + "'", why);
-    new RollbackWriter(context, spec.flagKey(), spec.stable(), events::publish, this::verified)
-        .start(why);
+    startRollbackWriter(why);
     return record;
+  }
+
+  private void startRollbackWriter(String why) {
+    new RollbackWriter(
+            context, spec.flagKey(), spec.stable(), lease, events::publish, this::verified)
+        .start(why);
   }
 
   private void verified() {
@@ -359,22 +358,11 @@ public final class GuardedRollout implements Rollout {
     state = to;
     step = toStep;
     if (newStep || to == RolloutState.SHADOW) {
-      beginPhase();
+      phases.begin(state, step);
     }
     events.publish(
         new GuardEvent.StateTransitionEvent(spec.flagKey(), context.clock().instant(), t, why));
     return t;
-  }
-
-  private void beginPhase() {
-    phaseStartedAt = context.clock().instant();
-    if (state == RolloutState.SHADOW) {
-      shadowStartRequests = canaryRequests();
-      shadowWindows.beginStep(0);
-    }
-    if (state == RolloutState.CANARY) {
-      windows.beginStep(spec.plan().canaryPercent(step));
-    }
   }
 
   private AuditRecord record(
@@ -384,7 +372,7 @@ public final class GuardedRollout implements Rollout {
       List<RuleCheck> checks,
       Optional<SampleRatioCheck> srm,
       String reason) {
-    AuditRecord record =
+    lastRecord =
         new AuditRecord(
             now,
             spec.flagKey(),
@@ -396,51 +384,17 @@ public final class GuardedRollout implements Rollout {
             checks,
             srm,
             context.config().actor());
-    lastRecord = record;
-    context.auditLog().record(record);
-    events.publish(new GuardEvent.CheckEvent(record));
-    return record;
+    context.auditLog().record(lastRecord);
+    events.publish(new GuardEvent.CheckEvent(lastRecord));
+    return lastRecord;
   }
 
   private void alert(Alert.Severity severity, String title, String detail) {
-    context
-        .alertHook()
-        .alert(new Alert(context.clock().instant(), severity, spec.flagKey(), title, detail));
+    Instant now = context.clock().instant();
+    context.alertHook().alert(new Alert(now, severity, spec.flagKey(), title, detail));
   }
 
   private CanaryStep currentStep() {
     return spec.plan().steps().get(step);
-  }
-
-  private int stepOf(double canaryShare) {
-    List<CanaryStep> steps = spec.plan().steps();
-    for (int i = steps.size() - 1; i >= 0; i--) {
-      if (canaryShare >= spec.plan().canaryPercent(i)) {
-        return i;
-      }
-    }
-    return step;
-  }
-
-  private long canaryRequests() {
-    return context.signals().counters(spec.flagKey(), spec.canary()).all().totalRequests();
-  }
-
-  private static String describe(List<RuleCheck> broken) {
-    return broken.stream()
-        .map(
-            c ->
-                String.format(
-                    java.util.Locale.ROOT,
-                    "%s in %s (effect %.4f, CI [%.4f, %.4f], p=%.2g, n=%d/%d)",
-                    c.rule(),
-                    c.segment(),
-                    c.effect(),
-                    c.lower(),
-                    c.upper(),
-                    c.pValue(),
-                    c.stableSamples(),
-                    c.canarySamples()))
-        .collect(Collectors.joining("; "));
   }
 }
