@@ -28,6 +28,9 @@ import java.util.Objects;
  * @param retryInitialBackoff the first wait before retrying a failed rollback write
  * @param retryMaxBackoff the longest wait between rollback retries
  * @param actor who the guard says it is in change requests and audit records
+ * @param leaseTtl how long a durable rollout's owner may go without renewing its lease before a
+ *     standby may take the rollout over; the owner renews on its checks once half of it is left, so
+ *     it must be at least three check intervals
  */
 public record GuardConfig(
     double alpha,
@@ -41,7 +44,8 @@ public record GuardConfig(
     Duration checkInterval,
     Duration retryInitialBackoff,
     Duration retryMaxBackoff,
-    String actor) {
+    String actor,
+    Duration leaseTtl) {
 
   /** What a sample ratio mismatch does. */
   public enum MismatchAction {
@@ -87,11 +91,16 @@ public record GuardConfig(
         "at least retryInitialBackoff",
         retryMaxBackoff);
     check(actor != null && !actor.isBlank(), "actor", "a name", actor);
+    check(
+        positive(leaseTtl) && leaseTtl.compareTo(checkInterval.multipliedBy(3)) >= 0,
+        "leaseTtl",
+        "at least three check intervals (" + checkInterval.multipliedBy(3) + ")",
+        leaseTtl);
   }
 
   /**
    * The defaults: alpha 0.01, non-inferiority at 0.05, power 0.8, no hysteresis, mismatch at 0.001
-   * held, 100 samples per window, segments from 5 %, checks every 10 s.
+   * held, 100 samples per window, segments from 5 %, checks every 10 s, a 60 s lease.
    */
   public static GuardConfig ofDefaults() {
     return custom().build();
@@ -125,6 +134,7 @@ public record GuardConfig(
     private Duration retryInitialBackoff = Duration.ofSeconds(1);
     private Duration retryMaxBackoff = Duration.ofMinutes(1);
     private String actor = "rollout-guard";
+    private Duration leaseTtl;
 
     private Builder() {}
 
@@ -185,6 +195,15 @@ public record GuardConfig(
     }
 
     /**
+     * How long a durable rollout's lease lasts without renewal; unless set, 60 s or three check
+     * intervals, whichever is longer.
+     */
+    public Builder leaseTtl(Duration ttl) {
+      this.leaseTtl = ttl;
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @throws IllegalArgumentException naming the bad field and what was expected
@@ -202,7 +221,14 @@ public record GuardConfig(
           checkInterval,
           retryInitialBackoff,
           retryMaxBackoff,
-          actor);
+          actor,
+          leaseTtl != null ? leaseTtl : defaultLeaseTtl());
+    }
+
+    private Duration defaultLeaseTtl() {
+      Duration threeChecks = checkInterval == null ? Duration.ZERO : checkInterval.multipliedBy(3);
+      Duration minute = Duration.ofSeconds(60);
+      return threeChecks.compareTo(minute) > 0 ? threeChecks : minute;
     }
   }
 }

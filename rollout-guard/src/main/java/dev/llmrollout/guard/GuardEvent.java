@@ -4,7 +4,10 @@ import java.time.Instant;
 
 /** Something a rollout did, published to the listeners of its {@link EventPublisher}. */
 public sealed interface GuardEvent
-    permits GuardEvent.StateTransitionEvent, GuardEvent.CheckEvent, GuardEvent.RollbackEvent {
+    permits GuardEvent.StateTransitionEvent,
+        GuardEvent.CheckEvent,
+        GuardEvent.RollbackEvent,
+        GuardEvent.OwnershipEvent {
 
   /** The flag rolled out. */
   String flagKey();
@@ -51,6 +54,28 @@ public sealed interface GuardEvent
       ATTEMPT_FAILED,
       /** The source of truth was read back killed to stable (and evaluations return stable). */
       VERIFIED
+    }
+  }
+
+  /**
+   * A durable rollout's lease changed hands: this guard took the rollout (at start, on resume, or
+   * over a lapsed lease), or lost it to another guard and stopped acting on it.
+   *
+   * @param change what happened to this guard's ownership
+   * @param owner the guard holding the lease now
+   * @param previousOwner the guard that held it before, if known
+   * @param detail why, in a sentence
+   */
+  record OwnershipEvent(
+      String flagKey, Instant at, Change change, String owner, String previousOwner, String detail)
+      implements GuardEvent {
+
+    /** Which way ownership moved. */
+    public enum Change {
+      /** This guard holds the lease and acts on the rollout. */
+      ACQUIRED,
+      /** Another guard holds the lease; this one stands by and writes nothing. */
+      LOST
     }
   }
 }

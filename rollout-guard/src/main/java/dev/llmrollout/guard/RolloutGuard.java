@@ -1,14 +1,18 @@
 package dev.llmrollout.guard;
 
+import dev.llmrollout.guard.internal.DurableRollout;
 import dev.llmrollout.guard.internal.EvalGateCheck;
 import dev.llmrollout.guard.internal.GuardContext;
-import dev.llmrollout.guard.internal.GuardedRollout;
+import dev.llmrollout.guard.internal.RolloutRecord;
 import dev.llmrollout.provider.KillSwitchOverride;
 import dev.llmrollout.signals.SignalSource;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.RolloutControl;
+import dev.llmrollout.spi.WriteBackException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 
@@ -36,12 +41,19 @@ import java.util.concurrent.Executors;
  * <p>With an {@link EvalGate}, a canary starts only for a candidate payload with a passing offline
  * eval report, unless the spec skips the gate with a reason that goes into the audit record.
  *
- * <p>One change at a time: a second rollout of a flag that a running rollout covers, or whose split
- * already shows a canary, is refused unless the spec is forced.
+ * <p>One change at a time: a second rollout of a flag that a running rollout covers (here, or in
+ * another controller's record next to the flag), or whose split already shows a canary, is refused
+ * unless the spec is forced.
+ *
+ * <p>Rollouts are durable: each one's record is written next to its flag through {@link
+ * RolloutControl#writeRolloutRecord}, and {@link #resume} takes up every rollout found there, at
+ * the same step with the same step start. One guard owns a rollout at a time, by a lease that the
+ * owner renews and a standby takes over once it lapsed (see docs/rollout-guard.md, "Durable
+ * rollouts and ownership").
  */
 public final class RolloutGuard {
   private final GuardContext context;
-  private final Map<String, GuardedRollout> rollouts = new ConcurrentHashMap<>();
+  private final Map<String, DurableRollout> rollouts = new ConcurrentHashMap<>();
 
   private RolloutGuard(GuardContext context) {
     this.context = context;
@@ -61,7 +73,7 @@ public final class RolloutGuard {
    */
   public synchronized Rollout start(RolloutSpec spec) {
     VersionPolicy.enforce(spec);
-    GuardedRollout running = rollouts.get(spec.flagKey());
+    DurableRollout running = rollouts.get(spec.flagKey());
     if (running != null && !running.state().isFinal() && !spec.force()) {
       throw new RolloutRefusedException(
           "flag '"
@@ -73,6 +85,7 @@ public final class RolloutGuard {
               + "); finish it or force the new one");
     }
     FlagState current = context.control().state(spec.flagKey());
+    checkStoredRollout(spec, current, running);
     checkFlag(spec, current);
     boolean shadowFirst = spec.plan().shadow().isPresent() && !spec.shadowCompleted();
     boolean major =
@@ -102,16 +115,89 @@ public final class RolloutGuard {
       running.supersede("superseded by a forced rollout of '" + spec.canary() + "'");
     }
     context.override().release(spec.flagKey());
-    GuardedRollout rollout =
-        new GuardedRollout(
+    DurableRollout rollout =
+        DurableRollout.start(
             context,
             spec,
             shadowFirst ? RolloutState.SHADOW : RolloutState.CANARY,
             written,
-            declaredSegments(spec));
+            declaredSegments(spec),
+            gateNote);
     rollouts.put(spec.flagKey(), rollout);
-    gateNote.ifPresent(rollout::recordStart);
     return rollout;
+  }
+
+  /**
+   * Takes up every rollout recorded next to {@code flagKeys} (a backend's {@code flagKeys()}): a
+   * running one at its recorded step with its recorded step start, owned by this guard when its
+   * lease lapsed or names this guard's owner id, else watched as a standby that takes it over once
+   * the lease lapses; each running one is checked from now on. A finished one is kept for status
+   * and for {@link #restore}. Flags already tracked with the same rollout are left alone, so
+   * calling it again picks up only rollouts started elsewhere since.
+   *
+   * @return the rollouts taken up by this call
+   */
+  public synchronized List<Rollout> resume(Collection<String> flagKeys) {
+    List<Rollout> resumed = new ArrayList<>();
+    for (String flagKey : flagKeys) {
+      Optional<RolloutRecord> found = storedRollout(flagKey);
+      if (found.isEmpty()) {
+        continue;
+      }
+      RolloutRecord stored = found.get();
+      DurableRollout known = rollouts.get(flagKey);
+      if (known != null && known.rolloutId().equals(stored.rolloutId())) {
+        continue;
+      }
+      if (known != null && !known.state().isFinal()) {
+        known.supersede("the flag's record holds a newer rollout, " + stored.rolloutId());
+      }
+      DurableRollout rollout = DurableRollout.resume(context, stored);
+      rollouts.put(flagKey, rollout);
+      if (!rollout.state().isFinal()) {
+        rollout.startChecking();
+      }
+      resumed.add(rollout);
+    }
+    return resumed;
+  }
+
+  /**
+   * The record next to {@code flagKey}, if any. A flag that cannot be read, or a record that cannot
+   * be parsed, alerts and is skipped: the next {@link #resume} looks again.
+   */
+  private Optional<RolloutRecord> storedRollout(String flagKey) {
+    try {
+      return context
+          .control()
+          .state(flagKey)
+          .rolloutRecord()
+          .map(json -> RolloutRecord.parse(flagKey, json));
+    } catch (WriteBackException e) {
+      if (e.kind() != WriteBackException.Kind.NOT_FOUND) {
+        cannotResume(flagKey, e.getMessage());
+      }
+    } catch (IllegalArgumentException e) {
+      cannotResume(flagKey, e.getMessage());
+    }
+    return Optional.empty();
+  }
+
+  private void cannotResume(String flagKey, String why) {
+    context
+        .alertHook()
+        .alert(
+            new Alert(
+                context.clock().instant(),
+                Alert.Severity.CRITICAL,
+                flagKey,
+                "cannot look for a recorded rollout; it is not guarded by this controller",
+                why));
+  }
+
+  /** The id this guard holds leases under. */
+  public String owner() {
+    return context.owner();
   }
 
   /**
@@ -122,7 +208,7 @@ public final class RolloutGuard {
    * @throws RolloutRefusedException after an automatic rollback without force and reason
    */
   public synchronized FlagState restore(String flagKey, ChangeRequest request, boolean force) {
-    GuardedRollout last = rollouts.get(flagKey);
+    DurableRollout last = rollouts.get(flagKey);
     Optional<String> automatic = last == null ? Optional.empty() : last.automaticRollback();
     if (automatic.isPresent()) {
       // A ChangeRequest always carries a reason; force is the operator's explicit word.
@@ -161,6 +247,31 @@ public final class RolloutGuard {
     seen.addAll(context.signals().counters(spec.flagKey(), spec.stable()).segments());
     seen.addAll(context.signals().counters(spec.flagKey(), spec.canary()).segments());
     return List.copyOf(seen);
+  }
+
+  /** Refuses a start over a running rollout another controller recorded, unless forced. */
+  private void checkStoredRollout(RolloutSpec spec, FlagState current, DurableRollout running) {
+    if (spec.force() || current.rolloutRecord().isEmpty()) {
+      return;
+    }
+    RolloutRecord stored = RolloutRecord.parse(spec.flagKey(), current.rolloutRecord().get());
+    boolean known = running != null && running.rolloutId().equals(stored.rolloutId());
+    if (!known && !stored.state().isFinal()) {
+      throw new RolloutRefusedException(
+          "flag '"
+              + spec.flagKey()
+              + "': a rollout of '"
+              + stored.spec().canary()
+              + "' is recorded "
+              + stored.state()
+              + " at step "
+              + (stored.progress().step() + 1)
+              + ", owned by "
+              + stored.owner()
+              + " until "
+              + stored.leaseExpiresAt()
+              + "; resume it, or force the new one");
+    }
   }
 
   private static void checkFlag(RolloutSpec spec, FlagState current) {
@@ -216,6 +327,7 @@ public final class RolloutGuard {
     private AlertHook alertHook = AlertHook.none();
     private EvaluationProbe probe;
     private EvalGate evalGate;
+    private String owner;
 
     private Builder(RolloutControl control, SignalSource signals) {
       this.control = Objects.requireNonNull(control, "control");
@@ -269,6 +381,19 @@ public final class RolloutGuard {
       return this;
     }
 
+    /**
+     * The id this guard holds rollout leases under. A controller that keeps its id across restarts
+     * takes its rollouts up at once; a new id waits for the old lease to lapse. Unless set: the
+     * actor, host name, process id and a random suffix, unique to this guard.
+     */
+    public Builder owner(String id) {
+      if (id == null || id.isBlank()) {
+        throw new IllegalArgumentException("owner: expected a non-blank id, got " + id);
+      }
+      this.owner = id;
+      return this;
+    }
+
     public RolloutGuard build() {
       GuardScheduler effective = scheduler != null ? scheduler : daemonScheduler();
       return new RolloutGuard(
@@ -282,7 +407,19 @@ public final class RolloutGuard {
               auditLog,
               alertHook,
               Optional.ofNullable(probe),
-              Optional.ofNullable(evalGate)));
+              Optional.ofNullable(evalGate),
+              owner != null ? owner : generatedOwner(config.actor())));
+    }
+
+    private static String generatedOwner(String actor) {
+      String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+      return actor
+          + "@"
+          + host
+          + "/"
+          + ProcessHandle.current().pid()
+          + "-"
+          + UUID.randomUUID().toString().substring(0, 8);
     }
   }
 }

@@ -61,8 +61,8 @@ class RollbackTest {
     assertThat(fx.audit.records()).contains(record);
     assertThat(fx.alerts).extracting(Alert::severity).containsExactly(Alert.Severity.CRITICAL);
     assertThat(fx.control.requests().get(1).expectedVersion())
-        .as("the kill is unconditional so it always wins")
-        .isEmpty();
+        .as("the kill is fenced: conditional on the version this guard last saw (issue 15.5)")
+        .isPresent();
   }
 
   @Test

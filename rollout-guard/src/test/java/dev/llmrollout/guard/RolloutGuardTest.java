@@ -126,10 +126,15 @@ class RolloutGuardTest {
     assertThat(b.check().decision()).isEqualTo(Decision.PROMOTE);
     AuditRecord seenByA = a.check();
 
-    assertThat(seenByA.decision()).isEqualTo(Decision.CONTINUE);
-    assertThat(seenByA.reason()).contains("not stepping twice");
-    assertThat(a.step()).as("A adopts the step B wrote").isEqualTo(1);
+    assertThat(seenByA.decision())
+        .as("A finds B's rollout in the flag's record and stops (issue 15.5)")
+        .isEqualTo(Decision.HALT);
+    assertThat(a.state()).isEqualTo(RolloutState.HALTED);
     assertThat(fx.control.state(FLAG).share(CANARY)).isEqualTo(25.0);
+    assertThat(fx.control.requests())
+        .filteredOn(r -> r.reason().startsWith("canary to 25.0%"))
+        .as("one step write")
+        .hasSize(1);
   }
 
   @Test

@@ -64,7 +64,8 @@ class RuleAndConfigTest {
                     d.checkInterval(),
                     d.retryInitialBackoff(),
                     d.retryMaxBackoff(),
-                    d.actor()))
+                    d.actor(),
+                    d.leaseTtl()))
         .hasMessageStartingWith("power");
     assertThat(d.sampleRatioAlpha()).isEqualTo(0.001);
     assertThat(d.onSampleRatioMismatch()).isEqualTo(GuardConfig.MismatchAction.HOLD);

@@ -12,7 +12,11 @@ import dev.llmrollout.spi.RolloutControl;
 import java.time.Clock;
 import java.util.Optional;
 
-/** What every rollout of one guard shares. */
+/**
+ * What every rollout of one guard shares.
+ *
+ * @param owner this guard's identity on the leases of durable rollouts
+ */
 public record GuardContext(
     RolloutControl control,
     SignalSource signals,
@@ -23,4 +27,5 @@ public record GuardContext(
     AuditLog auditLog,
     AlertHook alertHook,
     Optional<EvaluationProbe> probe,
-    Optional<EvalGate> evalGate) {}
+    Optional<EvalGate> evalGate,
+    String owner) {}

@@ -4,10 +4,8 @@ import dev.llmrollout.guard.Alert;
 import dev.llmrollout.guard.AuditRecord;
 import dev.llmrollout.guard.CanaryStep;
 import dev.llmrollout.guard.Decision;
-import dev.llmrollout.guard.EventPublisher;
 import dev.llmrollout.guard.GuardConfig;
 import dev.llmrollout.guard.GuardEvent;
-import dev.llmrollout.guard.Rollout;
 import dev.llmrollout.guard.RolloutPlan.StepTimeoutAction;
 import dev.llmrollout.guard.RolloutRefusedException;
 import dev.llmrollout.guard.RolloutSpec;
@@ -16,22 +14,21 @@ import dev.llmrollout.guard.RuleCheck;
 import dev.llmrollout.guard.SampleRatioCheck;
 import dev.llmrollout.guard.StateTransition;
 import dev.llmrollout.signals.SignalsUnavailableException;
-import dev.llmrollout.spi.FlagState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The state machine of one rollout: SHADOW, CANARY step N, HELD, PROMOTED, ROLLED_BACK, HALTED
  * (moves only as {@link StateTransition#isLegal} allows). Each check reads the windows of the steps
  * so far, runs the sample ratio check and the rule family, and acts; every decision becomes an
- * audit record and an event. Checks, manual rollbacks and retries are serialized on this object's
- * monitor.
+ * audit record and an event. Its writes go through the rollout's lease; {@link DurableRollout}
+ * keeps that lease and the rollout's record. Checks, manual rollbacks and retries are serialized on
+ * this object's monitor.
  */
-public final class GuardedRollout implements Rollout {
+final class GuardedRollout {
   private final GuardContext context;
   private final RolloutSpec spec;
   private final RuleFamily rules;
@@ -40,7 +37,8 @@ public final class GuardedRollout implements Rollout {
   private final StepWindows windows;
   private final StepWindows shadowWindows;
   private final PromotionEvidence evidence;
-  private final DefaultEventPublisher events = new DefaultEventPublisher();
+  private final DefaultEventPublisher events;
+  private final RolloutLease lease;
 
   private RolloutState state;
   private int step;
@@ -51,22 +49,26 @@ public final class GuardedRollout implements Rollout {
   private String automaticRollback;
   private volatile boolean rollbackVerified;
   private AuditRecord lastRecord;
+  private String evalGate;
 
   /**
-   * A rollout whose first phase (shadow, or the first step already written) begins now, judged on
-   * the rules of {@code spec} in {@code segments} (fixed for its whole life).
+   * A rollout judged on the rules of {@code spec} in {@code segments} (fixed for its whole life),
+   * from {@code progress}: a phase beginning now, or the steps a record says began earlier.
    */
-  public GuardedRollout(
+  GuardedRollout(
       GuardContext context,
       RolloutSpec spec,
-      RolloutState initialState,
-      FlagState written,
-      List<String> segments) {
+      List<String> segments,
+      RolloutLease lease,
+      DefaultEventPublisher events,
+      RolloutProgress progress) {
     this.context = context;
     this.spec = spec;
+    this.lease = lease;
+    this.events = events;
     this.rules = new RuleFamily(spec.rules(), segments, context.config());
     this.sampleRatio = new SampleRatioChecker(context.config().sampleRatioAlpha());
-    this.stepWriter = new StepWriter(context, spec, written.version());
+    this.stepWriter = new StepWriter(context, spec, lease);
     this.windows =
         new StepWindows(
             context.signals(), context.clock(), spec.flagKey(), spec.stable(), spec.canary());
@@ -74,9 +76,35 @@ public final class GuardedRollout implements Rollout {
         new StepWindows(
             context.signals(), context.clock(), spec.flagKey(), spec.stable(), spec.canary());
     this.evidence = new PromotionEvidence(spec.plan(), context.config(), rules);
-    this.state = initialState;
-    this.step = initialState == RolloutState.CANARY ? 0 : -1;
-    beginPhase();
+    this.state = progress.state();
+    this.step = progress.step();
+    this.heldBecause = progress.heldBecause().orElse(null);
+    this.automaticRollback = progress.automaticRollback().orElse(null);
+    this.rollbackVerified = progress.rollbackVerified();
+    this.evalGate = progress.evalGate().orElse(null);
+    if (progress.steps().isEmpty() && progress.shadowStartedAt().isEmpty()) {
+      beginPhase();
+    } else {
+      resumePhase(progress);
+    }
+  }
+
+  /** Where this rollout stands, for its record. */
+  synchronized RolloutProgress progress() {
+    return new RolloutProgress(
+        state,
+        step,
+        windows.starts(),
+        shadowWindows.starts().stream().findFirst().map(RolloutRecord.StepStart::startedAt),
+        Optional.ofNullable(heldBecause),
+        Optional.ofNullable(automaticRollback),
+        rollbackVerified,
+        Optional.ofNullable(evalGate));
+  }
+
+  /** The last audit record, or null before the first. */
+  synchronized AuditRecord lastRecord() {
+    return lastRecord;
   }
 
   /** Why the guard rolled this rollout back by itself; empty when it did not. */
@@ -84,33 +112,23 @@ public final class GuardedRollout implements Rollout {
     return Optional.ofNullable(automaticRollback);
   }
 
-  @Override
   public RolloutSpec spec() {
     return spec;
   }
 
-  @Override
   public synchronized RolloutState state() {
     return state;
   }
 
-  @Override
   public synchronized int step() {
     return step;
   }
 
-  @Override
   public boolean rollbackVerified() {
     return rollbackVerified;
   }
 
-  @Override
-  public EventPublisher eventPublisher() {
-    return events;
-  }
-
-  @Override
-  public synchronized AuditRecord check() {
+  synchronized AuditRecord check() {
     if (state.isFinal()) {
       return lastRecord;
     }
@@ -150,7 +168,7 @@ public final class GuardedRollout implements Rollout {
     List<RuleCheck> checks = rules.check(steps);
     List<RuleCheck> broken = checks.stream().filter(RuleCheck::broken).toList();
     if (!broken.isEmpty()) {
-      automaticRollback = "rule broken: " + describe(broken);
+      automaticRollback = "rule broken: " + BrokenRules.describe(broken);
       return rollBack(now, checks, srm, automaticRollback);
     }
     if (shadow) {
@@ -170,8 +188,7 @@ public final class GuardedRollout implements Rollout {
     return advanceStep(now, checks, srm, steps);
   }
 
-  @Override
-  public synchronized AuditRecord rollBack(String reason) {
+  synchronized AuditRecord rollBack(String reason) {
     if (state == RolloutState.ROLLED_BACK) {
       return lastRecord;
     }
@@ -180,6 +197,7 @@ public final class GuardedRollout implements Rollout {
 
   /** Records how the rollout got past the eval gate, as its first audit record. */
   public synchronized void recordStart(String reason) {
+    evalGate = reason;
     record(context.clock().instant(), Decision.CONTINUE, null, List.of(), Optional.empty(), reason);
   }
 
@@ -202,15 +220,35 @@ public final class GuardedRollout implements Rollout {
     }
   }
 
-  @Override
-  public void startChecking() {
-    context.scheduler().schedule(this::scheduledCheck, Duration.ZERO);
+  /** Records a decision this guard took about the rollout's ownership. */
+  synchronized AuditRecord note(Decision decision, String reason) {
+    return record(context.clock().instant(), decision, null, List.of(), Optional.empty(), reason);
   }
 
-  private void scheduledCheck() {
-    check();
-    if (!state().isFinal()) {
-      context.scheduler().schedule(this::scheduledCheck, context.config().checkInterval());
+  /** Takes up a flag killed while nobody watched (or by someone else): the rollout is over. */
+  synchronized void adoptKill(String why) {
+    if (!state.isFinal()) {
+      StateTransition t = transition(RolloutState.ROLLED_BACK, -1, why);
+      rollbackVerified = true;
+      record(context.clock().instant(), Decision.ROLL_BACK, t, List.of(), Optional.empty(), why);
+    }
+  }
+
+  /** Takes up a later step whose weights were written before the record said so. */
+  synchronized void adoptStep(double canaryShare) {
+    int adopted = stepWriter.stepOf(canaryShare, step);
+    if ((state == RolloutState.CANARY || state == RolloutState.HELD) && adopted > step) {
+      String why = "the flag shows step " + (adopted + 1) + " written before its record; adopted";
+      StateTransition t = transition(RolloutState.CANARY, adopted, why);
+      record(context.clock().instant(), Decision.CONTINUE, t, List.of(), Optional.empty(), why);
+    }
+  }
+
+  /** Writes a rollback the record says began but was never verified. */
+  synchronized void finishRollback() {
+    if (state == RolloutState.ROLLED_BACK && !rollbackVerified) {
+      context.override().force(spec.flagKey(), spec.stable());
+      startRollbackWriter("resumed: " + automaticRollback().orElse("rollback not yet verified"));
     }
   }
 
@@ -325,8 +363,11 @@ public final class GuardedRollout implements Rollout {
         rollbackVerified = true;
         return record(now, Decision.ROLL_BACK, t, checks, srm, outcome.detail());
       }
+      case LOST_OWNERSHIP -> {
+        return record(now, Decision.HOLD, null, checks, srm, outcome.detail());
+      }
       case STEPPED_ELSEWHERE -> {
-        int adopted = stepOf(outcome.canaryShare());
+        int adopted = stepWriter.stepOf(outcome.canaryShare(), step);
         StateTransition t =
             adopted > step ? transition(RolloutState.CANARY, adopted, outcome.detail()) : null;
         return record(now, Decision.CONTINUE, t, checks, srm, outcome.detail());
@@ -344,9 +385,14 @@ public final class GuardedRollout implements Rollout {
     StateTransition t = transition(RolloutState.ROLLED_BACK, -1, why);
     AuditRecord record = record(now, Decision.ROLL_BACK, t, checks, srm, why);
     alert(Alert.Severity.CRITICAL, "rolled back to '" + spec.stable() + "'", why);
-    new RollbackWriter(context, spec.flagKey(), spec.stable(), events::publish, this::verified)
-        .start(why);
+    startRollbackWriter(why);
     return record;
+  }
+
+  private void startRollbackWriter(String why) {
+    new RollbackWriter(
+            context, spec.flagKey(), spec.stable(), lease, events::publish, this::verified)
+        .start(why);
   }
 
   private void verified() {
@@ -364,6 +410,18 @@ public final class GuardedRollout implements Rollout {
     events.publish(
         new GuardEvent.StateTransitionEvent(spec.flagKey(), context.clock().instant(), t, why));
     return t;
+  }
+
+  private void resumePhase(RolloutProgress progress) {
+    windows.resume(progress.steps());
+    progress
+        .shadowStartedAt()
+        .ifPresent(start -> shadowWindows.resume(List.of(new RolloutRecord.StepStart(start, 0))));
+    shadowStartRequests = canaryRequests();
+    phaseStartedAt =
+        state == RolloutState.SHADOW || progress.steps().isEmpty()
+            ? progress.shadowStartedAt().orElse(context.clock().instant())
+            : progress.steps().get(progress.steps().size() - 1).startedAt();
   }
 
   private void beginPhase() {
@@ -412,35 +470,7 @@ public final class GuardedRollout implements Rollout {
     return spec.plan().steps().get(step);
   }
 
-  private int stepOf(double canaryShare) {
-    List<CanaryStep> steps = spec.plan().steps();
-    for (int i = steps.size() - 1; i >= 0; i--) {
-      if (canaryShare >= spec.plan().canaryPercent(i)) {
-        return i;
-      }
-    }
-    return step;
-  }
-
   private long canaryRequests() {
     return context.signals().counters(spec.flagKey(), spec.canary()).all().totalRequests();
-  }
-
-  private static String describe(List<RuleCheck> broken) {
-    return broken.stream()
-        .map(
-            c ->
-                String.format(
-                    java.util.Locale.ROOT,
-                    "%s in %s (effect %.4f, CI [%.4f, %.4f], p=%.2g, n=%d/%d)",
-                    c.rule(),
-                    c.segment(),
-                    c.effect(),
-                    c.lower(),
-                    c.upper(),
-                    c.pValue(),
-                    c.stableSamples(),
-                    c.canarySamples()))
-        .collect(Collectors.joining("; "));
   }
 }

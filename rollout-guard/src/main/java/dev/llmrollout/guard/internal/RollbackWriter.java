@@ -10,10 +10,12 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * Writes a rollback through the flag's backend until it is verified: kill to stable
- * (unconditionally, so a rollback always wins over a concurrent promotion), read the flag back,
- * and, when a probe is configured, evaluate it afresh. Failures are retried with exponential
- * backoff on the guard's scheduler; the in-process override serves stable meanwhile.
+ * Writes a rollback through the flag's backend until it is verified: kill to stable, read the flag
+ * back, and, when a probe is configured, evaluate it afresh. The kill is fenced by the rollout's
+ * lease: on a conflict the flag is read again and, unless another guard owns the rollout now (then
+ * this one stops, its new owner judges), the kill is written again on the version read, so a
+ * rollback still wins over any other change. Failures are retried with exponential backoff on the
+ * guard's scheduler; the in-process override serves stable meanwhile.
  */
 final class RollbackWriter {
   private final GuardContext context;
@@ -21,14 +23,17 @@ final class RollbackWriter {
   private final String stable;
   private final Consumer<RollbackEvent> events;
   private final Runnable onVerified;
+  private final RolloutLease lease;
 
   RollbackWriter(
       GuardContext context,
       String flagKey,
       String stable,
+      RolloutLease lease,
       Consumer<RollbackEvent> events,
       Runnable onVerified) {
     this.context = context;
+    this.lease = lease;
     this.flagKey = flagKey;
     this.stable = stable;
     this.events = events;
@@ -43,9 +48,9 @@ final class RollbackWriter {
 
   private void attempt(String reason, int attempt, Duration backoff) {
     try {
-      context
-          .control()
-          .kill(flagKey, stable, ChangeRequest.because(reason).by(context.config().actor()));
+      if (!killFenced(reason)) {
+        return;
+      }
       verify();
     } catch (RuntimeException e) {
       String detail = "attempt " + attempt + " failed: " + e.getMessage();
@@ -72,6 +77,7 @@ final class RollbackWriter {
       context.scheduler().schedule(() -> attempt(reason, attempt + 1, capped), backoff);
       return;
     }
+    onVerified.run();
     events.accept(
         new RollbackEvent(
             flagKey,
@@ -79,7 +85,39 @@ final class RollbackWriter {
             Phase.VERIFIED,
             attempt,
             "flag read back killed to '" + stable + "'"));
-    onVerified.run();
+  }
+
+  /**
+   * Kills on the version this guard last saw; after a conflict, once more on the version read then.
+   *
+   * @return false when another guard owns the rollout now and this one must stop
+   */
+  private boolean killFenced(String reason) {
+    ChangeRequest request = ChangeRequest.because(reason).by(context.config().actor());
+    try {
+      lease.saw(context.control().kill(flagKey, stable, lease.fence(request)));
+      return true;
+    } catch (WriteBackException e) {
+      if (e.kind() != WriteBackException.Kind.CONFLICT) {
+        throw e;
+      }
+    }
+    FlagState now = context.control().state(flagKey);
+    var stored = lease.stored(now);
+    if (stored.isPresent() && !lease.isMine(stored.get())) {
+      lease.lose(stored.get().owner(), "the rollback's kill was fenced off by another owner");
+      events.accept(
+          new RollbackEvent(
+              flagKey,
+              context.clock().instant(),
+              Phase.ATTEMPT_FAILED,
+              0,
+              "stopped: " + stored.get().owner() + " owns the rollout now and judges it"));
+      return false;
+    }
+    lease.saw(now);
+    lease.saw(context.control().kill(flagKey, stable, lease.fence(request)));
+    return true;
   }
 
   private void verify() {

@@ -78,6 +78,44 @@ final class StepWindows {
     canaryPercent = percent;
   }
 
+  /** When each step began and its canary share, oldest first; the last is the running step. */
+  List<RolloutRecord.StepStart> starts() {
+    List<RolloutRecord.StepStart> starts = new ArrayList<>();
+    closed.forEach(step -> starts.add(new RolloutRecord.StepStart(step.start, step.canaryPercent)));
+    if (!Double.isNaN(canaryPercent)) {
+      starts.add(new RolloutRecord.StepStart(startedAt, canaryPercent));
+    }
+    return starts;
+  }
+
+  /**
+   * Takes up steps another guard (or this one before a restart) began: a windowed source is asked
+   * for the same windows by their times; an in-process source lost what it counted before the
+   * restart, so earlier steps count as empty and the running step counts from now.
+   */
+  void resume(List<RolloutRecord.StepStart> starts) {
+    closed.clear();
+    canaryPercent = Double.NaN;
+    boolean windowed = signals instanceof WindowedSignalSource;
+    for (int i = 0; i + 1 < starts.size(); i++) {
+      RolloutRecord.StepStart step = starts.get(i);
+      Window lost =
+          windowed ? null : new Window(ArmCounters.EMPTY, ArmCounters.EMPTY, step.canaryPercent());
+      closed.add(
+          new Closed(step.startedAt(), starts.get(i + 1).startedAt(), step.canaryPercent(), lost));
+    }
+    if (starts.isEmpty()) {
+      return;
+    }
+    RolloutRecord.StepStart running = starts.get(starts.size() - 1);
+    if (!windowed) {
+      stableAtStart = signals.counters(flagKey, stable);
+      canaryAtStart = signals.counters(flagKey, canary);
+    }
+    startedAt = running.startedAt();
+    canaryPercent = running.canaryPercent();
+  }
+
   /** Every closed window and the running one, oldest first (empty before the first step). */
   List<Window> windows() {
     List<Window> all = new ArrayList<>();

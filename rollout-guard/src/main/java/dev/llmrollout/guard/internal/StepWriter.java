@@ -6,10 +6,12 @@ import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.WriteBackException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Writes canary steps conditionally on the flag version this guard last read or wrote, so that two
- * guards cannot double-step and a promotion never overwrites a rollback made meanwhile.
+ * Writes canary steps conditionally on the flag version this guard last read or wrote (through the
+ * rollout's lease), so that two guards cannot double-step, a guard that lost the rollout's lease
+ * writes nothing, and a promotion never overwrites a rollback made meanwhile.
  */
 final class StepWriter {
   private static final double TOLERANCE = 1e-6;
@@ -19,6 +21,8 @@ final class StepWriter {
     WRITTEN,
     KILLED_ELSEWHERE,
     STEPPED_ELSEWHERE,
+    /** Another guard owns the rollout now: nothing was written, and this one stops acting. */
+    LOST_OWNERSHIP,
     FAILED
   }
 
@@ -27,12 +31,12 @@ final class StepWriter {
 
   private final GuardContext context;
   private final RolloutSpec spec;
-  private String lastVersion;
+  private final RolloutLease lease;
 
-  StepWriter(GuardContext context, RolloutSpec spec, String lastVersion) {
+  StepWriter(GuardContext context, RolloutSpec spec, RolloutLease lease) {
     this.context = context;
     this.spec = spec;
-    this.lastVersion = lastVersion;
+    this.lease = lease;
   }
 
   /** The split that gives the canary {@code percent}. */
@@ -45,12 +49,12 @@ final class StepWriter {
 
   Outcome write(double percent, String why) {
     ChangeRequest request =
-        ChangeRequest.because("canary to " + percent + "%: " + why)
-            .by(context.config().actor())
-            .ifVersion(lastVersion);
+        lease.fence(
+            ChangeRequest.because("canary to " + percent + "%: " + why)
+                .by(context.config().actor()));
     try {
       FlagState written = context.control().setWeights(spec.flagKey(), weights(percent), request);
-      lastVersion = written.version();
+      lease.saw(written);
       if (Math.abs(written.share(spec.canary()) - percent) > TOLERANCE) {
         return new Outcome(
             Kind.FAILED,
@@ -79,7 +83,19 @@ final class StepWriter {
     } catch (WriteBackException e) {
       return new Outcome(Kind.FAILED, "conflict, then re-read failed: " + e.getMessage(), 0);
     }
-    lastVersion = now.version();
+    Optional<RolloutRecord> stored = lease.stored(now);
+    if (stored.isPresent() && !lease.isMine(stored.get())) {
+      lease.lose(stored.get().owner(), "a step write was fenced off by another owner's record");
+      return new Outcome(
+          Kind.LOST_OWNERSHIP,
+          "flag '"
+              + spec.flagKey()
+              + "' is owned by "
+              + stored.get().owner()
+              + " now; this guard wrote nothing and stands by",
+          now.share(spec.canary()));
+    }
+    lease.saw(now);
     if (now.killed()) {
       return new Outcome(
           Kind.KILLED_ELSEWHERE,
@@ -96,5 +112,15 @@ final class StepWriter {
             + now.share(spec.canary())
             + "%); not stepping twice",
         now.share(spec.canary()));
+  }
+
+  /** The latest plan step whose share {@code canaryShare} reaches; {@code current} when none. */
+  int stepOf(double canaryShare, int current) {
+    for (int i = spec.plan().steps().size() - 1; i >= 0; i--) {
+      if (canaryShare >= spec.plan().canaryPercent(i)) {
+        return i;
+      }
+    }
+    return current;
   }
 }

@@ -20,8 +20,10 @@ public final class InMemoryRolloutControl implements RolloutControl {
   private final Map<String, FlagState> flags = new LinkedHashMap<>();
   private final Map<String, Map<String, Double>> killMemory = new LinkedHashMap<>();
   private final List<ChangeRequest> requests = new ArrayList<>();
+  private final List<ChangeRequest> recordRequests = new ArrayList<>();
   private int version;
   private int failingWrites;
+  private int failingRecordWrites;
   private int unstickingKills;
 
   /** Adds a flag with {@code variants}, all traffic on the first. */
@@ -45,9 +47,19 @@ public final class InMemoryRolloutControl implements RolloutControl {
     unstickingKills = count;
   }
 
-  /** Every change request received, in order. */
+  /** The next {@code count} rollout-record writes fail as if the vendor answered 503. */
+  public synchronized void failNextRecordWrites(int count) {
+    failingRecordWrites = count;
+  }
+
+  /** Every change request to the flag's serving (weights, kill, restore) received, in order. */
   public synchronized List<ChangeRequest> requests() {
     return List.copyOf(requests);
+  }
+
+  /** Every rollout-record write request received, in order. */
+  public synchronized List<ChangeRequest> recordRequests() {
+    return List.copyOf(recordRequests);
   }
 
   @Override
@@ -88,7 +100,14 @@ public final class InMemoryRolloutControl implements RolloutControl {
   @Override
   public synchronized FlagState writeRolloutRecord(
       String flagKey, String recordJson, ChangeRequest request) {
-    FlagState current = admit(flagKey, request);
+    recordRequests.add(request);
+    FlagState current = existing(flagKey);
+    if (failingRecordWrites > 0) {
+      failingRecordWrites--;
+      throw new WriteBackException(
+          WriteBackException.Kind.UNAVAILABLE, flagKey, "flag '" + flagKey + "': 503 from store");
+    }
+    checkVersion(current, request);
     FlagState next = withVersion(current, Optional.ofNullable(recordJson));
     flags.put(flagKey, next);
     return next;
@@ -102,6 +121,12 @@ public final class InMemoryRolloutControl implements RolloutControl {
       throw new WriteBackException(
           WriteBackException.Kind.UNAVAILABLE, flagKey, "flag '" + flagKey + "': 503 from store");
     }
+    checkVersion(current, request);
+    return current;
+  }
+
+  private static void checkVersion(FlagState current, ChangeRequest request) {
+    String flagKey = current.flagKey();
     if (request.expectedVersion().isPresent()
         && !request.expectedVersion().get().equals(current.version())) {
       throw new WriteBackException(
@@ -114,7 +139,6 @@ public final class InMemoryRolloutControl implements RolloutControl {
               + ", expected "
               + request.expectedVersion().get());
     }
-    return current;
   }
 
   private FlagState put(FlagState current, Map<String, Double> weights, Optional<String> killed) {

@@ -1,0 +1,298 @@
+package dev.llmrollout.guard.internal;
+
+import dev.llmrollout.guard.AuditRecord;
+import dev.llmrollout.guard.Decision;
+import dev.llmrollout.guard.EventPublisher;
+import dev.llmrollout.guard.GuardEvent;
+import dev.llmrollout.guard.Rollout;
+import dev.llmrollout.guard.RolloutSpec;
+import dev.llmrollout.guard.RolloutState;
+import dev.llmrollout.spi.FlagState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A rollout that survives its controller: its record (spec, plan, step starts, state, reasons,
+ * owner, lease) is written next to the flag on every transition and lease renewal, and a guard that
+ * finds the record takes the rollout up where it stood. One guard owns it at a time: the owner
+ * renews its lease on its checks and acts; any other guard stands by, follows the record, and takes
+ * the rollout over only once the lease lapsed. Every write the owner makes is fenced by the flag
+ * version it last saw (see {@link RolloutLease}).
+ */
+public final class DurableRollout implements Rollout {
+  private final GuardContext context;
+  private final RolloutSpec spec;
+  private final List<String> segments;
+  private final RolloutLease lease;
+  private final DefaultEventPublisher events = new DefaultEventPublisher();
+  private volatile GuardedRollout current;
+  private RolloutProgress followed;
+  private String standingBy;
+
+  private DurableRollout(
+      GuardContext context, RolloutSpec spec, List<String> segments, String rolloutId, String v) {
+    this.context = context;
+    this.spec = spec;
+    this.segments = List.copyOf(segments);
+    this.lease = new RolloutLease(context, spec.flagKey(), rolloutId, v, events::publish);
+    events.onStateTransition(e -> persist(e.transition() + ": " + e.reason()));
+    events.onRollback(
+        e -> {
+          if (e.phase() == GuardEvent.RollbackEvent.Phase.VERIFIED) {
+            persist("rollback verified");
+          }
+        });
+  }
+
+  /**
+   * A rollout this guard starts now, its first phase (shadow, or the first step in {@code written})
+   * beginning now; it owns the lease and writes its first record at once, with how it passed the
+   * eval gate.
+   */
+  public static DurableRollout start(
+      GuardContext context,
+      RolloutSpec spec,
+      RolloutState initialState,
+      FlagState written,
+      List<String> segments,
+      Optional<String> gateNote) {
+    DurableRollout rollout =
+        new DurableRollout(
+            context, spec, segments, UUID.randomUUID().toString(), written.version());
+    rollout.current =
+        new GuardedRollout(
+            context,
+            spec,
+            segments,
+            rollout.lease,
+            rollout.events,
+            RolloutProgress.starting(initialState));
+    gateNote.ifPresent(rollout.current::recordStart);
+    rollout.lease.claim();
+    rollout.persist("rollout of '" + spec.canary() + "' started");
+    return rollout;
+  }
+
+  /**
+   * A rollout found in its flag's record, at the record's step with the record's step start. It
+   * takes the lease at once when it lapsed or names this guard, squaring the record with the flag
+   * (a kill, or a step written just before a crash); otherwise it stands by.
+   */
+  public static DurableRollout resume(GuardContext context, RolloutRecord stored) {
+    DurableRollout rollout =
+        new DurableRollout(context, stored.spec(), stored.segments(), stored.rolloutId(), null);
+    rollout.follow(stored);
+    rollout.current.note(
+        Decision.CONTINUE,
+        "found in the flag's record: "
+            + stored.state()
+            + " at step "
+            + (stored.progress().step() + 1)
+            + ", owned by "
+            + stored.owner()
+            + " until "
+            + stored.leaseExpiresAt());
+    if (!stored.state().isFinal()) {
+      rollout.takeOverIfLapsed(context.clock().instant());
+    }
+    return rollout;
+  }
+
+  /** The id telling this rollout from the flag's earlier and later ones. */
+  public String rolloutId() {
+    return lease.rolloutId();
+  }
+
+  /** True while this guard holds the rollout's lease and acts on it. */
+  public boolean owned() {
+    return lease.held();
+  }
+
+  @Override
+  public RolloutSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public RolloutState state() {
+    return current.state();
+  }
+
+  @Override
+  public int step() {
+    return current.step();
+  }
+
+  @Override
+  public boolean rollbackVerified() {
+    return current.rollbackVerified();
+  }
+
+  @Override
+  public EventPublisher eventPublisher() {
+    return events;
+  }
+
+  /** When the running step (or shadow phase) began: its bake clock. */
+  public Instant phaseStartedAt() {
+    RolloutProgress progress = current.progress();
+    return progress.steps().isEmpty()
+        ? progress.shadowStartedAt().orElseThrow()
+        : progress.steps().get(progress.steps().size() - 1).startedAt();
+  }
+
+  /**
+   * As the owner: reads the flag (a kill or another owner's record shows there), renews the lease
+   * once half of it is gone, then judges. As a standby: follows the record and takes the rollout
+   * over once its lease lapsed.
+   */
+  @Override
+  public synchronized AuditRecord check() {
+    if (current.state().isFinal()) {
+      return current.check();
+    }
+    Instant now = context.clock().instant();
+    if (lease.held()) {
+      Optional<FlagState> seen = lease.observe();
+      if (lease.held()) {
+        seen.filter(FlagState::killed).ifPresent(this::killedMeanwhile);
+        if (lease.renewalDue(now)) {
+          persist("lease renewed by " + lease.owner());
+        }
+      }
+    }
+    if (!lease.held()) {
+      Optional<AuditRecord> standing = takeOverIfLapsed(now);
+      if (standing.isPresent()) {
+        return standing.get();
+      }
+    }
+    return current.check();
+  }
+
+  @Override
+  public void startChecking() {
+    context.scheduler().schedule(this::scheduledCheck, Duration.ZERO);
+  }
+
+  private void scheduledCheck() {
+    check();
+    if (!state().isFinal()) {
+      context.scheduler().schedule(this::scheduledCheck, context.config().checkInterval());
+    }
+  }
+
+  /**
+   * Rolls back by hand. A standby does it too (the operator's word outranks the lease): its kill is
+   * written on the version it reads now, and the owner finds the flag killed on its next check.
+   */
+  @Override
+  public synchronized AuditRecord rollBack(String reason) {
+    if (!lease.held()) {
+      lease.readForOperator();
+    }
+    return current.rollBack(reason);
+  }
+
+  /** Why the guard rolled this rollout back by itself; empty when it did not. */
+  public Optional<String> automaticRollback() {
+    return current.automaticRollback();
+  }
+
+  /** Records that an operator restored the flag after this rollout's automatic rollback. */
+  public void recordForcedRestore(String reason) {
+    current.recordForcedRestore(reason);
+  }
+
+  /** Ends this rollout without touching the flag or its record: a forced rollout replaced it. */
+  public synchronized void supersede(String reason) {
+    lease.release();
+    current.supersede(reason);
+  }
+
+  private void persist(String reason) {
+    if (lease.held()) {
+      lease.write(snapshot(lease.expiryFromNow()), reason);
+    }
+  }
+
+  private RolloutRecord snapshot(Instant expiry) {
+    return new RolloutRecord(
+        lease.rolloutId(),
+        spec,
+        segments,
+        current.progress(),
+        lease.owner(),
+        expiry,
+        context.clock().instant());
+  }
+
+  /**
+   * A standby's look at the record: follows the owner's progress, takes the lease once it lapsed,
+   * or ends when the record no longer holds this rollout. Empty once this guard owns the rollout.
+   */
+  private Optional<AuditRecord> takeOverIfLapsed(Instant now) {
+    RolloutLease.Look look =
+        lease.tryAcquire(
+            now, stored -> stored.withOwner(lease.owner(), lease.expiryFromNow(), now));
+    Optional<RolloutRecord> stored = look.stored();
+    if (stored.isEmpty() || !stored.get().rolloutId().equals(lease.rolloutId())) {
+      current.supersede("the flag's record no longer holds this rollout (replaced or removed)");
+      return Optional.of(current.note(Decision.HALT, "record replaced or removed; stopped"));
+    }
+    follow(stored.get());
+    if (current.state().isFinal()) {
+      return Optional.of(
+          current.note(Decision.CONTINUE, "ended under " + stored.get().owner() + "'s lease"));
+    }
+    if (!look.acquired()) {
+      String why =
+          "standing by: "
+              + stored.get().owner()
+              + " owns the rollout until "
+              + stored.get().leaseExpiresAt();
+      if (!why.equals(standingBy) && !current.state().isFinal()) {
+        standingBy = why;
+        return Optional.of(current.note(Decision.HOLD, why));
+      }
+      return Optional.of(current.lastRecord());
+    }
+    standingBy = null;
+    current.note(
+        Decision.CONTINUE,
+        "took the rollout over from "
+            + stored.get().owner()
+            + " at step "
+            + (current.step() + 1)
+            + ", step started "
+            + phaseStartedAt());
+    squareWithFlag(look.flag());
+    return Optional.empty();
+  }
+
+  /** Takes up the record's progress (rebuilding the judge only when it moved). */
+  private void follow(RolloutRecord stored) {
+    if (!stored.progress().equals(followed)) {
+      followed = stored.progress();
+      current = new GuardedRollout(context, spec, segments, lease, events, stored.progress());
+    }
+  }
+
+  /** A record can lag the flag by one write: a kill, or a step written just before a crash. */
+  private void squareWithFlag(FlagState flag) {
+    if (flag.killed()) {
+      killedMeanwhile(flag);
+    } else {
+      current.adoptStep(flag.share(spec.canary()));
+    }
+    current.finishRollback();
+  }
+
+  private void killedMeanwhile(FlagState flag) {
+    current.adoptKill(
+        "flag '" + spec.flagKey() + "' was killed to '" + flag.killedTo().get() + "' meanwhile");
+  }
+}
