@@ -2,6 +2,7 @@ package dev.llmrollout.appconfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,7 @@ import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.RolloutControl;
 import dev.llmrollout.spi.WriteBackException;
 import dev.llmrollout.spi.WriteBackException.Kind;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +59,22 @@ class RolloutRecordTest {
   void aRecordWrittenIsDeployedAsANewVersionAndReadBack(DocumentFormat format) throws Exception {
     open(format);
     FlagState before = control.state(FLAG);
+    Map<String, String> assigned;
+    FlagState written;
+    try (RunningProvider provider = new RunningProvider(harness)) {
+      assigned = provider.assign(FLAG, 1_000);
 
-    FlagState written = control.writeRolloutRecord(FLAG, RECORD, guard("a", before));
+      written = control.writeRolloutRecord(FLAG, RECORD, guard("a", before));
+
+      // A running provider takes the new version up and serves every user the same variant.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  provider.events("CONFIGURATION_CHANGED").stream()
+                      .anyMatch(e -> e.flagsChanged().contains(FLAG)));
+      assertThat(provider.assign(FLAG, 1_000)).isEqualTo(assigned);
+    }
 
     assertThat(written.rolloutRecord()).contains(RECORD);
     assertThat(Integer.parseInt(written.version()))
