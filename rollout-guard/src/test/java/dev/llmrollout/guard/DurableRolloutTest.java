@@ -10,10 +10,16 @@ import dev.llmrollout.guard.GuardEvent.OwnershipEvent;
 import dev.llmrollout.guard.internal.DurableRollout;
 import dev.llmrollout.guard.testing.GuardFixture;
 import dev.llmrollout.guard.testing.InMemoryRolloutControl;
+import dev.llmrollout.local.LocalFileBackend;
+import dev.llmrollout.local.LocalFileControl;
+import dev.llmrollout.spi.BackendListener;
+import dev.llmrollout.spi.ChangeRecord;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.RolloutControl;
 import dev.llmrollout.spi.WriteBackException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,8 +28,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Restarts and ownership on one in-memory store with the write-back SPI's semantics. Time is a
@@ -64,7 +72,11 @@ class DurableRolloutTest {
 
   /** Healthy traffic split as the flag's current weights say. */
   private void traffic() {
-    double canaryShare = fx.control.state(FLAG).share(CANARY);
+    traffic(fx.control);
+  }
+
+  private void traffic(RolloutControl store) {
+    double canaryShare = store.state(FLAG).share(CANARY);
     if (canaryShare <= 0 || canaryShare >= 100) {
       return;
     }
@@ -75,13 +87,56 @@ class DurableRolloutTest {
   @Test
   @DisplayName("15.4: 20 controller restarts mid-step resume the same step with the same start")
   void restartsResumeTheSameStepWithTheSameStart() {
+    restartTwentyTimes("the in-memory store", () -> fx.control);
+    assertThat(fx.control.requests())
+        .filteredOn(r -> r.reason().startsWith("canary to"))
+        .as("each step written once: 25, 50, 95, 100")
+        .hasSize(4);
+  }
+
+  @Test
+  @DisplayName("15.4: the same 20 restarts on a flags file, each controller a new LocalFileControl")
+  void restartsOnTheFlagsFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("flags.json");
+    Files.writeString(
+        file,
+        """
+        {"flags": {"support-model": {"state": "ENABLED",
+          "variants": {"stable": {"model": "m-1", "endpoint": "stable-pool"},
+                       "candidate": {"model": "m-2", "endpoint": "canary-pool"}},
+          "defaultVariant": "stable"},
+          "other": {"state": "ENABLED", "variants": {"on": true}, "defaultVariant": "on"}}}
+        """);
+    try (LocalFileBackend backend = LocalFileBackend.polling(file, Duration.ofHours(1))) {
+      backend.start(new BackendListener() {}, Duration.ofSeconds(5));
+      restartTwentyTimes("a flags file", () -> new LocalFileControl(file), backend.flagKeys());
+    }
+    assertThat(new LocalFileControl(file).recentChanges(FLAG, 100))
+        .extracting(ChangeRecord::action)
+        .as("the audit log shows each step once")
+        .containsExactly("set-weights", "set-weights", "set-weights", "set-weights", "set-weights");
+  }
+
+  private void restartTwentyTimes(String where, Supplier<RolloutControl> newProcess) {
+    restartTwentyTimes(where, newProcess, Set.of(FLAG, "unrelated-flag-absent"));
+  }
+
+  /**
+   * Starts a rollout, then 20 times: traffic, ten minutes, a check, a crash, a new controller
+   * (every other one under a new owner id, which first waits out the old lease) that resumes what
+   * it finds next to {@code flagKeys}. A restart that does not find the rollout at the same state,
+   * step and step start, owned by the new controller, counts as lost.
+   */
+  private void restartTwentyTimes(
+      String where, Supplier<RolloutControl> newProcess, Set<String> flagKeys) {
     String owner = "controller-0";
-    DurableRollout live = (DurableRollout) controller(owner).start(spec());
+    RolloutControl store = newProcess.get();
+    DurableRollout live = (DurableRollout) controller(owner, store).start(spec());
     int restarts = 20;
     int lost = 0;
     List<String> seen = new ArrayList<>();
     for (int restart = 1; restart <= restarts; restart++) {
-      traffic();
+      traffic(store);
       fx.clock.advance(Duration.ofMinutes(10));
       live.check();
       RolloutState stateBefore = live.state();
@@ -93,7 +148,8 @@ class DurableRolloutTest {
         fx.clock.advance(TTL.plusSeconds(1));
       }
 
-      List<Rollout> resumed = controller(owner).resume(Set.of(FLAG, "unrelated-flag-absent"));
+      store = newProcess.get();
+      List<Rollout> resumed = controller(owner, store).resume(flagKeys);
 
       boolean same =
           resumed.size() == 1
@@ -109,16 +165,13 @@ class DurableRolloutTest {
     }
 
     System.out.printf(
-        "rollouts lost across %d controller restarts: %d (states seen %s)%n", restarts, lost, seen);
+        "rollouts lost across %d controller restarts on %s: %d (states seen %s)%n",
+        restarts, where, lost, seen);
     assertThat(lost).isZero();
     assertThat(live.state())
         .as("the plan finished across restarts")
         .isEqualTo(RolloutState.PROMOTED);
-    assertThat(fx.control.state(FLAG).share(CANARY)).isEqualTo(100.0);
-    assertThat(fx.control.requests())
-        .filteredOn(r -> r.reason().startsWith("canary to"))
-        .as("each step written once: 25, 50, 95, 100")
-        .hasSize(4);
+    assertThat(store.state(FLAG).share(CANARY)).isEqualTo(100.0);
   }
 
   @Test

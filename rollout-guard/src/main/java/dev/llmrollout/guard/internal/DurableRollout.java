@@ -254,7 +254,7 @@ public final class DurableRollout implements Rollout {
               + stored.get().owner()
               + " owns the rollout until "
               + stored.get().leaseExpiresAt();
-      if (!why.equals(standingBy) && !current.state().isFinal()) {
+      if (!why.equals(standingBy) || current.lastRecord() == null) {
         standingBy = why;
         return Optional.of(current.note(Decision.HOLD, why));
       }
