@@ -5,6 +5,7 @@ import dev.llmrollout.appconfig.internal.ControlPlane.Deployed;
 import dev.llmrollout.appconfig.internal.ControlPlaneCalls;
 import dev.llmrollout.appconfig.internal.DeploymentHistory;
 import dev.llmrollout.appconfig.internal.Deployments;
+import dev.llmrollout.appconfig.internal.RolloutRecords;
 import dev.llmrollout.appconfig.internal.StoredDocument;
 import dev.llmrollout.spi.ChangeHistory;
 import dev.llmrollout.spi.ChangeRecord;
@@ -130,6 +131,36 @@ public final class AppConfigRolloutControl implements RolloutControl, ChangeHist
     Map<String, Double> expected = before.state(flagKey, "").weights();
     if (after.killed() || !sameWeights(after.weights(), expected)) {
       throw notVerified(flagKey, "the split read back is " + after.weights());
+    }
+    return after;
+  }
+
+  /**
+   * Stores the record with the flag in the hosted document (the flag's {@code rolloutRecord}
+   * attribute, in pieces of at most 1024 characters, or its flagd metadata), as a new hosted
+   * version deployed with the kill strategy (instant by default): the same two locks as every
+   * write, so a version or deployment made since {@code request}'s version is a CONFLICT. Every
+   * record write is a hosted version and a deployment, and clients download the record with the
+   * flag: renew leases every few minutes, not every few seconds.
+   *
+   * @throws WriteBackException {@code INVALID_REQUEST} naming the field when the record is not JSON
+   *     or longer than {@value RolloutRecords#MAX_CHARS} characters
+   */
+  @Override
+  public FlagState writeRolloutRecord(String flagKey, String recordJson, ChangeRequest request) {
+    Read read = read(flagKey, request);
+    if (recordJson != null) {
+      RolloutRecords.validate(flagKey, read.document().recordField(flagKey), recordJson);
+    }
+    Optional<String> wanted = Optional.ofNullable(recordJson);
+    if (read.state().rolloutRecord().equals(wanted)) {
+      return read.state();
+    }
+    StoredDocument next = read.document().withRolloutRecord(flagKey, recordJson);
+    FlagState after =
+        publish(flagKey, read, next, strategy(flagKey, killStrategy), request, "rollout record");
+    if (!after.rolloutRecord().equals(wanted)) {
+      throw notVerified(flagKey, "the rollout record read back differs from the one written");
     }
     return after;
   }
@@ -328,19 +359,5 @@ public final class AppConfigRolloutControl implements RolloutControl, ChangeHist
     public AppConfigRolloutControl build() {
       return new AppConfigRolloutControl(this);
     }
-  }
-
-  /**
-   * Not supported yet: storing the rollout record next to the flag in AWS AppConfig is issue 15,
-   * point 4 (branch fleet-vendors). Until then a durable rollout cannot be started on this backend.
-   */
-  @Override
-  public FlagState writeRolloutRecord(String flagKey, String recordJson, ChangeRequest request) {
-    throw new WriteBackException(
-        WriteBackException.Kind.UNSUPPORTED,
-        flagKey,
-        "flag '"
-            + flagKey
-            + "': AWS AppConfig write-back does not store rollout records yet (issue 15)");
   }
 }

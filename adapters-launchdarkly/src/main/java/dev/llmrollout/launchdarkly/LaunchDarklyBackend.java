@@ -9,6 +9,7 @@ import com.launchdarkly.sdk.server.LDConfig;
 import com.launchdarkly.sdk.server.interfaces.DataSourceStatusProvider;
 import dev.llmrollout.launchdarkly.internal.ContextMapper;
 import dev.llmrollout.launchdarkly.internal.ReasonMapper;
+import dev.llmrollout.launchdarkly.internal.RestFlag;
 import dev.llmrollout.launchdarkly.internal.VariantCatalogStore;
 import dev.llmrollout.provider.FeedbackSink;
 import dev.llmrollout.spi.BackendException;
@@ -238,8 +239,9 @@ public final class LaunchDarklyBackend implements FlagBackend {
       return false;
     }
     try {
-      return catalog.awaitVersion(flagKey, Integer.parseInt(version), timeout.toMillis());
-    } catch (NumberFormatException e) {
+      return catalog.awaitVersion(
+          flagKey, Math.toIntExact(RestFlag.environmentVersion(version)), timeout.toMillis());
+    } catch (NumberFormatException | ArithmeticException e) {
       throw new IllegalArgumentException(
           "flag '" + flagKey + "': version '" + version + "', expected a LaunchDarkly flag version",
           e);

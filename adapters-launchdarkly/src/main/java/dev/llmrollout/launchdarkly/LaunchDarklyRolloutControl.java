@@ -1,14 +1,16 @@
 package dev.llmrollout.launchdarkly;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmrollout.launchdarkly.internal.AuditTrail;
 import dev.llmrollout.launchdarkly.internal.Backoff;
 import dev.llmrollout.launchdarkly.internal.FlagPatch;
+import dev.llmrollout.launchdarkly.internal.PatchWriter;
 import dev.llmrollout.launchdarkly.internal.RestApi;
+import dev.llmrollout.launchdarkly.internal.RestCalls;
 import dev.llmrollout.launchdarkly.internal.RestFlag;
 import dev.llmrollout.launchdarkly.internal.RestResponse;
+import dev.llmrollout.launchdarkly.internal.RolloutRecordProperty;
 import dev.llmrollout.launchdarkly.internal.RolloutUnits;
 import dev.llmrollout.launchdarkly.internal.WriteBackErrors;
 import dev.llmrollout.spi.ChangeHistory;
@@ -29,8 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.BiConsumer;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,16 +46,17 @@ import org.slf4j.LoggerFactory;
  *       ignoreConflicts=true}: an emergency stop must not wait for a pending scheduled change.
  *   <li>{@link #restore}: targeting on. A kill never touches the rules or the rollout, so turning
  *       targeting on puts back exactly what it replaced; the off variation stays the safe variant.
+ *   <li>{@link #writeRolloutRecord}: the flag's custom property {@code llm-rollout.<environment>}
+ *       (see {@link RolloutRecordProperty}); SDKs never see it.
  * </ul>
  *
  * <p>Every patch opens with LaunchDarkly's documented precondition, a JSON Patch {@code test} of
  * the environment's flag version: the version the caller expects, or for an unconditional write the
- * version the change was planned on. LaunchDarkly applies the patch only if the test holds, so two
- * writers on one version cannot both land. A refused patch (409, or 400/422, which LaunchDarkly
- * does not document for a failed test) is followed by a read: if the version moved, a conditional
- * write is a {@link Kind#CONFLICT} and an unconditional one is planned again on the new version.
- * 409, 429 and 5xx answers are otherwise retried with backoff, honouring {@code Retry-After} and
- * {@code X-Ratelimit-Reset}. Every write is verified by reading the flag back.
+ * version the change was planned on; a conditional write also tests the rollout record as read.
+ * LaunchDarkly applies the patch only if the tests hold, so two writers on one version cannot both
+ * land (see {@link PatchWriter}). 409, 429 and 5xx answers are retried with backoff, honouring
+ * {@code Retry-After} and {@code X-Ratelimit-Reset}. Every write is verified by reading the flag
+ * back.
  */
 public final class LaunchDarklyRolloutControl
     implements RolloutControl, ChangeHistory, VariationNameSource {
@@ -63,16 +64,19 @@ public final class LaunchDarklyRolloutControl
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
-  private final RestApi api;
-  private final WriteBackErrors errors;
-  private final int maxAttempts;
-  private final Backoff backoff;
+  private final RestCalls calls;
+  private final PatchWriter writer;
 
   private LaunchDarklyRolloutControl(Builder b) {
-    this.api = new RestApi(b.apiBase, b.accessToken, b.project, b.environment, b.timeout, b.clock);
-    this.errors = new WriteBackErrors(b.project, b.environment);
-    this.maxAttempts = b.maxAttempts;
-    this.backoff = new Backoff(b.backoff, MAX_BACKOFF);
+    RestApi api =
+        new RestApi(b.apiBase, b.accessToken, b.project, b.environment, b.timeout, b.clock);
+    this.calls =
+        new RestCalls(
+            api,
+            new WriteBackErrors(b.project, b.environment),
+            b.maxAttempts,
+            new Backoff(b.backoff, MAX_BACKOFF));
+    this.writer = new PatchWriter(calls);
   }
 
   /** Starts a builder; the access token must come from the environment. */
@@ -82,13 +86,13 @@ public final class LaunchDarklyRolloutControl
 
   @Override
   public FlagState state(String flagKey) {
-    return read(flagKey).toState();
+    return calls.read(flagKey).toState();
   }
 
   @Override
   public FlagState setWeights(String flagKey, Map<String, Double> weights, ChangeRequest request) {
     Map<String, Integer> units = RolloutUnits.of(weights);
-    return write(
+    return writer.write(
         flagKey,
         "set-weights",
         request,
@@ -118,7 +122,7 @@ public final class LaunchDarklyRolloutControl
 
   @Override
   public FlagState kill(String flagKey, String safeVariant, ChangeRequest request) {
-    return write(
+    return writer.write(
         flagKey,
         "kill",
         request,
@@ -137,7 +141,7 @@ public final class LaunchDarklyRolloutControl
 
   @Override
   public FlagState restore(String flagKey, ChangeRequest request) {
-    return write(
+    return writer.write(
         flagKey,
         "restore",
         request,
@@ -154,8 +158,34 @@ public final class LaunchDarklyRolloutControl
         RestFlag::on);
   }
 
+  /**
+   * Stores the record in the flag's custom property {@code llm-rollout.<environment>} with a JSON
+   * Patch that tests the environment's version and the record as read, so a record written by
+   * someone else since {@code request}'s version makes it a {@link Kind#CONFLICT}. Not sent with
+   * {@code ignoreConflicts}: a record is not an emergency stop.
+   *
+   * @throws WriteBackException {@code INVALID_REQUEST} naming the field when the record is not JSON
+   *     or longer than {@value RolloutRecordProperty#MAX_CHARS} characters
+   */
+  @Override
+  public FlagState writeRolloutRecord(String flagKey, String recordJson, ChangeRequest request) {
+    String environment = calls.api().environmentKey();
+    if (recordJson != null) {
+      RolloutRecordProperty.validate(flagKey, environment, recordJson);
+    }
+    Optional<String> wanted = Optional.ofNullable(recordJson);
+    return writer.write(
+        flagKey,
+        "rollout-record",
+        request,
+        false,
+        (current, patch) -> patch.testRecord(current).rolloutRecord(current, recordJson),
+        after -> after.rolloutRecord().equals(wanted));
+  }
+
   @Override
   public Optional<List<String>> variationNames(String flagKey) {
+    RestApi api = calls.api();
     try {
       RestResponse response = api.getFlag(flagKey);
       if (response.ok()) {
@@ -191,166 +221,25 @@ public final class LaunchDarklyRolloutControl
   }
 
   /**
-   * Plans a patch on the flag as read, sends it conditional on the planned-on version, and verifies
-   * it. A change that changes nothing is not sent (LaunchDarkly would keep the version).
-   */
-  private FlagState write(
-      String flagKey,
-      String action,
-      ChangeRequest request,
-      boolean ignoreConflicts,
-      BiConsumer<RestFlag, FlagPatch> plan,
-      Predicate<RestFlag> applied) {
-    Optional<Long> expected = request.expectedVersion().map(v -> parseVersion(flagKey, v));
-    String comment = AuditTrail.comment(action, request.reason(), request.actor());
-    RestResponse last = null;
-    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-      RestFlag current = read(flagKey);
-      if (expected.isPresent() && expected.get() != current.version()) {
-        throw conflict(flagKey, current.version(), expected.get());
-      }
-      FlagPatch patch = FlagPatch.onVersion(api.environmentKey(), current.version());
-      plan.accept(current, patch);
-      if (patch.isEmpty()) {
-        return current.toState();
-      }
-      last = call(flagKey, () -> api.patchFlag(flagKey, patch.body(comment), ignoreConflicts));
-      if (last.ok()) {
-        return verify(flagKey, current, applied);
-      }
-      if (last.status() == 409 || last.status() == 400 || last.status() == 422) {
-        long now = read(flagKey).version();
-        if (now != patch.testedVersion()) {
-          if (expected.isPresent()) {
-            throw conflict(flagKey, now, expected.get());
-          }
-          continue; // planned on a version that is gone: plan again on the new one
-        }
-      }
-      if (!last.retryable()) {
-        throw errors.refused(flagKey, last);
-      }
-      backoff.pause(flagKey, attempt, maxAttempts, last);
-    }
-    throw errors.exhausted(flagKey, last, maxAttempts);
-  }
-
-  private static long parseVersion(String flagKey, String version) {
-    try {
-      return Long.parseLong(version);
-    } catch (NumberFormatException e) {
-      throw new WriteBackException(
-          Kind.INVALID_REQUEST,
-          flagKey,
-          "flag '"
-              + flagKey
-              + "': expected version '"
-              + version
-              + "' is not a LaunchDarkly version");
-    }
-  }
-
-  private static WriteBackException conflict(String flagKey, long now, long expected) {
-    return new WriteBackException(
-        Kind.CONFLICT,
-        flagKey,
-        "flag '"
-            + flagKey
-            + "' is at version "
-            + now
-            + ", the change was decided on version "
-            + expected
-            + "; re-read and decide again");
-  }
-
-  private FlagState verify(String flagKey, RestFlag before, Predicate<RestFlag> applied) {
-    RestFlag after = read(flagKey);
-    if (!applied.test(after)) {
-      throw new WriteBackException(
-          Kind.NOT_VERIFIED,
-          flagKey,
-          "flag '"
-              + flagKey
-              + "': LaunchDarkly accepted the change but reading the flag back does not show it"
-              + " (version "
-              + before.version()
-              + " -> "
-              + after.version()
-              + ")");
-    }
-    return after.toState();
-  }
-
-  private RestFlag read(String flagKey) {
-    RestResponse response = fetch(flagKey, () -> api.getFlag(flagKey));
-    try {
-      return RestFlag.parse(flagKey, api.environmentKey(), JSON.readTree(response.body()));
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw unreadable(flagKey, e);
-    }
-  }
-
-  /**
    * The flag's recent changes from LaunchDarkly's audit log, oldest first: one listing and one
-   * detailed read per entry (for the versions before and after).
+   * detailed read per entry (for the versions before and after). Rollout record writes are left
+   * out: they change nothing the flag serves.
    */
   @Override
   public List<ChangeRecord> recentChanges(String flagKey, int limit) {
+    RestApi api = calls.api();
     List<ChangeRecord> records = new ArrayList<>();
-    try {
-      JsonNode listing = JSON.readTree(fetch(flagKey, () -> api.auditLog(flagKey, limit)).body());
-      for (JsonNode item : listing.path("items")) {
-        String id = item.path("_id").asText();
-        JsonNode entry = JSON.readTree(fetch(flagKey, () -> api.auditEntry(id)).body());
-        records.add(AuditTrail.record(flagKey, api.environmentKey(), entry));
+    JsonNode listing = calls.fetchJson(flagKey, () -> api.auditLog(flagKey, limit));
+    for (JsonNode item : listing.path("items")) {
+      if (AuditTrail.isRecordWrite(item)) {
+        continue;
       }
-    } catch (JsonProcessingException e) {
-      throw unreadable(flagKey, e);
+      String id = item.path("_id").asText();
+      JsonNode entry = calls.fetchJson(flagKey, () -> api.auditEntry(id));
+      records.add(AuditTrail.record(flagKey, api.environmentKey(), entry));
     }
     records.sort(Comparator.comparing(ChangeRecord::time));
     return records.subList(Math.max(0, records.size() - limit), records.size());
-  }
-
-  /** A successful answer to a read, retrying 429 and 5xx. */
-  private RestResponse fetch(String flagKey, Call call) {
-    RestResponse last = null;
-    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-      last = call(flagKey, call);
-      if (last.ok()) {
-        return last;
-      }
-      if (!last.retryable() || last.status() == 409) {
-        throw errors.refused(flagKey, last);
-      }
-      backoff.pause(flagKey, attempt, maxAttempts, last);
-    }
-    throw errors.exhausted(flagKey, last, maxAttempts);
-  }
-
-  private static WriteBackException unreadable(String flagKey, Exception e) {
-    return new WriteBackException(
-        Kind.NOT_VERIFIED,
-        flagKey,
-        "flag '" + flagKey + "': LaunchDarkly's answer could not be read: " + e.getMessage(),
-        e);
-  }
-
-  private interface Call {
-    RestResponse send() throws IOException, InterruptedException;
-  }
-
-  /** Sends one request; a transport failure becomes a retryable 503-like answer. */
-  private static RestResponse call(String flagKey, Call call) {
-    try {
-      return call.send();
-    } catch (IOException e) {
-      return new RestResponse(
-          503, "{\"message\":\"" + e.getClass().getSimpleName() + "\"}", Optional.empty());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new WriteBackException(
-          Kind.UNAVAILABLE, flagKey, "flag '" + flagKey + "': interrupted while writing back", e);
-    }
   }
 
   /** Configures a {@link LaunchDarklyRolloutControl}. */
@@ -434,19 +323,5 @@ public final class LaunchDarklyRolloutControl
       }
       return value;
     }
-  }
-
-  /**
-   * Not supported yet: storing the rollout record next to the flag in LaunchDarkly is issue 15,
-   * point 4 (branch fleet-vendors). Until then a durable rollout cannot be started on this backend.
-   */
-  @Override
-  public FlagState writeRolloutRecord(String flagKey, String recordJson, ChangeRequest request) {
-    throw new WriteBackException(
-        WriteBackException.Kind.UNSUPPORTED,
-        flagKey,
-        "flag '"
-            + flagKey
-            + "': LaunchDarkly write-back does not store rollout records yet (issue 15)");
   }
 }

@@ -107,6 +107,63 @@ class LocalLaunchDarklyOpenApiTest {
   }
 
   /**
+   * Issue 15, point 4: the rollout record's patch (version test, record test, add of the custom
+   * property) conforms to {@code PatchWithComment}, and the flag read back, record included,
+   * conforms to {@code FeatureFlag} ({@code customProperties} of {@code customProperty}).
+   */
+  @Test
+  void theRolloutRecordPatchAndTheFlagCarryingItConformToTheDocumentedSchemas() throws Exception {
+    RestFlag flag = readFlag();
+    JsonNode body =
+        FlagPatch.onVersion("production", flag.version())
+            .testRecord(flag)
+            .rolloutRecord(flag, "{\"step\":2}")
+            .body("lease renewed [rollout-record by guard-a via llm-rollout]");
+    assertThat(openApi.violations(openApi.requestSchema(PATCH), body))
+        .as(openApi.source())
+        .isEmpty();
+
+    HttpResponse<String> answer =
+        send("PATCH", FLAG, body.toString(), LocalLaunchDarklyHarness.WRITER_TOKEN);
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    assertDocumented(PATCH, answer);
+    assertDocumented(
+        "getFeatureFlag",
+        send("GET", FLAG + "?env=production", null, LocalLaunchDarklyHarness.WRITER_TOKEN));
+    assertThat(readFlag().rolloutRecord()).contains("{\"step\":2}");
+  }
+
+  /**
+   * A custom property that breaks {@code customProperty} (a value that is not an array of strings)
+   * and a record test against a record that changed are refused with documented statuses.
+   */
+  @Test
+  void aMalformedCustomPropertyAndAStaleRecordTestAreDocumentedRefusals() throws Exception {
+    String writer = LocalLaunchDarklyHarness.WRITER_TOKEN;
+    String notStrings =
+        "[{\"op\":\"add\",\"path\":\"/customProperties/llm-rollout.production\","
+            + "\"value\":{\"name\":\"record\",\"value\":[{\"step\":2}]}}]";
+    assertRefusal(send("PATCH", FLAG, notStrings, writer), 400);
+
+    RestFlag before = readFlag();
+    String first =
+        FlagPatch.onVersion("production", before.version())
+            .testRecord(before)
+            .rolloutRecord(before, "{\"holder\":\"a\"}")
+            .body("a")
+            .toString();
+    String second =
+        FlagPatch.onVersion("production", before.version())
+            .testRecord(before)
+            .rolloutRecord(before, "{\"holder\":\"b\"}")
+            .body("b")
+            .toString();
+    assertThat(send("PATCH", FLAG, first, writer).statusCode()).isEqualTo(200);
+    assertRefusal(send("PATCH", FLAG, second, writer), 409);
+    assertThat(readFlag().rolloutRecord()).contains("{\"holder\":\"a\"}");
+  }
+
+  /**
    * {@code patchFeatureFlag} does not list 403; the local LaunchDarkly answers a read-only token's
    * PATCH with the 403 and {@code ForbiddenErrorRep} that {@code getFeatureFlag} documents.
    */

@@ -15,6 +15,9 @@ import dev.llmrollout.unleash.internal.AdminApi;
 import dev.llmrollout.unleash.internal.ChangeTitle;
 import dev.llmrollout.unleash.internal.EventLogHistory;
 import dev.llmrollout.unleash.internal.ManagedStrategy;
+import dev.llmrollout.unleash.internal.RolloutRecordParameter;
+import dev.llmrollout.unleash.internal.StrategyWriter;
+import dev.llmrollout.unleash.internal.StrategyWriter.Plan;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Writes rollouts back to Unleash through its Admin API, as an operator would in the console: the
@@ -37,10 +39,11 @@ import java.util.function.Function;
  * and the write is a {@link Kind#CONFLICT}. What is left is Unleash's own read-then-update of the
  * strategy inside one request: two patches passing their tests in the same instant both land (the
  * contract kit measures how often), and the environment switch is not covered by the test. The
- * guard's lease is the protection against two writers. Every write is verified by reading it back
- * through the Admin API and by waiting until Unleash serves it to clients ({@code
- * /api/client/features}), and, when a running {@link UnleashBackend} is attached, until that client
- * serves it.
+ * guard's lease is the protection against two writers. The rollout record is a parameter of the
+ * same strategy ({@link #writeRolloutRecord}), so the same tests and version cover it. Every write
+ * is verified by reading it back through the Admin API and by waiting until Unleash serves it to
+ * clients ({@code /api/client/features}), and, when a running {@link UnleashBackend} is attached,
+ * until that client serves it.
  *
  * <pre>{@code
  * RolloutControl control = new UnleashRolloutControl(settings, backend);
@@ -56,9 +59,14 @@ public final class UnleashRolloutControl implements RolloutControl, ChangeHistor
   private final AdminApi client;
   private final UnleashBackend backend;
   private final Duration verifyTimeout;
+  private final StrategyWriter writer;
 
-  /** Plans of an unconditional write, each on what Unleash holds after the last was refused. */
-  private static final int PLAN_ATTEMPTS = 3;
+  /**
+   * How long a record write waits before its read-back: a concurrent write that passed its {@code
+   * test} against the same strategy lands within its own request, so a read this much later shows
+   * it.
+   */
+  private static final Duration RECORD_SETTLE = Duration.ofMillis(300);
 
   /**
    * @param settings must carry an admin token
@@ -81,6 +89,7 @@ public final class UnleashRolloutControl implements RolloutControl, ChangeHistor
         new AdminApi(settings.apiUrl(), settings.clientToken(), maxAttempts, firstBackoff);
     this.backend = backend;
     this.verifyTimeout = settings.fetchInterval().multipliedBy(2).plusSeconds(10);
+    this.writer = new StrategyWriter(admin, settings.project(), settings.environment());
   }
 
   /**
@@ -114,19 +123,20 @@ public final class UnleashRolloutControl implements RolloutControl, ChangeHistor
 
   @Override
   public FlagState setWeights(String flagKey, Map<String, Double> weights, ChangeRequest request) {
-    return write(
+    return writer.write(
         flagKey,
         request,
         current -> {
           Weights.validate(flagKey, weights, current.state());
           ObjectNode body = current.withWeights(weights, ChangeTitle.of("set-weights", request));
           return Optional.of(new Plan(body, current.environmentEnabled()));
-        });
+        },
+        this::afterWeights);
   }
 
   @Override
   public FlagState kill(String flagKey, String safeVariant, ChangeRequest request) {
-    return write(
+    return writer.write(
         flagKey,
         request,
         current -> {
@@ -148,12 +158,13 @@ public final class UnleashRolloutControl implements RolloutControl, ChangeHistor
           boolean turnOff = settings.killTurnsEnvironmentOff() && current.environmentEnabled();
           ObjectNode body = current.killedTo(safeVariant, ChangeTitle.of("kill", request), turnOff);
           return Optional.of(new Plan(body, !turnOff && current.environmentEnabled()));
-        });
+        },
+        this::afterWeights);
   }
 
   @Override
   public FlagState restore(String flagKey, ChangeRequest request) {
-    return write(
+    return writer.write(
         flagKey,
         request,
         current -> {
@@ -166,63 +177,64 @@ public final class UnleashRolloutControl implements RolloutControl, ChangeHistor
           boolean turnOn = current.killTurnedEnvironmentOff() || current.environmentEnabled();
           return Optional.of(
               new Plan(current.restored(ChangeTitle.of("restore", request)), turnOn));
-        });
+        },
+        this::afterWeights);
   }
-
-  /** The strategy to write and whether the environment is to be on afterwards. */
-  private record Plan(ObjectNode body, boolean environmentOn) {}
 
   /**
-   * Reads, plans, and PATCHes the strategy with {@code test}s of what was read, so that Unleash
-   * refuses the patch if the strategy changed since; a refused patch of a conditional write is a
-   * {@link Kind#CONFLICT}, an unconditional one is planned again on what Unleash holds now.
+   * Stores the record in the managed strategy's {@value RolloutRecordParameter#NAME} parameter with
+   * the same {@code test}ed JSON Patch as every write, so a record written since {@code request}'s
+   * version is a {@link Kind#CONFLICT}. Unleash has no compare-and-set: two patches tested in the
+   * same instant both land, the later one over the other. So the write reads the strategy back 300
+   * ms later and reports {@link Kind#NOT_VERIFIED} unless it still holds this write's record and
+   * title: the writer may have lost a race and must re-read before acting on its lease.
    */
-  private FlagState write(
-      String flagKey, ChangeRequest request, Function<ManagedStrategy, Optional<Plan>> planner) {
-    String refusal = "";
-    for (int attempt = 1; attempt <= PLAN_ATTEMPTS; attempt++) {
-      ManagedStrategy current = readAt(flagKey, request);
-      Optional<Plan> plan = planner.apply(current);
-      if (plan.isEmpty()) {
-        return current.state();
-      }
-      Optional<String> refused =
-          admin.patchUnlessRefused(
-              flagKey, strategyPath(flagKey, current.id()), current.patchTo(plan.get().body()));
-      if (refused.isEmpty()) {
-        return afterPatch(flagKey, current, plan.get());
-      }
-      refusal = refused.get();
-      ManagedStrategy now = read(flagKey);
-      if (now.version().equals(current.version())) {
-        throw new WriteBackException(
-            refusal.startsWith("HTTP 500") ? Kind.UNAVAILABLE : Kind.INVALID_REQUEST,
-            flagKey,
-            "flag '" + flagKey + "': Unleash refused the strategy update: " + refusal);
-      }
-      if (request.expectedVersion().isPresent()) {
-        throw changedSince(flagKey, request.expectedVersion().get(), now.version());
-      }
+  @Override
+  public FlagState writeRolloutRecord(String flagKey, String recordJson, ChangeRequest request) {
+    if (recordJson != null) {
+      RolloutRecordParameter.validate(flagKey, settings.environment(), recordJson);
     }
-    throw new WriteBackException(
-        Kind.CONFLICT,
+    String title = ChangeTitle.of("rollout-record", request);
+    return writer.write(
         flagKey,
-        "flag '"
-            + flagKey
-            + "': changed under every one of "
-            + PLAN_ATTEMPTS
-            + " attempts to write it (last refusal: "
-            + refusal
-            + ")");
+        request,
+        current ->
+            current.rolloutRecord().equals(Optional.ofNullable(recordJson))
+                ? Optional.empty()
+                : Optional.of(
+                    new Plan(
+                        current.withRolloutRecord(recordJson, title),
+                        current.environmentEnabled())),
+        this::afterRecord);
   }
 
-  private FlagState afterPatch(String flagKey, ManagedStrategy current, Plan plan) {
-    if (plan.environmentOn() != current.environmentEnabled()) {
-      admin.send(
+  private FlagState afterRecord(String flagKey, ManagedStrategy before, Plan plan) {
+    sleep(flagKey, RECORD_SETTLE);
+    ManagedStrategy after = read(flagKey);
+    Optional<String> wanted =
+        Optional.ofNullable(plan.body().path("parameters").get(RolloutRecordParameter.NAME))
+            .map(JsonNode::asText);
+    if (!after.rolloutRecord().equals(wanted)
+        || !after.state().weights().equals(before.state().weights())
+        || !plan.body().path("title").equals(after.title())) {
+      throw new WriteBackException(
+          Kind.NOT_VERIFIED,
           flagKey,
-          "POST",
-          environmentPath(flagKey) + (plan.environmentOn() ? "/on" : "/off"),
-          null);
+          "flag '"
+              + flagKey
+              + "': Unleash accepted the rollout record, but the strategy read back "
+              + RECORD_SETTLE.toMillis()
+              + " ms later holds another write (version "
+              + after.version()
+              + "); Unleash has no compare-and-set, so this write may have lost a race:"
+              + " re-read before acting");
+    }
+    return after.state();
+  }
+
+  private FlagState afterWeights(String flagKey, ManagedStrategy current, Plan plan) {
+    if (plan.environmentOn() != current.environmentEnabled()) {
+      writer.switchEnvironment(flagKey, plan.environmentOn());
     }
     ManagedStrategy after = read(flagKey);
     Map<String, Integer> wanted = ManagedStrategy.weights(plan.body());
@@ -320,43 +332,8 @@ public final class UnleashRolloutControl implements RolloutControl, ChangeHistor
     return false;
   }
 
-  private ManagedStrategy readAt(String flagKey, ChangeRequest request) {
-    ManagedStrategy current = read(flagKey);
-    Optional<String> expected = request.expectedVersion();
-    if (expected.isPresent() && !expected.get().equals(current.version())) {
-      throw changedSince(flagKey, expected.get(), current.version());
-    }
-    return current;
-  }
-
-  private static WriteBackException changedSince(String flagKey, String expected, String now) {
-    return new WriteBackException(
-        Kind.CONFLICT,
-        flagKey,
-        "flag '"
-            + flagKey
-            + "': changed since version "
-            + expected
-            + " was read (now "
-            + now
-            + "); re-read and decide again");
-  }
-
   private ManagedStrategy read(String flagKey) {
-    JsonNode feature = admin.get(flagKey, featurePath(flagKey));
-    return ManagedStrategy.of(flagKey, settings.environment(), feature);
-  }
-
-  private String featurePath(String flagKey) {
-    return "/admin/projects/" + encode(settings.project()) + "/features/" + encode(flagKey);
-  }
-
-  private String environmentPath(String flagKey) {
-    return featurePath(flagKey) + "/environments/" + encode(settings.environment());
-  }
-
-  private String strategyPath(String flagKey, String strategyId) {
-    return environmentPath(flagKey) + "/strategies/" + encode(strategyId);
+    return writer.read(flagKey);
   }
 
   private static String encode(String segment) {
@@ -364,8 +341,12 @@ public final class UnleashRolloutControl implements RolloutControl, ChangeHistor
   }
 
   private static void sleepBriefly(String flagKey) {
+    sleep(flagKey, Duration.ofMillis(100));
+  }
+
+  private static void sleep(String flagKey, Duration pause) {
     try {
-      Thread.sleep(100);
+      Thread.sleep(pause.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new WriteBackException(
@@ -373,17 +354,5 @@ public final class UnleashRolloutControl implements RolloutControl, ChangeHistor
           flagKey,
           "flag '" + flagKey + "': interrupted while verifying a write");
     }
-  }
-
-  /**
-   * Not supported yet: storing the rollout record next to the flag in Unleash is issue 15, point 4
-   * (branch fleet-vendors). Until then a durable rollout cannot be started on this backend.
-   */
-  @Override
-  public FlagState writeRolloutRecord(String flagKey, String recordJson, ChangeRequest request) {
-    throw new WriteBackException(
-        WriteBackException.Kind.UNSUPPORTED,
-        flagKey,
-        "flag '" + flagKey + "': Unleash write-back does not store rollout records yet (issue 15)");
   }
 }

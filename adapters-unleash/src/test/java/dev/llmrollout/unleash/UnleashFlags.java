@@ -195,6 +195,11 @@ final class UnleashFlags {
     return FEATURES + "/" + key + "/environments/" + ENV + "/strategies";
   }
 
+  /** The strategy's parameters as the Admin API returns them. */
+  JsonNode parameters(String key) {
+    return strategy(key).path("parameters");
+  }
+
   Map<String, Integer> weights(String key) {
     Map<String, Integer> weights = new LinkedHashMap<>();
     strategy(key)

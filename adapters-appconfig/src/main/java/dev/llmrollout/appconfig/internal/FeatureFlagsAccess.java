@@ -4,6 +4,7 @@ import static dev.llmrollout.appconfig.internal.ConfigurationReader.JSON;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -15,8 +16,11 @@ import java.util.Optional;
 /**
  * The stored {@code AWS.AppConfig.FeatureFlags} document: {@code flags.<key>.attributes} declares
  * each attribute's constraints, {@code values.<key>} holds the values. Attributes the adapter adds
- * ({@code weights}, {@code defaultVariant}, {@code killedTo}, {@code killedFrom}) are declared as
- * it adds them, since AppConfig rejects values without a declaration.
+ * ({@code weights}, {@code defaultVariant}, {@code killedTo}, {@code killedFrom}, {@code
+ * rolloutRecord}) are declared as it adds them, since AppConfig rejects values without a
+ * declaration. The rollout record is an array attribute of strings: the schema's {@code
+ * attributeValue} caps each string at 1024 characters, so the record is stored in pieces of at most
+ * that many, in order.
  */
 final class FeatureFlagsAccess implements FlagAccess {
 
@@ -87,6 +91,46 @@ final class FeatureFlagsAccess implements FlagAccess {
       removeAttribute(root, flagKey, StoredDocument.KILLED_TO);
       removeAttribute(root, flagKey, StoredDocument.KILLED_FROM);
     }
+  }
+
+  @Override
+  public Optional<String> readRecord(ObjectNode root, String flagKey) {
+    JsonNode pieces = root.path("values").path(flagKey).get(RolloutRecords.NAME);
+    if (pieces == null) {
+      return Optional.empty();
+    }
+    if (!pieces.isArray()) {
+      throw new IllegalArgumentException(RolloutRecords.NAME + ": expected an array of strings");
+    }
+    StringBuilder record = new StringBuilder();
+    for (JsonNode piece : pieces) {
+      if (!piece.isTextual()) {
+        throw new IllegalArgumentException(RolloutRecords.NAME + ": expected an array of strings");
+      }
+      record.append(piece.textValue());
+    }
+    return Optional.of(record.toString());
+  }
+
+  @Override
+  public void writeRecord(ObjectNode root, String flagKey, Optional<String> recordJson) {
+    if (recordJson.isEmpty()) {
+      removeAttribute(root, flagKey, RolloutRecords.NAME);
+      return;
+    }
+    ArrayNode pieces = JSON.createArrayNode();
+    RolloutRecords.pieces(recordJson.get()).forEach(pieces::add);
+    ObjectNode attributes =
+        ((ObjectNode) root.get("flags").get(flagKey)).withObjectProperty("attributes");
+    if (!attributes.has(RolloutRecords.NAME)) {
+      attributes
+          .putObject(RolloutRecords.NAME)
+          .putObject("constraints")
+          .put("type", "array")
+          .putObject("elements")
+          .put("type", "string");
+    }
+    ((ObjectNode) root.get("values").get(flagKey)).set(RolloutRecords.NAME, pieces);
   }
 
   @Override

@@ -8,7 +8,9 @@ import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads and writes one flag's split and kill memory in one stored document format. */
+/**
+ * Reads and writes one flag's split, kill memory and rollout record in one stored document format.
+ */
 interface FlagAccess {
   /**
    * @throws IllegalArgumentException naming the field when the stored flag cannot be read
@@ -25,6 +27,12 @@ interface FlagAccess {
   /** Sets or, when empty, removes the kill memory. */
   void writeKill(
       ObjectNode root, String flagKey, Optional<String> killedTo, Optional<Integer> killedFrom);
+
+  /** The rollout record stored with the flag, if any. */
+  Optional<String> readRecord(ObjectNode root, String flagKey);
+
+  /** Stores the rollout record with the flag, or removes it when empty. */
+  void writeRecord(ObjectNode root, String flagKey, Optional<String> recordJson);
 
   /** Replaces the flag's whole definition in {@code to} with the one in {@code from}. */
   void copyFlag(ObjectNode from, ObjectNode to, String flagKey);

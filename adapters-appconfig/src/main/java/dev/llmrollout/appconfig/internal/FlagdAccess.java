@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * A flagd document: the split is the flag's {@code targeting.fractional} with integer weights, the
- * kill memory sits in the flag's {@code metadata}.
+ * kill memory and the rollout record (a string, as flagd metadata values are) sit in the flag's
+ * {@code metadata}.
  */
 final class FlagdAccess implements FlagAccess {
 
@@ -64,6 +65,27 @@ final class FlagdAccess implements FlagAccess {
     } else if (flag.get("metadata") instanceof ObjectNode metadata) {
       metadata.remove(StoredDocument.KILLED_TO);
       metadata.remove(StoredDocument.KILLED_FROM);
+      if (metadata.isEmpty()) {
+        flag.remove("metadata");
+      }
+    }
+  }
+
+  @Override
+  public Optional<String> readRecord(ObjectNode root, String flagKey) {
+    JsonNode record = root.path("flags").path(flagKey).path("metadata").get(RolloutRecords.NAME);
+    return record != null && record.isTextual()
+        ? Optional.of(record.textValue())
+        : Optional.empty();
+  }
+
+  @Override
+  public void writeRecord(ObjectNode root, String flagKey, Optional<String> recordJson) {
+    ObjectNode flag = (ObjectNode) root.get("flags").get(flagKey);
+    if (recordJson.isPresent()) {
+      flag.withObjectProperty("metadata").put(RolloutRecords.NAME, recordJson.get());
+    } else if (flag.get("metadata") instanceof ObjectNode metadata) {
+      metadata.remove(RolloutRecords.NAME);
       if (metadata.isEmpty()) {
         flag.remove("metadata");
       }

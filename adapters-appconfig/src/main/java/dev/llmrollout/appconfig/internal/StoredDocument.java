@@ -19,7 +19,8 @@ import java.util.Optional;
  * An {@code AWS.AppConfig.FeatureFlags} document keeps definitions in {@code flags} and values in
  * {@code values}; a flagd document keeps flags in {@code flags}. The kill memory (the safe variant
  * and the version the kill replaced) travels with the flag: as attributes {@code killedTo} and
- * {@code killedFrom}, or in flagd's flag {@code metadata}.
+ * {@code killedFrom}, or in flagd's flag {@code metadata}; so does the rollout record ({@link
+ * RolloutRecords}), which every edit keeps.
  */
 public final class StoredDocument {
   static final String KILLED_TO = "killedTo";
@@ -82,7 +83,36 @@ public final class StoredDocument {
         parts.defaultVariant(),
         weights,
         parts.killedTo(),
-        version);
+        version,
+        rolloutRecord(flagKey));
+  }
+
+  /** The rollout record stored with the flag, if any. */
+  public Optional<String> rolloutRecord(String flagKey) {
+    parts(flagKey);
+    try {
+      return access.readRecord(root, flagKey);
+    } catch (IllegalArgumentException e) {
+      throw new WriteBackException(
+          WriteBackException.Kind.INVALID_REQUEST,
+          flagKey,
+          "flag '" + flagKey + "': rollout record unreadable: " + e.getMessage());
+    }
+  }
+
+  /** Where the record is kept, for messages: the attribute or metadata entry. */
+  public String recordField(String flagKey) {
+    return access instanceof FeatureFlagsAccess
+        ? "values." + flagKey + "." + RolloutRecords.NAME
+        : "flags." + flagKey + ".metadata." + RolloutRecords.NAME;
+  }
+
+  /** A copy with the flag's rollout record set, or removed when {@code recordJson} is null. */
+  public StoredDocument withRolloutRecord(String flagKey, String recordJson) {
+    StoredDocument copy = copy();
+    copy.parts(flagKey);
+    copy.access.writeRecord(copy.root, flagKey, Optional.ofNullable(recordJson));
+    return copy;
   }
 
   /** The version number the flag's kill replaced, when it is killed. */
@@ -133,18 +163,25 @@ public final class StoredDocument {
   }
 
   /**
-   * A copy whose definition of {@code flagKey} is taken from {@code older}, kill memory cleared.
+   * A copy whose definition of {@code flagKey} is taken from {@code older}, kill memory cleared,
+   * this document's rollout record kept.
    */
   public StoredDocument withFlagFrom(StoredDocument older, String flagKey) {
+    Optional<String> record = rolloutRecord(flagKey);
     StoredDocument copy = copy();
     copy.access.copyFlag(older.root, copy.root, flagKey);
     copy.access.writeKill(copy.root, flagKey, Optional.empty(), Optional.empty());
+    copy.access.writeRecord(copy.root, flagKey, record);
     return copy;
   }
 
-  /** True when both documents hold the same flags apart from {@code flagKey}. */
+  /**
+   * True when both documents hold the same flags apart from {@code flagKey}, and the same rollout
+   * record for it.
+   */
   public boolean sameApartFrom(StoredDocument other, String flagKey) {
-    return copyWithout(flagKey).equals(other.copyWithout(flagKey));
+    return copyWithout(flagKey).equals(other.copyWithout(flagKey))
+        && rolloutRecord(flagKey).equals(other.rolloutRecord(flagKey));
   }
 
   private ObjectNode copyWithout(String flagKey) {

@@ -110,11 +110,42 @@ final class FeatureFlagsDocument {
           case "string" -> value.isTextual();
           case "number" -> value.isNumber();
           case "boolean" -> value.isBoolean();
-          case "array" -> value.isArray();
+          case "array" -> value.isArray() && sameElements(constraints.path("elements"), value);
           default -> false;
         };
     if (!ok) {
       throw malformed(where, "value does not match constraint type '" + type + "'");
+    }
+    checkLength(where, value);
+    for (int i = 0; i < value.size(); i++) {
+      checkLength(where + "/" + i, value.get(i));
+    }
+  }
+
+  /**
+   * The schema's {@code attributeValue}: an array is all strings or all numbers, as its {@code
+   * elements} constraint (when given) says.
+   */
+  private static boolean sameElements(JsonNode elements, JsonNode array) {
+    String type = elements.path("type").asText("");
+    boolean strings = true;
+    boolean numbers = true;
+    for (JsonNode item : array) {
+      strings &= item.isTextual();
+      numbers &= item.isNumber();
+    }
+    return switch (type) {
+      case "string" -> strings;
+      case "number" -> numbers;
+      default -> strings || numbers;
+    };
+  }
+
+  /** The schema's {@code attributeValue}: strings, alone or in arrays, of at most 1024 chars. */
+  private static void checkLength(String where, JsonNode value) {
+    if (value.isTextual()
+        && value.textValue().codePointCount(0, value.textValue().length()) > 1024) {
+      throw malformed(where, "string longer than 1024 characters (attributeValue maxLength)");
     }
   }
 

@@ -16,9 +16,20 @@ import java.util.regex.Pattern;
 public final class AuditTrail {
   private static final String SUFFIX = " via llm-rollout]";
   private static final Pattern OURS =
-      Pattern.compile("(?s)(.*) \\[(set-weights|kill|restore) by (.+) via llm-rollout\\]");
+      Pattern.compile(
+          "(?s)(.*) \\[(set-weights|kill|restore|rollout-record) by (.+) via llm-rollout\\]");
+  private static final String RECORD_WRITE = " [rollout-record by ";
 
   private AuditTrail() {}
+
+  /**
+   * Whether an audit log item (listing or entry) is a rollout record write, which changes nothing
+   * the flag serves and is left out of the flag's history, as the local backend leaves it out.
+   */
+  public static boolean isRecordWrite(JsonNode item) {
+    String comment = item.path("comment").asText("");
+    return comment.contains(RECORD_WRITE) && comment.endsWith(SUFFIX);
+  }
 
   /** The audit comment for a write. */
   public static String comment(String action, String reason, String actor) {

@@ -1,10 +1,12 @@
 package dev.llmrollout.launchdarkly.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Builds LaunchDarkly JSON Patch bodies ({@code {"comment", "patch": [...]}}, the {@code
@@ -12,6 +14,12 @@ import java.util.Map;
  * opened by LaunchDarkly's documented precondition: a {@code test} of the environment's flag
  * version, so that the patch applies only to the version it was planned on. Semantic patch has no
  * such precondition, which is why write-back uses JSON Patch.
+ *
+ * <p>Writing the environment's targeting does not move that version when only the flag-level
+ * rollout record ({@link RolloutRecordProperty}) changed, so a patch that must not land over
+ * another writer's record also {@code test}s the record as read (RFC 6902 compares the values): the
+ * record's custom property when there is one, else the whole {@code customProperties} object, which
+ * then lacks it.
  */
 public final class FlagPatch {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -19,6 +27,7 @@ public final class FlagPatch {
   private final String environmentKey;
   private final long testedVersion;
   private final ArrayNode operations = JSON.createArrayNode();
+  private ObjectNode recordTest;
 
   private FlagPatch(String environmentKey, long testedVersion) {
     this.environmentKey = environmentKey;
@@ -36,6 +45,41 @@ public final class FlagPatch {
 
   public boolean isEmpty() {
     return operations.isEmpty();
+  }
+
+  /** Makes the patch apply only while the rollout record is as in {@code flag}. */
+  public FlagPatch testRecord(RestFlag flag) {
+    String key = RolloutRecordProperty.key(environmentKey);
+    JsonNode properties = flag.customProperties();
+    recordTest = JSON.createObjectNode().put("op", "test");
+    if (properties.has(key)) {
+      recordTest.put("path", "/customProperties/" + pointerEscape(key));
+      recordTest.set("value", properties.get(key));
+    } else {
+      recordTest.put("path", "/customProperties");
+      recordTest.set("value", properties.isObject() ? properties : JSON.createObjectNode());
+    }
+    return this;
+  }
+
+  /** Stores {@code recordJson} as the environment's rollout record, or removes it when null. */
+  public FlagPatch rolloutRecord(RestFlag flag, String recordJson) {
+    String key = RolloutRecordProperty.key(environmentKey);
+    String path = "/customProperties/" + pointerEscape(key);
+    if (recordJson == null) {
+      if (flag.customProperties().has(key)) {
+        operations.addObject().put("op", "remove").put("path", path);
+      }
+      return this;
+    }
+    if (!flag.rolloutRecord().equals(Optional.of(recordJson))) {
+      operations
+          .addObject()
+          .put("op", "add")
+          .put("path", path)
+          .set("value", RolloutRecordProperty.property(environmentKey, recordJson));
+    }
+    return this;
   }
 
   /** Targeting on or off ({@code on}). */
@@ -71,11 +115,14 @@ public final class FlagPatch {
     body.put("comment", comment);
     ArrayNode patch = body.putArray("patch");
     patch.addObject().put("op", "test").put("path", versionPath()).put("value", testedVersion);
+    if (recordTest != null) {
+      patch.add(recordTest);
+    }
     patch.addAll(operations);
     return body;
   }
 
-  private FlagPatch replace(String field, com.fasterxml.jackson.databind.JsonNode value) {
+  private FlagPatch replace(String field, JsonNode value) {
     operations
         .addObject()
         .put("op", "replace")

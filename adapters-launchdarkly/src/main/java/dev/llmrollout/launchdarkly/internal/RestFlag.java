@@ -23,6 +23,9 @@ import java.util.Optional;
  * @param rolloutContextKind the rollout's context kind
  * @param rolloutBucketBy the rollout's bucketing attribute
  * @param version the environment's flag version (the SDK's flag version)
+ * @param customProperties the flag's custom properties as read, for a {@code test} of them
+ * @param rolloutRecord the rollout record stored for this environment (see {@link
+ *     RolloutRecordProperty})
  */
 public record RestFlag(
     String key,
@@ -33,7 +36,9 @@ public record RestFlag(
     Map<Integer, Integer> rollout,
     String rolloutContextKind,
     String rolloutBucketBy,
-    long version) {
+    long version,
+    JsonNode customProperties,
+    Optional<String> rolloutRecord) {
 
   /** Total rollout weight: 100% in LaunchDarkly's units. */
   public static final int FULL = 100_000;
@@ -80,7 +85,26 @@ public record RestFlag(
         rollout,
         rolloutNode.path("contextKind").asText("user"),
         rolloutNode.path("bucketBy").asText("key"),
-        version);
+        version,
+        flag.path("customProperties").deepCopy(),
+        RolloutRecordProperty.read(flagKey, environmentKey, flag));
+  }
+
+  /**
+   * The version the write-back SPI reports: the environment's flag version, followed by a digest of
+   * the rollout record when there is one ({@code 12:3fa9c0d1e2b4}). The record is flag-level, so
+   * writing it moves only the flag's {@code _version}; the digest makes it move this version too.
+   */
+  public String stateVersion() {
+    return rolloutRecord
+        .map(record -> version + ":" + RolloutRecordProperty.digest(record))
+        .orElse(Long.toString(version));
+  }
+
+  /** The environment's flag version in a version {@link #stateVersion()} reported. */
+  public static long environmentVersion(String stateVersion) {
+    int colon = stateVersion.indexOf(':');
+    return Long.parseLong(colon < 0 ? stateVersion : stateVersion.substring(0, colon));
   }
 
   /** The REST API's raw variation names (blank when unnamed), for {@code VariationNameSource}. */
@@ -119,7 +143,8 @@ public record RestFlag(
         defaultVariant,
         weights,
         killedTo,
-        Long.toString(version));
+        stateVersion(),
+        rolloutRecord);
   }
 
   private static IllegalArgumentException invalid(String flagKey, String path, String expected) {

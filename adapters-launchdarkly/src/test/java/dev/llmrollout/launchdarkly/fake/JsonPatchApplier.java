@@ -6,6 +6,7 @@ import com.flipkart.zjsonpatch.InvalidJsonPatchException;
 import com.flipkart.zjsonpatch.JsonPatch;
 import com.flipkart.zjsonpatch.JsonPatchApplicationException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Applies an RFC 6902 JSON Patch to a flag's REST representation, as {@code patchFeatureFlag}
@@ -68,6 +69,7 @@ final class JsonPatchApplier {
         targeting.remove(field);
       }
     }
+    checkCustomProperties(after.path("customProperties"));
     ObjectNode settings = flag.settings();
     FakeFlag.SETTINGS.forEach(field -> settings.set(field, after.get(field)));
     FakeFlag patched = flag.withTargeting(targeting).withSettings(settings);
@@ -79,6 +81,31 @@ final class JsonPatchApplier {
               + FakeFlag.SETTINGS);
     }
     return patched;
+  }
+
+  /**
+   * {@code FeatureFlag.customProperties} maps a key to a {@code customProperty}: {@code name}, a
+   * string, and {@code value}, an array of strings, both required.
+   */
+  private static void checkCustomProperties(JsonNode properties) {
+    if (!properties.isObject()) {
+      throw new ApiError(400, "invalid_request", "customProperties: expected an object");
+    }
+    for (Map.Entry<String, JsonNode> property : properties.properties()) {
+      JsonNode value = property.getValue().path("value");
+      boolean strings = value.isArray();
+      for (JsonNode item : value) {
+        strings &= item.isTextual();
+      }
+      if (!property.getValue().path("name").isTextual() || !strings) {
+        throw new ApiError(
+            400,
+            "invalid_request",
+            "customProperties."
+                + property.getKey()
+                + ": expected {\"name\": string, \"value\": [string]}");
+      }
+    }
   }
 
   private static boolean failedTest(JsonNode operations, JsonNode document) {

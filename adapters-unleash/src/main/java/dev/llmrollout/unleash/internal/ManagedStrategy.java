@@ -21,7 +21,8 @@ import java.util.Optional;
  * {@code variable}, so Unleash gives it the rest, and every other variant as {@code fix}, because
  * Unleash needs at least one variable variant and splits variable ones equally whatever weight is
  * sent. A kill remembers the variants it replaced in a strategy parameter, so the memory lives in
- * Unleash and survives restarts of the writer.
+ * Unleash and survives restarts of the writer; the rollout record lives in another ({@link
+ * RolloutRecordParameter}), kept by every write.
  */
 public final class ManagedStrategy {
   static final String KILLED_TO = "llmRolloutKilledTo";
@@ -125,6 +126,11 @@ public final class ManagedStrategy {
     return version;
   }
 
+  /** The strategy's title (a text node, or missing), as the last write left it. */
+  public JsonNode title() {
+    return strategy.path("title");
+  }
+
   public boolean environmentEnabled() {
     return environmentEnabled;
   }
@@ -155,7 +161,31 @@ public final class ManagedStrategy {
       weights.put(name, weightOf(strategy.path("variants"), name) / 10.0);
     }
     return new FlagState(
-        flagKey, environmentEnabled, names, baseline, weights, killedTo(), version);
+        flagKey,
+        environmentEnabled,
+        names,
+        baseline,
+        weights,
+        killedTo(),
+        version,
+        rolloutRecord());
+  }
+
+  /** The rollout record kept in the strategy's {@value RolloutRecordParameter#NAME} parameter. */
+  public Optional<String> rolloutRecord() {
+    JsonNode record = strategy.path("parameters").path(RolloutRecordParameter.NAME);
+    return record.isTextual() ? Optional.of(record.textValue()) : Optional.empty();
+  }
+
+  /** A body that stores {@code recordJson} (removes the record when null), all else kept. */
+  public ObjectNode withRolloutRecord(String recordJson, String title) {
+    ObjectNode body = copyForWrite(title);
+    if (recordJson == null) {
+      parameters(body).remove(RolloutRecordParameter.NAME);
+    } else {
+      parameters(body).put(RolloutRecordParameter.NAME, recordJson);
+    }
+    return body;
   }
 
   /** The weights out of 1000 per variant, as Unleash stores them. */
