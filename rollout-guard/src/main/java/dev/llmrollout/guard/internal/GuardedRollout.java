@@ -7,6 +7,7 @@ import dev.llmrollout.guard.Decision;
 import dev.llmrollout.guard.EventPublisher;
 import dev.llmrollout.guard.GuardConfig;
 import dev.llmrollout.guard.GuardEvent;
+import dev.llmrollout.guard.HoldReason;
 import dev.llmrollout.guard.Rollout;
 import dev.llmrollout.guard.RolloutPlan.StepTimeoutAction;
 import dev.llmrollout.guard.RolloutRefusedException;
@@ -47,6 +48,8 @@ public final class GuardedRollout implements Rollout {
   private Instant phaseStartedAt;
   private long shadowStartRequests;
   private String heldBecause;
+  private HoldReason heldKind;
+  private HoldReason holdReason;
   private String signalsMissing;
   private String automaticRollback;
   private volatile boolean rollbackVerified;
@@ -100,6 +103,11 @@ public final class GuardedRollout implements Rollout {
   }
 
   @Override
+  public synchronized Optional<HoldReason> holdReason() {
+    return state.isFinal() ? Optional.empty() : Optional.ofNullable(holdReason);
+  }
+
+  @Override
   public boolean rollbackVerified() {
     return rollbackVerified;
   }
@@ -115,6 +123,7 @@ public final class GuardedRollout implements Rollout {
       return lastRecord;
     }
     Instant now = context.clock().instant();
+    holdReason = state == RolloutState.HELD ? heldKind : null;
     try {
       AuditRecord judged = judge(now);
       signalsMissing = null;
@@ -133,6 +142,7 @@ public final class GuardedRollout implements Rollout {
       alert(Alert.Severity.WARNING, "signals unavailable; rollout held until they return", why);
     }
     signalsMissing = why;
+    holdReason = HoldReason.SIGNALS_UNAVAILABLE;
     return record(
         now,
         Decision.HOLD,
@@ -162,7 +172,7 @@ public final class GuardedRollout implements Rollout {
         automaticRollback = why;
         return rollBack(now, checks, srm, why);
       }
-      return hold(now, checks, srm, why);
+      return hold(now, checks, srm, HoldReason.SAMPLE_RATIO_MISMATCH, why);
     }
     if (state == RolloutState.HELD) {
       return record(now, Decision.HOLD, null, checks, srm, "held: " + heldBecause);
@@ -225,6 +235,7 @@ public final class GuardedRollout implements Rollout {
     try {
       why += EvalGateCheck.enforce(context, spec, "canary").map(note -> "; " + note).orElse("");
     } catch (RolloutRefusedException e) {
+      holdReason = HoldReason.EVAL_GATE;
       return record(now, Decision.HOLD, null, checks, Optional.empty(), e.getMessage());
     }
     return promoteTo(now, 0, checks, Optional.empty(), why);
@@ -256,7 +267,7 @@ public final class GuardedRollout implements Rollout {
         automaticRollback = why;
         return rollBack(now, checks, srm, why);
       }
-      return hold(now, checks, srm, why);
+      return hold(now, checks, srm, HoldReason.STEP_TIMEOUT, why);
     }
     return record(now, Decision.CONTINUE, null, checks, srm, "waiting: " + lacking);
   }
@@ -277,11 +288,17 @@ public final class GuardedRollout implements Rollout {
   }
 
   private AuditRecord hold(
-      Instant now, List<RuleCheck> checks, Optional<SampleRatioCheck> srm, String why) {
+      Instant now,
+      List<RuleCheck> checks,
+      Optional<SampleRatioCheck> srm,
+      HoldReason kind,
+      String why) {
     if (state == RolloutState.HELD) {
       return record(now, Decision.HOLD, null, checks, srm, "held: " + heldBecause);
     }
     heldBecause = why;
+    heldKind = kind;
+    holdReason = kind;
     StateTransition t = transition(RolloutState.HELD, step, why);
     alert(Alert.Severity.CRITICAL, "rollout held; rules still checked", why);
     return record(now, Decision.HOLD, t, checks, srm, why + "; held, never promoted");
