@@ -275,6 +275,7 @@ final class GuardedRollouts {
     node.put("steps", spec.plan().steps().size());
     node.put("stepPercent", step < 0 ? null : spec.plan().steps().get(step).percent());
     node.put("rollbackVerified", rollout.rollbackVerified());
+    node.put("holdReason", rollout.holdReason().map(RolloutGauges::label).orElse(null));
     List<AuditRecord> records = records(spec.flagKey());
     node.put(
         "lastDecision",
