@@ -2,6 +2,7 @@ package dev.llmrollout.router.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmrollout.signals.SignalsUnavailableException;
 import dev.llmrollout.spi.WriteBackException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -136,6 +137,10 @@ public final class Gateway implements AutoCloseable {
       } catch (WriteBackException e) {
         exchange.sendError(
             statusOf(e), "write_back_" + e.kind().name().toLowerCase(), e.getMessage());
+      } catch (SignalsUnavailableException e) {
+        // A controller starting a rollout while Prometheus lacks data: nothing was written.
+        exchange.sendError(
+            503, "signals_unavailable", "the rollout's signals are unavailable: " + e.getMessage());
       } catch (RuntimeException e) {
         LOG.error("{} {} failed", exchange.method(), exchange.path(), e);
         exchange.sendError(

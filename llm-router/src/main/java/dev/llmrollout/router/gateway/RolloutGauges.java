@@ -24,9 +24,10 @@ import java.util.Locale;
  *   <li>{@code llm_rollout_rollout_hold{feature_flag_key, llm_rollout_hold_reason}}: 1 for why the
  *       rollout does not advance now, 0 for the other reasons
  *   <li>{@code llm_rollout_kill_active{feature_flag_key, feature_flag_result_variant,
- *       llm_rollout_kill_source}}: 1 per active kill: {@code override} while this process serves
- *       the safe variant through its kill switch (until the backend's kill is verified), {@code
- *       guard_rollback} while the flag stays rolled back by this guard (until restored through it)
+ *       llm_rollout_kill_source}}: 1 per active kill: {@code override} while this process's kill
+ *       switch forces the safe variant (a rollback sets it, the flag's next rollout releases it),
+ *       {@code guard_rollback} while the flag stays rolled back by this guard (until restored
+ *       through it)
  * </ul>
  */
 final class RolloutGauges {

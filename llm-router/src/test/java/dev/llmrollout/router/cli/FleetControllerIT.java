@@ -46,8 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
 class FleetControllerIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOKEN = "fleet-admin-token-for-tests";
+  private static final String ALERTMANAGER_TOKEN = "fleet-alertmanager-token-for-tests";
   private static final String API_KEY = "sk-fleet-endpoint-key";
   private static final String FLAG = "fleet-model";
+  private static final String ALERTED = "alerted-model";
   private static final String HELPFUL =
       "Thanks for reaching out. Here is what I found about your question, step by step.";
   private static final Pattern GAUGE =
@@ -93,7 +95,14 @@ class FleetControllerIT {
           return Reply.answer("I can't help with that request.");
         });
     writeConfig(stable, canary);
-    Map<String, String> env = Map.of("MODEL_API_KEY", API_KEY, "LLM_ROUTER_ADMIN_TOKEN", TOKEN);
+    Map<String, String> env =
+        Map.of(
+            "MODEL_API_KEY",
+            API_KEY,
+            "LLM_ROUTER_ADMIN_TOKEN",
+            TOKEN,
+            "LLM_ROUTER_ALERTMANAGER_TOKEN",
+            ALERTMANAGER_TOKEN);
     List<GatewayProcess> gateways = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       gateways.add(
@@ -221,7 +230,7 @@ class FleetControllerIT {
     }
     await()
         .atMost(Duration.ofSeconds(30))
-        .as("the last 100 requests, over both gateways, all served by stable")
+        .alias("the last 100 requests, over both gateways, all served by stable")
         .until(() -> recent.size() == RECENT && Set.copyOf(recent).equals(Set.of("stable")));
     assertThat(gauges(controller))
         .contains("llm_rollout_rollout_state{ROLLED_BACK}=1")
@@ -232,10 +241,64 @@ class FleetControllerIT {
         .containsPattern(
             "event=guard.decision flag=fleet-model decision=ROLL_BACK .*canaryWeight=0.0 .*broken=\\S+")
         .contains("event=guard.rollback flag=fleet-model phase=VERIFIED");
+    anAlertmanagerAlertRollsBackThroughTheController(controller);
     assertThat(dashboardRolloutMetrics())
         .as("every rollout metric the dashboard shows is one the controller exports")
         .isNotEmpty()
         .allSatisfy(name -> assertThat(scrape(controller)).contains(name + "{"));
+  }
+
+  /** Issue 15.6: the controller takes Alertmanager's webhook for the fleet's rollouts. */
+  private void anAlertmanagerAlertRollsBackThroughTheController(GatewayProcess controller)
+      throws Exception {
+    HttpResponse<String> started =
+        post(
+            controller.uri("/admin/flags/" + ALERTED + "/rollout"),
+            TOKEN,
+            "{\"canary\": \"canary\", \"force\": \"alert test\", \"plan\": {\"steps\": [50, 100],"
+                + " \"minBake\": \"PT1H\"}}");
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
+    String payload =
+        """
+        {"receiver":"rollout-controller","status":"firing",
+         "alerts":[{"status":"firing",
+           "labels":{"alertname":"LlmRolloutErrorRatioRegression","feature_flag_key":"%s",
+                     "feature_flag_result_variant":"canary","action":"rollback","severity":"page"},
+           "annotations":{"summary":"errors 25%% more"},"startsAt":"2026-12-07T12:46:48Z",
+           "endsAt":"0001-01-01T00:00:00Z","generatorURL":"http://prometheus/graph",
+           "fingerprint":"5d1c0a4e9f3b2a17"}],
+         "groupLabels":{},"commonLabels":{},"commonAnnotations":{},
+         "externalURL":"http://127.0.0.1:19093","version":"4",
+         "groupKey":"{}:{alertname=\\"LlmRolloutErrorRatioRegression\\"}","truncatedAlerts":0}
+        """
+            .formatted(ALERTED);
+    assertThat(post(controller.uri("/hooks/alertmanager"), "wrong", payload).statusCode())
+        .isEqualTo(401);
+    HttpResponse<String> alerted =
+        post(controller.uri("/hooks/alertmanager"), ALERTMANAGER_TOKEN, payload);
+    assertThat(alerted.statusCode()).as(alerted.body()).isEqualTo(200);
+    assertThat(JSON.readTree(alerted.body()).at("/alerts/0/outcome").asText())
+        .startsWith("rolled back: state ROLLED_BACK");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                json(controller.uri("/admin/flags/" + ALERTED + "/rollout"))
+                    .path("rollbackVerified")
+                    .asBoolean());
+    assertThat(Files.readString(dir.resolve("controller-audit.jsonl")))
+        .contains(
+            "Alertmanager alert LlmRolloutErrorRatioRegression (fingerprint 5d1c0a4e9f3b2a17");
+  }
+
+  private static HttpResponse<String> post(URI uri, String token, String body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(uri)
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + token)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private void writeConfig(ModelEndpointServer stable, ModelEndpointServer canary)
@@ -243,14 +306,9 @@ class FleetControllerIT {
     Files.writeString(
         dir.resolve("flags.json"),
         """
-        {"flags": {"%s": {"state": "ENABLED",
-          "variants": {
-            "stable": {"model": "m-stable", "version": "1.1.0", "endpoint": "stable-pool"},
-            "canary": {"model": "m-canary", "version": "1.2.0", "endpoint": "canary-pool"}},
-          "defaultVariant": "stable",
-          "targeting": {"fractional": [["stable", 100], ["canary", 0]]}}}}
+        {"flags": {%s, %s}}
         """
-            .formatted(FLAG));
+            .formatted(flag(FLAG), flag(ALERTED)));
     Files.writeString(
         dir.resolve("ep.json"),
         """
@@ -259,6 +317,18 @@ class FleetControllerIT {
           "canary-pool": {"baseUrl": "%s", "apiKeyEnv": "MODEL_API_KEY", "timeoutMs": 10000}}}
         """
             .formatted(stable.baseUrl(), canary.baseUrl()));
+  }
+
+  private static String flag(String key) {
+    return """
+        "%s": {"state": "ENABLED",
+          "variants": {
+            "stable": {"model": "m-stable", "version": "1.1.0", "endpoint": "stable-pool"},
+            "canary": {"model": "m-canary", "version": "1.2.0", "endpoint": "canary-pool"}},
+          "defaultVariant": "stable",
+          "targeting": {"fractional": [["stable", 100], ["canary", 0]]}}
+        """
+        .formatted(key);
   }
 
   /** New sessions, alternating between the gateways, until the test ends. */
@@ -331,11 +401,17 @@ class FleetControllerIT {
     Set<String> names = new TreeSet<>();
     JsonNode dashboard =
         JSON.readTree(Path.of("..", "deploy", "grafana", "llm-rollout-dashboard.json").toFile());
-    Matcher m =
-        Pattern.compile("llm_rollout_(?:rollout|kill)_[a-z_]+")
-            .matcher(dashboard.path("panels").toString());
-    while (m.find()) {
-      names.add(m.group());
+    Pattern metric = Pattern.compile("llm_rollout_(?:rollout|kill)_[a-z_]+");
+    for (JsonNode panel : dashboard.path("panels")) {
+      for (JsonNode target : panel.path("targets")) {
+        // label lists name labels such as llm_rollout_kill_source, not metrics
+        String expr =
+            target.path("expr").asText().replaceAll("\\b(?:by|on|without) \\([^)]*\\)", "");
+        Matcher m = metric.matcher(expr);
+        while (m.find()) {
+          names.add(m.group());
+        }
+      }
     }
     return names;
   }
