@@ -235,6 +235,18 @@ class FleetControllerIT {
     assertThat(gauges(controller))
         .contains("llm_rollout_rollout_state{ROLLED_BACK}=1")
         .contains("llm_rollout_kill_active{stable,guard_rollback}=1");
+    controller
+        .output()
+        .lines()
+        .filter(l -> l.contains("event=guard."))
+        .forEach(l -> System.out.println("FleetControllerIT controller log: " + l));
+    assertThat(
+            controller
+                .output()
+                .lines()
+                .filter(l -> l.contains("decision=HOLD") && l.contains("unreachable")))
+        .as("one line for the whole Prometheus outage, not one per check")
+        .hasSize(1);
     assertThat(controller.output())
         .containsPattern(
             "event=guard.decision flag=fleet-model decision=HOLD .*holdReason=signals_unavailable")
