@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -147,25 +148,17 @@ class FleetControllerIT {
         .until(() -> json(controller.uri("/healthz")).at("/prometheus/complete").asBoolean());
 
     String url = controller.uri("/").toString();
-    JarRunner.Result start =
-        JarRunner.run(
-            dir,
-            env,
-            "rollout",
-            "start",
-            FLAG,
-            "--canary",
-            "canary",
-            "--force",
-            "fleet controller integration test",
-            "--plan-steps",
-            "50,100",
-            "--min-bake",
-            "PT10M",
-            "--min-samples",
-            "50",
-            "--gateway",
-            url);
+    // A gateway that misses one scrape under load makes the data incomplete for a moment: the start
+    // is then refused with 503 and nothing written, and an operator starts again.
+    AtomicReference<JarRunner.Result> started = new AtomicReference<>();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              started.set(startRollout(env, url));
+              return !started.get().err().contains("signals are unavailable");
+            });
+    JarRunner.Result start = started.get();
     assertThat(start.exitCode()).as(start.out() + start.err()).isZero();
     assertThat(start.out()).contains("CANARY step 1 of 2 (50.0%)");
     await()
@@ -376,6 +369,27 @@ class FleetControllerIT {
         // a gateway stopping at the end of the test
       }
     }
+  }
+
+  private JarRunner.Result startRollout(Map<String, String> env, String url) throws Exception {
+    return JarRunner.run(
+        dir,
+        env,
+        "rollout",
+        "start",
+        FLAG,
+        "--canary",
+        "canary",
+        "--force",
+        "fleet controller integration test",
+        "--plan-steps",
+        "50,100",
+        "--min-bake",
+        "PT10M",
+        "--min-samples",
+        "50",
+        "--gateway",
+        url);
   }
 
   private static JsonNode lastCheck(GatewayProcess controller) throws Exception {
