@@ -1,5 +1,7 @@
 package dev.llmrollout.guard;
 
+import java.util.Optional;
+
 /**
  * One running rollout of one flag, started by {@link RolloutGuard#start}. Thread-safe: checks,
  * manual rollbacks and scheduled retries are serialized.
@@ -28,6 +30,12 @@ public interface Rollout {
 
   /** Rolls back by hand, with the same write-back, verification and audit as an automatic one. */
   AuditRecord rollBack(String reason);
+
+  /**
+   * Why the rollout does not advance now: the last check held it, or it is HELD; empty while it
+   * advances normally or once it is final.
+   */
+  Optional<HoldReason> holdReason();
 
   /** True once the rollback is written and read back from the flag's source of truth. */
   boolean rollbackVerified();

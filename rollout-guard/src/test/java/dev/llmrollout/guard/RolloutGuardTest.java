@@ -92,6 +92,9 @@ class RolloutGuardTest {
     assertThat(rollout.check().decision()).isEqualTo(Decision.HOLD);
     assertThat(rollout.check().decision()).isEqualTo(Decision.HOLD);
     assertThat(rollout.state()).isEqualTo(RolloutState.HELD);
+    assertThat(rollout.holdReason())
+        .as("still held on a later check")
+        .contains(HoldReason.STEP_TIMEOUT);
     assertThat(fx.control.state(FLAG).share(CANARY)).isEqualTo(5.0);
     assertThat(fx.alerts)
         .hasSize(1)

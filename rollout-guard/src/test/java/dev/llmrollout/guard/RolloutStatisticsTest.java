@@ -101,6 +101,7 @@ class RolloutStatisticsTest {
     AuditRecord broken = rollout.check();
     assertThat(broken.decision()).isEqualTo(Decision.HOLD);
     assertThat(rollout.state()).isEqualTo(RolloutState.HELD);
+    assertThat(rollout.holdReason()).contains(HoldReason.SAMPLE_RATIO_MISMATCH);
     assertThat(fx.control.state(FLAG).share(CANARY)).isEqualTo(5.0);
     assertThat(fx.alerts)
         .extracting(Alert::title)

@@ -78,6 +78,7 @@ class WindowedSignalsHoldTest {
     assertThat(held.reason()).contains("signals unavailable", "10.0.0.2:8080", "down");
     assertThat(rollout.state()).as("not the sticky HELD state").isEqualTo(RolloutState.CANARY);
     assertThat(rollout.step()).isZero();
+    assertThat(rollout.holdReason()).contains(HoldReason.SIGNALS_UNAVAILABLE);
     assertThat(fx.control.requests()).as("no write while blind").hasSize(writesBefore);
     assertThat(fx.alerts)
         .filteredOn(a -> a.title().contains("signals unavailable"))
@@ -87,6 +88,7 @@ class WindowedSignalsHoldTest {
     fleet.unavailable = null;
     Instant promotedAt = fx.clock.instant();
     assertThat(rollout.check().decision()).isEqualTo(Decision.PROMOTE);
+    assertThat(rollout.holdReason()).as("the hold ends with the data's return").isEmpty();
     assertThat(fx.control.state(FLAG).share(CANARY)).isEqualTo(25.0);
     assertThat(fleet.starts)
         .as("the first step's window starts at the rollout's start")

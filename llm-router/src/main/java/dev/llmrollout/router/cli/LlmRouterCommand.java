@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       DrillCommand.class,
       ServeCommand.class,
+      GuardCommand.class,
       dev.llmrollout.router.demo.DemoCommand.class,
       SampleSizeCommand.class,
       EvalCommand.class,

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "rollout",
     description =
-        "Start, watch and abort guarded canary rollouts on a running gateway (llm-router serve).",
+        "Start, watch and abort guarded canary rollouts on a running gateway (llm-router serve)"
+            + " or controller (llm-router guard).",
     mixinStandardHelpOptions = true,
     subcommands = {
       RolloutCommand.Start.class,
@@ -52,7 +53,9 @@ final class RolloutCommand implements Callable<Integer> {
         names = "--gateway",
         required = true,
         paramLabel = "URL",
-        description = "The gateway's base URL, such as http://127.0.0.1:8080.")
+        description =
+            "The base URL of the gateway (llm-router serve) or controller (llm-router guard)"
+                + " running the guard, such as http://127.0.0.1:8080.")
     String gateway;
 
     @Option(names = "--json", description = "Print the gateway's JSON answer as it is.")

@@ -33,6 +33,9 @@ final class RolloutPrinter {
           "killed to '%s' (rollback verified: %s)%n",
           rollout.path("killedTo").asText(), rollout.path("rollbackVerified").asBoolean());
     }
+    if (rollout.path("holdReason").isTextual()) {
+      out.printf("hold: %s (not advancing until it clears)%n", rollout.path("holdReason").asText());
+    }
     JsonNode last = rollout.path("lastCheck");
     if (last.isObject()) {
       out.printf(

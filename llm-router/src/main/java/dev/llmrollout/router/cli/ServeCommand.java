@@ -5,7 +5,6 @@ import dev.llmrollout.router.gateway.ConfigCheck;
 import dev.llmrollout.router.gateway.ConfigProblems;
 import dev.llmrollout.router.gateway.Gateway;
 import dev.llmrollout.router.gateway.GatewayRuntime;
-import dev.llmrollout.router.gateway.RolloutSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -60,13 +59,7 @@ final class ServeCommand implements Callable<Integer> {
               + " default 30s).")
   Duration drainTimeout;
 
-  @Option(
-      names = "--guard-check-interval",
-      paramLabel = "DURATION",
-      description =
-          "How often the rollout guard checks each running rollout (10s, 1m or ISO-8601; default"
-              + " 10s).")
-  Duration guardCheckInterval = RolloutSettings.ofDefaults().checkInterval();
+  @Mixin RolloutGuardOptions guardOptions;
 
   @Option(
       names = "--model-alias",
@@ -78,13 +71,6 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print the listening address as a JSON line.")
   boolean json;
-
-  @Option(
-      names = "--rollout-audit",
-      paramLabel = "FILE",
-      description =
-          "Also append every rollout audit record to FILE as a JSON line (default: memory only).")
-  Path rolloutAudit;
 
   @Override
   public Integer call() throws Exception {
@@ -99,7 +85,7 @@ final class ServeCommand implements Callable<Integer> {
             endpoints,
             new Gateway.Settings(bind, port, maxThreads, drainTimeout, modelAliases),
             configuration.defaultFlag(),
-            new RolloutSettings(guardCheckInterval, Optional.ofNullable(rolloutAudit)),
+            guardOptions.settings(),
             System::getenv);
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "gateway-shutdown"));
     var address = runtime.gateway().address();

@@ -12,6 +12,7 @@ import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.RolloutControl;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -19,32 +20,31 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code /admin/flags/{key}}: read a flag's state with per-variant stats and its latest rollout;
- * kill, set weights and restore through the backend; rollouts under {@code .../rollout} ({@link
- * RolloutHandler}). Writes need {@code Authorization: Bearer <LLM_ROUTER_ADMIN_TOKEN>}; with no
- * token configured every write is refused.
+ * {@code /admin/flags/{key}}: read a flag's state with per-variant stats (a gateway's own traffic)
+ * and its latest rollout; kill, set weights and restore through the backend; rollouts under {@code
+ * .../rollout} ({@link RolloutHandler}). Writes need {@code Authorization: Bearer
+ * <LLM_ROUTER_ADMIN_TOKEN>}; with no token configured every write is refused.
  */
 final class AdminHandler {
   private static final Pattern PATH =
       Pattern.compile("/admin/flags/([^/]+)(?:/(kill|weights|restore))?");
   private static final String LIST_PATH = "/admin/flags";
-  private static final String ACTOR = "llm-router gateway admin";
 
   private final RolloutControl control;
-  private final VariantStats signals;
+  private final Optional<VariantStats> signals;
   private final ServingOverride override;
   private final AdminAuth auth;
-  private final GatewayRollouts rollouts;
+  private final GuardedRollouts rollouts;
   private final RolloutHandler rolloutHandler;
   private final Supplier<Set<String>> flagKeys;
 
   AdminHandler(
       Supplier<Set<String>> flagKeys,
       RolloutControl control,
-      VariantStats signals,
+      Optional<VariantStats> signals,
       ServingOverride override,
       AdminAuth auth,
-      GatewayRollouts rollouts) {
+      GuardedRollouts rollouts) {
     this.flagKeys = flagKeys;
     this.control = control;
     this.signals = signals;
@@ -91,7 +91,9 @@ final class AdminHandler {
     }
     JsonNode body = action.equals("restore") ? optionalBody(exchange) : exchange.jsonBody();
     String actor = AdminAuth.actor(exchange);
-    ChangeRequest change = ChangeRequest.because(reason(body)).by(ACTOR + " (" + actor + ")");
+    ChangeRequest change =
+        ChangeRequest.because(reason(body))
+            .by("llm-router " + rollouts.host() + " admin (" + actor + ")");
     OperatorLog.Line line =
         OperatorLog.event("admin." + action)
             .with("flag", flag)
@@ -192,7 +194,12 @@ final class AdminHandler {
     body.set("rollout", rollouts.summary(state.flagKey()).orElse(null));
     ObjectNode variants = body.putObject("variants");
     for (String variant : state.variants()) {
-      variants.set(variant, stats(exchange, signals.arm(state.flagKey(), variant)));
+      // A controller routes nothing: its variants carry no per-process stats (Prometheus has them).
+      variants.set(
+          variant,
+          signals
+              .map(s -> stats(exchange, s.arm(state.flagKey(), variant)))
+              .orElseGet(() -> exchange.json().createObjectNode()));
     }
     return body;
   }

@@ -26,7 +26,7 @@ final class AlertmanagerWebhookHandler {
   private static final Logger LOG = LoggerFactory.getLogger(AlertmanagerWebhookHandler.class);
   private static final int REMEMBERED_ALERTS = 10_000;
 
-  private final GatewayRollouts rollouts;
+  private final GuardedRollouts rollouts;
   private final AdminAuth auth;
   private final ObjectMapper json;
   private final Map<String, String> handled =
@@ -37,7 +37,7 @@ final class AlertmanagerWebhookHandler {
         }
       };
 
-  AlertmanagerWebhookHandler(GatewayRollouts rollouts, AdminAuth auth, ObjectMapper json) {
+  AlertmanagerWebhookHandler(GuardedRollouts rollouts, AdminAuth auth, ObjectMapper json) {
     this.rollouts = rollouts;
     this.auth = auth;
     this.json = json;

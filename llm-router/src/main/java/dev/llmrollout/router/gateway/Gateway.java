@@ -2,13 +2,14 @@ package dev.llmrollout.router.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmrollout.signals.SignalsUnavailableException;
 import dev.llmrollout.spi.WriteBackException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -22,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The OpenAI-compatible gateway on Jetty: chat completions, feedback, admin, metrics and health.
+ * The OpenAI-compatible gateway on Jetty: chat completions, feedback, admin, metrics and health;
+ * the rollout controller ({@link ControllerRuntime}) serves the same routes but model traffic.
  * Stopping it is graceful: new requests are refused while in-flight ones finish.
  */
 public final class Gateway implements AutoCloseable {
@@ -74,16 +76,23 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /** The gateway's endpoints, as the runtime wires them. */
+  /**
+   * The server's endpoints, as the runtime wires them: a gateway's with model traffic, a
+   * controller's ({@code llm-router guard}) without.
+   *
+   * @param notReady why the process is not ready now, empty when it is
+   */
   record Routes(
-      ChatCompletionsHandler chat,
-      FeedbackHandler feedback,
+      Optional<ModelTraffic> traffic,
       AdminHandler admin,
       MetricsHandler metrics,
-      ModelsHandler models,
       AlertmanagerWebhookHandler alertmanager,
-      BooleanSupplier ready,
+      Supplier<Optional<String>> notReady,
       Supplier<JsonNode> health) {}
+
+  /** The endpoints only a gateway serves. */
+  record ModelTraffic(
+      ChatCompletionsHandler chat, FeedbackHandler feedback, ModelsHandler models) {}
 
   public void start() throws Exception {
     server.start();
@@ -128,6 +137,10 @@ public final class Gateway implements AutoCloseable {
       } catch (WriteBackException e) {
         exchange.sendError(
             statusOf(e), "write_back_" + e.kind().name().toLowerCase(), e.getMessage());
+      } catch (SignalsUnavailableException e) {
+        // A controller starting a rollout while Prometheus lacks data: nothing was written.
+        exchange.sendError(
+            503, "signals_unavailable", "the rollout's signals are unavailable: " + e.getMessage());
       } catch (RuntimeException e) {
         LOG.error("{} {} failed", exchange.method(), exchange.path(), e);
         exchange.sendError(
@@ -141,12 +154,12 @@ public final class Gateway implements AutoCloseable {
       String method = exchange.method();
       Optional<Consumer<HttpExchange>> handler =
           switch (path) {
-            case "/v1/chat/completions" -> post(method, routes.chat()::handle);
-            case "/v1/feedback" -> post(method, routes.feedback()::handle);
+            case "/v1/chat/completions" -> traffic(path, t -> post(method, t.chat()::handle));
+            case "/v1/feedback" -> traffic(path, t -> post(method, t.feedback()::handle));
+            case "/v1/models" -> traffic(path, t -> Optional.of(t.models()::handle));
             case "/metrics" -> Optional.of(routes.metrics()::handle);
             case AlertmanagerWebhookHandler.PATH -> post(method, routes.alertmanager()::handle);
             case "/healthz" -> Optional.of(e -> e.sendJson(200, routes.health().get()));
-            case "/v1/models" -> Optional.of(routes.models()::handle);
             case "/readyz" -> Optional.of(this::ready);
             default ->
                 routes.admin().handles(path)
@@ -160,16 +173,34 @@ public final class Gateway implements AutoCloseable {
       handler.get().accept(exchange);
     }
 
+    /** A model-traffic route; on a controller, a 404 that says where model traffic goes. */
+    private Optional<Consumer<HttpExchange>> traffic(
+        String path, Function<ModelTraffic, Optional<Consumer<HttpExchange>>> route) {
+      if (routes.traffic().isPresent()) {
+        return route.apply(routes.traffic().get());
+      }
+      return Optional.of(
+          e ->
+              e.sendError(
+                  404,
+                  "not_found",
+                  "no route for "
+                      + path
+                      + ": this is a rollout controller (llm-router guard), it serves no model"
+                      + " traffic; send it to a gateway (llm-router serve)"));
+    }
+
     private static Optional<Consumer<HttpExchange>> post(String method, Consumer<HttpExchange> h) {
       return Optional.of(
           method.equals("POST") ? h : e -> e.sendError(405, "method_not_allowed", "use POST"));
     }
 
     private void ready(HttpExchange exchange) {
-      if (routes.ready().getAsBoolean()) {
+      Optional<String> notReady = routes.notReady().get();
+      if (notReady.isEmpty()) {
         exchange.send(200, "text/plain", "ready\n");
       } else {
-        exchange.send(503, "text/plain", "the flag backend is not ready\n");
+        exchange.send(503, "text/plain", notReady.get() + "\n");
       }
     }
 

@@ -20,32 +20,29 @@ public final class GatewayRuntime implements AutoCloseable {
       Function<String, String> environment) {
     this.stack = stack;
     Map<String, String> aliases = settings.modelAliases();
-    GatewayRollouts rollouts =
-        new GatewayRollouts(stack, rolloutSettings, environment, Gateway.JSON);
-    Gateway.Routes routes =
-        new Gateway.Routes(
+    GuardedRollouts rollouts =
+        new GuardedRollouts(
+            stack.flagStack(),
+            stack.router().signals(),
+            "gateway",
+            rolloutSettings,
+            environment,
+            Gateway.JSON);
+    RolloutGauges.register(stack.flagStack(), rollouts);
+    Gateway.ModelTraffic traffic =
+        new Gateway.ModelTraffic(
             new ChatCompletionsHandler(
                 stack.router(), new ChatRequestMapper(defaultFlag, aliases, stack::flagKeys)),
             new FeedbackHandler(stack.client()),
-            new AdminHandler(
-                stack::flagKeys,
-                stack.control(),
-                stack.router().signals(),
-                stack.override(),
-                new AdminAuth(
-                    AdminAuth.TOKEN_VARIABLE,
-                    Optional.ofNullable(environment.apply(AdminAuth.TOKEN_VARIABLE))),
-                rollouts),
-            new MetricsHandler(stack.metricReader()),
-            new ModelsHandler(stack, aliases),
-            new AlertmanagerWebhookHandler(
-                rollouts,
-                new AdminAuth(
-                    AlertmanagerWebhookHandler.TOKEN_VARIABLE,
-                    Optional.ofNullable(
-                        environment.apply(AlertmanagerWebhookHandler.TOKEN_VARIABLE))),
-                Gateway.JSON),
-            stack::ready,
+            new ModelsHandler(stack, aliases));
+    Gateway.Routes routes =
+        GuardRoutes.of(
+            Optional.of(traffic),
+            stack.flagStack(),
+            Optional.of(stack.router().signals()),
+            rollouts,
+            environment,
+            () -> stack.ready() ? Optional.empty() : Optional.of("the flag backend is not ready"),
             stack.configHealth()::toJson);
     this.gateway = new Gateway(settings, routes);
   }

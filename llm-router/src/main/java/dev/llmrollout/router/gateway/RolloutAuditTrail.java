@@ -3,7 +3,6 @@ package dev.llmrollout.router.gateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmrollout.guard.AuditLog;
 import dev.llmrollout.guard.AuditRecord;
-import dev.llmrollout.guard.Decision;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,17 +51,6 @@ final class RolloutAuditTrail implements AuditLog {
       flag.addLast(record);
     }
     file.ifPresent(path -> append(path, record));
-    if (record.decision() != Decision.CONTINUE || record.transition().isPresent()) {
-      OperatorLog.event("guard.decision")
-          .with("flag", record.flagKey())
-          .with("decision", record.decision())
-          .with("transition", record.transition().map(Object::toString).orElse("-"))
-          .with("state", record.state())
-          .with("step", record.step() + 1)
-          .with("actor", record.actor())
-          .with("reason", record.reason())
-          .info();
-    }
   }
 
   /** The records kept for {@code flagKey}, oldest first. */

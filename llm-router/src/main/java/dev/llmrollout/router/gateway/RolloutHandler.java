@@ -14,10 +14,10 @@ import java.util.regex.Pattern;
 final class RolloutHandler {
   private static final Pattern PATH = Pattern.compile("/admin/flags/([^/]+)/rollout(/abort)?");
 
-  private final GatewayRollouts rollouts;
+  private final GuardedRollouts rollouts;
   private final AdminAuth auth;
 
-  RolloutHandler(GatewayRollouts rollouts, AdminAuth auth) {
+  RolloutHandler(GuardedRollouts rollouts, AdminAuth auth) {
     this.rollouts = rollouts;
     this.auth = auth;
   }
@@ -86,7 +86,9 @@ final class RolloutHandler {
     var rollout = rollouts.rollout(flag);
     if (rollout.isEmpty()) {
       exchange.sendError(
-          404, "not_found", "flag '" + flag + "': no rollout was started in this gateway");
+          404,
+          "not_found",
+          "flag '" + flag + "': no rollout was started in this " + rollouts.host());
       return;
     }
     exchange.sendJson(200, rollouts.describe(rollout.get()));

@@ -2,76 +2,44 @@ package dev.llmrollout.router.gateway;
 
 import dev.llmrollout.guard.EvaluationProbe;
 import dev.llmrollout.provider.KillSwitchOverride;
-import dev.llmrollout.provider.LlmFeatureProvider;
 import dev.llmrollout.router.EndpointRegistry;
 import dev.llmrollout.router.ModelRouter;
 import dev.llmrollout.router.VariantStats;
 import dev.llmrollout.spi.BackendFactory.Backend;
 import dev.llmrollout.spi.FlagBackend;
-import dev.llmrollout.spi.Resolution;
 import dev.llmrollout.spi.RolloutControl;
 import dev.llmrollout.spi.VariantPayload;
 import dev.openfeature.sdk.Client;
-import dev.openfeature.sdk.ImmutableContext;
-import dev.openfeature.sdk.OpenFeatureAPI;
-import dev.openfeature.sdk.ProviderState;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.metrics.InstrumentSelector;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.metrics.View;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * A backend, the OpenFeature provider over it (consulting the rollout guard's kill-switch override
- * first) and its client, and a router with its signals and metrics: what the gateway and the demo
- * both run on.
+ * The {@link FlagStack} (backend, provider, override, metrics) and a router with its signals over
+ * it: what the gateway and the demo both run on.
  */
 public final class RouterStack implements AutoCloseable {
-  private static final int PROBE_KEYS = 200;
-
-  /**
-   * Series per guard signal instrument: 64 unit buckets x 9 latency bounds x (1 + 16 segments) x a
-   * few arms; the SDK's default of 2,000 would fold real series into an overflow series.
-   */
-  static final int GUARD_SIGNAL_SERIES_LIMIT = 200_000;
-
-  private final KillSwitchOverride override = new KillSwitchOverride();
-  private final FlagBackend flags;
-  private final RolloutControl control;
-  private final LlmFeatureProvider provider;
-  private final OpenFeatureAPI api;
-  private final PrometheusMetricReader metricReader = new PrometheusMetricReader(false, null);
-  private final SdkMeterProvider meters;
+  private final FlagStack flagStack;
   private final ModelRouter router;
   private final ConfigHealth configHealth;
 
   public RouterStack(Backend backend, EndpointRegistry endpoints) {
-    this.flags = backend.flags();
-    this.control = backend.control();
-    this.provider = LlmFeatureProvider.builder(flags).servingOverride(override).build();
-    this.api = OpenFeatureAPI.createIsolated();
-    this.meters =
-        SdkMeterProvider.builder()
-            .registerMetricReader(metricReader)
-            .registerView(
-                InstrumentSelector.builder().setName(VariantStats.METRIC_PREFIX + "*").build(),
-                View.builder().setCardinalityLimit(GUARD_SIGNAL_SERIES_LIMIT).build())
-            .build();
+    this.flagStack = new FlagStack(backend);
     this.configHealth =
         new ConfigHealth(
-            meters.get("llm-router"),
+            flagStack.meter(),
             () ->
-                ConfigCheck.flags(flags, control, endpoints.variantValidator(), Optional.empty()));
-    api.onProviderError(configHealth::rejected);
-    api.onProviderConfigurationChanged(configHealth::loaded);
-    api.setProviderAndWait(provider);
+                ConfigCheck.flags(
+                    flagStack.flags(), flagStack.control(), endpoints.variantValidator(), Optional.empty()));
+    // Before the first load, so a rejected first edit is seen too.
+    flagStack.api().onProviderError(configHealth::rejected);
+    flagStack.api().onProviderConfigurationChanged(configHealth::loaded);
+    flagStack.start();
     this.router =
-        ModelRouter.builder(api.getClient(), provider, endpoints)
+        ModelRouter.builder(flagStack.client(), flagStack.provider(), endpoints)
             .signals(VariantStats.bySegment(VariantStats.DEFAULT_SEGMENT_ATTRIBUTE))
-            .openTelemetry(OpenTelemetrySdk.builder().setMeterProvider(meters).build())
+            .openTelemetry(OpenTelemetrySdk.builder().setMeterProvider(flagStack.meters()).build())
             .build();
   }
 
@@ -79,48 +47,37 @@ public final class RouterStack implements AutoCloseable {
     return router;
   }
 
+  /** The backend, provider, override and metrics the router runs on. */
+  public FlagStack flagStack() {
+    return flagStack;
+  }
+
   public Client client() {
-    return api.getClient();
+    return flagStack.client();
   }
 
   /** The payload {@code variant} of {@code flagKey} serves now, if the flag has that variant. */
   public Optional<VariantPayload> payload(String flagKey, String variant) {
-    return provider.variant(flagKey, variant);
+    return flagStack.payload(flagKey, variant);
   }
 
   public RolloutControl control() {
-    return control;
+    return flagStack.control();
   }
 
   /** The override the rollout guard forces the safe variant through. */
   public KillSwitchOverride override() {
-    return override;
+    return flagStack.override();
   }
 
-  /**
-   * Evaluates a flag from the backend itself, behind the override, for {@value #PROBE_KEYS}
-   * synthetic users: the variant they all get, or {@code "(split)"} while they disagree. The
-   * rollout guard uses it to verify a rollback by evaluation, not only by reading the source back.
-   */
+  /** See {@link FlagStack#evaluationProbe()}. */
   public EvaluationProbe evaluationProbe() {
-    return flagKey -> {
-      Set<String> served = new HashSet<>();
-      for (int i = 0; i < PROBE_KEYS; i++) {
-        Resolution resolution = flags.resolve(flagKey, new ImmutableContext("rollback-probe-" + i));
-        served.add(resolution.variant() == null ? "(none)" : resolution.variant().name());
-      }
-      return served.size() == 1 ? served.iterator().next() : "(split)";
-    };
+    return flagStack.evaluationProbe();
   }
 
-  /**
-   * Ready once the provider has served a configuration: still ready after a rejected edit (the
-   * SDK's ERROR state), since the last good configuration keeps serving; not while the source is
-   * lost (STALE) or before it first loaded.
-   */
+  /** See {@link FlagStack#ready()}. */
   public boolean ready() {
-    ProviderState state = api.getClient().getProviderState();
-    return state == ProviderState.READY || state == ProviderState.ERROR;
+    return flagStack.ready();
   }
 
   /** Whether the flag source's latest edit was rejected. */
@@ -129,23 +86,22 @@ public final class RouterStack implements AutoCloseable {
   }
 
   /** The flags the backend serves now. */
-  public java.util.Set<String> flagKeys() {
-    return flags.flagKeys();
+  public Set<String> flagKeys() {
+    return flagStack.flagKeys();
   }
 
   /** The started backend, for {@link ConfigCheck}. */
   FlagBackend flags() {
-    return flags;
+    return flagStack.flags();
   }
 
   PrometheusMetricReader metricReader() {
-    return metricReader;
+    return flagStack.metricReader();
   }
 
   @Override
   public void close() {
     router.close();
-    api.shutdown();
-    meters.close();
+    flagStack.close();
   }
 }

@@ -18,7 +18,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** {@code java -jar llm-router.jar serve ...} in a child process, on a port the OS picks. */
+/**
+ * {@code java -jar llm-router.jar serve ...} (or {@code guard ...}, the controller) in a child
+ * process, on a port the OS picks.
+ */
 final class GatewayProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
 
@@ -29,11 +32,22 @@ final class GatewayProcess implements AutoCloseable {
   private final StringBuilder output = new StringBuilder();
 
   GatewayProcess(Path workDir, Map<String, String> env, String... args) throws Exception {
+    this("serve", workDir, env, args);
+  }
+
+  /** {@code llm-router guard ...}: the rollout controller. */
+  static GatewayProcess controller(Path workDir, Map<String, String> env, String... args)
+      throws Exception {
+    return new GatewayProcess("guard", workDir, env, args);
+  }
+
+  private GatewayProcess(String verb, Path workDir, Map<String, String> env, String... args)
+      throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-jar");
     command.add(JarRunner.JAR.toAbsolutePath().toString());
-    command.add("serve");
+    command.add(verb);
     command.add("--port");
     command.add("0");
     command.addAll(List.of(args));
@@ -58,7 +72,7 @@ final class GatewayProcess implements AutoCloseable {
                   }
                 }
                 listening.completeExceptionally(
-                    new IllegalStateException("gateway exited: " + output()));
+                    new IllegalStateException(verb + " exited: " + output()));
               } catch (IOException e) {
                 listening.completeExceptionally(e);
               }

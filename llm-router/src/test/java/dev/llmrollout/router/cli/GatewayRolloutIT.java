@@ -198,6 +198,13 @@ class GatewayRolloutIT {
     return served;
   }
 
+  private static String getText(String path) throws Exception {
+    return HTTP.send(
+            HttpRequest.newBuilder(gateway.uri(path)).GET().build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
   private static JsonNode get(String path) throws Exception {
     return JSON.readTree(
         HTTP.send(
@@ -269,6 +276,12 @@ class GatewayRolloutIT {
     assertThat(Files.readString(dir.resolve("rollout-audit.jsonl")))
         .contains("\"flag\":\"fails-model\"")
         .contains("\"decision\":\"ROLL_BACK\"");
+    assertThat(getText("/metrics"))
+        .as("issue 15.7: the gateway exports its guard's gauges too")
+        .contains(
+            "llm_rollout_rollout_state{feature_flag_key=\"fails-model\",llm_rollout_state=\"ROLLED_BACK\"} 1")
+        .contains(
+            "llm_rollout_kill_active{feature_flag_key=\"fails-model\",feature_flag_result_variant=\"stable\",llm_rollout_kill_source=\"guard_rollback\"} 1");
     assertThat(gateway.output())
         .as("issue 17.5: the guard's decision in the operator log")
         .containsPattern(

@@ -4,6 +4,7 @@ import dev.llmrollout.guard.AuditRecord;
 import dev.llmrollout.guard.Decision;
 import dev.llmrollout.guard.EventPublisher;
 import dev.llmrollout.guard.GuardEvent;
+import dev.llmrollout.guard.HoldReason;
 import dev.llmrollout.guard.Rollout;
 import dev.llmrollout.guard.RolloutSpec;
 import dev.llmrollout.guard.RolloutState;
@@ -129,6 +130,11 @@ public final class DurableRollout implements Rollout {
   @Override
   public boolean rollbackVerified() {
     return current.rollbackVerified();
+  }
+
+  @Override
+  public Optional<HoldReason> holdReason() {
+    return current.holdReason();
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.llmrollout.guard.CanaryStep;
 import dev.llmrollout.guard.Decision;
 import dev.llmrollout.guard.GuardConfig;
 import dev.llmrollout.guard.GuardEvent;
+import dev.llmrollout.guard.HoldReason;
 import dev.llmrollout.guard.RolloutPlan.StepTimeoutAction;
 import dev.llmrollout.guard.RolloutRefusedException;
 import dev.llmrollout.guard.RolloutSpec;
@@ -42,6 +43,8 @@ final class GuardedRollout {
   private RolloutState state;
   private int step;
   private String heldBecause;
+  private HoldReason heldKind;
+  private HoldReason holdReason;
   private String signalsMissing;
   private String automaticRollback;
   private volatile boolean rollbackVerified;
@@ -116,6 +119,10 @@ final class GuardedRollout {
     return step;
   }
 
+  synchronized Optional<HoldReason> holdReason() {
+    return state.isFinal() ? Optional.empty() : Optional.ofNullable(holdReason);
+  }
+
   public boolean rollbackVerified() {
     return rollbackVerified;
   }
@@ -125,6 +132,7 @@ final class GuardedRollout {
       return lastRecord;
     }
     Instant now = context.clock().instant();
+    holdReason = state == RolloutState.HELD ? heldKind : null;
     try {
       AuditRecord judged = judge(now);
       signalsMissing = null;
@@ -143,6 +151,7 @@ final class GuardedRollout {
       alert(Alert.Severity.WARNING, "signals unavailable; rollout held until they return", why);
     }
     signalsMissing = why;
+    holdReason = HoldReason.SIGNALS_UNAVAILABLE;
     return record(
         now,
         Decision.HOLD,
@@ -172,7 +181,7 @@ final class GuardedRollout {
         automaticRollback = why;
         return rollBack(now, checks, srm, why);
       }
-      return hold(now, checks, srm, why);
+      return hold(now, checks, srm, HoldReason.SAMPLE_RATIO_MISMATCH, why);
     }
     if (state == RolloutState.HELD) {
       return record(now, Decision.HOLD, null, checks, srm, "held: " + heldBecause);
@@ -231,6 +240,7 @@ final class GuardedRollout {
     try {
       why += EvalGateCheck.enforce(context, spec, "canary").map(note -> "; " + note).orElse("");
     } catch (RolloutRefusedException e) {
+      holdReason = HoldReason.EVAL_GATE;
       return record(now, Decision.HOLD, null, checks, Optional.empty(), e.getMessage());
     }
     return promoteTo(now, 0, checks, Optional.empty(), why);
@@ -262,17 +272,23 @@ final class GuardedRollout {
         automaticRollback = why;
         return rollBack(now, checks, srm, why);
       }
-      return hold(now, checks, srm, why);
+      return hold(now, checks, srm, HoldReason.STEP_TIMEOUT, why);
     }
     return record(now, Decision.CONTINUE, null, checks, srm, "waiting: " + lacking);
   }
 
   private AuditRecord hold(
-      Instant now, List<RuleCheck> checks, Optional<SampleRatioCheck> srm, String why) {
+      Instant now,
+      List<RuleCheck> checks,
+      Optional<SampleRatioCheck> srm,
+      HoldReason kind,
+      String why) {
     if (state == RolloutState.HELD) {
       return record(now, Decision.HOLD, null, checks, srm, "held: " + heldBecause);
     }
     heldBecause = why;
+    heldKind = kind;
+    holdReason = kind;
     StateTransition t = transition(RolloutState.HELD, step, why);
     alert(Alert.Severity.CRITICAL, "rollout held; rules still checked", why);
     return record(now, Decision.HOLD, t, checks, srm, why + "; held, never promoted");

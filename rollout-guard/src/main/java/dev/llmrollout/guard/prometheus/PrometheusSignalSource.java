@@ -181,8 +181,23 @@ public final class PrometheusSignalSource implements WindowedSignalSource {
     return -1;
   }
 
-  /** Holds unless Prometheus answers and every target of the job is known, up and fresh now. */
-  private void requireCompleteData() {
+  /**
+   * Throws unless Prometheus answers a query now (for a controller's readiness: it can reach its
+   * signals, whether or not they are complete).
+   *
+   * @throws SignalsUnavailableException naming why Prometheus did not answer
+   */
+  public void ping() {
+    queries.vector("vector(1)", clock.instant());
+  }
+
+  /**
+   * Throws unless Prometheus answers and every target of the job is known, up and fresh now: what
+   * every window checks first (and a controller's health shows).
+   *
+   * @throws SignalsUnavailableException naming what is missing or stale
+   */
+  public void requireCompleteData() {
     Instant now = clock.instant();
     String up = "up{job=" + PrometheusQueries.literal(settings.job()) + "}";
     List<Sample> targets = queries.vector(up, now);

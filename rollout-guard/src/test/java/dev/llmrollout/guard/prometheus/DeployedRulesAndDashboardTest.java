@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 15, point 6: the shipped Prometheus rules pass {@code promtool check rules} and their unit
- * tests ({@code promtool test rules}); the Grafana dashboard is structurally valid and every query
- * in it parses as PromQL.
+ * Issue 15, points 6 and 7: the shipped Prometheus rules pass {@code promtool check rules} and
+ * their unit tests ({@code promtool test rules}); the Grafana dashboard is structurally valid and
+ * every query in it parses as PromQL.
  */
 class DeployedRulesAndDashboardTest {
   private static final Path DEPLOY = Path.of("..", "deploy");
@@ -38,13 +38,38 @@ class DeployedRulesAndDashboardTest {
   @Test
   void rulesPassPromtoolCheckAndTheirUnitTests() throws Exception {
     assumePromtool();
-    assertThat(promtool("check", "rules", RULES.toString())).contains("SUCCESS: 11 rules found");
+    assertThat(promtool("check", "rules", RULES.toString())).contains("SUCCESS: 13 rules found");
     assertThat(promtool("test", "rules", RULE_TESTS.toString())).contains("SUCCESS");
   }
 
   @Test
   void dashboardIsStructurallyValid() throws IOException {
     assertThat(problems(JSON.readTree(DASHBOARD.toFile()))).isEmpty();
+  }
+
+  /**
+   * Issue 15, point 7: the guard's gauges (exported by the gateway or controller running it; the
+   * names are checked against a controller's real {@code /metrics} in llm-router's
+   * FleetControllerIT) each have a panel.
+   */
+  @Test
+  void dashboardShowsTheGuardsStateStepWeightHoldReasonAndKills() throws IOException {
+    List<String> exprs = new ArrayList<>();
+    for (JsonNode panel : JSON.readTree(DASHBOARD.toFile()).path("panels")) {
+      panel.path("targets").forEach(t -> exprs.add(t.path("expr").asText()));
+    }
+    for (String gauge :
+        List.of(
+            "llm_rollout_rollout_state{",
+            "llm_rollout_rollout_step{",
+            "llm_rollout_rollout_canary_weight_ratio{",
+            "llm_rollout_rollout_hold{",
+            "llm_rollout_kill_active")) {
+      assertThat(exprs).as("a panel queries " + gauge).anyMatch(e -> e.contains(gauge));
+    }
+    assertThat(exprs)
+        .as("the written weight and the observed share side by side")
+        .anyMatch(e -> e.contains("llm_rollout_guard_requests_total") && e.contains("_all"));
   }
 
   @Test

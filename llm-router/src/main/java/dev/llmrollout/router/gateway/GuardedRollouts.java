@@ -12,7 +12,9 @@ import dev.llmrollout.guard.RolloutGuard;
 import dev.llmrollout.guard.RolloutPlan;
 import dev.llmrollout.guard.RolloutRefusedException;
 import dev.llmrollout.guard.RolloutSpec;
+import dev.llmrollout.guard.RolloutState;
 import dev.llmrollout.guard.WebhookAlertHook;
+import dev.llmrollout.signals.SignalSource;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.VariantPayload;
@@ -23,47 +25,76 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The rollouts a gateway runs: one {@link RolloutGuard} over the backend's write-back, the router's
- * signals, the stack's kill-switch override and evaluation probe, with the eval gate fed by the
- * reports sent inline with each start request.
+ * The rollouts one process guards, a gateway in process or a controller ({@code llm-router guard})
+ * for a fleet: one {@link RolloutGuard} over the backend's write-back, the given signals (the
+ * router's in a gateway, Prometheus's in a controller), the stack's kill-switch override and
+ * evaluation probe, with the eval gate fed by the reports sent inline with each start request.
+ * Every decision is a {@link DecisionLog} line; {@link RolloutGauges} export the state.
  */
-final class GatewayRollouts {
-  static final String ACTOR = "llm-router gateway rollout-guard";
+final class GuardedRollouts {
   private static final int RECORDS_PER_FLAG = 500;
   private static final int RECENT_RECORDS = 20;
 
-  private final RouterStack stack;
+  private final FlagStack stack;
+  private final String host;
   private final ObjectMapper json;
   private final RolloutAuditTrail audit;
   private final SubmittedReportGate evalGate;
   private final RolloutGuard guard;
   private final Map<String, Instant> startedAt = new ConcurrentHashMap<>();
+  private final Set<String> restoredAfterRollback = ConcurrentHashMap.newKeySet();
 
-  GatewayRollouts(
-      RouterStack stack,
+  /**
+   * @param signals what the guard judges: the router's counters, or a fleet's from Prometheus
+   * @param host what runs the guard, "gateway" or "controller": in the actor and in refusals
+   */
+  GuardedRollouts(
+      FlagStack stack,
+      SignalSource signals,
+      String host,
       RolloutSettings settings,
       Function<String, String> environment,
       ObjectMapper json) {
     this.stack = stack;
+    this.host = host;
     this.json = json;
     this.audit = new RolloutAuditTrail(json, RECORDS_PER_FLAG, settings.auditFile());
     this.evalGate = new SubmittedReportGate(stack::payload);
     this.guard =
-        RolloutGuard.builder(stack.control(), stack.router().signals())
+        RolloutGuard.builder(stack.control(), signals)
             .override(stack.override())
             .probe(stack.evaluationProbe())
             .alertHook(alertHook(environment))
             .auditLog(audit)
             .evalGate(evalGate)
             .config(
-                GuardConfig.custom().checkInterval(settings.checkInterval()).actor(ACTOR).build())
+                GuardConfig.custom()
+                    .checkInterval(settings.checkInterval())
+                    .actor("llm-router " + host + " rollout-guard")
+                    .build())
             .build();
     // a restarted gateway takes up the rollouts recorded next to its flags (issue 15.4)
     guard.resume(stack.flagKeys());
+  }
+
+  /** What runs this guard: "gateway" or "controller". */
+  String host() {
+    return host;
+  }
+
+  /** The latest rollout of every flag this process started one of. */
+  Map<String, Rollout> rollouts() {
+    Map<String, Rollout> latest = new TreeMap<>();
+    for (String flag : startedAt.keySet()) {
+      guard.rollout(flag).ifPresent(r -> latest.put(flag, r));
+    }
+    return latest;
   }
 
   /**
@@ -73,7 +104,26 @@ final class GatewayRollouts {
    * @throws RolloutRefusedException after an automatic rollback without force
    */
   FlagState restore(String flagKey, ChangeRequest change, boolean force) {
-    return guard.restore(flagKey, change, force);
+    FlagState restored = guard.restore(flagKey, change, force);
+    restoredAfterRollback.add(flagKey);
+    return restored;
+  }
+
+  /**
+   * The flags whose latest rollout this guard rolled back and that were not restored through it
+   * since, each with the variant it serves (stable).
+   */
+  Map<String, String> killedByGuard() {
+    Map<String, String> killed = new TreeMap<>();
+    rollouts()
+        .forEach(
+            (flag, rollout) -> {
+              if (rollout.state() == RolloutState.ROLLED_BACK
+                  && !restoredAfterRollback.contains(flag)) {
+                killed.put(flag, rollout.spec().stable());
+              }
+            });
+    return killed;
   }
 
   private static AlertHook alertHook(Function<String, String> environment) {
@@ -129,6 +179,8 @@ final class GatewayRollouts {
       throw new HttpExchange.BadRequest(e.getMessage());
     }
     startedAt.put(flagKey, begun);
+    restoredAfterRollback.remove(flagKey);
+    DecisionLog.follow(rollout);
     rollout.startChecking();
     return rollout;
   }
@@ -165,7 +217,9 @@ final class GatewayRollouts {
                     new RolloutRefusedException(
                         "flag '"
                             + flagKey
-                            + "': no rollout is running in this gateway; expected one to abort"));
+                            + "': no rollout is running in this "
+                            + host
+                            + "; expected one to abort"));
     rollout.rollBack(reason);
     return rollout;
   }
@@ -223,6 +277,7 @@ final class GatewayRollouts {
     node.put("steps", spec.plan().steps().size());
     node.put("stepPercent", step < 0 ? null : spec.plan().steps().get(step).percent());
     node.put("rollbackVerified", rollout.rollbackVerified());
+    node.put("holdReason", rollout.holdReason().map(RolloutGauges::label).orElse(null));
     List<AuditRecord> records = records(spec.flagKey());
     node.put(
         "lastDecision",

@@ -1,0 +1,453 @@
+package dev.llmrollout.router.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmrollout.guard.prometheus.PrometheusProcess;
+import dev.llmrollout.router.testing.ModelEndpointServer;
+import dev.llmrollout.router.testing.Reply;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 15, points 3, 7 and 8: two {@code llm-router serve} gateways share the traffic of one flag,
+ * a real Prometheus scrapes them every second, and a controller ({@code llm-router guard}) in its
+ * own process runs the rollout on what Prometheus adds up, driven by {@code llm-router rollout ...
+ * --gateway <controller>}. Prometheus stopped mid-rollout holds it (with its reason, in status,
+ * gauges and log) and it continues in the same step when Prometheus is back; a canary regression is
+ * then rolled back fleet-wide. Needs the {@code prometheus} binary ({@code .ci/prometheus.sh
+ * install}); skipped with a message without it.
+ */
+class FleetControllerIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TOKEN = "fleet-admin-token-for-tests";
+  private static final String ALERTMANAGER_TOKEN = "fleet-alertmanager-token-for-tests";
+  private static final String API_KEY = "sk-fleet-endpoint-key";
+  private static final String FLAG = "fleet-model";
+  private static final String ALERTED = "alerted-model";
+  private static final String HELPFUL =
+      "Thanks for reaching out. Here is what I found about your question, step by step.";
+  private static final Pattern GAUGE =
+      Pattern.compile("(?m)^(llm_rollout_(?:rollout|kill)_\\w+)\\{([^}]*)} (\\S+)$");
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir Path dir;
+  private final List<AutoCloseable> running = new ArrayList<>();
+  private final AtomicBoolean sending = new AtomicBoolean(true);
+  private static final int RECENT = 100;
+  private final Deque<String> recent = new ConcurrentLinkedDeque<>();
+
+  @AfterEach
+  void stopAll() throws Exception {
+    sending.set(false);
+    for (int i = running.size() - 1; i >= 0; i--) {
+      running.get(i).close();
+    }
+  }
+
+  private <T extends AutoCloseable> T keep(T resource) {
+    running.add(resource);
+    return resource;
+  }
+
+  @Test
+  @DisplayName("issue 15.3/15.8: a controller holds without Prometheus, then rolls back fleet-wide")
+  void aControllerHoldsWithoutPrometheusThenRollsBackARegressionFleetWide() throws Exception {
+    Assumptions.assumeTrue(
+        PrometheusProcess.installed(),
+        "prometheus is not on PATH: run .ci/prometheus.sh install (CI does) to run this test");
+    ModelEndpointServer stable = keep(ModelEndpointServer.start("stable"));
+    ModelEndpointServer canary = keep(ModelEndpointServer.start("canary"));
+    stable.respond(r -> Reply.answer(HELPFUL));
+    AtomicBoolean regressed = new AtomicBoolean();
+    AtomicLong firstRegressedNanos = new AtomicLong();
+    canary.respond(
+        r -> {
+          if (!regressed.get()) {
+            return Reply.answer(HELPFUL);
+          }
+          firstRegressedNanos.compareAndSet(0, System.nanoTime());
+          return Reply.answer("I can't help with that request.");
+        });
+    writeConfig(stable, canary);
+    Map<String, String> env =
+        Map.of(
+            "MODEL_API_KEY",
+            API_KEY,
+            "LLM_ROUTER_ADMIN_TOKEN",
+            TOKEN,
+            "LLM_ROUTER_ALERTMANAGER_TOKEN",
+            ALERTMANAGER_TOKEN);
+    List<GatewayProcess> gateways = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      gateways.add(
+          keep(new GatewayProcess(dir, env, "--flags", "flags.json", "--endpoints", "ep.json")));
+    }
+    Path promDir = Files.createDirectories(dir.resolve("prometheus"));
+    PrometheusProcess prometheus =
+        keep(
+            new PrometheusProcess(
+                promDir,
+                "llm-router",
+                gateways.stream().map(g -> g.uri("/").getAuthority()).toList()));
+    GatewayProcess controller =
+        keep(
+            GatewayProcess.controller(
+                dir,
+                env,
+                "--flags",
+                "flags.json",
+                "--prometheus",
+                prometheus.uri().toString(),
+                "--min-targets",
+                "2",
+                "--stale-after",
+                "PT5S",
+                "--guard-check-interval",
+                "PT0.5S",
+                "--rollout-audit",
+                "controller-audit.jsonl"));
+    Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
+    Thread traffic = new Thread(() -> sendTraffic(gateways, served), "fleet-traffic");
+    traffic.setDaemon(true);
+    traffic.start();
+
+    // The controller serves the admin API and health, never model traffic.
+    assertThat(send(controller.uri("/readyz")).statusCode()).isEqualTo(200);
+    HttpResponse<String> chat = send(controller.uri("/v1/chat/completions"));
+    assertThat(chat.statusCode()).isEqualTo(404);
+    assertThat(chat.body()).contains("rollout controller (llm-router guard)");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> json(controller.uri("/healthz")).at("/prometheus/complete").asBoolean());
+
+    String url = controller.uri("/").toString();
+    // A gateway that misses one scrape under load makes the data incomplete for a moment: the start
+    // is then refused with 503 and nothing written, and an operator starts again.
+    AtomicReference<JarRunner.Result> started = new AtomicReference<>();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              started.set(startRollout(env, url));
+              return !started.get().err().contains("signals are unavailable");
+            });
+    JarRunner.Result start = started.get();
+    assertThat(start.exitCode()).as(start.out() + start.err()).isZero();
+    assertThat(start.out()).contains("CANARY step 1 of 2 (50.0%)");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> served.getOrDefault("canary", new AtomicInteger()).get() > 50);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> lastCheck(controller).path("reason").asText().startsWith("waiting:"));
+
+    // Prometheus stopped: the rollout holds in its step, visibly; back: it continues.
+    prometheus.stop();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> lastCheck(controller).path("reason").asText(), r -> r.contains("unavailable"));
+    assertThat(gauges(controller))
+        .contains("llm_rollout_rollout_hold{signals_unavailable}=1")
+        .contains("llm_rollout_rollout_state{CANARY}=1")
+        .contains("llm_rollout_rollout_step=1")
+        .contains("llm_rollout_rollout_canary_weight_ratio{canary}=0.5");
+    HttpResponse<String> notReady = send(controller.uri("/readyz"));
+    assertThat(notReady.statusCode()).isEqualTo(503);
+    assertThat(notReady.body()).contains("Prometheus does not answer");
+    JarRunner.Result held = JarRunner.run(dir, env, "rollout", "status", FLAG, "--gateway", url);
+    assertThat(held.exitCode()).isZero();
+    assertThat(held.out())
+        .contains("CANARY step 1 of 2")
+        .contains("hold: signals_unavailable")
+        .contains("signals unavailable");
+
+    prometheus.start();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> lastCheck(controller).path("reason").asText().startsWith("waiting:"));
+    JsonNode resumed = json(controller.uri("/admin/flags/" + FLAG + "/rollout"));
+    assertThat(resumed.path("state").asText()).isEqualTo("CANARY");
+    assertThat(resumed.path("step").asInt()).isEqualTo(1);
+    assertThat(resumed.path("transitions")).as("no step change while blind").isEmpty();
+    assertThat(gauges(controller)).contains("llm_rollout_rollout_hold{signals_unavailable}=0");
+
+    // The canary regresses on both gateways' traffic; the controller rolls it back for all.
+    regressed.set(true);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> json(controller.uri("/admin/flags/" + FLAG + "/rollout")),
+            r -> r.path("rollbackVerified").asBoolean());
+    long verifiedNanos = System.nanoTime();
+    System.out.printf(
+        "FleetControllerIT: first regressed request -> verified rollback: %.1f s"
+            + " (1 s scrapes, 0.5 s checks, 2 gateways)%n",
+        (verifiedNanos - firstRegressedNanos.get()) / 1e9);
+    JsonNode rolledBack = json(controller.uri("/admin/flags/" + FLAG + "/rollout"));
+    assertThat(rolledBack.path("state").asText()).isEqualTo("ROLLED_BACK");
+    assertThat(rolledBack.at("/lastCheck/reason").asText()).startsWith("rule broken");
+    for (GatewayProcess gateway : gateways) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> json(gateway.uri("/admin/flags/" + FLAG)).path("killedTo").asText(""),
+              "stable"::equals);
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .alias("the last 100 requests, over both gateways, all served by stable")
+        .until(() -> recent.size() == RECENT && Set.copyOf(recent).equals(Set.of("stable")));
+    assertThat(gauges(controller))
+        .contains("llm_rollout_rollout_state{ROLLED_BACK}=1")
+        .contains("llm_rollout_kill_active{stable,guard_rollback}=1");
+    controller
+        .output()
+        .lines()
+        .filter(l -> l.contains("event=guard."))
+        .forEach(l -> System.out.println("FleetControllerIT controller log: " + l));
+    assertThat(
+            controller
+                .output()
+                .lines()
+                .filter(l -> l.contains("decision=HOLD") && l.contains("unreachable")))
+        .as("one line for the whole Prometheus outage, not one per check")
+        .hasSize(1);
+    assertThat(controller.output())
+        .containsPattern(
+            "event=guard.decision flag=fleet-model decision=HOLD .*holdReason=signals_unavailable")
+        .containsPattern(
+            "event=guard.decision flag=fleet-model decision=ROLL_BACK .*canaryWeight=0.0 .*broken=\\S+")
+        .contains("event=guard.rollback flag=fleet-model phase=VERIFIED");
+    anAlertmanagerAlertRollsBackThroughTheController(controller);
+    assertThat(dashboardRolloutMetrics())
+        .as("every rollout metric the dashboard shows is one the controller exports")
+        .isNotEmpty()
+        .allSatisfy(name -> assertThat(scrape(controller)).contains(name + "{"));
+  }
+
+  /** Issue 15.6: the controller takes Alertmanager's webhook for the fleet's rollouts. */
+  private void anAlertmanagerAlertRollsBackThroughTheController(GatewayProcess controller)
+      throws Exception {
+    HttpResponse<String> started =
+        post(
+            controller.uri("/admin/flags/" + ALERTED + "/rollout"),
+            TOKEN,
+            "{\"canary\": \"canary\", \"force\": \"alert test\", \"plan\": {\"steps\": [50, 100],"
+                + " \"minBake\": \"PT1H\"}}");
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
+    String payload =
+        """
+        {"receiver":"rollout-controller","status":"firing",
+         "alerts":[{"status":"firing",
+           "labels":{"alertname":"LlmRolloutErrorRatioRegression","feature_flag_key":"%s",
+                     "feature_flag_result_variant":"canary","action":"rollback","severity":"page"},
+           "annotations":{"summary":"errors 25%% more"},"startsAt":"2026-12-07T12:46:48Z",
+           "endsAt":"0001-01-01T00:00:00Z","generatorURL":"http://prometheus/graph",
+           "fingerprint":"5d1c0a4e9f3b2a17"}],
+         "groupLabels":{},"commonLabels":{},"commonAnnotations":{},
+         "externalURL":"http://127.0.0.1:19093","version":"4",
+         "groupKey":"{}:{alertname=\\"LlmRolloutErrorRatioRegression\\"}","truncatedAlerts":0}
+        """
+            .formatted(ALERTED);
+    assertThat(post(controller.uri("/hooks/alertmanager"), "wrong", payload).statusCode())
+        .isEqualTo(401);
+    HttpResponse<String> alerted =
+        post(controller.uri("/hooks/alertmanager"), ALERTMANAGER_TOKEN, payload);
+    assertThat(alerted.statusCode()).as(alerted.body()).isEqualTo(200);
+    assertThat(JSON.readTree(alerted.body()).at("/alerts/0/outcome").asText())
+        .startsWith("rolled back: state ROLLED_BACK");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                json(controller.uri("/admin/flags/" + ALERTED + "/rollout"))
+                    .path("rollbackVerified")
+                    .asBoolean());
+    assertThat(Files.readString(dir.resolve("controller-audit.jsonl")))
+        .contains(
+            "Alertmanager alert LlmRolloutErrorRatioRegression (fingerprint 5d1c0a4e9f3b2a17");
+  }
+
+  private static HttpResponse<String> post(URI uri, String token, String body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(uri)
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + token)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private void writeConfig(ModelEndpointServer stable, ModelEndpointServer canary)
+      throws Exception {
+    Files.writeString(
+        dir.resolve("flags.json"),
+        """
+        {"flags": {%s, %s}}
+        """
+            .formatted(flag(FLAG), flag(ALERTED)));
+    Files.writeString(
+        dir.resolve("ep.json"),
+        """
+        {"endpoints": {
+          "stable-pool": {"baseUrl": "%s", "apiKeyEnv": "MODEL_API_KEY", "timeoutMs": 10000},
+          "canary-pool": {"baseUrl": "%s", "apiKeyEnv": "MODEL_API_KEY", "timeoutMs": 10000}}}
+        """
+            .formatted(stable.baseUrl(), canary.baseUrl()));
+  }
+
+  private static String flag(String key) {
+    return """
+        "%s": {"state": "ENABLED",
+          "variants": {
+            "stable": {"model": "m-stable", "version": "1.1.0", "endpoint": "stable-pool"},
+            "canary": {"model": "m-canary", "version": "1.2.0", "endpoint": "canary-pool"}},
+          "defaultVariant": "stable",
+          "targeting": {"fractional": [["stable", 100], ["canary", 0]]}}
+        """
+        .formatted(key);
+  }
+
+  /** New sessions, alternating between the gateways, until the test ends. */
+  private void sendTraffic(List<GatewayProcess> gateways, Map<String, AtomicInteger> served) {
+    long n = 0;
+    while (sending.get()) {
+      GatewayProcess gateway = gateways.get((int) (n % gateways.size()));
+      try {
+        HttpResponse<String> answer =
+            HTTP.send(
+                HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
+                    .header("Content-Type", "application/json")
+                    .header("X-Flag-Key", FLAG)
+                    .header("X-Session-Id", "fleet-session-" + n++)
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"model\": \"x\", \"messages\": [{\"role\": \"user\","
+                                + " \"content\": \"where is my parcel?\"}]}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        answer
+            .headers()
+            .firstValue("X-Variant")
+            .ifPresent(
+                v -> {
+                  served.computeIfAbsent(v, k -> new AtomicInteger()).incrementAndGet();
+                  recent.addLast(v);
+                  if (recent.size() > RECENT) {
+                    recent.removeFirst();
+                  }
+                });
+      } catch (Exception e) {
+        // a gateway stopping at the end of the test
+      }
+    }
+  }
+
+  private JarRunner.Result startRollout(Map<String, String> env, String url) throws Exception {
+    return JarRunner.run(
+        dir,
+        env,
+        "rollout",
+        "start",
+        FLAG,
+        "--canary",
+        "canary",
+        "--force",
+        "fleet controller integration test",
+        "--plan-steps",
+        "50,100",
+        "--min-bake",
+        "PT10M",
+        "--min-samples",
+        "50",
+        "--gateway",
+        url);
+  }
+
+  private static JsonNode lastCheck(GatewayProcess controller) throws Exception {
+    return json(controller.uri("/admin/flags/" + FLAG + "/rollout")).path("lastCheck");
+  }
+
+  /** The rollout and kill gauges as {@code name{label values}=value}, flag label left out. */
+  private static Set<String> gauges(GatewayProcess controller) throws Exception {
+    Set<String> gauges = new TreeSet<>();
+    Matcher m = GAUGE.matcher(scrape(controller));
+    while (m.find()) {
+      List<String> values = new ArrayList<>();
+      for (String label : m.group(2).split(",")) {
+        String[] kv = label.split("=", 2);
+        if (!kv[0].equals("feature_flag_key")) {
+          values.add(kv[1].replace("\"", ""));
+        }
+      }
+      String value = m.group(3).replaceAll("\\.0$", "");
+      gauges.add(
+          m.group(1)
+              + (values.isEmpty() ? "" : "{" + String.join(",", values) + "}")
+              + "="
+              + value);
+    }
+    return gauges;
+  }
+
+  private static String scrape(GatewayProcess controller) throws Exception {
+    return send(controller.uri("/metrics")).body();
+  }
+
+  /** The rollout and kill metrics the shipped Grafana dashboard queries. */
+  private static Set<String> dashboardRolloutMetrics() throws Exception {
+    Set<String> names = new TreeSet<>();
+    JsonNode dashboard =
+        JSON.readTree(Path.of("..", "deploy", "grafana", "llm-rollout-dashboard.json").toFile());
+    Pattern metric = Pattern.compile("llm_rollout_(?:rollout|kill)_[a-z_]+");
+    for (JsonNode panel : dashboard.path("panels")) {
+      for (JsonNode target : panel.path("targets")) {
+        // label lists name labels such as llm_rollout_kill_source, not metrics
+        String expr =
+            target.path("expr").asText().replaceAll("\\b(?:by|on|without) \\([^)]*\\)", "");
+        Matcher m = metric.matcher(expr);
+        while (m.find()) {
+          names.add(m.group());
+        }
+      }
+    }
+    return names;
+  }
+
+  private static HttpResponse<String> send(URI uri) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode json(URI uri) throws Exception {
+    return JSON.readTree(send(uri).body());
+  }
+}

@@ -1,0 +1,69 @@
+package dev.llmrollout.router.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Issue 15.3: {@code llm-router guard} refuses bad options with exit 2 and a message naming them.
+ */
+class GuardCommandTest {
+  @TempDir Path dir;
+
+  private record Run(int exitCode, String err) {}
+
+  private Run guard(String... args) throws Exception {
+    Path flags = dir.resolve("flags.json");
+    Files.writeString(flags, "{\"flags\": {}}");
+    List<String> command = new ArrayList<>(List.of("guard", "--flags", flags.toString()));
+    command.addAll(List.of(args));
+    CommandLine commandLine = LlmRouterCommand.commandLine();
+    StringWriter err = new StringWriter();
+    commandLine.setErr(new PrintWriter(err));
+    commandLine.setOut(new PrintWriter(new StringWriter()));
+    int code = commandLine.execute(command.toArray(String[]::new));
+    return new Run(code, err.toString());
+  }
+
+  @Test
+  @DisplayName("a Prometheus URL that is not http(s) is bad usage, named")
+  void aNonHttpPrometheusUrlIsBadUsage() throws Exception {
+    Run run = guard("--prometheus", "ftp://prometheus:9090");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err())
+        .contains("--prometheus ftp://prometheus:9090: expected an http or https URL");
+  }
+
+  @Test
+  @DisplayName("credentials in the Prometheus URL are refused and never echoed")
+  void credentialsInThePrometheusUrlAreRefused() throws Exception {
+    Run run = guard("--prometheus", "http://alice:s3cret@prometheus:9090");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).contains("without credentials").doesNotContain("s3cret");
+  }
+
+  @Test
+  @DisplayName("a minimum of no targets is bad usage")
+  void zeroMinTargetsIsBadUsage() throws Exception {
+    Run run = guard("--prometheus", "http://127.0.0.1:9", "--min-targets", "0");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).contains("--min-targets 0: expected 1 or more");
+  }
+
+  @Test
+  @DisplayName("--prometheus is required")
+  void thePrometheusUrlIsRequired() throws Exception {
+    Run run = guard();
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).contains("--prometheus");
+  }
+}
