@@ -3,6 +3,7 @@ package dev.llmrollout.router;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmrollout.provider.LlmFeatureProvider;
 import dev.llmrollout.router.internal.ChatCompletionClient;
+import dev.llmrollout.signals.PairRecorder;
 import dev.openfeature.sdk.Client;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.http.HttpClient;
@@ -54,6 +55,7 @@ public final class ModelRouterBuilder {
   VariantStats signals = VariantStats.create();
   int exportedSegmentsPerFlag = DEFAULT_EXPORTED_SEGMENTS;
   VariantStats shadowSignals;
+  PairRecorder shadowPairs = new PairRecorder();
   VariantStats evalSignals;
   ShadowOptions shadowOptions = ShadowOptions.ofDefaults();
   private ShadowSink shadowSink;
@@ -96,6 +98,12 @@ public final class ModelRouterBuilder {
   /** The store shadow calls are counted in (default: a new one, segmented like the signals). */
   public ModelRouterBuilder shadowSignals(VariantStats stats) {
     this.shadowSignals = Objects.requireNonNull(stats, "shadowSignals");
+    return this;
+  }
+
+  /** The store shadow pairs' differences are counted in (default: a new one). */
+  public ModelRouterBuilder shadowPairs(PairRecorder pairs) {
+    this.shadowPairs = Objects.requireNonNull(pairs, "shadowPairs");
     return this;
   }
 
