@@ -4,6 +4,7 @@ import dev.llmrollout.guard.internal.EvalGateCheck;
 import dev.llmrollout.guard.internal.GuardContext;
 import dev.llmrollout.guard.internal.GuardedRollout;
 import dev.llmrollout.provider.KillSwitchOverride;
+import dev.llmrollout.signals.PairSignalSource;
 import dev.llmrollout.signals.SignalSource;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
@@ -216,6 +217,7 @@ public final class RolloutGuard {
     private AlertHook alertHook = AlertHook.none();
     private EvaluationProbe probe;
     private EvalGate evalGate;
+    private PairSignalSource shadowPairs;
 
     private Builder(RolloutControl control, SignalSource signals) {
       this.control = Objects.requireNonNull(control, "control");
@@ -269,6 +271,17 @@ public final class RolloutGuard {
       return this;
     }
 
+    /**
+     * The shadow pairs a shadow phase is judged on ({@code router.shadowPairs()}): with them, a
+     * shadow phase reaches the first canary step only when its {@link RolloutSpec#shadowRules} are
+     * shown non-inferior on paired evidence, and aborts (no user exposed) when one is shown broken.
+     * Without them a shadow phase waits its minimum duration and samples on the signals.
+     */
+    public Builder shadowPairs(PairSignalSource pairs) {
+      this.shadowPairs = Objects.requireNonNull(pairs, "shadowPairs");
+      return this;
+    }
+
     public RolloutGuard build() {
       GuardScheduler effective = scheduler != null ? scheduler : daemonScheduler();
       return new RolloutGuard(
@@ -282,7 +295,8 @@ public final class RolloutGuard {
               auditLog,
               alertHook,
               Optional.ofNullable(probe),
-              Optional.ofNullable(evalGate)));
+              Optional.ofNullable(evalGate),
+              Optional.ofNullable(shadowPairs)));
     }
   }
 }

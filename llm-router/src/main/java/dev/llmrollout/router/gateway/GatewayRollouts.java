@@ -59,6 +59,7 @@ final class GatewayRollouts {
             .alertHook(alertHook(environment))
             .auditLog(audit)
             .evalGate(evalGate)
+            .shadowPairs(stack.router().shadowPairs())
             .config(
                 GuardConfig.custom().checkInterval(settings.checkInterval()).actor(ACTOR).build())
             .build();

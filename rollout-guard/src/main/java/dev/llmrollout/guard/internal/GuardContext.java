@@ -7,6 +7,7 @@ import dev.llmrollout.guard.EvaluationProbe;
 import dev.llmrollout.guard.GuardConfig;
 import dev.llmrollout.guard.GuardScheduler;
 import dev.llmrollout.provider.KillSwitchOverride;
+import dev.llmrollout.signals.PairSignalSource;
 import dev.llmrollout.signals.SignalSource;
 import dev.llmrollout.spi.RolloutControl;
 import java.time.Clock;
@@ -23,4 +24,5 @@ public record GuardContext(
     AuditLog auditLog,
     AlertHook alertHook,
     Optional<EvaluationProbe> probe,
-    Optional<EvalGate> evalGate) {}
+    Optional<EvalGate> evalGate,
+    Optional<PairSignalSource> shadowPairs) {}

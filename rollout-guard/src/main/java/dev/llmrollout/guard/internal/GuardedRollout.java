@@ -40,6 +40,7 @@ public final class GuardedRollout implements Rollout {
   private final StepWindows windows;
   private final StepWindows shadowWindows;
   private final PromotionEvidence evidence;
+  private final Optional<ShadowEvidence> shadowGate;
   private final DefaultEventPublisher events = new DefaultEventPublisher();
 
   private RolloutState state;
@@ -74,6 +75,8 @@ public final class GuardedRollout implements Rollout {
         new StepWindows(
             context.signals(), context.clock(), spec.flagKey(), spec.stable(), spec.canary());
     this.evidence = new PromotionEvidence(spec.plan(), context.config(), rules);
+    this.shadowGate =
+        context.shadowPairs().map(p -> new ShadowEvidence(p, spec, segments, context.config()));
     this.state = initialState;
     this.step = initialState == RolloutState.CANARY ? 0 : -1;
     beginPhase();
@@ -214,20 +217,42 @@ public final class GuardedRollout implements Rollout {
     }
   }
 
-  private AuditRecord advanceShadow(Instant now, List<RuleCheck> checks) {
-    var shadow = spec.plan().shadow().orElseThrow();
-    long shadowSamples = canaryRequests() - shadowStartRequests;
-    boolean baked = !now.isBefore(phaseStartedAt.plus(shadow.minDuration()));
-    if (!baked || shadowSamples < shadow.minSamples()) {
+  private AuditRecord advanceShadow(Instant now, List<RuleCheck> liveChecks) {
+    List<RuleCheck> checks = liveChecks;
+    String why = "shadow phase passed";
+    if (shadowGate.isPresent()) {
+      ShadowEvidence.Outcome gate = shadowGate.get().check(now, phaseStartedAt);
+      checks = java.util.stream.Stream.concat(liveChecks.stream(), gate.checks().stream()).toList();
+      switch (gate.verdict()) {
+        case BROKEN -> {
+          automaticRollback = gate.reason();
+          return rollBack(now, checks, Optional.empty(), gate.reason());
+        }
+        case TIMED_OUT -> {
+          return hold(now, checks, Optional.empty(), gate.reason());
+        }
+        case WAITING -> {
+          return record(now, Decision.CONTINUE, null, checks, Optional.empty(), gate.reason());
+        }
+        case PASSED -> why = gate.reason();
+      }
+    } else if (!shadowBaked(now)) {
       return record(now, Decision.CONTINUE, null, checks, Optional.empty(), "shadow baking");
     }
-    String why = "shadow phase passed";
     try {
       why += EvalGateCheck.enforce(context, spec, "canary").map(note -> "; " + note).orElse("");
     } catch (RolloutRefusedException e) {
       return record(now, Decision.HOLD, null, checks, Optional.empty(), e.getMessage());
     }
     return promoteTo(now, 0, checks, Optional.empty(), why);
+  }
+
+  /** Without shadow pairs: the shadow phase's minimum duration and canary samples are in. */
+  private boolean shadowBaked(Instant now) {
+    var shadow = spec.plan().shadow().orElseThrow();
+    long shadowSamples = canaryRequests() - shadowStartRequests;
+    return !now.isBefore(phaseStartedAt.plus(shadow.minDuration()))
+        && shadowSamples >= shadow.minSamples();
   }
 
   private AuditRecord advanceStep(
@@ -371,6 +396,7 @@ public final class GuardedRollout implements Rollout {
     if (state == RolloutState.SHADOW) {
       shadowStartRequests = canaryRequests();
       shadowWindows.beginStep(0);
+      shadowGate.ifPresent(ShadowEvidence::begin);
     }
     if (state == RolloutState.CANARY) {
       windows.beginStep(spec.plan().canaryPercent(step));
