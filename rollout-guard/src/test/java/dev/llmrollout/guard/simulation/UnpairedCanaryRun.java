@@ -1,0 +1,56 @@
+package dev.llmrollout.guard.simulation;
+
+import dev.llmrollout.guard.GuardConfig;
+import dev.llmrollout.guard.RolloutPlan;
+import dev.llmrollout.guard.RolloutState;
+import dev.llmrollout.guard.RuleSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The same users and the same regression as {@link PairedShadowRun}, caught the unpaired way: a
+ * real canary at the default plan's first step (5 %) through {@link GuardHarness}, each request
+ * answered by its arm only (refusal as the candidate or the primary side of {@link PairedTraffic}
+ * would have answered it). Ends at a rollback, when the canary leaves its first step, or after
+ * {@code maxRequests}.
+ */
+final class UnpairedCanaryRun {
+
+  /** How a run ended, the canary's requests and all requests by then. */
+  record Result(RolloutState state, int step, long canaryRequests, long requests) {}
+
+  private UnpairedCanaryRun() {}
+
+  static Result run(
+      PairedTraffic traffic,
+      RuleSet rules,
+      double requestsPerSecond,
+      long maxRequests,
+      SplittableRandom random) {
+    List<String> segments = new ArrayList<>(PairedTraffic.SEGMENTS);
+    GuardHarness harness =
+        new GuardHarness(RolloutPlan.ofDefaults(), rules, GuardConfig.ofDefaults(), segments);
+    PairedTraffic.Users users = new PairedTraffic.Users(random);
+    long sent = 0;
+    while (harness.state() == RolloutState.CANARY && harness.step() == 0 && sent < maxRequests) {
+      long batch = PairedShadowRun.poisson(requestsPerSecond * 10, random);
+      for (long i = 0; i < batch; i++) {
+        PairedTraffic.Request request = traffic.next(users, random);
+        boolean canary = harness.servesCanary(request.key());
+        boolean refused = canary ? request.candidateRefused() : request.primaryRefused();
+        harness.record(
+            request.key(),
+            request.segment(),
+            canary,
+            refused ? GuardHarness.Outcome.REFUSAL : GuardHarness.Outcome.SUCCESS,
+            Double.NaN,
+            null);
+      }
+      sent += batch;
+      harness.advance(Duration.ofSeconds(10));
+    }
+    return new Result(harness.state(), harness.step(), harness.canaryRequests(), sent);
+  }
+}
