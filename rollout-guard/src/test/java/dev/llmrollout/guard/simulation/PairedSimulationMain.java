@@ -23,11 +23,13 @@ import org.hipparchus.stat.interval.ConfidenceInterval;
  * {@code PairedSimulationMain OUTPUT RUNS} (profile {@code shadow-simulation} of rollout-guard).
  */
 public final class PairedSimulationMain {
+  /** Both designs break the refusal rule on a regression shown above 2 points. */
   static final ShadowRuleSet SHADOW_RULES =
       ShadowRuleSet.of(
           ShadowRule.judgeWinRateAtLeast(0.45), ShadowRule.refusalDiscordanceAtMost(0.02));
+
   static final RuleSet CANARY_RULES =
-      RuleSet.of(Rule.successRateDrop(0.05), Rule.refusalRateIncrease(0.02));
+      RuleSet.of(Rule.successRateDrop(0.05), Rule.refusalRateIncrease(0.04).tolerating(0.02));
   static final double RATE = 5;
   static final long MAX_PAIRS = 150_000;
   static final long MAX_REQUESTS = 400_000;
@@ -119,14 +121,19 @@ public final class PairedSimulationMain {
             .filter(r -> r.state() == RolloutState.ROLLED_BACK)
             .mapToDouble(UnpairedCanaryRun.Result::requests)
             .toArray();
-    long leftStep =
-        results.stream().filter(r -> r.state() != RolloutState.ROLLED_BACK && r.step() > 0).count();
+    long inFirstStep =
+        results.stream()
+            .filter(r -> r.state() == RolloutState.ROLLED_BACK && r.lastStep() == 0)
+            .count();
+    long promoted = results.stream().filter(r -> r.state() == RolloutState.PROMOTED).count();
     return String.format(
         Locale.ROOT,
-        "| %s | canary step 1 (unpaired) | %s | %s (left step 1) | - | %s canary requests (%s requests in all) | - |",
+        "| %s | canary 5 -> 25 -> 50 -> 100 %% (unpaired) | %s (in step 1: %s) | %s promoted to"
+            + " 100 %% | - | %s canary requests (%s requests in all) | - |",
         name,
         share(rolledBack, runs),
-        share(leftStep, runs),
+        share(inFirstStep, runs),
+        share(promoted, runs),
         median(canary),
         median(all));
   }

@@ -11,15 +11,18 @@ import java.util.SplittableRandom;
 
 /**
  * The same users and the same regression as {@link PairedShadowRun}, caught the unpaired way: a
- * real canary at the default plan's first step (5 %) through {@link GuardHarness}, each request
- * answered by its arm only (refusal as the candidate or the primary side of {@link PairedTraffic}
- * would have answered it). Ends at a rollback, when the canary leaves its first step, or after
- * {@code maxRequests}.
+ * real canary from the default plan's first step (5 %) on, through {@link GuardHarness}, each
+ * request answered by its arm only (refusal as the candidate or the primary side of {@link
+ * PairedTraffic} would have answered it), through the default plan (5 -> 25 -> 50 -> 100 %). Ends
+ * at a rollback, a promotion, or after {@code maxRequests}.
  */
 final class UnpairedCanaryRun {
 
-  /** How a run ended, the canary's requests and all requests by then. */
-  record Result(RolloutState state, int step, long canaryRequests, long requests) {}
+  /**
+   * How a run ended, the step it was in when it ended (0-based, -1 once final: see {@code
+   * lastStep}), the canary's requests and all requests by then.
+   */
+  record Result(RolloutState state, int lastStep, long canaryRequests, long requests) {}
 
   private UnpairedCanaryRun() {}
 
@@ -34,7 +37,8 @@ final class UnpairedCanaryRun {
         new GuardHarness(RolloutPlan.ofDefaults(), rules, GuardConfig.ofDefaults(), segments);
     PairedTraffic.Users users = new PairedTraffic.Users(random);
     long sent = 0;
-    while (harness.state() == RolloutState.CANARY && harness.step() == 0 && sent < maxRequests) {
+    int lastStep = 0;
+    while (!harness.state().isFinal() && sent < maxRequests) {
       long batch = PairedShadowRun.poisson(requestsPerSecond * 10, random);
       for (long i = 0; i < batch; i++) {
         PairedTraffic.Request request = traffic.next(users, random);
@@ -49,8 +53,9 @@ final class UnpairedCanaryRun {
             null);
       }
       sent += batch;
+      lastStep = Math.max(lastStep, harness.step());
       harness.advance(Duration.ofSeconds(10));
     }
-    return new Result(harness.state(), harness.step(), harness.canaryRequests(), sent);
+    return new Result(harness.state(), lastStep, harness.canaryRequests(), sent);
   }
 }
