@@ -5,6 +5,7 @@ import dev.llmrollout.provider.KillSwitchOverride;
 import dev.llmrollout.provider.LlmFeatureProvider;
 import dev.llmrollout.router.EndpointRegistry;
 import dev.llmrollout.router.ModelRouter;
+import dev.llmrollout.router.ModelRouterBuilder;
 import dev.llmrollout.router.VariantStats;
 import dev.llmrollout.spi.BackendFactory.Backend;
 import dev.llmrollout.spi.FlagBackend;
@@ -23,6 +24,7 @@ import io.opentelemetry.sdk.metrics.View;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A backend, the OpenFeature provider over it (consulting the rollout guard's kill-switch override
@@ -49,6 +51,12 @@ public final class RouterStack implements AutoCloseable {
   private final ConfigHealth configHealth;
 
   public RouterStack(Backend backend, EndpointRegistry endpoints) {
+    this(backend, endpoints, builder -> builder);
+  }
+
+  /** A stack whose router {@code customize} adds to (a judge, shadow options). */
+  public RouterStack(
+      Backend backend, EndpointRegistry endpoints, UnaryOperator<ModelRouterBuilder> customize) {
     this.flags = backend.flags();
     this.control = backend.control();
     this.provider = LlmFeatureProvider.builder(flags).servingOverride(override).build();
@@ -68,9 +76,11 @@ public final class RouterStack implements AutoCloseable {
     api.onProviderConfigurationChanged(configHealth::loaded);
     api.setProviderAndWait(provider);
     this.router =
-        ModelRouter.builder(api.getClient(), provider, endpoints)
-            .signals(VariantStats.bySegment(VariantStats.DEFAULT_SEGMENT_ATTRIBUTE))
-            .openTelemetry(OpenTelemetrySdk.builder().setMeterProvider(meters).build())
+        customize
+            .apply(
+                ModelRouter.builder(api.getClient(), provider, endpoints)
+                    .signals(VariantStats.bySegment(VariantStats.DEFAULT_SEGMENT_ATTRIBUTE))
+                    .openTelemetry(OpenTelemetrySdk.builder().setMeterProvider(meters).build()))
             .build();
   }
 

@@ -130,6 +130,13 @@ public final class ShadowRunner implements AutoCloseable {
     MDC.put("llm.traffic", "shadow");
     try {
       runPair(task, budget);
+    } catch (RuntimeException e) {
+      if (!executor.isShutdown()) {
+        throw e;
+      }
+      // The router closed under a call still in flight (its watchdog or sink already gone).
+      events.count(RouterEvent.SHADOW_DROPPED, task.flagKey());
+      LOG.debug("flag '{}': shadow call abandoned at shutdown: {}", task.flagKey(), e.toString());
     } finally {
       List.of("llm.flag", "llm.variant", "llm.model", "llm.modelVersion", "llm.traffic")
           .forEach(MDC::remove);
@@ -158,6 +165,9 @@ public final class ShadowRunner implements AutoCloseable {
       sink.record(pair);
       events.count(RouterEvent.SHADOW_RECORDED, task.flagKey());
     } catch (RuntimeException e) {
+      if (executor.isShutdown()) {
+        throw e;
+      }
       events.count(RouterEvent.SHADOW_SINK_FAILED, task.flagKey());
       LOG.warn(
           "flag '{}' shadow '{}': the shadow sink failed: {}",
