@@ -55,6 +55,9 @@ import org.slf4j.LoggerFactory;
 public final class ModelRouter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRouter.class);
 
+  /** The name prefix of the shadow pairs' exported counters (docs/metrics.md). */
+  public static final String SHADOW_PAIR_METRIC_PREFIX = "llm_rollout.shadow.";
+
   private final FlagSelector selector;
   private final EndpointRegistry endpoints;
   private final ChatCompletionClient client;

@@ -1,5 +1,6 @@
 package dev.llmrollout.router.internal;
 
+import dev.llmrollout.router.ModelRouter;
 import dev.llmrollout.signals.LatencyBins;
 import dev.llmrollout.signals.PairCounters;
 import dev.llmrollout.signals.PairCounts;
@@ -26,7 +27,7 @@ import java.util.TreeSet;
  * time; nothing is counted twice. Names and labels: docs/metrics.md.
  */
 public final class ShadowPairMetrics implements AutoCloseable {
-  static final String PREFIX = "llm_rollout.shadow.";
+  static final String PREFIX = ModelRouter.SHADOW_PAIR_METRIC_PREFIX;
 
   public static final AttributeKey<String> PRIMARY_VARIANT =
       AttributeKey.stringKey("llm_rollout.primary_variant");
