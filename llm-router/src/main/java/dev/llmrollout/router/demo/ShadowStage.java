@@ -98,10 +98,10 @@ final class ShadowStage {
   static String evidence(RuleCheck check) {
     return String.format(
         Locale.ROOT,
-        "%s in intent=%s: paired harm %.3f, lower bound %.3f above the margin (n=%d pairs),"
+        "%s in %s: paired harm %.3f, lower bound %.3f above the margin (n=%d pairs),"
             + " p=%.2g below the level %.2g it was tested at",
         check.rule(),
-        check.segment(),
+        RuleCheck.ALL_TRAFFIC.equals(check.segment()) ? "all traffic" : "intent=" + check.segment(),
         check.effect(),
         check.lower(),
         check.canarySamples(),

@@ -68,7 +68,9 @@ public final class RouterStack implements AutoCloseable {
                 InstrumentSelector.builder().setName(VariantStats.METRIC_PREFIX + "*").build(),
                 View.builder().setCardinalityLimit(GUARD_SIGNAL_SERIES_LIMIT).build())
             .registerView(
-                InstrumentSelector.builder().setName(ModelRouter.SHADOW_PAIR_METRIC_PREFIX + "*").build(),
+                InstrumentSelector.builder()
+                    .setName(ModelRouter.SHADOW_PAIR_METRIC_PREFIX + "*")
+                    .build(),
                 View.builder().setCardinalityLimit(GUARD_SIGNAL_SERIES_LIMIT).build())
             .build();
     this.configHealth =
