@@ -6,6 +6,7 @@ import dev.llmrollout.guard.internal.GuardContext;
 import dev.llmrollout.guard.internal.RecordedRollouts;
 import dev.llmrollout.guard.internal.RolloutRecord;
 import dev.llmrollout.provider.KillSwitchOverride;
+import dev.llmrollout.signals.PairSignalSource;
 import dev.llmrollout.signals.SignalSource;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
@@ -270,6 +271,7 @@ public final class RolloutGuard {
     private EvaluationProbe probe;
     private EvalGate evalGate;
     private String owner;
+    private PairSignalSource shadowPairs;
 
     private Builder(RolloutControl control, SignalSource signals) {
       this.control = Objects.requireNonNull(control, "control");
@@ -336,6 +338,17 @@ public final class RolloutGuard {
       return this;
     }
 
+    /**
+     * The shadow pairs a shadow phase is judged on ({@code router.shadowPairs()}): with them, a
+     * shadow phase reaches the first canary step only when its {@link RolloutSpec#shadowRules} are
+     * shown non-inferior on paired evidence, and aborts (no user exposed) when one is shown broken.
+     * Without them a shadow phase waits its minimum duration and samples on the signals.
+     */
+    public Builder shadowPairs(PairSignalSource pairs) {
+      this.shadowPairs = Objects.requireNonNull(pairs, "shadowPairs");
+      return this;
+    }
+
     public RolloutGuard build() {
       GuardScheduler effective = scheduler != null ? scheduler : daemonScheduler();
       return new RolloutGuard(
@@ -350,7 +363,8 @@ public final class RolloutGuard {
               alertHook,
               Optional.ofNullable(probe),
               Optional.ofNullable(evalGate),
-              owner != null ? owner : generatedOwner(config.actor())));
+              owner != null ? owner : generatedOwner(config.actor()),
+              Optional.ofNullable(shadowPairs)));
     }
 
     private static String generatedOwner(String actor) {

@@ -31,6 +31,8 @@ import java.util.Optional;
  * @param force true to replace a rollout already running on the same flag
  * @param evalGateOverride why the rollout may start without a passing eval report, when forced past
  *     the {@link EvalGate}; the reason goes into the audit record
+ * @param shadowRules what the shadow gate holds the candidate to on shadow pairs, when the guard
+ *     reads pairs ({@link RolloutGuard.Builder#shadowPairs})
  */
 public record RolloutSpec(
     String flagKey,
@@ -43,7 +45,8 @@ public record RolloutSpec(
     List<String> segments,
     boolean shadowCompleted,
     boolean force,
-    Optional<String> evalGateOverride) {
+    Optional<String> evalGateOverride,
+    ShadowRuleSet shadowRules) {
 
   /**
    * @throws IllegalArgumentException naming the flag and the missing or bad field
@@ -55,6 +58,7 @@ public record RolloutSpec(
     require(flagKey, !canary.equals(stable), "canary", "a variant other than stable", canary);
     require(flagKey, plan != null, "plan", "a rollout plan", null);
     require(flagKey, rules != null, "rules", "a rule set", null);
+    require(flagKey, shadowRules != null, "shadowRules", "a shadow rule set", null);
     require(flagKey, segments != null, "segments", "a list of segment values", null);
     segments = List.copyOf(segments);
     require(
@@ -94,6 +98,7 @@ public record RolloutSpec(
     private boolean shadowCompleted;
     private boolean force;
     private String evalGateOverride;
+    private ShadowRuleSet shadowRules = ShadowRuleSet.ofDefaults();
 
     private Builder(String flagKey) {
       this.flagKey = flagKey;
@@ -129,6 +134,12 @@ public record RolloutSpec(
     /** The segment values to judge each rule in, besides all traffic. */
     public Builder segments(String... values) {
       this.segments = List.of(values);
+      return this;
+    }
+
+    /** The shadow gate's rules (default {@link ShadowRuleSet#ofDefaults()}). */
+    public Builder shadowRules(ShadowRuleSet rules) {
+      this.shadowRules = rules;
       return this;
     }
 
@@ -168,7 +179,8 @@ public record RolloutSpec(
           segments,
           shadowCompleted,
           force,
-          Optional.ofNullable(evalGateOverride));
+          Optional.ofNullable(evalGateOverride),
+          shadowRules);
     }
   }
 

@@ -66,6 +66,8 @@ public final class RolloutSpecJson {
     node.put("shadowCompleted", spec.shadowCompleted());
     node.put("force", spec.force());
     node.put("evalGateOverride", spec.evalGateOverride().orElse(null));
+    ArrayNode shadowRules = node.putArray("shadowRules");
+    spec.shadowRules().rules().forEach(rule -> shadowRules.add(shadowRuleNode(rule)));
     return node;
   }
 
@@ -82,6 +84,10 @@ public final class RolloutSpecJson {
     }
     List<String> segments = new ArrayList<>();
     in.array("segments").forEach(value -> segments.add(value.asText()));
+    List<ShadowRule> shadowRules = new ArrayList<>();
+    for (JsonNode rule : in.array("shadowRules")) {
+      shadowRules.add(shadowRuleFrom(rule));
+    }
     return new RolloutSpec(
         in.text("flagKey"),
         in.text("stable"),
@@ -93,7 +99,25 @@ public final class RolloutSpecJson {
         segments,
         in.bool("shadowCompleted"),
         in.bool("force"),
-        in.optionalText("evalGateOverride"));
+        in.optionalText("evalGateOverride"),
+        new ShadowRuleSet(shadowRules));
+  }
+
+  static ObjectNode shadowRuleNode(ShadowRule rule) {
+    return JSON.createObjectNode()
+        .put("metric", rule.metric().name())
+        .put("quantile", rule.quantile())
+        .put("ratio", rule.ratio())
+        .put("margin", rule.margin());
+  }
+
+  static ShadowRule shadowRuleFrom(JsonNode node) {
+    Fields in = new Fields("shadow rule", node);
+    return new ShadowRule(
+        in.constant("metric", ShadowRule.Metric.class),
+        in.number("quantile"),
+        in.number("ratio"),
+        in.number("margin"));
   }
 
   static ObjectNode planNode(RolloutPlan plan) {

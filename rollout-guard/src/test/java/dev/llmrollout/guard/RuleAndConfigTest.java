@@ -104,7 +104,8 @@ class RuleAndConfigTest {
                     List.of(),
                     false,
                     false,
-                    Optional.empty()))
+                    Optional.empty(),
+                    ShadowRuleSet.ofDefaults()))
         .hasMessageContaining("canary is a, expected a variant other than stable");
   }
 

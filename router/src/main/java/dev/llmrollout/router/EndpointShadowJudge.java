@@ -13,69 +13,97 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A {@link ShadowJudge} that asks a judge model, on a configured endpoint, to compare the two
- * answers. The judge is told to reply with JSON {@code {"preferred": "A"|"B"|"tie", "score": -1..1,
- * "reason": "..."}}, where A is the primary and B the shadow. Set it up with {@link
- * ModelRouter.Builder#judgeWithEndpoint(String, String)}.
+ * A {@link ShadowJudge} that asks a judge model, pinned by version, on a configured endpoint, to
+ * compare the two answers on the configured rubric ({@link JudgeConfig}). The judge replies with
+ * JSON {@code {"preferred": "A"|"B"|"tie", "score": -1..1, "reason": "..."}}; which answer is A is
+ * randomised per pair, or each pair is asked in both orders and an order-dependent verdict becomes
+ * a tie. An unparsable reply fails the verdict (counted, never a verdict for either side). Set it
+ * up with {@link ModelRouterBuilder#judgeWithEndpoint(String, JudgeConfig)}.
  */
 public final class EndpointShadowJudge implements ShadowJudge {
-  static final String INSTRUCTIONS =
+  static final String REPLY_FORMAT =
       "You compare two answers (A and B) to the same conversation. Reply with only a JSON object:"
           + " {\"preferred\": \"A\" or \"B\" or \"tie\", \"score\": a number from -1 (A is much"
           + " better) to 1 (B is much better), \"reason\": one short sentence}.";
 
   private final ChatCompletionClient client;
   private final Endpoint endpoint;
-  private final String judgeModel;
+  private final JudgeConfig config;
   private final Executor executor;
   private final ObjectMapper json;
 
   EndpointShadowJudge(
       ChatCompletionClient client,
       Endpoint endpoint,
-      String judgeModel,
+      JudgeConfig config,
       Executor executor,
       ObjectMapper json) {
     this.client = client;
     this.endpoint = endpoint;
-    this.judgeModel = judgeModel;
+    this.config = config;
     this.executor = executor;
     this.json = json;
   }
 
   @Override
   public CompletionStage<JudgeVerdict> judge(List<ChatMessage> request, ShadowRecord pair) {
-    return CompletableFuture.supplyAsync(() -> ask(request, pair), executor);
+    return CompletableFuture.supplyAsync(() -> decide(request, pair), executor);
   }
 
-  private JudgeVerdict ask(List<ChatMessage> request, ShadowRecord pair) {
+  private JudgeVerdict decide(List<ChatMessage> request, ShadowRecord pair) {
+    return switch (config.order()) {
+      case RANDOMIZED -> ask(request, pair, ThreadLocalRandom.current().nextBoolean());
+      case BOTH_ORDERS -> combine(ask(request, pair, false), ask(request, pair, true));
+    };
+  }
+
+  /** Two verdicts in opposite orders: agreement stands, disagreement is a tie; scores average. */
+  private JudgeVerdict combine(JudgeVerdict primaryFirst, JudgeVerdict shadowFirst) {
+    boolean agree = primaryFirst.preferred().equals(shadowFirst.preferred());
+    String reason =
+        agree
+            ? primaryFirst.reason()
+            : "verdict changed with the order ("
+                + primaryFirst.preferred()
+                + " / "
+                + shadowFirst.preferred()
+                + "): tie";
+    return new JudgeVerdict(
+        agree ? primaryFirst.preferred() : "tie",
+        (primaryFirst.score() + shadowFirst.score()) / 2,
+        reason,
+        config.judgeId());
+  }
+
+  /** Asks once; {@code shadowFirst} shows the shadow as A. The verdict is mapped back. */
+  private JudgeVerdict ask(List<ChatMessage> request, ShadowRecord pair, boolean shadowFirst) {
     StringBuilder conversation = new StringBuilder();
     for (ChatMessage message : request) {
       conversation.append(message.role()).append(": ").append(message.content()).append('\n');
     }
+    String a = shadowFirst ? pair.shadow().content() : pair.primary().content();
+    String b = shadowFirst ? pair.primary().content() : pair.shadow().content();
     String question =
-        "Conversation:\n"
-            + conversation
-            + "\nAnswer A:\n"
-            + pair.primary().content()
-            + "\n\nAnswer B:\n"
-            + pair.shadow().content();
+        "Conversation:\n" + conversation + "\nAnswer A:\n" + a + "\n\nAnswer B:\n" + b;
     ChatResult result =
         client.complete(
             endpoint,
             ChatRequestBody.build(
                 json,
-                judgeModel,
+                config.model(),
                 Map.of("temperature", json.getNodeFactory().numberNode(0)),
-                List.of(new ChatMessage("system", INSTRUCTIONS), new ChatMessage("user", question)),
+                List.of(
+                    new ChatMessage("system", config.rubric() + "\n\n" + REPLY_FORMAT),
+                    new ChatMessage("user", question)),
                 false,
                 true));
-    return parse(result.content());
+    return parse(result.content(), shadowFirst);
   }
 
-  private JudgeVerdict parse(String answer) {
+  private JudgeVerdict parse(String answer, boolean shadowFirst) {
     JsonNode node;
     try {
       node = json.readTree(answer.strip());
@@ -87,13 +115,17 @@ public final class EndpointShadowJudge implements ShadowJudge {
           RoutingException.Kind.UNPARSABLE,
           "judge endpoint '" + endpoint.name() + "': the verdict is not the JSON asked for");
     }
+    String first = shadowFirst ? "shadow" : "primary";
+    String second = shadowFirst ? "primary" : "shadow";
     String preferred =
         switch (node.path("preferred").asText("tie")) {
-          case "A" -> "primary";
-          case "B" -> "shadow";
+          case "A" -> first;
+          case "B" -> second;
           default -> "tie";
         };
     double score = Math.max(-1, Math.min(1, node.path("score").asDouble()));
-    return new JudgeVerdict(preferred, score, node.path("reason").asText(""), judgeModel);
+    // The score is "B better" positive; the verdict's is "shadow better" positive.
+    return new JudgeVerdict(
+        preferred, shadowFirst ? -score : score, node.path("reason").asText(""), config.judgeId());
   }
 }

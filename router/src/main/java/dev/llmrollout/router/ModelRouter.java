@@ -18,8 +18,10 @@ import dev.llmrollout.router.internal.RoutedCall;
 import dev.llmrollout.router.internal.RouterEvents;
 import dev.llmrollout.router.internal.RoutingLogContext;
 import dev.llmrollout.router.internal.SelectedVariant;
+import dev.llmrollout.router.internal.ShadowPairMetrics;
 import dev.llmrollout.router.internal.ShadowRunner;
 import dev.llmrollout.router.internal.StreamWatchdog;
+import dev.llmrollout.signals.PairRecorder;
 import dev.llmrollout.variant.ChatMessage;
 import dev.openfeature.sdk.EvaluationContext;
 import java.util.List;
@@ -53,6 +55,9 @@ import org.slf4j.LoggerFactory;
 public final class ModelRouter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRouter.class);
 
+  /** The name prefix of the shadow pairs' exported counters (docs/metrics.md). */
+  public static final String SHADOW_PAIR_METRIC_PREFIX = "llm_rollout.shadow.";
+
   private final FlagSelector selector;
   private final EndpointRegistry endpoints;
   private final ChatCompletionClient client;
@@ -61,10 +66,12 @@ public final class ModelRouter implements AutoCloseable {
   private final AnswerInspector inspector;
   private final VariantStats signals;
   private final VariantStats shadowSignals;
+  private final PairRecorder shadowPairs;
   private final VariantStats evalSignals;
   private final Optional<ShadowJudge> judge;
   private final GenAiMetrics metrics;
   private final GuardSignalMetrics guardMetrics;
+  private final ShadowPairMetrics pairMetrics;
   private final RouterEvents events;
   private final ShadowRunner shadows;
   private final ShadowSink shadowSink;
@@ -87,6 +94,9 @@ public final class ModelRouter implements AutoCloseable {
     this.guardMetrics =
         new GuardSignalMetrics(builder.openTelemetry, signals, builder.exportedSegmentsPerFlag);
     this.shadowSignals = builder.shadowSignals;
+    this.shadowPairs = builder.shadowPairs;
+    this.pairMetrics =
+        new ShadowPairMetrics(builder.openTelemetry, shadowPairs, builder.exportedSegmentsPerFlag);
     this.evalSignals = builder.evalSignals;
     this.shadowSink = builder.shadowSink();
     this.shadows =
@@ -97,6 +107,7 @@ public final class ModelRouter implements AutoCloseable {
             inspector,
             shadowSink,
             shadowSignals,
+            builder.shadowPairs,
             metrics,
             events);
     this.fallbackFlags = Set.copyOf(builder.fallbackFlags);
@@ -148,6 +159,14 @@ public final class ModelRouter implements AutoCloseable {
   /** The per-variant signals of routed traffic, also what the rollout guard reads. */
   public VariantStats signals() {
     return signals;
+  }
+
+  /**
+   * The shadow pairs (primary and shadow answers of the same request) as per-bucket differences:
+   * the evidence the rollout guard's shadow gate reads ({@code RolloutGuard.Builder#shadowPairs}).
+   */
+  public PairRecorder shadowPairs() {
+    return shadowPairs;
   }
 
   /** The per-variant signals of shadow calls, kept apart so they never skew the live split. */
@@ -346,6 +365,7 @@ public final class ModelRouter implements AutoCloseable {
   @Override
   public void close() {
     guardMetrics.close();
+    pairMetrics.close();
     shadows.close();
     watchdog.close();
     shadowSink.close();

@@ -3,6 +3,7 @@ package dev.llmrollout.router;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmrollout.provider.LlmFeatureProvider;
 import dev.llmrollout.router.internal.ChatCompletionClient;
+import dev.llmrollout.signals.PairRecorder;
 import dev.openfeature.sdk.Client;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.http.HttpClient;
@@ -54,12 +55,13 @@ public final class ModelRouterBuilder {
   VariantStats signals = VariantStats.create();
   int exportedSegmentsPerFlag = DEFAULT_EXPORTED_SEGMENTS;
   VariantStats shadowSignals;
+  PairRecorder shadowPairs = new PairRecorder();
   VariantStats evalSignals;
   ShadowOptions shadowOptions = ShadowOptions.ofDefaults();
   private ShadowSink shadowSink;
   private ShadowJudge judge;
   private String judgeEndpoint;
-  private String judgeModel;
+  private JudgeConfig judgeConfig;
   final Set<String> fallbackFlags = new LinkedHashSet<>();
   List<Pattern> refusalPatterns = DEFAULT_REFUSAL_PATTERNS;
   int shortAnswerChars = 2;
@@ -96,6 +98,12 @@ public final class ModelRouterBuilder {
   /** The store shadow calls are counted in (default: a new one, segmented like the signals). */
   public ModelRouterBuilder shadowSignals(VariantStats stats) {
     this.shadowSignals = Objects.requireNonNull(stats, "shadowSignals");
+    return this;
+  }
+
+  /** The store shadow pairs' differences are counted in (default: a new one). */
+  public ModelRouterBuilder shadowPairs(PairRecorder pairs) {
+    this.shadowPairs = Objects.requireNonNull(pairs, "shadowPairs");
     return this;
   }
 
@@ -139,14 +147,23 @@ public final class ModelRouterBuilder {
     return this;
   }
 
-  /** Judges a sample of shadow pairs by asking {@code model} on the named endpoint. */
-  public ModelRouterBuilder judgeWithEndpoint(String endpointName, String model) {
+  /**
+   * Judges a sample of shadow pairs by asking {@code datedModelId}, a model id that pins its
+   * version (such as {@code gpt-4o-2024-08-06}), on the named endpoint, with the default rubric in
+   * both orders ({@link JudgeConfig#snapshot}).
+   */
+  public ModelRouterBuilder judgeWithEndpoint(String endpointName, String datedModelId) {
+    return judgeWithEndpoint(endpointName, JudgeConfig.snapshot(datedModelId));
+  }
+
+  /** Judges a sample of shadow pairs with the judge {@code config} on the named endpoint. */
+  public ModelRouterBuilder judgeWithEndpoint(String endpointName, JudgeConfig config) {
     if (endpoints.find(endpointName).isEmpty()) {
-      throw new EndpointConfigException(
+      throw new IllegalArgumentException(
           "judge endpoint '" + endpointName + "' is not in the endpoints file");
     }
     this.judgeEndpoint = endpointName;
-    this.judgeModel = Objects.requireNonNull(model, "model");
+    this.judgeConfig = Objects.requireNonNull(config, "judge config");
     return this;
   }
 
@@ -206,6 +223,6 @@ public final class ModelRouterBuilder {
     }
     return Optional.of(
         new EndpointShadowJudge(
-            chatClient, endpoints.find(judgeEndpoint).orElseThrow(), judgeModel, executor, json));
+            chatClient, endpoints.find(judgeEndpoint).orElseThrow(), judgeConfig, executor, json));
   }
 }

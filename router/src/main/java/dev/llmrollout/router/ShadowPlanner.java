@@ -118,7 +118,8 @@ final class ShadowPlanner {
             messages,
             primaryMessages,
             jsonRequested,
-            call.segment()));
+            call.segment(),
+            targetingKey.get()));
   }
 
   /**

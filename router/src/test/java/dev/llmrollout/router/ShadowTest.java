@@ -186,32 +186,84 @@ class ShadowTest {
   }
 
   @Test
-  void aJudgeEndpointScoresASampleOfPairsAsynchronously() {
+  void aJudgeEndpointScoresASampleOfPairsAsynchronouslyInBothOrders() {
     flagShadowing(1.0);
+    // A consistent judge: it prefers the canary's answer wherever it is placed.
     harness.judge.respond(
         r ->
             Reply.answer(
-                "{\"preferred\": \"B\", \"score\": 0.6, \"reason\": \"B is more specific\"}"));
+                r.message(1).contains("Answer A:\ncanary")
+                    ? "{\"preferred\": \"A\", \"score\": -0.6, \"reason\": \"more specific\"}"
+                    : "{\"preferred\": \"B\", \"score\": 0.6, \"reason\": \"more specific\"}"));
     ModelRouter router =
         harness.build(
             harness
                 .router()
                 .shadow(ShadowOptions.custom().judgeSampleRate(1.0).build())
-                .judgeWithEndpoint("judge-pool", "judge-model"));
+                .judgeWithEndpoint(
+                    "judge-pool",
+                    JudgeConfig.pinned("judge-model", "2026-01-15")
+                        .rubric("Prefer specific answers.")));
 
     router.route(request("s-1"));
 
     await().until(() -> harness.shadowSink.verdicts().size() == 1);
     JudgeVerdict verdict = harness.shadowSink.verdicts().values().iterator().next();
     assertThat(verdict)
-        .isEqualTo(new JudgeVerdict("shadow", 0.6, "B is more specific", "judge-model"));
-    var asked = harness.judge.received().get(0);
-    assertThat(asked.authorization()).isEqualTo("Bearer " + RouterHarness.JUDGE_KEY);
-    assertThat(asked.model()).isEqualTo("judge-model");
-    assertThat(asked.message(1))
-        .contains("Answer A:\nstable says hi to model-stable")
-        .contains("Answer B:\ncanary says hi to model-canary");
+        .isEqualTo(new JudgeVerdict("shadow", 0.6, "more specific", "judge-model@2026-01-15"));
+    assertThat(harness.judge.received()).as("asked once in each order").hasSize(2);
+    var asked = harness.judge.received();
+    assertThat(asked.get(0).authorization()).isEqualTo("Bearer " + RouterHarness.JUDGE_KEY);
+    assertThat(asked.get(0).model()).isEqualTo("judge-model");
+    assertThat(asked.get(0).message(0)).startsWith("Prefer specific answers.");
+    assertThat(asked)
+        .extracting(a -> a.message(1))
+        .anySatisfy(m -> assertThat(m).contains("Answer A:\nstable says hi to model-stable"))
+        .anySatisfy(m -> assertThat(m).contains("Answer A:\ncanary says hi to model-canary"));
     assertThat(router.count(RouterEvent.JUDGED)).isEqualTo(1);
+  }
+
+  @Test
+  void aJudgeThatAlwaysPicksTheSamePositionGivesATie() {
+    flagShadowing(1.0);
+    harness.judge.respond(
+        r -> Reply.answer("{\"preferred\": \"B\", \"score\": 0.6, \"reason\": \"B\"}"));
+    ModelRouter router =
+        harness.build(
+            harness
+                .router()
+                .shadow(ShadowOptions.custom().judgeSampleRate(1.0).build())
+                .judgeWithEndpoint("judge-pool", "judge-model-2026-01-15"));
+
+    router.route(request("s-1"));
+
+    await().until(() -> harness.shadowSink.verdicts().size() == 1);
+    JudgeVerdict verdict = harness.shadowSink.verdicts().values().iterator().next();
+    assertThat(verdict.preferred()).isEqualTo("tie");
+    assertThat(verdict.score()).isZero();
+    assertThat(verdict.judge()).isEqualTo("judge-model-2026-01-15");
+  }
+
+  @Test
+  void anUnparsableVerdictIsAFailureNeverAVerdict() {
+    flagShadowing(1.0);
+    harness.judge.respond(r -> Reply.answer("I think B is nicer."));
+    ModelRouter router =
+        harness.build(
+            harness
+                .router()
+                .shadow(ShadowOptions.custom().judgeSampleRate(1.0).build())
+                .judgeWithEndpoint(
+                    "judge-pool",
+                    JudgeConfig.pinned("judge-model", "1").order(JudgeConfig.Order.RANDOMIZED)));
+
+    router.route(request("s-1"));
+
+    await().until(() -> router.count(RouterEvent.JUDGE_FAILED) == 1);
+    assertThat(harness.shadowSink.verdicts()).isEmpty();
+    var pairs = router.shadowPairs().pairs(FLAG, "stable", "canary").all();
+    assertThat(pairs.total(dev.llmrollout.signals.PairCounts.Field.JUDGE_FAILURES)).isEqualTo(1);
+    assertThat(pairs.total(dev.llmrollout.signals.PairCounts.Field.JUDGED)).isZero();
   }
 
   @Test

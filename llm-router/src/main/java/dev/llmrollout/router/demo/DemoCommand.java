@@ -8,6 +8,9 @@ import dev.llmrollout.guard.RolloutSpec;
 import dev.llmrollout.guard.RolloutState;
 import dev.llmrollout.guard.RuleSet;
 import dev.llmrollout.router.EndpointRegistry;
+import dev.llmrollout.router.JsonLinesShadowSink;
+import dev.llmrollout.router.ShadowOptions;
+import dev.llmrollout.router.StandInJudge;
 import dev.llmrollout.router.gateway.RouterStack;
 import dev.llmrollout.spi.BackendFactory;
 import java.io.IOException;
@@ -71,6 +74,18 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print only the summary, as JSON.")
   boolean json;
 
+  @Option(
+      names = "--shadow-gate",
+      description =
+          "Make the candidate a major version (2.0.0): it first runs in shadow, judged by a"
+              + " stand-in judge, and the shadow gate decides on the pairs before any user sees it.")
+  boolean shadowGate;
+
+  @Option(
+      names = "--good-candidate",
+      description = "With --shadow-gate: a candidate without the payment regression.")
+  boolean goodCandidate;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -85,26 +100,72 @@ public final class DemoCommand implements Callable<Integer> {
   private int runIn(Path dir, PrintWriter out) throws Exception {
     try (DemoModel stable = new DemoModel("support-llm-2025-06", 40, 0.04, prompt -> false);
         DemoModel canary =
-            new DemoModel("support-llm-2025-09", 30, 0.01, DemoTraffic::hasInlineOrderData);
-        RouterStack stack = new RouterStack(backend(dir), endpoints(dir, stable, canary))) {
+            new DemoModel(
+                "support-llm-2025-09",
+                30,
+                0.01,
+                goodCandidate ? prompt -> false : DemoTraffic::hasInlineOrderData);
+        RouterStack stack =
+            new RouterStack(
+                backend(dir, shadowGate),
+                endpoints(dir, stable, canary),
+                builder ->
+                    shadowGate
+                        ? builder
+                            .shadow(
+                                ShadowOptions.custom()
+                                    .threads(4)
+                                    .queueCapacity(256)
+                                    .judgeSampleRate(1.0)
+                                    .build())
+                            .judge(new StandInJudge())
+                            .shadowSink(
+                                JsonLinesShadowSink.appendingTo(dir.resolve("shadow.jsonl")))
+                        : builder)) {
       // With --json, only the summary reaches stdout.
       PrintWriter view = json ? new PrintWriter(Writer.nullWriter()) : out;
       view.printf(
-          "flags file (removed at exit): %s%nstable v1.1.0 at %s, canary v1.2.0 at %s%n%n",
-          dir.resolve("flags.json"), stable.baseUrl(), canary.baseUrl());
+          "flags file (removed at exit): %s%nstable v1.1.0 at %s, canary %s at %s%n%n",
+          dir.resolve("flags.json"),
+          stable.baseUrl(),
+          shadowGate ? "v2.0.0" : "v1.2.0",
+          canary.baseUrl());
       DemoTimeline timeline = new DemoTimeline(stack.router().signals());
-      Rollout rollout = startRollout(stack, timeline);
+      ShadowStage shadowStage = new ShadowStage(stack.router().shadowPairs());
+      Rollout rollout = startRollout(stack, timeline, shadowStage);
       DemoTraffic traffic = new DemoTraffic(stack.router(), sessions);
       timeline.trafficStarted(Instant.now());
+      shadowStage.trafficStarted(Instant.now());
       run(traffic, stack, rollout, timeline, new LiveTable(view, System.console() != null));
-      timeline.print(view, traffic, rollout, dir.resolve("flags.json"));
-      int exitCode =
-          rollout.state() == RolloutState.ROLLED_BACK && rollout.rollbackVerified() ? 0 : 1;
+      if (shadowGate) {
+        shadowStage.print(view, traffic);
+      } else {
+        timeline.print(view, traffic, rollout, dir.resolve("flags.json"));
+      }
+      int exitCode = succeeded(rollout, traffic) ? 0 : 1;
       if (json) {
-        out.println(timeline.toJson(traffic, rollout).put("exitCode", exitCode).toPrettyString());
+        var summary = timeline.toJson(traffic, rollout).put("exitCode", exitCode);
+        shadowStage.addTo(summary);
+        out.println(summary.toPrettyString());
       }
       return exitCode;
     }
+  }
+
+  /**
+   * The canary demo succeeds when the guard rolled back and verified it; the shadow demo when the
+   * shadow gate aborted a bad candidate with no session exposed, or let a good one into step 1.
+   */
+  private boolean succeeded(Rollout rollout, DemoTraffic traffic) {
+    if (!shadowGate) {
+      return rollout.state() == RolloutState.ROLLED_BACK && rollout.rollbackVerified();
+    }
+    if (goodCandidate) {
+      return rollout.state() == RolloutState.CANARY;
+    }
+    return rollout.state() == RolloutState.ROLLED_BACK
+        && rollout.rollbackVerified()
+        && traffic.exposure().get("canary") == 0;
   }
 
   /** The demo leaves nothing behind: its flags file, audit trail and lock go with the directory. */
@@ -116,20 +177,25 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static BackendFactory.Backend backend(Path dir) throws Exception {
+  private static BackendFactory.Backend backend(Path dir, boolean shadowGate) throws Exception {
     Files.writeString(
         dir.resolve("flags.json"),
         """
         {"flags": {"support-model": {"state": "ENABLED",
           "variants": {
-            "stable": {"model": "support-llm-2025-06", "version": "1.1.0", "endpoint": "stable-pool",
+            "stable": {"model": "support-llm-2025-06", "version": "1.1.0", "endpoint": "stable-pool",%s
               "prompt": {"id": "support", "version": "7", "messages": [
                 {"role": "system", "content": "You are the support assistant of {{company}}."}]}},
-            "canary": {"model": "support-llm-2025-09", "version": "1.2.0", "endpoint": "canary-pool",
+            "canary": {"model": "support-llm-2025-09", "version": "%s", "endpoint": "canary-pool",
               "prompt": {"id": "support", "version": "7", "messages": [
                 {"role": "system", "content": "You are the support assistant of {{company}}."}]}}},
           "defaultVariant": "stable"}}}
-        """);
+        """
+            .formatted(
+                shadowGate
+                    ? "\n      \"shadow\": {\"variant\": \"canary\", \"sampleRate\": 1.0},"
+                    : "",
+                shadowGate ? "2.0.0" : "1.2.0"));
     BackendFactory local =
         ServiceLoader.load(BackendFactory.class).stream()
             .map(ServiceLoader.Provider::get)
@@ -153,9 +219,10 @@ public final class DemoCommand implements Callable<Integer> {
     return EndpointRegistry.load(file, name -> "demo-key-not-a-secret");
   }
 
-  private static Rollout startRollout(RouterStack stack, DemoTimeline timeline) {
+  private Rollout startRollout(RouterStack stack, DemoTimeline timeline, ShadowStage shadow) {
     RolloutGuard guard =
         RolloutGuard.builder(stack.control(), stack.router().signals())
+            .shadowPairs(stack.router().shadowPairs())
             .override(stack.override())
             .probe(stack.evaluationProbe())
             .config(
@@ -166,24 +233,37 @@ public final class DemoCommand implements Callable<Integer> {
                     .actor("rollout-guard (demo)")
                     .build())
             .build();
+    RolloutPlan.Builder plan =
+        RolloutPlan.custom()
+            .steps(5, 25, 50, 100)
+            .minBake(Duration.ofSeconds(30))
+            .minSamplesPerArm(500);
+    if (shadowGate) {
+      plan.shadow(Duration.ofSeconds(5), 500).maxStepDuration(Duration.ofMinutes(5));
+    }
     Rollout rollout =
         guard.start(
             RolloutSpec.forFlag(DemoTraffic.FLAG)
                 .stable("stable")
                 .canary("canary")
-                .versions("1.1.0", "1.2.0")
-                .plan(
-                    RolloutPlan.custom()
-                        .steps(5, 25, 50, 100)
-                        .minBake(Duration.ofSeconds(30))
-                        .minSamplesPerArm(500)
-                        .build())
+                .versions("1.1.0", shadowGate ? "2.0.0" : "1.2.0")
+                .plan(plan.build())
                 .rules(RuleSet.ofDefaults())
+                .shadowRules(ShadowStage.RULES)
                 .segments(DemoTraffic.INTENTS.toArray(String[]::new))
                 .build());
     rollout.eventPublisher().onEvent(timeline::record);
+    rollout.eventPublisher().onEvent(shadow::record);
     rollout.startChecking();
     return rollout;
+  }
+
+  /** The demo stops once the guard rolled back and verified it, or the shadow gate let it in. */
+  private boolean finished(Rollout rollout) {
+    if (shadowGate && rollout.state() != RolloutState.SHADOW) {
+      return rollout.state() != RolloutState.ROLLED_BACK || rollout.rollbackVerified();
+    }
+    return rollout.rollbackVerified();
   }
 
   private void run(
@@ -206,7 +286,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     workers.shutdown();
     while (!workers.awaitTermination(500, TimeUnit.MILLISECONDS)) {
-      if (rollout.rollbackVerified() && stopAt.get() == Instant.MAX) {
+      if (finished(rollout) && stopAt.get() == Instant.MAX) {
         stopAt.set(Instant.now().plusSeconds(2));
       }
       table.draw(stack.router().signals(), traffic.sent(), requests, timeline.status(rollout));
@@ -217,7 +297,8 @@ public final class DemoCommand implements Callable<Integer> {
         sent < requests
             ? String.format(
                 Locale.ROOT,
-                "; stopped 2 s after the verified rollback (--requests allowed %,d)",
+                "; stopped 2 s after the %s (--requests allowed %,d)",
+                shadowGate ? "shadow gate's decision" : "verified rollback",
                 requests)
             : "";
     table.draw(stack.router().signals(), sent, sent, timeline.status(rollout) + stopped);

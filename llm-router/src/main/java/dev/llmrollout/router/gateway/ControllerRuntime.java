@@ -37,7 +37,13 @@ public final class ControllerRuntime implements AutoCloseable {
             Clock.systemUTC());
     GuardedRollouts rollouts =
         new GuardedRollouts(
-            stack, prometheus, "controller", rolloutSettings, environment, Gateway.JSON);
+            stack,
+            prometheus,
+            Optional.empty(),
+            "controller",
+            rolloutSettings,
+            environment,
+            Gateway.JSON);
     RolloutGauges.register(stack, rollouts);
     this.server =
         new Gateway(

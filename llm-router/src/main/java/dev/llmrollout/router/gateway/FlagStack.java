@@ -3,6 +3,7 @@ package dev.llmrollout.router.gateway;
 import dev.llmrollout.guard.EvaluationProbe;
 import dev.llmrollout.provider.KillSwitchOverride;
 import dev.llmrollout.provider.LlmFeatureProvider;
+import dev.llmrollout.router.ModelRouter;
 import dev.llmrollout.router.VariantStats;
 import dev.llmrollout.spi.BackendFactory.Backend;
 import dev.llmrollout.spi.FlagBackend;
@@ -57,6 +58,11 @@ public final class FlagStack implements AutoCloseable {
             .registerMetricReader(metricReader)
             .registerView(
                 InstrumentSelector.builder().setName(VariantStats.METRIC_PREFIX + "*").build(),
+                View.builder().setCardinalityLimit(GUARD_SIGNAL_SERIES_LIMIT).build())
+            .registerView(
+                InstrumentSelector.builder()
+                    .setName(ModelRouter.SHADOW_PAIR_METRIC_PREFIX + "*")
+                    .build(),
                 View.builder().setCardinalityLimit(GUARD_SIGNAL_SERIES_LIMIT).build())
             .build();
   }

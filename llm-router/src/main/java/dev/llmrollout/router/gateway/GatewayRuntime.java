@@ -24,6 +24,7 @@ public final class GatewayRuntime implements AutoCloseable {
         new GuardedRollouts(
             stack.flagStack(),
             stack.router().signals(),
+            Optional.of(stack.router().shadowPairs()),
             "gateway",
             rolloutSettings,
             environment,

@@ -14,6 +14,7 @@ import dev.llmrollout.guard.RolloutRefusedException;
 import dev.llmrollout.guard.RolloutSpec;
 import dev.llmrollout.guard.RolloutState;
 import dev.llmrollout.guard.WebhookAlertHook;
+import dev.llmrollout.signals.PairSignalSource;
 import dev.llmrollout.signals.SignalSource;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
@@ -52,11 +53,15 @@ final class GuardedRollouts {
 
   /**
    * @param signals what the guard judges: the router's counters, or a fleet's from Prometheus
+   * @param shadowPairs the router's shadow pairs a shadow phase is judged on; a controller has none
+   *     (pairs are not exported for Prometheus to add up yet), so its shadow phases wait their
+   *     minimum duration and samples
    * @param host what runs the guard, "gateway" or "controller": in the actor and in refusals
    */
   GuardedRollouts(
       FlagStack stack,
       SignalSource signals,
+      Optional<PairSignalSource> shadowPairs,
       String host,
       RolloutSettings settings,
       Function<String, String> environment,
@@ -66,7 +71,7 @@ final class GuardedRollouts {
     this.json = json;
     this.audit = new RolloutAuditTrail(json, RECORDS_PER_FLAG, settings.auditFile());
     this.evalGate = new SubmittedReportGate(stack::payload);
-    this.guard =
+    RolloutGuard.Builder builder =
         RolloutGuard.builder(stack.control(), signals)
             .override(stack.override())
             .probe(stack.evaluationProbe())
@@ -77,8 +82,9 @@ final class GuardedRollouts {
                 GuardConfig.custom()
                     .checkInterval(settings.checkInterval())
                     .actor("llm-router " + host + " rollout-guard")
-                    .build())
-            .build();
+                    .build());
+    shadowPairs.ifPresent(builder::shadowPairs);
+    this.guard = builder.build();
     // a restarted gateway takes up the rollouts recorded next to its flags (issue 15.4)
     guard.resume(stack.flagKeys());
   }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmrollout.guard.CanaryStep;
 import dev.llmrollout.guard.RolloutPlan;
 import dev.llmrollout.guard.RolloutSpec;
+import dev.llmrollout.guard.ShadowRule;
+import dev.llmrollout.guard.ShadowRuleSet;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -61,6 +63,18 @@ final class RolloutRequestReader {
    * The spec: {@code stable} defaults to {@code defaultVariant}; the plan's fields default to
    * {@code metadataPlan} (the flag's {@code rollout.*} metadata, or the guard's defaults).
    */
+  /**
+   * The shadow gate's rules for gateway rollouts: the defaults without the judge's win rate,
+   * because the gateway runs no judge (a judge rule would hold every shadow phase for want of
+   * verdicts).
+   */
+  static final ShadowRuleSet SHADOW_RULES =
+      ShadowRuleSet.of(
+          ShadowRule.refusalDiscordanceAtMost(0.01),
+          ShadowRule.errorDiscordanceAtMost(0.01),
+          ShadowRule.latencyTailRatioAtMost(0.99, 1.5),
+          ShadowRule.tokenRatioAtMost(1.5));
+
   RolloutSpec spec(String defaultVariant, RolloutPlan metadataPlan, Map<String, Double> split) {
     String stable = optionalText("stable").orElse(defaultVariant);
     String canary = optionalText("canary").orElseThrow(() -> invalid("canary", "a variant name"));
@@ -71,7 +85,8 @@ final class RolloutRequestReader {
             .versions(
                 optionalText("stableVersion").orElse(null),
                 optionalText("canaryVersion").orElse(null))
-            .plan(plan(metadataPlan));
+            .plan(plan(metadataPlan))
+            .shadowRules(SHADOW_RULES);
     Optional<String> force = optionalText("force");
     // --force starts anyway: past the eval gate and over a split already in place.
     force.ifPresent(reason -> spec.skipEvalGate(reason).force(true));

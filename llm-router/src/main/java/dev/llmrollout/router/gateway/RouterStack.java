@@ -4,6 +4,7 @@ import dev.llmrollout.guard.EvaluationProbe;
 import dev.llmrollout.provider.KillSwitchOverride;
 import dev.llmrollout.router.EndpointRegistry;
 import dev.llmrollout.router.ModelRouter;
+import dev.llmrollout.router.ModelRouterBuilder;
 import dev.llmrollout.router.VariantStats;
 import dev.llmrollout.spi.BackendFactory.Backend;
 import dev.llmrollout.spi.FlagBackend;
@@ -14,6 +15,7 @@ import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The {@link FlagStack} (backend, provider, override, metrics) and a router with its signals over
@@ -25,21 +27,33 @@ public final class RouterStack implements AutoCloseable {
   private final ConfigHealth configHealth;
 
   public RouterStack(Backend backend, EndpointRegistry endpoints) {
+    this(backend, endpoints, builder -> builder);
+  }
+
+  /** A stack whose router {@code customize} adds to (a judge, shadow options). */
+  public RouterStack(
+      Backend backend, EndpointRegistry endpoints, UnaryOperator<ModelRouterBuilder> customize) {
     this.flagStack = new FlagStack(backend);
     this.configHealth =
         new ConfigHealth(
             flagStack.meter(),
             () ->
                 ConfigCheck.flags(
-                    flagStack.flags(), flagStack.control(), endpoints.variantValidator(), Optional.empty()));
+                    flagStack.flags(),
+                    flagStack.control(),
+                    endpoints.variantValidator(),
+                    Optional.empty()));
     // Before the first load, so a rejected first edit is seen too.
     flagStack.api().onProviderError(configHealth::rejected);
     flagStack.api().onProviderConfigurationChanged(configHealth::loaded);
     flagStack.start();
     this.router =
-        ModelRouter.builder(flagStack.client(), flagStack.provider(), endpoints)
-            .signals(VariantStats.bySegment(VariantStats.DEFAULT_SEGMENT_ATTRIBUTE))
-            .openTelemetry(OpenTelemetrySdk.builder().setMeterProvider(flagStack.meters()).build())
+        customize
+            .apply(
+                ModelRouter.builder(flagStack.client(), flagStack.provider(), endpoints)
+                    .signals(VariantStats.bySegment(VariantStats.DEFAULT_SEGMENT_ATTRIBUTE))
+                    .openTelemetry(
+                        OpenTelemetrySdk.builder().setMeterProvider(flagStack.meters()).build()))
             .build();
   }
 

@@ -7,6 +7,7 @@ import dev.llmrollout.guard.EvaluationProbe;
 import dev.llmrollout.guard.GuardConfig;
 import dev.llmrollout.guard.GuardScheduler;
 import dev.llmrollout.provider.KillSwitchOverride;
+import dev.llmrollout.signals.PairSignalSource;
 import dev.llmrollout.signals.SignalSource;
 import dev.llmrollout.spi.RolloutControl;
 import java.time.Clock;
@@ -28,4 +29,5 @@ public record GuardContext(
     AlertHook alertHook,
     Optional<EvaluationProbe> probe,
     Optional<EvalGate> evalGate,
-    String owner) {}
+    String owner,
+    Optional<PairSignalSource> shadowPairs) {}

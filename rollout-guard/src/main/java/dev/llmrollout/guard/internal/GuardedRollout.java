@@ -39,6 +39,7 @@ final class GuardedRollout {
   private final PromotionEvidence evidence;
   private final DefaultEventPublisher events;
   private final RolloutLease lease;
+  private final Optional<ShadowEvidence> shadowGate;
 
   private RolloutState state;
   private int step;
@@ -71,6 +72,8 @@ final class GuardedRollout {
     this.stepWriter = new StepWriter(context, spec, lease);
     this.phases = new RolloutPhases(context, spec);
     this.evidence = new PromotionEvidence(spec.plan(), context.config(), rules);
+    this.shadowGate =
+        context.shadowPairs().map(p -> new ShadowEvidence(p, spec, segments, context.config()));
     this.state = progress.state();
     this.step = progress.step();
     this.heldBecause = progress.heldBecause().orElse(null);
@@ -78,9 +81,11 @@ final class GuardedRollout {
     this.rollbackVerified = progress.rollbackVerified();
     this.evalGate = progress.evalGate().orElse(null);
     if (progress.steps().isEmpty() && progress.shadowStartedAt().isEmpty()) {
-      phases.begin(state, step);
+      beginPhase();
     } else {
       phases.resume(progress);
+      // Pair counts are per process: a resumed shadow phase judges the pairs seen from now on.
+      beginShadowEvidence();
     }
   }
 
@@ -229,14 +234,28 @@ final class GuardedRollout {
     }
   }
 
-  private AuditRecord advanceShadow(Instant now, List<RuleCheck> checks) {
-    var shadow = spec.plan().shadow().orElseThrow();
-    long shadowSamples = phases.shadowSamples();
-    boolean baked = !now.isBefore(phases.startedAt().plus(shadow.minDuration()));
-    if (!baked || shadowSamples < shadow.minSamples()) {
+  private AuditRecord advanceShadow(Instant now, List<RuleCheck> liveChecks) {
+    List<RuleCheck> checks = liveChecks;
+    String why = "shadow phase passed";
+    if (shadowGate.isPresent()) {
+      ShadowEvidence.Outcome gate = shadowGate.get().check(now, phases.startedAt());
+      checks = java.util.stream.Stream.concat(liveChecks.stream(), gate.checks().stream()).toList();
+      switch (gate.verdict()) {
+        case BROKEN -> {
+          automaticRollback = gate.reason();
+          return rollBack(now, checks, Optional.empty(), gate.reason());
+        }
+        case TIMED_OUT -> {
+          return hold(now, checks, Optional.empty(), HoldReason.STEP_TIMEOUT, gate.reason());
+        }
+        case WAITING -> {
+          return record(now, Decision.CONTINUE, null, checks, Optional.empty(), gate.reason());
+        }
+        case PASSED -> why = gate.reason();
+      }
+    } else if (!shadowBaked(now)) {
       return record(now, Decision.CONTINUE, null, checks, Optional.empty(), "shadow baking");
     }
-    String why = "shadow phase passed";
     try {
       why += EvalGateCheck.enforce(context, spec, "canary").map(note -> "; " + note).orElse("");
     } catch (RolloutRefusedException e) {
@@ -244,6 +263,13 @@ final class GuardedRollout {
       return record(now, Decision.HOLD, null, checks, Optional.empty(), e.getMessage());
     }
     return promoteTo(now, 0, checks, Optional.empty(), why);
+  }
+
+  /** Without shadow pairs: the shadow phase's minimum duration and canary samples are in. */
+  private boolean shadowBaked(Instant now) {
+    var shadow = spec.plan().shadow().orElseThrow();
+    return !now.isBefore(phases.startedAt().plus(shadow.minDuration()))
+        && phases.shadowSamples() >= shadow.minSamples();
   }
 
   private AuditRecord advanceStep(
@@ -374,11 +400,22 @@ final class GuardedRollout {
     state = to;
     step = toStep;
     if (newStep || to == RolloutState.SHADOW) {
-      phases.begin(state, step);
+      beginPhase();
     }
     events.publish(
         new GuardEvent.StateTransitionEvent(spec.flagKey(), context.clock().instant(), t, why));
     return t;
+  }
+
+  private void beginPhase() {
+    phases.begin(state, step);
+    beginShadowEvidence();
+  }
+
+  private void beginShadowEvidence() {
+    if (state == RolloutState.SHADOW) {
+      shadowGate.ifPresent(ShadowEvidence::begin);
+    }
   }
 
   private AuditRecord record(

@@ -103,7 +103,8 @@ public final class GuardSignalMetrics implements AutoCloseable {
           Attributes.of(
               GenAiMetrics.FLAG_KEY, arm.flagKey(), GenAiMetrics.FLAG_VARIANT, arm.variant());
       observe(arm.flagKey(), armLabels, ALL_SEGMENTS, counters.all());
-      LabelCap cap = segmentsByFlag.computeIfAbsent(arm.flagKey(), f -> new LabelCap(maxSegments));
+      LabelCap cap =
+          segmentsByFlag.computeIfAbsent(arm.flagKey(), f -> new LabelCap(maxSegments, OTHER));
       Map<String, Counts> folded = new LinkedHashMap<>();
       for (String segment : new TreeSet<>(counters.segments())) {
         String label = segment.equals(ALL_SEGMENTS) ? OTHER : cap.label(segment);
@@ -148,7 +149,7 @@ public final class GuardSignalMetrics implements AutoCloseable {
   }
 
   private Map<String, long[]> foldFeedback(String flagKey, Counts counts) {
-    LabelCap cap = feedbackByFlag.computeIfAbsent(flagKey, f -> new LabelCap(maxSegments));
+    LabelCap cap = feedbackByFlag.computeIfAbsent(flagKey, f -> new LabelCap(maxSegments, OTHER));
     Map<String, long[]> byLabel = new LinkedHashMap<>();
     for (String name : new TreeSet<>(counts.feedbackNames())) {
       long[] perBucket = counts.feedback(name);
@@ -170,29 +171,5 @@ public final class GuardSignalMetrics implements AutoCloseable {
   @Override
   public void close() {
     callback.close();
-  }
-
-  /**
-   * The first {@code capacity} values keep their own label; the rest share {@value #OTHER}. Values
-   * once admitted stay, so every label's counter only grows.
-   */
-  private static final class LabelCap {
-    private final int capacity;
-    private final Map<String, Boolean> admitted = new LinkedHashMap<>();
-
-    LabelCap(int capacity) {
-      this.capacity = capacity;
-    }
-
-    String label(String value) {
-      if (admitted.containsKey(value) || value.equals(OTHER)) {
-        return value;
-      }
-      if (admitted.size() < capacity) {
-        admitted.put(value, Boolean.TRUE);
-        return value;
-      }
-      return OTHER;
-    }
   }
 }

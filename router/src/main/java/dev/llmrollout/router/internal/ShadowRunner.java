@@ -2,6 +2,7 @@ package dev.llmrollout.router.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmrollout.router.CallOutcome;
+import dev.llmrollout.router.JudgeVerdict;
 import dev.llmrollout.router.RouterEvent;
 import dev.llmrollout.router.RoutingException;
 import dev.llmrollout.router.ShadowJudge;
@@ -9,6 +10,9 @@ import dev.llmrollout.router.ShadowOptions;
 import dev.llmrollout.router.ShadowRecord;
 import dev.llmrollout.router.ShadowSink;
 import dev.llmrollout.router.VariantStats;
+import dev.llmrollout.signals.JudgePreference;
+import dev.llmrollout.signals.PairObservation;
+import dev.llmrollout.signals.PairRecorder;
 import dev.llmrollout.variant.ChatMessage;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,7 +37,9 @@ import org.slf4j.MDC;
 /**
  * Runs shadow calls on a bounded pool after the primary answered: a full queue drops the call (and
  * counts it) rather than making the user wait; a spent per-minute budget skips it. Each pair goes
- * to the sink, the shadow's outcome to the shadow signal store, and a sample to the judge.
+ * to the sink, the shadow's outcome to the shadow signal store, the pair's differences to the pair
+ * store (the guard's shadow gate reads them), and a sample to the judge, whose verdicts (and
+ * failures, which are never a verdict) go to the pair store too.
  */
 public final class ShadowRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ShadowRunner.class);
@@ -45,6 +51,7 @@ public final class ShadowRunner implements AutoCloseable {
   private final AnswerInspector inspector;
   private final ShadowSink sink;
   private final VariantStats shadowStats;
+  private final PairRecorder pairs;
   private final GenAiMetrics metrics;
   private final RouterEvents events;
   private final Map<String, ShadowBudget> budgets = new ConcurrentHashMap<>();
@@ -57,6 +64,7 @@ public final class ShadowRunner implements AutoCloseable {
       AnswerInspector inspector,
       ShadowSink sink,
       VariantStats shadowStats,
+      PairRecorder pairs,
       GenAiMetrics metrics,
       RouterEvents events) {
     this.options = options;
@@ -65,6 +73,7 @@ public final class ShadowRunner implements AutoCloseable {
     this.inspector = inspector;
     this.sink = sink;
     this.shadowStats = shadowStats;
+    this.pairs = pairs;
     this.metrics = metrics;
     this.events = events;
     AtomicInteger threadNumber = new AtomicInteger();
@@ -121,6 +130,13 @@ public final class ShadowRunner implements AutoCloseable {
     MDC.put("llm.traffic", "shadow");
     try {
       runPair(task, budget);
+    } catch (RuntimeException e) {
+      if (!executor.isShutdown()) {
+        throw e;
+      }
+      // The router closed under a call still in flight (its watchdog or sink already gone).
+      events.count(RouterEvent.SHADOW_DROPPED, task.flagKey());
+      LOG.debug("flag '{}': shadow call abandoned at shutdown: {}", task.flagKey(), e.toString());
     } finally {
       List.of("llm.flag", "llm.variant", "llm.model", "llm.modelVersion", "llm.traffic")
           .forEach(MDC::remove);
@@ -144,10 +160,14 @@ public final class ShadowRunner implements AutoCloseable {
                 shadowSide.error().isEmpty() && inspector.refusal(shadowSide.content()),
                 inspector.validJson(primary.content()),
                 inspector.validJson(shadowSide.content())));
+    recordPair(task, pair);
     try {
       sink.record(pair);
       events.count(RouterEvent.SHADOW_RECORDED, task.flagKey());
     } catch (RuntimeException e) {
+      if (executor.isShutdown()) {
+        throw e;
+      }
       events.count(RouterEvent.SHADOW_SINK_FAILED, task.flagKey());
       LOG.warn(
           "flag '{}' shadow '{}': the shadow sink failed: {}",
@@ -157,6 +177,31 @@ public final class ShadowRunner implements AutoCloseable {
       return;
     }
     maybeJudge(task, pair);
+  }
+
+  private void recordPair(ShadowTask task, ShadowRecord pair) {
+    ShadowRecord.Side primary = pair.primary();
+    ShadowRecord.Side shadow = pair.shadow();
+    pairs.record(
+        task.flagKey(),
+        primary.variant(),
+        shadow.variant(),
+        task.segment(),
+        task.targetingKey(),
+        new PairObservation(
+            primary.error().isPresent(),
+            shadow.error().isPresent(),
+            pair.diff().primaryRefusal(),
+            pair.diff().shadowRefusal(),
+            task.jsonRequested(),
+            pair.diff().primaryValidJson(),
+            pair.diff().shadowValidJson(),
+            primary.latencyMillis(),
+            shadow.latencyMillis(),
+            primary.inputTokens() + primary.outputTokens(),
+            shadow.inputTokens() + shadow.outputTokens(),
+            primary.content().length(),
+            shadow.content().length()));
   }
 
   private void maybeJudge(ShadowTask task, ShadowRecord pair) {
@@ -172,16 +217,42 @@ public final class ShadowRunner implements AutoCloseable {
           .judge(task.primaryMessages(), pair)
           .whenComplete(
               (verdict, failure) -> {
-                if (failure != null) {
-                  events.count(RouterEvent.JUDGE_FAILED, task.flagKey());
+                if (failure != null || verdict == null) {
+                  judgeFailed(task, pair);
                   return;
                 }
+                pairs.recordVerdict(
+                    task.flagKey(),
+                    pair.primary().variant(),
+                    pair.shadow().variant(),
+                    task.segment(),
+                    task.targetingKey(),
+                    preference(verdict),
+                    verdict.score());
                 sink.verdict(pair, verdict);
                 events.count(RouterEvent.JUDGED, task.flagKey());
               });
     } catch (RejectedExecutionException e) {
-      events.count(RouterEvent.JUDGE_FAILED, task.flagKey());
+      judgeFailed(task, pair);
     }
+  }
+
+  private void judgeFailed(ShadowTask task, ShadowRecord pair) {
+    events.count(RouterEvent.JUDGE_FAILED, task.flagKey());
+    pairs.recordJudgeFailure(
+        task.flagKey(),
+        pair.primary().variant(),
+        pair.shadow().variant(),
+        task.segment(),
+        task.targetingKey());
+  }
+
+  private static JudgePreference preference(JudgeVerdict verdict) {
+    return switch (verdict.preferred()) {
+      case "primary" -> JudgePreference.PRIMARY;
+      case "shadow" -> JudgePreference.CANDIDATE;
+      default -> JudgePreference.TIE;
+    };
   }
 
   /** Calls the shadow variant and counts its outcome in the shadow signal store. */

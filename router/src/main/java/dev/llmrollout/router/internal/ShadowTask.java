@@ -17,6 +17,7 @@ import java.util.List;
  * @param primaryMessages the rendered messages the primary answered (hashed and shown to the judge)
  * @param jsonRequested whether the request asked for JSON
  * @param segment the request's segment value, or null
+ * @param targetingKey the request's targeting key (the pair's unit bucket), or null
  */
 public record ShadowTask(
     String flagKey,
@@ -27,4 +28,5 @@ public record ShadowTask(
     List<ChatMessage> messages,
     List<ChatMessage> primaryMessages,
     boolean jsonRequested,
-    String segment) {}
+    String segment,
+    String targetingKey) {}

@@ -1,0 +1,44 @@
+package dev.llmrollout.router.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 19.5 (demo): the shadow stage decides before any user sees a major version. */
+class ShadowGateDemoIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  @Test
+  @DisplayName("the shadow gate aborts the payment regression with no session exposed")
+  void regressionAbortedInShadow() throws Exception {
+    JarRunner.Result demo = JarRunner.run(dir, Map.of(), "demo", "--shadow-gate", "--json");
+
+    assertThat(demo.exitCode()).as(demo.out() + demo.err()).isZero();
+    JsonNode summary = JSON.readTree(demo.out());
+    assertThat(summary.path("shadowOutcome").asText()).isEqualTo("ROLLED_BACK");
+    assertThat(summary.path("rollbackVerified").asBoolean()).isTrue();
+    assertThat(summary.path("sessionsSawCanary").asInt()).isZero();
+    assertThat(summary.path("shadowPairsAtDecision").asLong()).isPositive();
+    assertThat(summary.path("detectedBy").toString()).contains("SHADOW_");
+  }
+
+  @Test
+  @DisplayName("a good candidate passes the shadow gate on evidence into the first canary step")
+  void goodCandidatePasses() throws Exception {
+    JarRunner.Result demo =
+        JarRunner.run(dir, Map.of(), "demo", "--shadow-gate", "--good-candidate");
+
+    assertThat(demo.exitCode()).as(demo.out() + demo.err()).isZero();
+    assertThat(demo.out())
+        .contains("shadow gate passed: the canary's first step (5%) begins")
+        .containsPattern("after [\\d,]+ shadow pairs \\([\\d,]+ judged by stand-in-judge@1\\)");
+  }
+}

@@ -1,0 +1,93 @@
+package dev.llmrollout.guard.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.llmrollout.guard.ShadowRule;
+import dev.llmrollout.signals.PairCounts;
+import dev.llmrollout.signals.PairRecorder;
+import dev.llmrollout.signals.UnitBuckets;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("issue 19.2: the paired estimate's variance between buckets")
+class PairedEstimateTest {
+
+  @Test
+  @DisplayName("matches the spread of the estimate over seeded replicates, sticky users included")
+  void varianceMatchesSpread() {
+    int replicates = 300;
+    double[] harms = new double[replicates];
+    double meanVariance = 0;
+    for (int r = 0; r < replicates; r++) {
+      PairRecorder recorder = new PairRecorder();
+      SplittableRandom random = new SplittableRandom(1_000 + r);
+      // Heavy users: per-user refusal propensity shared by both sides of their pairs.
+      for (int i = 0; i < 4_000; i++) {
+        int user = (int) Math.min(399, Math.abs(random.nextGaussian() * 80));
+        double propensity = (user % 10) / 30.0;
+        boolean candidate = random.nextDouble() < propensity * 1.2;
+        boolean primary = random.nextDouble() < propensity;
+        recorder.record("f", "s", "c", null, "user-" + user, observation(primary, candidate));
+      }
+      PairedEstimate e =
+          PairedEstimate.of(
+              ShadowRule.refusalDiscordanceAtMost(0.01), recorder.pairs("f", "s", "c").all());
+      harms[r] = e.harm();
+      meanVariance += 1 / e.information() / replicates;
+    }
+    double mean = 0;
+    for (double h : harms) {
+      mean += h / replicates;
+    }
+    double spread = 0;
+    for (double h : harms) {
+      spread += (h - mean) * (h - mean) / (replicates - 1);
+    }
+    assertThat(meanVariance / spread).as("estimated / empirical variance").isBetween(0.8, 1.25);
+  }
+
+  @Test
+  @DisplayName("pairs that agree carry no variance: the paired test needs far fewer samples")
+  void pairingRemovesSharedNoise() {
+    PairCounts.Builder counts = new PairCounts.Builder();
+    SplittableRandom random = new SplittableRandom(7);
+    long primaryRefusals = 0;
+    long candidateRefusals = 0;
+    for (int i = 0; i < 10_000; i++) {
+      boolean shared = random.nextDouble() < 0.2;
+      boolean extra = random.nextDouble() < 0.01;
+      primaryRefusals += shared ? 1 : 0;
+      candidateRefusals += shared || extra ? 1 : 0;
+      counts.pair(random.nextInt(UnitBuckets.COUNT), observation(shared, shared || extra));
+    }
+    PairedEstimate paired =
+        PairedEstimate.of(ShadowRule.refusalDiscordanceAtMost(0.01), counts.build());
+    double p = primaryRefusals / 10_000.0;
+    double c = candidateRefusals / 10_000.0;
+    double unpairedVariance = (p * (1 - p) + c * (1 - c)) / 10_000;
+
+    assertThat(paired.harm()).isCloseTo(c - p, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(unpairedVariance * paired.information())
+        .as("unpaired variance over paired variance")
+        .isGreaterThan(20);
+  }
+
+  private static dev.llmrollout.signals.PairObservation observation(
+      boolean primaryRefusal, boolean candidateRefusal) {
+    return new dev.llmrollout.signals.PairObservation(
+        false,
+        false,
+        primaryRefusal,
+        candidateRefusal,
+        false,
+        false,
+        false,
+        100,
+        100,
+        10,
+        10,
+        50,
+        50);
+  }
+}

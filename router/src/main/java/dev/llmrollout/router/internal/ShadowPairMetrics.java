@@ -1,0 +1,153 @@
+package dev.llmrollout.router.internal;
+
+import dev.llmrollout.router.ModelRouter;
+import dev.llmrollout.signals.LatencyBins;
+import dev.llmrollout.signals.PairCounters;
+import dev.llmrollout.signals.PairCounts;
+import dev.llmrollout.signals.PairRecorder;
+import dev.llmrollout.signals.UnitBuckets;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.BatchCallback;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The shadow pairs' counters ({@link PairRecorder}) as OpenTelemetry observable counters, one
+ * instrument per {@link PairCounts.Field} plus each side's latency at the guard's exported bounds,
+ * labelled like the guard's signals (flag, segment capped per flag with overflow under {@value
+ * GuardSignalMetrics#OTHER}, unit bucket) and by the primary and shadow variant. Read at collection
+ * time; nothing is counted twice. Names and labels: docs/metrics.md.
+ */
+public final class ShadowPairMetrics implements AutoCloseable {
+  static final String PREFIX = ModelRouter.SHADOW_PAIR_METRIC_PREFIX;
+
+  public static final AttributeKey<String> PRIMARY_VARIANT =
+      AttributeKey.stringKey("llm_rollout.primary_variant");
+  public static final AttributeKey<String> SHADOW_VARIANT =
+      AttributeKey.stringKey("llm_rollout.shadow_variant");
+
+  private static final int[] LATENCY_BOUND_BINS =
+      LatencyBins.EXPORTED_BOUND_BINS.stream().mapToInt(Integer::intValue).toArray();
+
+  private final PairRecorder pairs;
+  private final int maxSegments;
+  private final Map<String, LabelCap> segmentsByFlag = new LinkedHashMap<>();
+  private final Map<PairCounts.Field, ObservableLongMeasurement> fields =
+      new EnumMap<>(PairCounts.Field.class);
+  private final ObservableLongMeasurement primaryLatency;
+  private final ObservableLongMeasurement shadowLatency;
+  private final BatchCallback callback;
+
+  public ShadowPairMetrics(OpenTelemetry openTelemetry, PairRecorder pairs, int maxSegments) {
+    this.pairs = pairs;
+    this.maxSegments = maxSegments;
+    Meter meter = openTelemetry.getMeter("dev.llmrollout.router");
+    for (PairCounts.Field field : PairCounts.Field.values()) {
+      fields.put(
+          field,
+          meter
+              .counterBuilder(PREFIX + field.name().toLowerCase(Locale.ROOT))
+              .setUnit("1")
+              .setDescription("Shadow pairs: " + field.name().toLowerCase(Locale.ROOT))
+              .buildObserver());
+    }
+    primaryLatency = latency(meter, "primary_latency_at_most", "primary");
+    shadowLatency = latency(meter, "shadow_latency_at_most", "shadow");
+    List<ObservableLongMeasurement> all = new java.util.ArrayList<>(fields.values());
+    all.add(shadowLatency);
+    callback =
+        meter.batchCallback(
+            this::collect, primaryLatency, all.toArray(ObservableLongMeasurement[]::new));
+  }
+
+  private static ObservableLongMeasurement latency(Meter meter, String name, String side) {
+    return meter
+        .counterBuilder(PREFIX + name)
+        .setUnit("{pair}")
+        .setDescription(
+            "Answered shadow pairs whose " + side + " call took no longer than le seconds")
+        .buildObserver();
+  }
+
+  private synchronized void collect() {
+    for (List<String> stream : pairs.streams()) {
+      String flag = stream.get(0);
+      PairCounters counters = pairs.pairs(flag, stream.get(1), stream.get(2));
+      Attributes labels =
+          Attributes.of(
+              GenAiMetrics.FLAG_KEY,
+              flag,
+              PRIMARY_VARIANT,
+              stream.get(1),
+              SHADOW_VARIANT,
+              stream.get(2));
+      observe(labels, GuardSignalMetrics.ALL_SEGMENTS, counters.all());
+      LabelCap cap =
+          segmentsByFlag.computeIfAbsent(
+              flag, f -> new LabelCap(maxSegments, GuardSignalMetrics.OTHER));
+      Map<String, PairCounts> folded = new LinkedHashMap<>();
+      for (String segment : new TreeSet<>(counters.segments())) {
+        String label =
+            segment.equals(GuardSignalMetrics.ALL_SEGMENTS)
+                ? GuardSignalMetrics.OTHER
+                : cap.label(segment);
+        folded.merge(label, counters.segment(segment), PairCounts::plus);
+      }
+      folded.forEach((label, counts) -> observe(labels, label, counts));
+    }
+  }
+
+  private void observe(Attributes pairLabels, String segment, PairCounts counts) {
+    Map<PairCounts.Field, long[]> values = new EnumMap<>(PairCounts.Field.class);
+    for (PairCounts.Field field : PairCounts.Field.values()) {
+      values.put(field, counts.get(field));
+    }
+    long[] answered = values.get(PairCounts.Field.ANSWERED);
+    for (int k = 0; k < UnitBuckets.COUNT; k++) {
+      Attributes labels =
+          pairLabels.toBuilder()
+              .put(GuardSignalMetrics.SEGMENT, segment)
+              .put(GuardSignalMetrics.UNIT_BUCKET, Integer.toString(k))
+              .build();
+      for (PairCounts.Field field : PairCounts.Field.values()) {
+        fields.get(field).record(values.get(field)[k], labels);
+      }
+      observeLatency(primaryLatency, counts, false, k, answered[k], labels);
+      observeLatency(shadowLatency, counts, true, k, answered[k], labels);
+    }
+  }
+
+  private static void observeLatency(
+      ObservableLongMeasurement into,
+      PairCounts counts,
+      boolean candidate,
+      int bucket,
+      long answered,
+      Attributes labels) {
+    long cumulative = 0;
+    int bin = 0;
+    for (int bound : LATENCY_BOUND_BINS) {
+      for (; bin <= bound; bin++) {
+        cumulative += counts.latency(candidate, bucket, bin);
+      }
+      double seconds = LatencyBins.upperBoundMillis(bound) / 1000;
+      into.record(
+          cumulative,
+          labels.toBuilder().put(GuardSignalMetrics.LE, Double.toString(seconds)).build());
+    }
+    into.record(answered, labels.toBuilder().put(GuardSignalMetrics.LE, "+Inf").build());
+  }
+
+  @Override
+  public void close() {
+    callback.close();
+  }
+}

@@ -1,0 +1,130 @@
+package dev.llmrollout.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.llmrollout.router.testing.Reply;
+import dev.llmrollout.router.testing.RouterHarness;
+import dev.llmrollout.signals.PairCounters;
+import dev.llmrollout.signals.PairCounts.Field;
+import dev.llmrollout.signals.UnitBuckets;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName(
+    "issue 19.1: each shadow call is paired with its primary and counted per segment and bucket")
+class ShadowPairSignalsTest {
+  private static final String FLAG = "shadowed-model";
+  private final RouterHarness harness = new RouterHarness();
+  private final InMemoryMetricReader reader = InMemoryMetricReader.create();
+  private final OpenTelemetrySdk openTelemetry =
+      OpenTelemetrySdk.builder()
+          .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(reader).build())
+          .build();
+
+  @AfterEach
+  void close() {
+    harness.close();
+    openTelemetry.close();
+  }
+
+  private void flagShadowing() {
+    String stable =
+        RouterHarness.STABLE.substring(0, RouterHarness.STABLE.length() - 1)
+            + ", \"shadow\": {\"variant\": \"canary\", \"sampleRate\": 1.0}}";
+    harness.backend.flag(
+        FLAG,
+        "stable",
+        Map.of("stable", stable, "canary", RouterHarness.CANARY),
+        RouterHarness.weights("stable", 100, "canary", 0));
+  }
+
+  @Test
+  @DisplayName("refusal discordance, tokens, verdicts and judge failures land in the user's bucket")
+  void pairsAndVerdictsAreCounted() {
+    flagShadowing();
+    harness.canary.respond(
+        r ->
+            r.body().path("messages").toString().contains("pay")
+                ? Reply.answer("I'm sorry, I can't help with that.").tokens(30, 9)
+                : Reply.answer("canary answer").tokens(30, 5));
+    AtomicInteger judged = new AtomicInteger();
+    ModelRouter router =
+        harness.build(
+            harness
+                .router()
+                .openTelemetry(openTelemetry)
+                .shadow(ShadowOptions.custom().judgeSampleRate(1.0).build())
+                .judge(
+                    (request, pair) ->
+                        judged.incrementAndGet() % 4 == 0
+                            ? CompletableFuture.failedFuture(
+                                new IllegalStateException("judge down"))
+                            : CompletableFuture.completedFuture(
+                                pair.diff().shadowRefusal()
+                                    ? new JudgeVerdict("primary", -0.8, "refused", "stand-in")
+                                    : new JudgeVerdict("shadow", 0.2, "fine", "stand-in"))));
+
+    for (int i = 0; i < 8; i++) {
+      router.route(
+          RouteRequest.builder(FLAG)
+              .sessionId("user-" + i)
+              .variable("product", "Acme")
+              .attribute("intent", i < 3 ? "payment" : "shipping")
+              .userMessage(i < 3 ? "pay my order" : "where is my parcel")
+              .build());
+    }
+
+    await()
+        .until(
+            () ->
+                counters(router).all().total(Field.JUDGED)
+                        + counters(router).all().total(Field.JUDGE_FAILURES)
+                    == 8);
+    PairCounters pairs = counters(router);
+    assertThat(pairs.all().total(Field.PAIRS)).isEqualTo(8);
+    assertThat(pairs.segment("payment").total(Field.CANDIDATE_ONLY_REFUSALS)).isEqualTo(3);
+    assertThat(pairs.segment("shipping").total(Field.CANDIDATE_ONLY_REFUSALS)).isZero();
+    assertThat(pairs.all().total(Field.CANDIDATE_TOKENS)).isEqualTo(3 * 39 + 5 * 35);
+    assertThat(pairs.all().total(Field.JUDGE_FAILURES)).as("every fourth judge call").isEqualTo(2);
+    assertThat(pairs.all().total(Field.JUDGED)).isEqualTo(6);
+    assertThat(
+            pairs.all().total(Field.PRIMARY_PREFERRED)
+                + pairs.all().total(Field.CANDIDATE_PREFERRED))
+        .as("a failure is never a verdict")
+        .isEqualTo(6);
+    int bucket = UnitBuckets.of("user-0");
+    assertThat(pairs.segment("payment").get(Field.PAIRS)[bucket]).isPositive();
+
+    Collection<MetricData> metrics = reader.collectAllMetrics();
+    assertThat(sum(metrics, "candidate_only_refusals", "_all")).isEqualTo(3);
+    assertThat(sum(metrics, "candidate_only_refusals", "payment")).isEqualTo(3);
+    assertThat(sum(metrics, "pairs", "_all")).isEqualTo(8);
+    assertThat(sum(metrics, "judge_failures", "_all")).isEqualTo(2);
+  }
+
+  private static PairCounters counters(ModelRouter router) {
+    return router.shadowPairs().pairs(FLAG, "stable", "canary");
+  }
+
+  private static long sum(Collection<MetricData> metrics, String name, String segment) {
+    AttributeKey<String> segmentKey = AttributeKey.stringKey("llm_rollout.segment");
+    return metrics.stream()
+        .filter(m -> m.getName().equals("llm_rollout.shadow." + name))
+        .flatMap(m -> m.getLongSumData().getPoints().stream())
+        .filter(p -> segment.equals(p.getAttributes().get(segmentKey)))
+        .mapToLong(LongPointData::getValue)
+        .sum();
+  }
+}
