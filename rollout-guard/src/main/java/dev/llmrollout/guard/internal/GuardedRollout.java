@@ -241,7 +241,7 @@ public final class GuardedRollout implements Rollout {
     if (elapsed.compareTo(current.minBake()) < 0) {
       missing.add("baking until " + phaseStartedAt.plus(current.minBake()));
     }
-    missing.addAll(samplesMissing(current));
+    missing.addAll(samplesMissing(current, steps.get(steps.size() - 1)));
     missing.addAll(evidence.missing(step, checks, steps));
     if (missing.isEmpty()) {
       return step + 1 < spec.plan().steps().size()
@@ -261,8 +261,7 @@ public final class GuardedRollout implements Rollout {
     return record(now, Decision.CONTINUE, null, checks, srm, "waiting: " + lacking);
   }
 
-  private List<String> samplesMissing(CanaryStep current) {
-    StepWindows.Window window = windows.current();
+  private List<String> samplesMissing(CanaryStep current, StepWindows.Window window) {
     long canary = window.canary().all().totalRequests();
     long stable = window.stable().all().totalRequests();
     boolean lastStep = step == spec.plan().steps().size() - 1;
