@@ -249,6 +249,11 @@ public final class GuardedRollout implements Rollout {
           : finish(now, checks, srm);
     }
     String lacking = String.join("; ", missing);
+    Optional<PromotionEvidence.Shortfall> shortfall =
+        evidence.shortfall(step, now, phaseStartedAt, current, checks);
+    if (shortfall.isPresent()) {
+      return widenOrAlert(now, shortfall.get(), checks, srm, lacking);
+    }
     if (elapsed.compareTo(current.maxDuration()) >= 0) {
       String why =
           "step " + (step + 1) + " ran " + current.maxDuration() + " and lacks: " + lacking;
@@ -259,6 +264,31 @@ public final class GuardedRollout implements Rollout {
       return hold(now, checks, srm, why);
     }
     return record(now, Decision.CONTINUE, null, checks, srm, "waiting: " + lacking);
+  }
+
+  /**
+   * The first step cannot gather its evidence in time at its share: writes the wider share the plan
+   * allows and opens a window for it (the step's bake and deadline stand), or, with none left,
+   * alerts now rather than at the deadline.
+   */
+  private AuditRecord widenOrAlert(
+      Instant now,
+      PromotionEvidence.Shortfall shortfall,
+      List<RuleCheck> checks,
+      Optional<SampleRatioCheck> srm,
+      String lacking) {
+    if (!shortfall.widens()) {
+      alert(Alert.Severity.WARNING, "step 1 will not gather its evidence in time", shortfall.why());
+      return record(now, Decision.CONTINUE, null, checks, srm, shortfall.why() + "; " + lacking);
+    }
+    StepWriter.Outcome outcome = stepWriter.write(shortfall.widenTo(), shortfall.why());
+    if (outcome.kind() != StepWriter.Kind.WRITTEN) {
+      return notWritten(now, outcome, checks, srm);
+    }
+    windows.beginStep(shortfall.widenTo());
+    evidence.widened(now, checks);
+    alert(Alert.Severity.WARNING, "step 1 widened", shortfall.why());
+    return record(now, Decision.CONTINUE, null, checks, srm, shortfall.why());
   }
 
   private List<String> samplesMissing(CanaryStep current, StepWindows.Window window) {
