@@ -286,7 +286,7 @@ public final class GuardedRollout implements Rollout {
       return notWritten(now, outcome, checks, srm);
     }
     windows.beginStep(shortfall.widenTo());
-    evidence.widened(now, checks);
+    evidence.widened(now, phaseStartedAt);
     alert(Alert.Severity.WARNING, "step 1 widened", shortfall.why());
     return record(now, Decision.CONTINUE, null, checks, srm, shortfall.why());
   }

@@ -111,8 +111,9 @@ final class PromotionEvidence {
       }
       InformationProjection projection =
           projections.computeIfAbsent(
-              check.rule(), r -> new InformationProjection(seconds(shareStartedAt), 0));
-      projection.observe(seconds(now), check.information());
+              check.rule(),
+              r -> new InformationProjection(seconds(stepStartedAt), seconds(shareStartedAt), 0));
+      projection.observe(seconds(now), check.information(), rules.designEffect(check.rule()));
       double projected = projection.projected(seconds(deadline));
       if (baked && !check.powered() && projected < check.requiredInformation()) {
         return shortfallOf(deadline, check, projected);
@@ -121,16 +122,14 @@ final class PromotionEvidence {
     return Optional.empty();
   }
 
-  /** The first step widened: projections restart from the information held now. */
-  void widened(Instant now, List<RuleCheck> checks) {
+  /** The first step widened at {@code now}: each projection restarts at the new share. */
+  void widened(Instant now, Instant stepStartedAt) {
     widenings++;
     shareStartedAt = now;
-    projections.clear();
-    for (RuleCheck check : checks) {
-      if (check.segment().equals(RuleCheck.ALL_TRAFFIC) && check.tested()) {
-        projections.put(check.rule(), new InformationProjection(seconds(now), check.information()));
-      }
-    }
+    projections.replaceAll(
+        (rule, old) ->
+            new InformationProjection(
+                seconds(stepStartedAt), seconds(now), old.independentInformation()));
   }
 
   private Optional<Shortfall> shortfallOf(Instant deadline, RuleCheck check, double projected) {
