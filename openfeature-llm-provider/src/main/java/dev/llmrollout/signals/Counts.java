@@ -37,7 +37,7 @@ public final class Counts {
     refusals = b.refusals;
     feedbackRequests = b.feedbackRequests;
     firstExposures = b.firstExposures;
-    feedback = Map.copyOf(b.feedback);
+    feedback = b.feedback.isEmpty() ? Map.of() : Map.copyOf(b.feedback);
     latency = b.latency;
   }
 
@@ -162,12 +162,20 @@ public final class Counts {
           b.latencyBins(),
           op);
     }
+    if (feedback.isEmpty() && other.feedback.isEmpty()) {
+      return b.build();
+    }
     Set<String> names = new java.util.HashSet<>(feedback.keySet());
     names.addAll(other.feedback.keySet());
     for (String name : names) {
-      apply(feedback(name), other.feedback(name), b.feedback(name), op);
+      apply(feedbackOrZeros(name), other.feedbackOrZeros(name), b.feedback(name), op);
     }
     return b.build();
+  }
+
+  private long[] feedbackOrZeros(String name) {
+    long[] counts = feedback.get(name);
+    return counts == null ? new long[K] : counts;
   }
 
   private static void apply(long[] a, long[] b, long[] into, LongBinaryOperator op) {

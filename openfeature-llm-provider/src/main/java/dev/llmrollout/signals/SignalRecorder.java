@@ -10,11 +10,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Records {@link Counts} per flag, variant, segment and unit bucket in one process; a {@link
  * SignalSource} for the guard. Writing never locks (atomic array increments).
  *
- * <p>First exposures: the recorder remembers the 64-bit unit hash of every targeting key it has
- * seen per flag, and counts a unit once, in the arm its first request went to. A fleet of processes
- * counts a unit once per process that sees it; such duplicates fall into the same bucket and arm,
- * whichever process sees them, so they do not bias the arm shares. Memory grows by one hash per
- * distinct key and flag.
+ * <p>First exposures: the recorder remembers the 64-bit unit hash of the targeting keys it has seen
+ * per flag ({@link SeenUnits}: a Bloom filter of about 1.2 MB per flag, replaced after 2^20 units,
+ * so memory stays bounded however many keys arrive), and counts a unit once, in the arm its first
+ * request went to. A fleet of processes counts a unit once per process that sees it, and one
+ * process counts it again after a replacement; such repeats fall into the unit's bucket and its
+ * current arm, and the units the filter misses (under 1 %) are missed in either arm alike, so the
+ * arms' shares of first exposures stay the split the sample ratio test expects, and the counters
+ * stay plain sums across processes.
  */
 public final class SignalRecorder implements SignalSource {
   private static final String ALL_SEGMENTS = "";
@@ -23,7 +26,7 @@ public final class SignalRecorder implements SignalSource {
 
   private final Map<ArmKey, LiveCounts> arms = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> segmentsByArm = new ConcurrentHashMap<>();
-  private final Map<String, Set<Long>> seenUnits = new ConcurrentHashMap<>();
+  private final Map<String, SeenUnits> seenUnits = new ConcurrentHashMap<>();
 
   /**
    * Counts one request of {@code variant}; {@code segment} and {@code targetingKey} may be null (a
@@ -40,8 +43,8 @@ public final class SignalRecorder implements SignalSource {
         targetingKey != null
             && !targetingKey.isEmpty()
             && seenUnits
-                .computeIfAbsent(flagKey, k -> ConcurrentHashMap.newKeySet())
-                .add(UnitBuckets.unitHash(targetingKey));
+                .computeIfAbsent(flagKey, k -> new SeenUnits())
+                .firstSighting(UnitBuckets.unitHash(targetingKey));
     for (LiveCounts counts : arms(flagKey, variant, segment)) {
       counts.request(bucket, observation);
       if (first) {

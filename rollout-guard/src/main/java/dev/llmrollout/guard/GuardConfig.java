@@ -123,7 +123,7 @@ public record GuardConfig(
   /** Collects a {@link GuardConfig}; the record's constructor validates. */
   public static final class Builder {
     private double alpha = 0.01;
-    private double nonInferiorityAlpha = 0.05;
+    private double nonInferiorityAlpha = 0.01;
     private double power = 0.8;
     private int hysteresis = 1;
     private double sampleRatioAlpha = 0.001;

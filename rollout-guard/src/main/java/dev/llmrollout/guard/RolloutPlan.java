@@ -29,13 +29,17 @@ import java.util.Optional;
  * @param holdbackPercent the share stable keeps while the last (100 %) step bakes, so the canary is
  *     still compared with a concurrent control; 0 for none (then the last step is not compared)
  * @param evidence what a step needs besides its bake time and minimum sample
+ * @param firstStepWidening the shares, ascending and below the second step's, the first step widens
+ *     to, one at a time, when its power gate projects that the step cannot gather its evidence
+ *     within its maximum duration at its current share (few, heavy, sticky units); empty for never
  */
 public record RolloutPlan(
     Optional<ShadowPhase> shadow,
     List<CanaryStep> steps,
     StepTimeoutAction onStepTimeout,
     double holdbackPercent,
-    Evidence evidence) {
+    Evidence evidence,
+    List<Double> firstStepWidening) {
 
   /** The holdback unless set: stable keeps 5 % while the 100 % step bakes. */
   public static final double DEFAULT_HOLDBACK_PERCENT = 5;
@@ -103,6 +107,33 @@ public record RolloutPlan(
       previous = step.percent();
     }
     require(previous == 100, "steps", "the last step at 100 percent", previous);
+    firstStepWidening = List.copyOf(firstStepWidening);
+    double below = steps.size() > 1 ? steps.get(1).percent() : steps.get(0).percent();
+    previous = steps.get(0).percent();
+    for (double percent : firstStepWidening) {
+      require(
+          percent > previous && percent < below,
+          "firstStepWidening",
+          "ascending shares above the first step's and below the second step's " + below,
+          percent + " after " + previous);
+      previous = percent;
+    }
+  }
+
+  /**
+   * The default widening of a plan's first step: 2, 3, 4 ... times its share, below the second
+   * step's share (10, 15, 20 for 5, 25, 50, 100); none for a single step.
+   */
+  public static List<Double> defaultFirstStepWidening(List<CanaryStep> steps) {
+    List<Double> widening = new ArrayList<>();
+    if (steps.size() < 2) {
+      return widening;
+    }
+    double first = steps.get(0).percent();
+    for (int k = 2; k * first < steps.get(1).percent(); k++) {
+      widening.add(k * first);
+    }
+    return widening;
   }
 
   /**
@@ -126,12 +157,14 @@ public record RolloutPlan(
     builder.onStepTimeout = base.onStepTimeout;
     builder.holdbackPercent = base.holdbackPercent;
     builder.evidence = base.evidence;
+    builder.firstStepWidening = base.firstStepWidening;
     return builder;
   }
 
   /**
    * 5, 25, 50, 100 percent, 30 minutes and 500 samples per arm each, at most 24 hours a step, 5 %
-   * holdback at 100 %, evidence required.
+   * holdback at 100 %, evidence required, the first step widening to 10, 15 and 20 % when it cannot
+   * gather its evidence in time.
    */
   public static RolloutPlan ofDefaults() {
     return custom().build();
@@ -155,8 +188,8 @@ public record RolloutPlan(
    * rollout.steps} ("5,25,50,100"), {@code rollout.minBake} and {@code rollout.maxStepDuration}
    * (ISO-8601 like "PT30M"), {@code rollout.minSamplesPerArm}, {@code rollout.onStepTimeout}
    * ("hold" or "roll_back"), {@code rollout.holdbackPercent} ("5"), {@code rollout.evidence}
-   * ("required" or "bake_only"), {@code rollout.shadowMinDuration} and {@code
-   * rollout.shadowMinSamples}.
+   * ("required" or "bake_only"), {@code rollout.widenFirstStep} ("10,15,20", or "none"), {@code
+   * rollout.shadowMinDuration} and {@code rollout.shadowMinSamples}.
    *
    * @throws IllegalArgumentException naming the flag and the key when a value is malformed
    */
@@ -175,8 +208,18 @@ public record RolloutPlan(
     private ShadowPhase shadow;
     private double holdbackPercent = DEFAULT_HOLDBACK_PERCENT;
     private Evidence evidence = Evidence.REQUIRED;
+    private List<Double> firstStepWidening;
 
     private Builder() {}
+
+    /**
+     * The shares the first step may widen to when it cannot gather its evidence in time at its
+     * current share (none: never widen); unless set, {@link #defaultFirstStepWidening}.
+     */
+    public Builder widenFirstStep(double... percents) {
+      this.firstStepWidening = java.util.Arrays.stream(percents).boxed().toList();
+      return this;
+    }
 
     /** The share stable keeps while the 100 % step bakes (0 for none). */
     public Builder holdbackPercent(double percent) {
@@ -237,7 +280,12 @@ public record RolloutPlan(
     public RolloutPlan build() {
       List<CanaryStep> steps = explicitSteps.isEmpty() ? commonSteps() : explicitSteps;
       return new RolloutPlan(
-          Optional.ofNullable(shadow), steps, onStepTimeout, holdbackPercent, evidence);
+          Optional.ofNullable(shadow),
+          steps,
+          onStepTimeout,
+          holdbackPercent,
+          evidence,
+          firstStepWidening != null ? firstStepWidening : defaultFirstStepWidening(steps));
     }
 
     private List<CanaryStep> commonSteps() {
@@ -270,7 +318,7 @@ public record RolloutPlan(
 
     RolloutPlan read() {
       Builder builder = custom();
-      text("rollout.steps").ifPresent(value -> builder.steps(percents(value)));
+      text("rollout.steps").ifPresent(value -> builder.steps(percents("rollout.steps", value)));
       text("rollout.minBake").ifPresent(value -> builder.minBake(duration("rollout.minBake")));
       text("rollout.maxStepDuration")
           .ifPresent(value -> builder.maxStepDuration(duration("rollout.maxStepDuration")));
@@ -280,6 +328,13 @@ public record RolloutPlan(
       text("rollout.holdbackPercent")
           .ifPresent(value -> builder.holdbackPercent(percent("rollout.holdbackPercent", value)));
       text("rollout.evidence").ifPresent(value -> builder.evidence(evidence(value)));
+      text("rollout.widenFirstStep")
+          .ifPresent(
+              value ->
+                  builder.widenFirstStep(
+                      value.equalsIgnoreCase("none")
+                          ? new double[0]
+                          : percents("rollout.widenFirstStep", value)));
       if (text("rollout.shadowMinDuration").isPresent()
           || text("rollout.shadowMinSamples").isPresent()) {
         builder.shadow(
@@ -302,14 +357,14 @@ public record RolloutPlan(
       return value == null ? Optional.empty() : Optional.of(String.valueOf(value).trim());
     }
 
-    private double[] percents(String value) {
+    private double[] percents(String key, String value) {
       String[] parts = value.split(",");
       double[] result = new double[parts.length];
       for (int i = 0; i < parts.length; i++) {
         try {
           result[i] = Double.parseDouble(parts[i].trim());
         } catch (NumberFormatException e) {
-          throw invalid("rollout.steps", value, "comma-separated percentages like 5,25,50,100");
+          throw invalid(key, value, "comma-separated percentages like 5,25,50,100");
         }
       }
       return result;

@@ -141,6 +141,8 @@ public final class RolloutSpecJson {
     node.put("onStepTimeout", plan.onStepTimeout().name());
     node.put("holdbackPercent", plan.holdbackPercent());
     node.put("evidence", plan.evidence().name());
+    ArrayNode widening = node.putArray("firstStepWidening");
+    plan.firstStepWidening().forEach(widening::add);
     return node;
   }
 
@@ -164,12 +166,15 @@ public final class RolloutSpecJson {
           Optional.of(
               new RolloutPlan.ShadowPhase(s.duration("minDuration"), s.whole("minSamples")));
     }
+    List<Double> widening = new ArrayList<>();
+    in.array("firstStepWidening").forEach(value -> widening.add(value.asDouble()));
     return new RolloutPlan(
         shadow,
         steps,
         in.constant("onStepTimeout", StepTimeoutAction.class),
         in.number("holdbackPercent"),
-        in.constant("evidence", Evidence.class));
+        in.constant("evidence", Evidence.class),
+        widening);
   }
 
   static ObjectNode ruleNode(Rule rule) {

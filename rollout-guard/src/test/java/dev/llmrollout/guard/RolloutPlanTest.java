@@ -101,4 +101,34 @@ class RolloutPlanTest {
         .hasMessageContaining("flag 'support-model'")
         .hasMessageContaining("100");
   }
+
+  @Test
+  @DisplayName("the first step widens to 2, 3, 4 ... times its share below the second step")
+  void firstStepWidening() {
+    assertThat(RolloutPlan.ofDefaults().firstStepWidening()).containsExactly(10.0, 15.0, 20.0);
+    assertThat(RolloutPlan.custom().steps(10, 50, 100).build().firstStepWidening())
+        .containsExactly(20.0, 30.0, 40.0);
+    assertThat(RolloutPlan.blueGreen().firstStepWidening()).isEmpty();
+    assertThat(RolloutPlan.custom().widenFirstStep().build().firstStepWidening()).isEmpty();
+    assertThat(RolloutPlan.from(RolloutPlan.custom().widenFirstStep(8).build()).build())
+        .extracting(RolloutPlan::firstStepWidening)
+        .isEqualTo(java.util.List.of(8.0));
+    assertThat(
+            RolloutPlan.fromMetadata("support-model", Map.of("rollout.widenFirstStep", "none"))
+                .firstStepWidening())
+        .isEmpty();
+    assertThat(
+            RolloutPlan.fromMetadata("support-model", Map.of("rollout.widenFirstStep", "8, 12"))
+                .firstStepWidening())
+        .containsExactly(8.0, 12.0);
+    assertThatThrownBy(
+            () -> RolloutPlan.fromMetadata("support-model", Map.of("rollout.widenFirstStep", "30")))
+        .hasMessageContaining("flag 'support-model'")
+        .hasMessageContaining("firstStepWidening")
+        .hasMessageContaining("below the second step's 25.0");
+    assertThatThrownBy(
+            () ->
+                RolloutPlan.fromMetadata("support-model", Map.of("rollout.widenFirstStep", "ten")))
+        .hasMessageContaining("rollout.widenFirstStep");
+  }
 }

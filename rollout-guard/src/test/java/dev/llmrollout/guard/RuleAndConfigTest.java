@@ -82,12 +82,18 @@ class RuleAndConfigTest {
                     List.of(plan.steps().get(1), plan.steps().get(0)),
                     plan.onStepTimeout(),
                     5,
-                    RolloutPlan.Evidence.REQUIRED))
+                    RolloutPlan.Evidence.REQUIRED,
+                    List.of()))
         .hasMessageContaining("strictly ascending");
     assertThatThrownBy(
             () ->
                 new RolloutPlan(
-                    Optional.empty(), plan.steps(), plan.onStepTimeout(), 60, plan.evidence()))
+                    Optional.empty(),
+                    plan.steps(),
+                    plan.onStepTimeout(),
+                    60,
+                    plan.evidence(),
+                    List.of()))
         .hasMessageStartingWith("holdbackPercent");
     assertThat(plan.holdbackPercent()).isEqualTo(5.0);
     assertThat(plan.canaryPercent(3)).as("the 100 %% step keeps the holdback").isEqualTo(95.0);

@@ -25,6 +25,7 @@ public final class OneSidedMixture {
   private static final double RELATIVE_ACCURACY = 1e-9;
   private static final double ABSOLUTE_ACCURACY = 1e-7;
   private static final int MAX_EVALUATIONS = 200;
+  private static final int NEWTON_ITERATIONS = 30;
 
   private final double rho;
 
@@ -70,8 +71,38 @@ public final class OneSidedMixture {
   /** The score at which the e-value reaches {@code 1/alpha}, at information {@code information}. */
   public double boundary(double information, double alpha) {
     double target = Math.log(1 / alpha);
+    double newton = newtonBoundary(information, target);
+    if (!Double.isNaN(newton)) {
+      return newton;
+    }
     double high = Math.sqrt(information + rho) * 10 + 10;
     return solver().solve(MAX_EVALUATIONS, s -> logE(s, information) - target, 0, high);
+  }
+
+  /**
+   * Newton's method on {@code log E(s) = target}, started where {@code log Phi} is negligible (the
+   * two-sided boundary); log E is increasing and convex in s, so from the right it converges
+   * monotonically. NaN when it does not settle (then the bracketing solve decides). The guard
+   * computes two boundaries per test per check, so this is its hottest solve.
+   */
+  private double newtonBoundary(double information, double target) {
+    double spread = information + rho;
+    double root = Math.sqrt(spread);
+    double s = root * Math.sqrt(2 * Math.max(target - 0.5 * Math.log(4 * rho / spread), 0) + 1);
+    for (int i = 0; i < NEWTON_ITERATIONS; i++) {
+      double x = s / root;
+      double slope = s / spread + Math.exp(logStandardNormalDensity(x) - logPhi(x)) / root;
+      double step = (logE(s, information) - target) / slope;
+      s -= step;
+      if (Math.abs(step) <= ABSOLUTE_ACCURACY + RELATIVE_ACCURACY * Math.abs(s)) {
+        return s > 0 ? s : Double.NaN;
+      }
+    }
+    return Double.NaN;
+  }
+
+  private static double logStandardNormalDensity(double x) {
+    return -0.5 * x * x - 0.5 * Math.log(2 * Math.PI);
   }
 
   /**

@@ -283,7 +283,7 @@ final class GuardedRollout {
     if (elapsed.compareTo(current.minBake()) < 0) {
       missing.add("baking until " + phases.startedAt().plus(current.minBake()));
     }
-    missing.addAll(phases.samplesMissing(step, current));
+    missing.addAll(phases.samplesMissing(step, current, steps.get(steps.size() - 1)));
     missing.addAll(evidence.missing(step, checks, steps));
     if (missing.isEmpty()) {
       return step + 1 < spec.plan().steps().size()
@@ -291,6 +291,11 @@ final class GuardedRollout {
           : finish(now, checks, srm);
     }
     String lacking = String.join("; ", missing);
+    Optional<PromotionEvidence.Shortfall> shortfall =
+        evidence.shortfall(step, now, phases.startedAt(), current, checks);
+    if (shortfall.isPresent()) {
+      return widenOrAlert(now, shortfall.get(), checks, srm, lacking);
+    }
     if (elapsed.compareTo(current.maxDuration()) >= 0) {
       String why =
           "step " + (step + 1) + " ran " + current.maxDuration() + " and lacks: " + lacking;
@@ -301,6 +306,31 @@ final class GuardedRollout {
       return hold(now, checks, srm, HoldReason.STEP_TIMEOUT, why);
     }
     return record(now, Decision.CONTINUE, null, checks, srm, "waiting: " + lacking);
+  }
+
+  /**
+   * The first step cannot gather its evidence in time at its share: writes the wider share the plan
+   * allows and opens a window for it (the step's bake and deadline stand), or, with none left,
+   * alerts now rather than at the deadline.
+   */
+  private AuditRecord widenOrAlert(
+      Instant now,
+      PromotionEvidence.Shortfall shortfall,
+      List<RuleCheck> checks,
+      Optional<SampleRatioCheck> srm,
+      String lacking) {
+    if (!shortfall.widens()) {
+      alert(Alert.Severity.WARNING, "step 1 will not gather its evidence in time", shortfall.why());
+      return record(now, Decision.CONTINUE, null, checks, srm, shortfall.why() + "; " + lacking);
+    }
+    StepWriter.Outcome outcome = stepWriter.write(shortfall.widenTo(), shortfall.why());
+    if (outcome.kind() != StepWriter.Kind.WRITTEN) {
+      return notWritten(now, outcome, checks, srm);
+    }
+    phases.widen(shortfall.widenTo());
+    evidence.widened(now, phases.startedAt());
+    alert(Alert.Severity.WARNING, "step 1 widened", shortfall.why());
+    return record(now, Decision.CONTINUE, null, checks, srm, shortfall.why());
   }
 
   private AuditRecord hold(

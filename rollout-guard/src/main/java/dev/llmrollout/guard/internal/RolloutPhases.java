@@ -79,8 +79,17 @@ final class RolloutPhases {
   }
 
   /** What the running step still lacks of {@code step}'s minimum sample per arm. */
-  List<String> samplesMissing(int stepIndex, CanaryStep step) {
-    StepWindows.Window window = current();
+  /**
+   * The first step is widened to {@code percent}: a new window opens, the step's bake clock and
+   * deadline stand. (A record keeps it as one more step start, so a resumed guard's bake clock
+   * restarts at the widening: later, never earlier.)
+   */
+  void widen(double percent) {
+    canaryWindows.beginStep(percent);
+  }
+
+  /** What {@code window}, the running step's, still lacks of {@code step}'s minimum per arm. */
+  List<String> samplesMissing(int stepIndex, CanaryStep step, StepWindows.Window window) {
     long canary = window.canary().all().totalRequests();
     long stable = window.stable().all().totalRequests();
     boolean lastStep = stepIndex == spec.plan().steps().size() - 1;

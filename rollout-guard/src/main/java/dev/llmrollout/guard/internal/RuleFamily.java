@@ -40,6 +40,7 @@ public final class RuleFamily {
   private final RuleInputs inputs;
   private final GuardConfig config;
   private final Map<String, Integer> consecutiveFailures = new HashMap<>();
+  private final Map<String, Double> designEffects = new HashMap<>();
 
   /** The family of {@code rules} over all traffic and {@code segments} (fixed now). */
   public RuleFamily(RuleSet rules, List<String> segments, GuardConfig config) {
@@ -81,6 +82,14 @@ public final class RuleFamily {
     return judge(raw);
   }
 
+  /**
+   * The design effect of {@code rule} over all traffic at the latest check: its variance over the
+   * variance of independent requests (NaN when untested).
+   */
+  double designEffect(String rule) {
+    return designEffects.getOrDefault(rule, Double.NaN);
+  }
+
   /** The share of all requests in the windows that {@code segment} carried. */
   public double share(String segment, List<StepWindows.Window> windows) {
     long all = inputs.requests(RuleCheck.ALL_TRAFFIC, windows);
@@ -102,6 +111,9 @@ public final class RuleFamily {
             config.minSamplesForTest(),
             MIN_OCCUPIED_BUCKETS);
     StratifiedComparison.Estimate estimate = comparison.estimate(ruleWindows);
+    if (member.segment().equals(RuleCheck.ALL_TRAFFIC)) {
+      designEffects.put(rule.name(), estimate.designEffect());
+    }
     double logE =
         estimate.tested()
             ? tunings

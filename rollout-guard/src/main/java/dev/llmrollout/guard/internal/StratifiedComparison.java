@@ -25,6 +25,8 @@ public final class StratifiedComparison {
    * @param canaryRate the canary's rate over the windows used
    * @param stableTrials stable's trials in the windows used
    * @param canaryTrials the canary's trials in the windows used
+   * @param designEffect the variance over the variance independent requests would give (1 for
+   *     independent requests, more when units send many correlated requests; NaN when untested)
    */
   public record Estimate(
       double harm,
@@ -32,7 +34,8 @@ public final class StratifiedComparison {
       double stableRate,
       double canaryRate,
       long stableTrials,
-      long canaryTrials) {
+      long canaryTrials,
+      double designEffect) {
 
     /** True when the windows held enough to estimate a variance. */
     public boolean tested() {
@@ -97,7 +100,8 @@ public final class StratifiedComparison {
     double stableRate = stableTrials == 0 ? Double.NaN : (double) stableEvents / stableTrials;
     double canaryRate = canaryTrials == 0 ? Double.NaN : (double) canaryEvents / canaryTrials;
     if (precisionSum == 0 || stableBuckets < minBuckets || canaryBuckets < minBuckets) {
-      return new Estimate(Double.NaN, 0, stableRate, canaryRate, stableTrials, canaryTrials);
+      return new Estimate(
+          Double.NaN, 0, stableRate, canaryRate, stableTrials, canaryTrials, Double.NaN);
     }
     double harm = 0;
     double floor = 0;
@@ -115,7 +119,8 @@ public final class StratifiedComparison {
       }
     }
     double variance = Math.max(bucketVariance(joint), floor);
-    return new Estimate(harm, 1 / variance, stableRate, canaryRate, stableTrials, canaryTrials);
+    return new Estimate(
+        harm, 1 / variance, stableRate, canaryRate, stableTrials, canaryTrials, variance / floor);
   }
 
   /** {@code K/(K-1) sum_k r_k^2}: the between-bucket (CR1) variance of a linearised estimate. */

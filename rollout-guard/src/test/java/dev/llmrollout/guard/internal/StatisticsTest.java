@@ -134,6 +134,23 @@ class StatisticsTest {
   }
 
   @Test
+  @DisplayName("the boundary solves log E = log(1/alpha) from far below to far above the tuning")
+  void mixtureBoundaryAcrossInformation() {
+    for (double alpha : new double[] {0.2, 0.01, 0.0025, 1e-6}) {
+      double fixed = OneSidedMixture.fixedHorizonInformation(0.05, alpha, 0.8);
+      OneSidedMixture mixture = OneSidedMixture.tunedAt(fixed, alpha);
+      for (double scale = 1e-4; scale <= 1e4; scale *= 10) {
+        double information = scale * fixed;
+        double boundary = mixture.boundary(information, alpha);
+        assertThat(boundary).isPositive();
+        assertThat(mixture.logE(boundary, information))
+            .as("alpha %s at %s x the tuned information", alpha, scale)
+            .isCloseTo(Math.log(1 / alpha), within(1e-6));
+      }
+    }
+  }
+
+  @Test
   @DisplayName("A/A, seeded: the e-process crosses 1/alpha at about, and not above, alpha")
   void mixtureTypeOneErrorNearAlpha() {
     double alpha = 0.05;

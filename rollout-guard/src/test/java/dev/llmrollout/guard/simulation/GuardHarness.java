@@ -47,6 +47,7 @@ final class GuardHarness {
   private final Rollout rollout;
   private final List<String> segments;
   private String holdReason = "";
+  private String lastReason = "";
   private String splitVersion = "";
   private final long[] weights = new long[2];
 
@@ -82,7 +83,8 @@ final class GuardHarness {
               if (e.transition().to() == RolloutState.HELD) {
                 holdReason = e.reason();
               }
-            });
+            })
+        .onCheck(e -> lastReason = e.record().reason());
     readSplit();
     rollout.startChecking();
   }
@@ -137,6 +139,16 @@ final class GuardHarness {
   /** Canary requests recorded so far, over all steps. */
   long canaryRequests() {
     return signals.counters(FLAG, CANARY).all().totalRequests();
+  }
+
+  /** The reason of the guard's latest audit record. */
+  String lastReason() {
+    return lastReason;
+  }
+
+  /** The canary's share of the split the guard wrote last, in percent. */
+  double canaryPercent() {
+    return weights[1] / 100.0;
   }
 
   /** True when the rollout is held because the units do not split as planned. */

@@ -25,6 +25,9 @@ final class ScenarioRun {
    * @param requests requests served
    * @param canaryRequests of which the canary served
    * @param stepSeconds how long each step lasted, NaN for a step not completed
+   * @param firstStepPercent the widest canary share the first step ran at (it widens when it cannot
+   *     gather its evidence in time)
+   * @param lastReason the reason of the guard's last audit record
    */
   record Result(
       RolloutState state,
@@ -32,7 +35,9 @@ final class ScenarioRun {
       int stoppedAtStep,
       long requests,
       long canaryRequests,
-      double[] stepSeconds) {}
+      double[] stepSeconds,
+      double firstStepPercent,
+      String lastReason) {}
 
   private final Scenario scenario;
   private final TrafficModel model;
@@ -79,6 +84,7 @@ final class ScenarioRun {
     int step = 0;
     long requests = 0;
     double seconds = 0;
+    double firstStepPercent = guard.canaryPercent();
     while (requests < Scenario.HORIZON_REQUESTS && !guard.state().isFinal()) {
       int arrivals = poisson(random, TICK_SECONDS * model.rate(seconds + TICK_SECONDS / 2.0));
       for (int i = 0; i < arrivals && requests < Scenario.HORIZON_REQUESTS; i++, requests++) {
@@ -86,6 +92,9 @@ final class ScenarioRun {
       }
       guard.advance(Duration.ofSeconds(TICK_SECONDS));
       seconds += TICK_SECONDS;
+      if (guard.state() == RolloutState.CANARY && guard.step() == 0) {
+        firstStepPercent = Math.max(firstStepPercent, guard.canaryPercent());
+      }
       boolean promoted = guard.state() == RolloutState.PROMOTED;
       if (promoted || (guard.state() == RolloutState.CANARY && guard.step() != step)) {
         stepSeconds[step] = seconds - enteredAt;
@@ -97,7 +106,14 @@ final class ScenarioRun {
     boolean sampleRatioHold = guard.heldOnSampleRatio();
     boolean stopped = end == RolloutState.ROLLED_BACK || sampleRatioHold;
     return new Result(
-        end, sampleRatioHold, stopped ? step : -1, requests, guard.canaryRequests(), stepSeconds);
+        end,
+        sampleRatioHold,
+        stopped ? step : -1,
+        requests,
+        guard.canaryRequests(),
+        stepSeconds,
+        firstStepPercent,
+        guard.lastReason());
   }
 
   private void serve(

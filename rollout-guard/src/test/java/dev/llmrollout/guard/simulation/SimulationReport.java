@@ -51,7 +51,7 @@ final class SimulationReport {
         .append("Rolled back (and, after the slash, held on the unit split) while the canary was")
         .append(" at each step;")
         .append(" \"before 100%\" adds both over steps 1-3.\n\n")
-        .append("| Scenario | Step 1 (5%) | Step 2 (25%) | Step 3 (50%) | Step 4 (100%) |")
+        .append("| Scenario | Step 1 (5-20%) | Step 2 (25%) | Step 3 (50%) | Step 4 (100%) |")
         .append(" Stopped before 100% |\n|---|---|---|---|---|---|\n");
     for (ScenarioSummary s : summaries) {
       md.append("| ").append(s.scenario().name());
@@ -66,7 +66,7 @@ final class SimulationReport {
     md.append("\n## How long each step took\n\n")
         .append("Median minutes per step over the runs that completed it (95% order-statistic")
         .append(" interval; how many runs completed it).\n\n")
-        .append("| Scenario | Step 1 (5%) | Step 2 (25%) | Step 3 (50%) | Step 4 (100%) |\n")
+        .append("| Scenario | Step 1 (5-20%) | Step 2 (25%) | Step 3 (50%) | Step 4 (100%) |\n")
         .append("|---|---|---|---|---|\n");
     for (ScenarioSummary s : summaries) {
       md.append("| ").append(s.scenario().name());
@@ -76,8 +76,24 @@ final class SimulationReport {
       }
       md.append(" |\n");
     }
+    widening(md, summaries);
     detection(md, summaries);
     return md.toString();
+  }
+
+  private static void widening(StringBuilder md, List<ScenarioSummary> summaries) {
+    md.append("\n## How wide the first step ran\n\n")
+        .append("The first step widens (10, 15, then 20%) when its power gate projects that")
+        .append(" it cannot gather its evidence within 24 h at its share; the share of runs")
+        .append(" whose first step ran at each widest share.\n\n")
+        .append("| Scenario | 5% | 10% | 15% | 20% |\n|---|---|---|---|---|\n");
+    for (ScenarioSummary s : summaries) {
+      md.append("| ").append(s.scenario().name());
+      for (double percent : new double[] {5, 10, 15, 20}) {
+        md.append(" | ").append(share(s.share(r -> r.firstStepPercent() == percent)));
+      }
+      md.append(" |\n");
+    }
   }
 
   private static void detection(StringBuilder md, List<ScenarioSummary> summaries) {
@@ -190,11 +206,12 @@ final class SimulationReport {
         - **Plan**: `RolloutPlan.ofDefaults()`: 5 -> 25 -> 50 -> 100%, 30 min minimum bake \
         and 500 requests per arm per step, 24 h at most per step (then held), 5% stable \
         holdback at 100% until its bake ends, evidence required (power gate in step 1, \
-        non-inferiority before 100%). A run ends when the guard rolls back or promotes, or \
+        non-inferiority at level 0.01 before 100%); the first step widens to 10, 15, then \
+        20% when its power gate projects it cannot gather its evidence in 24 h at its share. A run ends when the guard rolls back or promotes, or \
         after 60,000 requests (16.7 h); a held rollout keeps being checked until then.
         - **Rules**: `Rule.successRateDrop(0.05)` unless all default rules \
-        (`RuleSet.ofDefaults()`: success -5 pp, errors and refusals +2 pp, share slower than \
-        p99 +2 pp) are named; those rows have errors 1%, refusals 0.5%, lognormal latency \
+        (`RuleSet.ofDefaults()`: success -5 pp, errors +1 pp, refusals +2 pp, share slower \
+        than p99 +2 pp) are named; those rows have errors 1%, refusals 0.5%, lognormal latency \
         (median 800 ms, sigma 0.5) and feedback on 20% of requests, 10% of it thumbs down. \
         Named segments: all but the last are declared at the start; the last is what the \
         guard judges as its "other" segment.
