@@ -5,7 +5,8 @@
 #   benchmarks/run.sh --reduced  short settings (about 5 minutes) to check that everything runs
 #
 # Needs Java 17 and the Maven wrapper: the load generator is a Java HttpClient open-loop driver
-# (Debian's wrk cannot hold a fixed rate), and every server runs on 127.0.0.1. The kill-switch
+# (Debian's wrk cannot hold a fixed rate), and every server runs on 127.0.0.1. The gateway section
+# compares against Debian's nginx, installed with apt-get when /usr/sbin/nginx is missing. The kill-switch
 # section also runs the real Unleash server: .ci/unleash-server.sh installs PostgreSQL (apt) and
 # unleash-server (npm) when missing; if that fails, the Unleash row says "not measured" and why.
 set -euo pipefail
@@ -53,6 +54,14 @@ if ! "$ROOT/.ci/unleash-server.sh" install >"$UNLEASH_STATE/install.log" 2>&1; t
   BENCH_UNLEASH_UNAVAILABLE="\`.ci/unleash-server.sh install\` failed: $(tail -n 1 "$UNLEASH_STATE/install.log")"
   export BENCH_UNLEASH_UNAVAILABLE
   echo "   $BENCH_UNLEASH_UNAVAILABLE (see $UNLEASH_STATE/install.log)"
+fi
+echo "== installing nginx for section 3 (Debian's nginx-light from apt)"
+if [[ ! -x /usr/sbin/nginx ]]; then
+  if ! { apt-get install -y nginx-light || apt-get install -y nginx; } \
+    >"$ROOT/benchmarks/target/nginx-install.log" 2>&1; then
+    echo "   nginx could not be installed (see benchmarks/target/nginx-install.log);" \
+      "section 3 says so and measures the gateway alone"
+  fi
 fi
 CP="$ROOT/benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 JAR="$ROOT/llm-router/target/llm-router.jar"

@@ -8,6 +8,7 @@ import dev.llmrollout.benchmarks.internal.FixedRateLoad;
 import dev.llmrollout.benchmarks.internal.GatewayProcess;
 import dev.llmrollout.benchmarks.internal.LoadTarget;
 import dev.llmrollout.benchmarks.internal.LoopbackModelEndpoint;
+import dev.llmrollout.benchmarks.internal.NginxProxy;
 import dev.llmrollout.benchmarks.internal.ProcessCpu;
 import dev.llmrollout.benchmarks.internal.ReportSection;
 import dev.llmrollout.benchmarks.internal.RoundFigures;
@@ -21,15 +22,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Issue 20, point 1 (and issue 9, points 3 and 6): the same fixed-rate load straight to a loopback
- * model endpoint and through {@code llm-router serve} to it, non-streaming and streaming, in at
- * least five rounds whose order rotates. Each round records the latency percentiles and, from the
- * gateway's own counters, its CPU time and allocated bytes per request; the report gives the median
- * and the spread over the rounds. Then the gateway's heap and threads with 1,000 requests held in
- * flight.
+ * Issue 20, points 1 and 2 (and issue 9, points 3 and 6): the same fixed-rate load straight to a
+ * loopback model endpoint, through {@code llm-router serve} and through nginx ({@code
+ * split_clients}) to it, non-streaming and streaming, in at least five rounds whose order rotates.
+ * Each round records the latency percentiles and, from the gateway's own counters, its CPU time and
+ * allocated bytes per request; the report gives the median and the spread over the rounds. Then the
+ * gateway's heap and threads with 1,000 requests held in flight.
  *
  * <p>Usage: {@code GatewayOverhead <gateway.md> <inflight.md> <llm-router.jar> <phaseMillis>
  * <rounds> <rates, comma separated>}
@@ -66,11 +68,49 @@ public final class GatewayOverhead {
       try (GatewayProcess fresh = new GatewayProcess(jar, flags, endpoints, 1_200)) {
         GatewayInFlightMemory.measure(endpoint, fresh, load).write(inFlightOut);
       }
-      try (GatewayProcess gateway = new GatewayProcess(jar, flags, endpoints, 1_200)) {
-        List<LoadTarget> targets =
-            List.of(LoadTarget.direct(endpoint.completionsUrl()), LoadTarget.gateway(gateway));
-        new GatewayOverhead.Run(load, targets, phaseMillis, rounds).report(rates).write(gatewayOut);
+      Path nginxDirectory = Files.createDirectories(directory.resolve("nginx"));
+      try (GatewayProcess gateway = new GatewayProcess(jar, flags, endpoints, 1_200);
+          Nginx nginx = Nginx.start(nginxDirectory, endpoint)) {
+        List<LoadTarget> targets = new ArrayList<>();
+        targets.add(LoadTarget.direct(endpoint.completionsUrl()));
+        targets.add(LoadTarget.gateway(gateway));
+        nginx.proxy.ifPresent(
+            n -> targets.add(LoadTarget.process("nginx", n.completionsUrl(), n::cpuNanos)));
+        ReportSection report =
+            new GatewayOverhead.Run(load, targets, phaseMillis, rounds).report(rates);
+        report.paragraph(
+            nginx
+                .proxy
+                .map(n -> "nginx: " + NginxProxy.version() + ", " + NGINX_SETUP)
+                .orElse("nginx not measured: " + nginx.failure));
+        report.write(gatewayOut);
       }
+    }
+  }
+
+  private static final String NGINX_SETUP =
+      "Debian's package, `worker_processes auto`, `split_clients` on `X-Session-Id` (the"
+          + " gateway's targeting key) 95% / 5% to two upstreams, each a port of the same loopback"
+          + " endpoint, kept-alive upstream connections (`keepalive 256`, HTTP/1.1),"
+          + " `proxy_buffering off`, no access log. nginx evaluates no flag, rewrites no body and"
+          + " counts no signals: the difference is what the gateway's extra work costs.";
+
+  /** nginx in front of the endpoint, or why it could not start. */
+  private record Nginx(Optional<NginxProxy> proxy, String failure) implements AutoCloseable {
+    static Nginx start(Path directory, LoopbackModelEndpoint endpoint) {
+      try {
+        return new Nginx(
+            Optional.of(NginxProxy.start(directory, endpoint.baseUrl(), endpoint.secondBaseUrl())),
+            "");
+      } catch (RuntimeException e) {
+        System.err.println("nginx not measured: " + e.getMessage());
+        return new Nginx(Optional.empty(), e.getMessage());
+      }
+    }
+
+    @Override
+    public void close() {
+      proxy.ifPresent(NginxProxy::close);
     }
   }
 
@@ -104,7 +144,8 @@ public final class GatewayOverhead {
       report.paragraph(
           "The same open-loop load (fixed rate, latency from the moment each request was due)"
               + " straight to the loopback model endpoint (0 ms, *direct*) and through each proxy"
-              + " to it: `llm-router serve` (its own JVM, local-file backend). "
+              + " to it: `llm-router serve` (its own JVM, local-file backend) and nginx"
+              + " (`split_clients`, setup below). "
               + rounds
               + " rounds of "
               + phaseMillis
@@ -263,13 +304,32 @@ public final class GatewayOverhead {
       RoundFigures gateway = figures[1];
       double addedP99 = gateway.median(ADDED_P99) / 1e6;
       boolean met = addedP99 < GOAL_ADDED_P99_MILLIS && gateway.max(FAILED) == 0;
-      return String.format(
-          Locale.ROOT,
-          "Goal, %s at %,d req/s: gateway added p99 under 1 ms in the median round: %.2f ms, %s.",
-          mode,
-          GOAL_RATE,
-          addedP99,
-          verdict(met));
+      String line =
+          String.format(
+              Locale.ROOT,
+              "Goals, %s at %,d req/s: gateway added p99 under 1 ms in the median round: %.2f ms,"
+                  + " %s",
+              mode,
+              GOAL_RATE,
+              addedP99,
+              verdict(met));
+      if (figures.length < 3) {
+        return line + "; against nginx: not measured.";
+      }
+      RoundFigures nginx = figures[2];
+      double nginxP99 = nginx.median(ADDED_P99) / 1e6;
+      double cpuRatio = gateway.median(CPU) / nginx.median(CPU);
+      return line
+          + String.format(
+              Locale.ROOT,
+              "; added p99 within 2x of nginx's (%.2f ms): %.2fx, %s; CPU per request within 3x"
+                  + " of nginx's (%.1f us): %.1fx, %s.",
+              nginxP99,
+              addedP99 / nginxP99,
+              verdict(addedP99 <= 2 * Math.max(nginxP99, 0)),
+              nginx.median(CPU) / 1e3,
+              cpuRatio,
+              verdict(cpuRatio <= 3));
     }
 
     private static String loadAverage() {
