@@ -32,6 +32,7 @@ if [[ $MODE == full ]]; then
   SHADOW_ARGS=(5000 3 50 64)
   KILL_TRIALS=20
   WINDOW_ROUNDS=20
+  STREAMS=10000
 else
   JMH_ARGS=(-f 1 -wi 2 -i 2 -w 2s -r 2s)
   ROUTER_ARGS=(1000 1)
@@ -39,6 +40,7 @@ else
   SHADOW_ARGS=(1500 1 50 64)
   KILL_TRIALS=5
   WINDOW_ROUNDS=5
+  STREAMS=1000
 fi
 
 echo "== building (benchmarks and llm-router.jar, no tests)"
@@ -91,6 +93,10 @@ echo "== 3. gateway overhead and 6b. in-flight memory"
 "${JAVA[@]}" dev.llmrollout.benchmarks.GatewayOverhead "$RESULTS/3-gateway.md" \
   "$RESULTS/6b-inflight.md" "$JAR" "${GATEWAY_ARGS[@]}"
 
+echo "== 3b. concurrent slow streams and 3c. cold start (benchmarks/gateway-load.sh)"
+BENCH_SKIP_BUILD=1 "$ROOT/benchmarks/gateway-load.sh" streams "$STREAMS"
+BENCH_SKIP_BUILD=1 "$ROOT/benchmarks/gateway-load.sh" cold-start
+
 echo "== 4. shadow"
 "${JAVA[@]}" dev.llmrollout.benchmarks.ShadowOverhead "$RESULTS/4-shadow.md" "${SHADOW_ARGS[@]}"
 
@@ -128,7 +134,7 @@ REPORT="$ROOT/docs/PERFORMANCE.md"
   fi
   echo "## Goals at a glance"
   echo
-  for section in 1-evaluation 2-router 3-gateway 4-shadow 5-kill; do
+  for section in 1-evaluation 2-router 3-gateway 3b-streams 3c-cold-start 4-shadow 5-kill; do
     title=$(head -n 1 "$RESULTS/$section.md" | sed 's/^## //')
     met=$(grep -o '\*\*met\*\*' "$RESULTS/$section.md" | wc -l || true)
     missed=$(grep -o '\*\*missed\*\*' "$RESULTS/$section.md" | wc -l || true)
@@ -144,8 +150,8 @@ REPORT="$ROOT/docs/PERFORMANCE.md"
   echo "- Java: $(java -version 2>&1 | head -n 2 | tail -n 1)"
   echo "- Load average (1, 5, 15 min) before: $LOAD_BEFORE; after: $LOAD_AFTER"
   echo
-  for section in 1-evaluation 2-router 3-gateway 4-shadow 5-kill 5b-unleash-window 6a-flags \
-    6b-inflight; do
+  for section in 1-evaluation 2-router 3-gateway 3b-streams 3c-cold-start 4-shadow 5-kill \
+    5b-unleash-window 6a-flags 6b-inflight; do
     cat "$RESULTS/$section.md"
   done
   cat "$ROOT/benchmarks/report-notes.md"

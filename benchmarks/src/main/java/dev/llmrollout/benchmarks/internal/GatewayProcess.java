@@ -202,10 +202,16 @@ public final class GatewayProcess implements AutoCloseable {
     return Long.parseLong(matcher.group(1)) * 1024;
   }
 
+  /** Runs {@code jcmd <pid> <command...>} against the gateway and returns what it printed. */
+  public String jcmd(String... command) {
+    return jcmd(String.join(" ", command));
+  }
+
   private String jcmd(String command) {
     try {
       Process jcmd =
-          new ProcessBuilder("jcmd", Long.toString(process.pid()), command)
+          new ProcessBuilder(
+                  concat(List.of("jcmd", Long.toString(process.pid())), command.split(" ")))
               .redirectErrorStream(true)
               .start();
       String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

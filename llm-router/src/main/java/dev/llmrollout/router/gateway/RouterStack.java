@@ -5,6 +5,7 @@ import dev.llmrollout.provider.KillSwitchOverride;
 import dev.llmrollout.provider.LlmFeatureProvider;
 import dev.llmrollout.router.EndpointRegistry;
 import dev.llmrollout.router.ModelRouter;
+import dev.llmrollout.router.ModelRouterBuilder;
 import dev.llmrollout.router.VariantStats;
 import dev.llmrollout.spi.BackendFactory.Backend;
 import dev.llmrollout.spi.FlagBackend;
@@ -20,9 +21,12 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.InstrumentSelector;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.View;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.jetty.util.VirtualThreads;
 
 /**
  * A backend, the OpenFeature provider over it (consulting the rollout guard's kill-switch override
@@ -38,6 +42,9 @@ public final class RouterStack implements AutoCloseable {
    */
   static final int GUARD_SIGNAL_SERIES_LIMIT = 200_000;
 
+  /** The router's own default, kept when the gateway brings its HttpClient. */
+  private static final Duration MODEL_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
   private final KillSwitchOverride override = new KillSwitchOverride();
   private final FlagBackend flags;
   private final RolloutControl control;
@@ -49,6 +56,16 @@ public final class RouterStack implements AutoCloseable {
   private final ConfigHealth configHealth;
 
   public RouterStack(Backend backend, EndpointRegistry endpoints) {
+    this(backend, endpoints, false);
+  }
+
+  /**
+   * @param virtualThreads where the JVM has virtual threads, the model client's HttpClient hands
+   *     its work (delivering response bytes, completing calls) to virtual threads instead of its
+   *     default cached pool, which grows a platform thread per concurrent task: with thousands of
+   *     streams in flight that pool alone would hold hundreds of threads
+   */
+  RouterStack(Backend backend, EndpointRegistry endpoints, boolean virtualThreads) {
     this.flags = backend.flags();
     this.control = backend.control();
     this.provider = LlmFeatureProvider.builder(flags).servingOverride(override).build();
@@ -67,11 +84,19 @@ public final class RouterStack implements AutoCloseable {
     api.onProviderError(configHealth::rejected);
     api.onProviderConfigurationChanged(configHealth::loaded);
     api.setProviderAndWait(provider);
-    this.router =
+    ModelRouterBuilder builder =
         ModelRouter.builder(api.getClient(), provider, endpoints)
             .signals(VariantStats.bySegment(VariantStats.DEFAULT_SEGMENT_ATTRIBUTE))
-            .openTelemetry(OpenTelemetrySdk.builder().setMeterProvider(meters).build())
-            .build();
+            .openTelemetry(OpenTelemetrySdk.builder().setMeterProvider(meters).build());
+    if (virtualThreads && VirtualThreads.areSupported()) {
+      builder.httpClient(
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(MODEL_CONNECT_TIMEOUT)
+              .executor(VirtualThreads.getNamedVirtualThreadsExecutor("model-client"))
+              .build());
+    }
+    this.router = builder.build();
   }
 
   public ModelRouter router() {

@@ -23,8 +23,14 @@ final class GatewayProcess implements AutoCloseable {
   private final StringBuilder output = new StringBuilder();
 
   GatewayProcess(Path workDir, Map<String, String> env, String... args) throws Exception {
+    this(Path.of(System.getProperty("java.home"), "bin", "java"), workDir, env, args);
+  }
+
+  /** The gateway on the JVM whose launcher is {@code java}. */
+  GatewayProcess(Path java, Path workDir, Map<String, String> env, String... args)
+      throws Exception {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(java.toString());
     command.add("-jar");
     command.add(JarRunner.JAR.toAbsolutePath().toString());
     command.add("serve");
