@@ -166,15 +166,20 @@ public final class ColdStart {
     figures.add("failed", result.failed());
   }
 
-  /** One run with {@code -XX:ArchiveClassesAtExit}: what a deployment would do once per build. */
+  /**
+   * One run that dumps its loaded classes with {@code jcmd VM.cds dynamic_dump} after serving both
+   * kinds of request: what a deployment would do once per build. (An archive written at exit is
+   * lost when a loaded machine makes the exit outlast the stop's grace.)
+   */
   private static void dumpArchive(
       Path jar, Path flags, Path endpoints, Path archive, FixedRateLoad load, AtomicLong session) {
     GatewayProcess.Jvm dumping =
-        new GatewayProcess.Jvm("java", List.of("-XX:ArchiveClassesAtExit=" + archive));
+        new GatewayProcess.Jvm("java", List.of("-XX:+RecordDynamicDumpInfo"));
     try (GatewayProcess gateway = new GatewayProcess(dumping, jar, flags, endpoints, 600)) {
       String url = gateway.completionsUrl();
       load.run(() -> GatewayOverhead.request(url, false, session.incrementAndGet()), 200, 2_000);
       load.run(() -> GatewayOverhead.request(url, true, session.incrementAndGet()), 200, 2_000);
+      gateway.jcmd("VM.cds", "dynamic_dump", archive.toString());
     }
     if (!Files.exists(archive)) {
       throw new IllegalStateException("the JVM wrote no class-data archive at " + archive);

@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * allocated bytes per request; the report gives the median and the spread over the rounds. Then the
  * gateway's heap and threads with 1,000 requests held in flight.
  *
- * <p>Usage: {@code GatewayOverhead <gateway.md> <inflight.md> <llm-router.jar> <phaseMillis>
- * <rounds> <rates, comma separated>}
+ * <p>Usage: {@code GatewayOverhead <gateway.md> <inflight.md or - to skip it> <llm-router.jar>
+ * <phaseMillis> <rounds> <rates, comma separated>}
  */
 public final class GatewayOverhead {
   private static final int GOAL_RATE = 2_000;
@@ -65,8 +65,10 @@ public final class GatewayOverhead {
           EndpointsFile.write(directory.resolve("endpoints.json"), endpoint.baseUrl(), 4_096);
       FixedRateLoad load = new FixedRateLoad();
       // A fresh gateway: one that just served a load test keeps its grown thread pool for a while.
-      try (GatewayProcess fresh = new GatewayProcess(jar, flags, endpoints, 1_200)) {
-        GatewayInFlightMemory.measure(endpoint, fresh, load).write(inFlightOut);
+      if (!args[1].equals("-")) {
+        try (GatewayProcess fresh = new GatewayProcess(jar, flags, endpoints, 1_200)) {
+          GatewayInFlightMemory.measure(endpoint, fresh, load).write(inFlightOut);
+        }
       }
       Path nginxDirectory = Files.createDirectories(directory.resolve("nginx"));
       try (GatewayProcess gateway = new GatewayProcess(jar, flags, endpoints, 1_200);
