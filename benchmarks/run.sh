@@ -5,7 +5,8 @@
 #   benchmarks/run.sh --reduced  short settings (about 5 minutes) to check that everything runs
 #
 # Needs Java 17 and the Maven wrapper: the load generator is a Java HttpClient open-loop driver
-# (Debian's wrk cannot hold a fixed rate), and every server runs on 127.0.0.1. The kill-switch
+# (Debian's wrk cannot hold a fixed rate), and every server runs on 127.0.0.1. The gateway section
+# compares against Debian's nginx, installed with apt-get when /usr/sbin/nginx is missing. The kill-switch
 # section also runs the real Unleash server: .ci/unleash-server.sh installs PostgreSQL (apt) and
 # unleash-server (npm) when missing; if that fails, the Unleash row says "not measured" and why.
 set -euo pipefail
@@ -27,17 +28,19 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 if [[ $MODE == full ]]; then
   JMH_ARGS=(-f 2 -wi 3 -i 5 -w 2s -r 3s)
   ROUTER_ARGS=(5000 3)
-  GATEWAY_ARGS=(5000 3 500,1000,2000)
+  GATEWAY_ARGS=(5000 5 500,1000,2000)
   SHADOW_ARGS=(5000 3 50 64)
   KILL_TRIALS=20
   WINDOW_ROUNDS=20
+  STREAMS=10000
 else
   JMH_ARGS=(-f 1 -wi 2 -i 2 -w 2s -r 2s)
   ROUTER_ARGS=(1000 1)
-  GATEWAY_ARGS=(2000 1 500,2000)
+  GATEWAY_ARGS=(2000 5 500,2000)
   SHADOW_ARGS=(1500 1 50 64)
   KILL_TRIALS=5
   WINDOW_ROUNDS=5
+  STREAMS=1000
 fi
 
 echo "== building (benchmarks and llm-router.jar, no tests)"
@@ -53,6 +56,14 @@ if ! "$ROOT/.ci/unleash-server.sh" install >"$UNLEASH_STATE/install.log" 2>&1; t
   BENCH_UNLEASH_UNAVAILABLE="\`.ci/unleash-server.sh install\` failed: $(tail -n 1 "$UNLEASH_STATE/install.log")"
   export BENCH_UNLEASH_UNAVAILABLE
   echo "   $BENCH_UNLEASH_UNAVAILABLE (see $UNLEASH_STATE/install.log)"
+fi
+echo "== installing nginx for section 3 (Debian's nginx-light from apt)"
+if [[ ! -x /usr/sbin/nginx ]]; then
+  if ! { apt-get install -y nginx-light || apt-get install -y nginx; } \
+    >"$ROOT/benchmarks/target/nginx-install.log" 2>&1; then
+    echo "   nginx could not be installed (see benchmarks/target/nginx-install.log);" \
+      "section 3 says so and measures the gateway alone"
+  fi
 fi
 CP="$ROOT/benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 JAR="$ROOT/llm-router/target/llm-router.jar"
@@ -81,6 +92,10 @@ echo "== 2. router overhead"
 echo "== 3. gateway overhead and 6b. in-flight memory"
 "${JAVA[@]}" dev.llmrollout.benchmarks.GatewayOverhead "$RESULTS/3-gateway.md" \
   "$RESULTS/6b-inflight.md" "$JAR" "${GATEWAY_ARGS[@]}"
+
+echo "== 3b. concurrent slow streams and 3c. cold start (benchmarks/gateway-load.sh)"
+BENCH_SKIP_BUILD=1 "$ROOT/benchmarks/gateway-load.sh" streams "$STREAMS"
+BENCH_SKIP_BUILD=1 "$ROOT/benchmarks/gateway-load.sh" cold-start
 
 echo "== 4. shadow"
 "${JAVA[@]}" dev.llmrollout.benchmarks.ShadowOverhead "$RESULTS/4-shadow.md" "${SHADOW_ARGS[@]}"
@@ -119,7 +134,7 @@ REPORT="$ROOT/docs/PERFORMANCE.md"
   fi
   echo "## Goals at a glance"
   echo
-  for section in 1-evaluation 2-router 3-gateway 4-shadow 5-kill; do
+  for section in 1-evaluation 2-router 3-gateway 3b-streams 3c-cold-start 4-shadow 5-kill; do
     title=$(head -n 1 "$RESULTS/$section.md" | sed 's/^## //')
     met=$(grep -o '\*\*met\*\*' "$RESULTS/$section.md" | wc -l || true)
     missed=$(grep -o '\*\*missed\*\*' "$RESULTS/$section.md" | wc -l || true)
@@ -135,8 +150,8 @@ REPORT="$ROOT/docs/PERFORMANCE.md"
   echo "- Java: $(java -version 2>&1 | head -n 2 | tail -n 1)"
   echo "- Load average (1, 5, 15 min) before: $LOAD_BEFORE; after: $LOAD_AFTER"
   echo
-  for section in 1-evaluation 2-router 3-gateway 4-shadow 5-kill 5b-unleash-window 6a-flags \
-    6b-inflight; do
+  for section in 1-evaluation 2-router 3-gateway 3b-streams 3c-cold-start 4-shadow 5-kill \
+    5b-unleash-window 6a-flags 6b-inflight; do
     cat "$RESULTS/$section.md"
   done
   cat "$ROOT/benchmarks/report-notes.md"

@@ -1,12 +1,17 @@
 package dev.llmrollout.benchmarks.internal;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -14,23 +19,56 @@ import java.util.regex.Pattern;
 
 /**
  * {@code llm-router serve} as its own process, as users run it: the local-file backend, the bench
- * endpoints file, port chosen by the system. Also reads the process's heap and thread count.
+ * endpoints file, port chosen by the system. Also reads the process's heap, thread count, CPU time
+ * ({@code /proc}) and allocated bytes (the {@link MeteredGateway} launcher's counters page).
  */
 public final class GatewayProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
   private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
 
+  /**
+   * How the gateway's JVM is started: the {@code java} launcher (a JDK's {@code bin/java}) and
+   * options before the class path.
+   */
+  public record Jvm(String java, List<String> options) {
+    /** The {@code java} on the PATH (the build's JDK 17), no options. */
+    public static Jvm standard() {
+      return new Jvm("java", List.of());
+    }
+  }
+
   private final Process process;
   private final String baseUrl;
+  private final String countersUrl;
+  private final long startedNanos = System.nanoTime();
+  private final long readyNanos;
 
-  /** Starts the gateway from {@code jar} and waits until it listens. */
+  /** Starts the gateway from {@code jar} on the build's JDK and waits until it listens. */
   public GatewayProcess(Path jar, Path flags, Path endpoints, int maxThreads) {
+    this(Jvm.standard(), jar, flags, endpoints, maxThreads);
+  }
+
+  /** Starts the gateway from {@code jar} on {@code jvm} and waits until it listens. */
+  public GatewayProcess(Jvm jvm, Path jar, Path flags, Path endpoints, int maxThreads) {
+    this(jvm, jar, flags, endpoints, maxThreads, List.of());
+  }
+
+  /**
+   * Starts the gateway from {@code jar} on {@code jvm}, with {@code serveOptions} appended to
+   * {@code serve}'s command line, and waits until it listens.
+   */
+  public GatewayProcess(
+      Jvm jvm, Path jar, Path flags, Path endpoints, int maxThreads, List<String> serveOptions) {
+    List<String> command = new ArrayList<>();
+    command.add(jvm.java());
+    command.addAll(jvm.options());
+    command.addAll(
+        List.of(
+            "-cp", jar + File.pathSeparator + benchmarkClasses(), MeteredGateway.class.getName()));
     ProcessBuilder builder =
         new ProcessBuilder(
-                List.of(
-                    "java",
-                    "-jar",
-                    jar.toString(),
+                concat(
+                    command,
                     "serve",
                     "--backend",
                     "local",
@@ -45,6 +83,7 @@ public final class GatewayProcess implements AutoCloseable {
                     "--max-threads",
                     Integer.toString(maxThreads)))
             .redirectError(ProcessBuilder.Redirect.INHERIT);
+    builder.command().addAll(serveOptions);
     builder.environment().put(EndpointsFile.KEY_ENV, EndpointsFile.KEY_VALUE);
     try {
       process = builder.start();
@@ -53,16 +92,21 @@ public final class GatewayProcess implements AutoCloseable {
               new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String line;
       String url = null;
+      String counters = null;
       while (url == null && (line = out.readLine()) != null) {
         Matcher matcher = LISTENING.matcher(line);
         if (matcher.find()) {
           url = matcher.group(1);
+        } else if (line.startsWith(MeteredGateway.COUNTERS_LINE)) {
+          counters = line.substring(MeteredGateway.COUNTERS_LINE.length()).trim();
         }
       }
-      if (url == null) {
+      if (url == null || counters == null) {
         throw new IllegalStateException("llm-router serve exited before it listened");
       }
+      readyNanos = System.nanoTime();
       baseUrl = url;
+      countersUrl = counters;
       Thread drain = new Thread(() -> out.lines().forEach(l -> {}), "gateway-stdout");
       drain.setDaemon(true);
       drain.start();
@@ -76,13 +120,63 @@ public final class GatewayProcess implements AutoCloseable {
     return baseUrl + "/v1/chat/completions";
   }
 
-  /** CPU time the gateway process has used so far (all its threads), in nanoseconds. */
+  /** Nanoseconds from the process start to the gateway's "listening" line. */
+  public long startupNanos() {
+    return readyNanos - startedNanos;
+  }
+
+  /** The process id. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** CPU time (user + system, all threads) the process has used so far, in ns. */
   public long cpuNanos() {
-    return process
-        .info()
-        .totalCpuDuration()
-        .orElseThrow(() -> new IllegalStateException("the OS reports no CPU time for the gateway"))
-        .toNanos();
+    return ProcessCpu.nanos(process.pid());
+  }
+
+  /** Bytes the gateway's JVM has allocated on its heap so far (all threads, dead ones too). */
+  public long allocatedBytes() {
+    return counters()[0];
+  }
+
+  /** Heap in use now (no collection forced), in bytes. */
+  public long heapUsed() {
+    return counters()[1];
+  }
+
+  private long[] counters() {
+    try (InputStream in = URI.create(countersUrl).toURL().openStream()) {
+      String[] fields = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split(" ");
+      return new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[1])};
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the gateway's counters", e);
+    }
+  }
+
+  private static String benchmarkClasses() {
+    try {
+      return Path.of(
+              MeteredGateway.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<String> concat(List<String> head, String... tail) {
+    List<String> all = new ArrayList<>(head);
+    all.addAll(List.of(tail));
+    return all;
+  }
+
+  /** Open files (sockets included) of the gateway process, from /proc. */
+  public int openFiles() {
+    try (var files = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
+      return (int) files.count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Live threads of the gateway process, from /proc. */
@@ -108,10 +202,16 @@ public final class GatewayProcess implements AutoCloseable {
     return Long.parseLong(matcher.group(1)) * 1024;
   }
 
+  /** Runs {@code jcmd <pid> <command...>} against the gateway and returns what it printed. */
+  public String jcmd(String... command) {
+    return jcmd(String.join(" ", command));
+  }
+
   private String jcmd(String command) {
     try {
       Process jcmd =
-          new ProcessBuilder("jcmd", Long.toString(process.pid()), command)
+          new ProcessBuilder(
+                  concat(List.of("jcmd", Long.toString(process.pid())), command.split(" ")))
               .redirectErrorStream(true)
               .start();
       String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -44,8 +44,22 @@ public final class LoopbackModelEndpoint implements AutoCloseable {
               + "data: [DONE]\n\n")
           .getBytes(StandardCharsets.UTF_8);
 
+  private static final byte[] SLOW_CHUNK =
+      ("data: {\"id\": \"chatcmpl-bench\", \"object\": \"chat.completion.chunk\", \"model\":"
+              + " \"bench\", \"choices\": [{\"index\": 0, \"delta\": {\"content\": \"token \"}}]}\n\n")
+          .getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SLOW_END =
+      ("data: {\"id\": \"chatcmpl-bench\", \"object\": \"chat.completion.chunk\", \"model\":"
+              + " \"bench\", \"choices\": [{\"index\": 0, \"delta\": {}, \"finish_reason\":"
+              + " \"stop\"}]}\n\ndata: [DONE]\n\n")
+          .getBytes(StandardCharsets.UTF_8);
+
   private final Server server;
   private final ServerConnector connector;
+
+  /** A second port of the same endpoint: the canary upstream of the nginx comparison. */
+  private final ServerConnector secondConnector;
+
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -55,6 +69,8 @@ public final class LoopbackModelEndpoint implements AutoCloseable {
           });
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile long delayMillis;
+  private volatile int slowChunks;
+  private volatile long chunkIntervalMillis;
 
   private LoopbackModelEndpoint(long delayMillis) throws Exception {
     this.delayMillis = delayMillis;
@@ -62,14 +78,20 @@ public final class LoopbackModelEndpoint implements AutoCloseable {
     threads.setName("model-endpoint");
     threads.setDaemon(true);
     server = new Server(threads);
-    connector = new ServerConnector(server);
+    connector = connector(server);
+    secondConnector = connector(server);
+    server.setHandler(new Completions());
+    server.start();
+  }
+
+  private static ServerConnector connector(Server server) {
+    ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     connector.setAcceptQueueSize(4096);
     connector.setIdleTimeout(120_000);
     server.addConnector(connector);
-    server.setHandler(new Completions());
-    server.start();
+    return connector;
   }
 
   /** Starts an endpoint answering after {@code delayMillis}. */
@@ -86,6 +108,11 @@ public final class LoopbackModelEndpoint implements AutoCloseable {
     return "http://127.0.0.1:" + connector.getLocalPort();
   }
 
+  /** The base URL of the endpoint's second port, answering the same way. */
+  public String secondBaseUrl() {
+    return "http://127.0.0.1:" + secondConnector.getLocalPort();
+  }
+
   /** The chat completions URL. */
   public String completionsUrl() {
     return baseUrl() + "/v1/chat/completions";
@@ -94,6 +121,29 @@ public final class LoopbackModelEndpoint implements AutoCloseable {
   /** Changes the delay for later requests. */
   public void delayMillis(long millis) {
     this.delayMillis = millis;
+  }
+
+  /**
+   * Answers later streaming requests slowly, as a model generating tokens: {@code chunks} content
+   * events, one every {@code intervalMillis}, then {@code [DONE]}; 0 chunks restores the quick
+   * stream. No thread is held between events.
+   */
+  public void slowStreams(int chunks, long intervalMillis) {
+    this.chunkIntervalMillis = intervalMillis;
+    this.slowChunks = chunks;
+  }
+
+  /**
+   * Runs an endpoint in a process of its own, so the sockets of a large stream test are split
+   * between processes (each has its own open-file limit). Usage: {@code LoopbackModelEndpoint <slow
+   * chunks> <chunk interval ms>}; prints {@code endpoint on <base URL>} and runs until killed.
+   */
+  public static void main(String[] args) throws InterruptedException {
+    LoopbackModelEndpoint endpoint = start(0);
+    endpoint.slowStreams(Integer.parseInt(args[0]), Long.parseLong(args[1]));
+    System.out.println("endpoint on " + endpoint.baseUrl());
+    System.out.flush();
+    Thread.currentThread().join();
   }
 
   /** Requests received and not yet answered. */
@@ -142,6 +192,13 @@ public final class LoopbackModelEndpoint implements AutoCloseable {
 
     private void answer(Response response, Callback callback, boolean streamed) {
       inFlight.decrementAndGet();
+      int chunks = slowChunks;
+      if (streamed && chunks > 0) {
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
+        slowChunk(response, callback, 0, chunks, chunkIntervalMillis);
+        return;
+      }
       byte[] bytes = streamed ? STREAM : COMPLETION;
       response.setStatus(200);
       response
@@ -151,6 +208,25 @@ public final class LoopbackModelEndpoint implements AutoCloseable {
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
       }
       response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    /** Writes event {@code index}, then schedules the next one (or ends the stream). */
+    private void slowChunk(
+        Response response, Callback callback, int index, int chunks, long intervalMillis) {
+      if (index == chunks) {
+        response.write(true, ByteBuffer.wrap(SLOW_END), callback);
+        return;
+      }
+      response.write(
+          false,
+          ByteBuffer.wrap(SLOW_CHUNK),
+          Callback.from(
+              () ->
+                  timer.schedule(
+                      () -> slowChunk(response, callback, index + 1, chunks, intervalMillis),
+                      intervalMillis,
+                      TimeUnit.MILLISECONDS),
+              callback::failed));
     }
   }
 }

@@ -46,8 +46,20 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--max-threads",
       defaultValue = "600",
-      description = "Request threads (each in-flight model call holds one; default 600).")
+      description =
+          "Platform threads (default 600). On Java 17, or with --no-virtual-threads, each"
+              + " in-flight model call holds one.")
   int maxThreads;
+
+  @Option(
+      names = "--virtual-threads",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Run each request on a virtual thread where the JVM has them (Java 21+; default on):"
+              + " an in-flight call then holds no platform thread.")
+  boolean virtualThreads;
 
   @Option(
       names = "--drain-timeout",
@@ -81,7 +93,8 @@ final class ServeCommand implements Callable<Integer> {
         GatewayRuntime.start(
             backendMixin.options.open(endpoints.variantValidator()),
             endpoints,
-            new Gateway.Settings(bind, port, maxThreads, drainTimeout, modelAliases),
+            new Gateway.Settings(
+                bind, port, maxThreads, drainTimeout, modelAliases, virtualThreads),
             configuration.defaultFlag(),
             guardOptions.settings(),
             System::getenv);

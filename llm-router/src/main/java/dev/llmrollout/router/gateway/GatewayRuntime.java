@@ -60,7 +60,7 @@ public final class GatewayRuntime implements AutoCloseable {
       RolloutSettings rolloutSettings,
       Function<String, String> environment)
       throws Exception {
-    RouterStack stack = new RouterStack(backend, endpoints);
+    RouterStack stack = new RouterStack(backend, endpoints, settings.virtualThreads());
     GatewayRuntime runtime;
     try {
       List<ConfigCheck.Problem> problems =

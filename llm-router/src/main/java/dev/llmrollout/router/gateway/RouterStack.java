@@ -13,26 +13,50 @@ import dev.llmrollout.spi.VariantPayload;
 import dev.openfeature.sdk.Client;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.eclipse.jetty.util.VirtualThreads;
 
 /**
  * The {@link FlagStack} (backend, provider, override, metrics) and a router with its signals over
  * it: what the gateway and the demo both run on.
  */
 public final class RouterStack implements AutoCloseable {
+  /** The router's own default, kept when the gateway brings its HttpClient. */
+  private static final Duration MODEL_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
   private final FlagStack flagStack;
   private final ModelRouter router;
   private final ConfigHealth configHealth;
 
   public RouterStack(Backend backend, EndpointRegistry endpoints) {
-    this(backend, endpoints, builder -> builder);
+    this(backend, endpoints, false, builder -> builder);
   }
 
   /** A stack whose router {@code customize} adds to (a judge, shadow options). */
   public RouterStack(
       Backend backend, EndpointRegistry endpoints, UnaryOperator<ModelRouterBuilder> customize) {
+    this(backend, endpoints, false, customize);
+  }
+
+  /**
+   * @param virtualThreads where the JVM has virtual threads, the model client's HttpClient hands
+   *     its work (delivering response bytes, completing calls) to virtual threads instead of its
+   *     default cached pool, which grows a platform thread per concurrent task: with thousands of
+   *     streams in flight that pool alone would hold hundreds of threads
+   */
+  RouterStack(Backend backend, EndpointRegistry endpoints, boolean virtualThreads) {
+    this(backend, endpoints, virtualThreads, builder -> builder);
+  }
+
+  private RouterStack(
+      Backend backend,
+      EndpointRegistry endpoints,
+      boolean virtualThreads,
+      UnaryOperator<ModelRouterBuilder> customize) {
     this.flagStack = new FlagStack(backend);
     this.configHealth =
         new ConfigHealth(
@@ -47,14 +71,19 @@ public final class RouterStack implements AutoCloseable {
     flagStack.api().onProviderError(configHealth::rejected);
     flagStack.api().onProviderConfigurationChanged(configHealth::loaded);
     flagStack.start();
-    this.router =
-        customize
-            .apply(
-                ModelRouter.builder(flagStack.client(), flagStack.provider(), endpoints)
-                    .signals(VariantStats.bySegment(VariantStats.DEFAULT_SEGMENT_ATTRIBUTE))
-                    .openTelemetry(
-                        OpenTelemetrySdk.builder().setMeterProvider(flagStack.meters()).build()))
-            .build();
+    ModelRouterBuilder builder =
+        ModelRouter.builder(flagStack.client(), flagStack.provider(), endpoints)
+            .signals(VariantStats.bySegment(VariantStats.DEFAULT_SEGMENT_ATTRIBUTE))
+            .openTelemetry(OpenTelemetrySdk.builder().setMeterProvider(flagStack.meters()).build());
+    if (virtualThreads && VirtualThreads.areSupported()) {
+      builder.httpClient(
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(MODEL_CONNECT_TIMEOUT)
+              .executor(VirtualThreads.getNamedVirtualThreadsExecutor("model-client"))
+              .build());
+    }
+    this.router = customize.apply(builder).build();
   }
 
   public ModelRouter router() {

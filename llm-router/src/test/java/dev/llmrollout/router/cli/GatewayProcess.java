@@ -29,22 +29,31 @@ final class GatewayProcess implements AutoCloseable {
 
   private final Process process;
   private final URI baseUri;
+  private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
+
   private final StringBuilder output = new StringBuilder();
 
   GatewayProcess(Path workDir, Map<String, String> env, String... args) throws Exception {
-    this("serve", workDir, env, args);
+    this(JAVA, "serve", workDir, env, args);
+  }
+
+  /** The gateway on the JVM whose launcher is {@code java}. */
+  GatewayProcess(Path java, Path workDir, Map<String, String> env, String... args)
+      throws Exception {
+    this(java, "serve", workDir, env, args);
   }
 
   /** {@code llm-router guard ...}: the rollout controller. */
   static GatewayProcess controller(Path workDir, Map<String, String> env, String... args)
       throws Exception {
-    return new GatewayProcess("guard", workDir, env, args);
+    return new GatewayProcess(JAVA, "guard", workDir, env, args);
   }
 
-  private GatewayProcess(String verb, Path workDir, Map<String, String> env, String... args)
+  private GatewayProcess(
+      Path java, String verb, Path workDir, Map<String, String> env, String... args)
       throws Exception {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(java.toString());
     command.add("-jar");
     command.add(JarRunner.JAR.toAbsolutePath().toString());
     command.add(verb);
