@@ -39,6 +39,7 @@ public final class ControllerRuntime implements AutoCloseable {
         new GuardedRollouts(
             stack, prometheus, "controller", rolloutSettings, environment, Gateway.JSON);
     RolloutGauges.register(stack, rollouts);
+    rollouts.resumeRecorded();
     this.server =
         new Gateway(
             settings,

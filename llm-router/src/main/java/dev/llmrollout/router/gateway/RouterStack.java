@@ -31,7 +31,10 @@ public final class RouterStack implements AutoCloseable {
             flagStack.meter(),
             () ->
                 ConfigCheck.flags(
-                    flagStack.flags(), flagStack.control(), endpoints.variantValidator(), Optional.empty()));
+                    flagStack.flags(),
+                    flagStack.control(),
+                    endpoints.variantValidator(),
+                    Optional.empty()));
     // Before the first load, so a rejected first edit is seen too.
     flagStack.api().onProviderError(configHealth::rejected);
     flagStack.api().onProviderConfigurationChanged(configHealth::loaded);
