@@ -171,7 +171,9 @@ public final class RolloutGuard {
   /**
    * Restores {@code flagKey} from its kill through the backend. After the guard rolled a rollout of
    * it back by itself, the canary comes back only when {@code force} is set and the request carries
-   * a reason, both written to the audit record.
+   * a reason, both written to the audit record. Once the backend took the restore, this process's
+   * in-process kill of the flag ({@link KillSwitchOverride}, forced at rollback) is released, so
+   * the process serves what the backend serves again.
    *
    * @throws RolloutRefusedException after an automatic rollback without force and reason
    */
@@ -190,7 +192,10 @@ public final class RolloutGuard {
       }
       last.recordForcedRestore(request.reason());
     }
-    return context.control().restore(flagKey, request);
+    FlagState restored = context.control().restore(flagKey, request);
+    // Only once the backend took the restore: until then the in-process kill keeps serving stable.
+    context.override().release(flagKey);
+    return restored;
   }
 
   /** The latest rollout of {@code flagKey}, running or final. */

@@ -4,10 +4,13 @@ import static dev.llmrollout.guard.testing.GuardFixture.CANARY;
 import static dev.llmrollout.guard.testing.GuardFixture.FLAG;
 import static dev.llmrollout.guard.testing.GuardFixture.STABLE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmrollout.guard.GuardEvent.RollbackEvent;
 import dev.llmrollout.guard.GuardEvent.RollbackEvent.Phase;
 import dev.llmrollout.guard.testing.GuardFixture;
+import dev.llmrollout.spi.ChangeRequest;
+import dev.llmrollout.spi.WriteBackException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -157,5 +160,33 @@ class RollbackTest {
     rollout.check();
 
     assertThat(rollout.rollbackVerified()).isTrue();
+  }
+
+  @Test
+  @DisplayName(
+      "5.5: the in-process override lasts past the verified rollback and ends with the restore")
+  void restoreReleasesTheOverride() {
+    RolloutGuard guard = fx.guard();
+    Rollout rollout = startWithRegression(guard);
+    rollout.check();
+    assertThat(rollout.rollbackVerified()).isTrue();
+    assertThat(fx.override.forcedVariant(FLAG))
+        .as("kept while the backend's kill stands, a second line if a provider lags")
+        .contains(STABLE);
+
+    fx.control.failNextWrites(1);
+    ChangeRequest restore = ChangeRequest.because("canary fixed, checked by hand").by("carol");
+    assertThatThrownBy(() -> guard.restore(FLAG, restore, true))
+        .isInstanceOf(WriteBackException.class);
+    assertThat(fx.override.forcedVariant(FLAG))
+        .as("a restore the backend refused leaves the process serving stable")
+        .contains(STABLE);
+
+    guard.restore(FLAG, restore, true);
+
+    assertThat(fx.control.state(FLAG).killed()).isFalse();
+    assertThat(fx.override.forcedVariant(FLAG))
+        .as("the process serves what the backend serves again")
+        .isEmpty();
   }
 }

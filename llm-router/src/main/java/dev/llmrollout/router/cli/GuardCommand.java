@@ -3,6 +3,7 @@ package dev.llmrollout.router.cli;
 import dev.llmrollout.guard.prometheus.PrometheusSignalSource;
 import dev.llmrollout.router.gateway.ControllerRuntime;
 import dev.llmrollout.router.gateway.Gateway;
+import dev.llmrollout.router.gateway.RolloutSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -91,6 +92,7 @@ final class GuardCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--stale-after " + staleAfter + ": expected a positive duration such as 45s");
     }
+    RolloutSettings rolloutSettings = guardOptions.settings();
     ControllerRuntime runtime =
         ControllerRuntime.start(
             backendMixin.options.open(),
@@ -102,7 +104,7 @@ final class GuardCommand implements Callable<Integer> {
                 defaults.counterLookback(),
                 defaults.timeout()),
             new Gateway.Settings(bind, port, 16, Duration.ofSeconds(30), Map.of()),
-            guardOptions.settings(),
+            rolloutSettings,
             System::getenv);
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "controller-shutdown"));
     var address = runtime.server().address();

@@ -45,6 +45,7 @@ public final class ControllerRuntime implements AutoCloseable {
             environment,
             Gateway.JSON);
     RolloutGauges.register(stack, rollouts);
+    rollouts.resumeRecorded();
     this.server =
         new Gateway(
             settings,

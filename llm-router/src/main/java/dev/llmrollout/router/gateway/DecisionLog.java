@@ -12,13 +12,15 @@ import java.util.stream.Collectors;
 
 /**
  * One operator-log line per guard decision (promote, hold, roll back, halt) with its figures and
- * reason, and one per rollback write-back phase:
+ * reason, one per rollback write-back phase and one per lease change (this guard acquired or lost a
+ * durable rollout):
  *
  * <pre>
  * event=guard.decision flag=support-model decision=PROMOTE transition=CANARY[0]->CANARY[1]
  *   state=CANARY step=2 canaryWeight=25.0 holdReason=- stableRequests=11400 canaryRequests=600
  *   broken=- sampleRatioP=0.41 actor=... reason="step passed: ..."
  * event=guard.rollback flag=support-model phase=VERIFIED attempt=1 detail="..."
+ * event=guard.lease flag=support-model change=ACQUIRED owner=... previousOwner=- detail="..."
  * </pre>
  *
  * A hold repeated at every check (the same kind of hold, state and step) is logged once, when it
@@ -38,7 +40,13 @@ final class DecisionLog {
     rollout
         .eventPublisher()
         .onCheck(e -> log.decided(e.record()))
-        .onRollback(DecisionLog::rollback);
+        .onRollback(DecisionLog::rollback)
+        .onEvent(
+            e -> {
+              if (e instanceof GuardEvent.OwnershipEvent lease) {
+                leaseChanged(lease);
+              }
+            });
   }
 
   private synchronized void decided(AuditRecord record) {
@@ -103,6 +111,32 @@ final class DecisionLog {
                     c.lower(),
                     c.pValue()))
         .collect(Collectors.joining("; "));
+  }
+
+  /** The lease a rollout's start takes, before anyone could subscribe to its events. */
+  static void acquiredAtStart(String flagKey, String owner) {
+    OperatorLog.event("guard.lease")
+        .with("flag", flagKey)
+        .with("change", GuardEvent.OwnershipEvent.Change.ACQUIRED)
+        .with("owner", owner)
+        .with("previousOwner", "-")
+        .with("detail", "rollout started here")
+        .info();
+  }
+
+  private static void leaseChanged(GuardEvent.OwnershipEvent event) {
+    OperatorLog.Line line =
+        OperatorLog.event("guard.lease")
+            .with("flag", event.flagKey())
+            .with("change", event.change())
+            .with("owner", event.owner())
+            .with("previousOwner", event.previousOwner() == null ? "-" : event.previousOwner())
+            .with("detail", event.detail());
+    if (event.change() == GuardEvent.OwnershipEvent.Change.LOST) {
+      line.warn();
+    } else {
+      line.info();
+    }
   }
 
   private static void rollback(GuardEvent.RollbackEvent event) {

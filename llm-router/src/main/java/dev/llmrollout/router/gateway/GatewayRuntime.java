@@ -30,6 +30,7 @@ public final class GatewayRuntime implements AutoCloseable {
             environment,
             Gateway.JSON);
     RolloutGauges.register(stack.flagStack(), rollouts);
+    rollouts.resumeRecorded();
     Gateway.ModelTraffic traffic =
         new Gateway.ModelTraffic(
             new ChatCompletionsHandler(

@@ -29,6 +29,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -47,6 +50,7 @@ final class GuardedRollouts {
   private final ObjectMapper json;
   private final RolloutAuditTrail audit;
   private final SubmittedReportGate evalGate;
+  private final GuardConfig config;
   private final RolloutGuard guard;
   private final Map<String, Instant> startedAt = new ConcurrentHashMap<>();
   private final Set<String> restoredAfterRollback = ConcurrentHashMap.newKeySet();
@@ -71,6 +75,12 @@ final class GuardedRollouts {
     this.json = json;
     this.audit = new RolloutAuditTrail(json, RECORDS_PER_FLAG, settings.auditFile());
     this.evalGate = new SubmittedReportGate(stack::payload);
+    GuardConfig.Builder configBuilder =
+        GuardConfig.custom()
+            .checkInterval(settings.checkInterval())
+            .actor("llm-router " + host + " rollout-guard");
+    settings.leaseTtl().ifPresent(configBuilder::leaseTtl);
+    this.config = configBuilder.build();
     RolloutGuard.Builder builder =
         RolloutGuard.builder(stack.control(), signals)
             .override(stack.override())
@@ -78,15 +88,57 @@ final class GuardedRollouts {
             .alertHook(alertHook(environment))
             .auditLog(audit)
             .evalGate(evalGate)
-            .config(
-                GuardConfig.custom()
-                    .checkInterval(settings.checkInterval())
-                    .actor("llm-router " + host + " rollout-guard")
-                    .build());
+            .config(config);
+    settings.guardId().ifPresent(builder::owner);
     shadowPairs.ifPresent(builder::shadowPairs);
     this.guard = builder.build();
-    // a restarted gateway takes up the rollouts recorded next to its flags (issue 15.4)
-    guard.resume(stack.flagKeys());
+  }
+
+  /**
+   * Takes up the rollouts recorded next to the backend's flags now (issue 15.4: a restarted process
+   * resumes its rollouts at their step and step start; another guard's are watched as a standby),
+   * then again every half lease, so a standby notices rollouts started elsewhere and takes over one
+   * whose owner stopped renewing.
+   */
+  void resumeRecorded() {
+    resumeQuietly();
+    ScheduledExecutorService rescans =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "rollout-resume");
+              thread.setDaemon(true);
+              return thread;
+            });
+    long everyMillis = config.leaseTtl().dividedBy(2).toMillis();
+    rescans.scheduleWithFixedDelay(
+        this::resumeQuietly, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** A backend that cannot be read now is tried again at the next rescan; it never stops us. */
+  private void resumeQuietly() {
+    try {
+      resumeNow();
+    } catch (RuntimeException e) {
+      OperatorLog.event("guard.resume")
+          .with("result", "failed")
+          .with("error", e.getMessage())
+          .warn();
+    }
+  }
+
+  private synchronized void resumeNow() {
+    for (Rollout rollout : guard.resume(stack.flagKeys())) {
+      String flag = rollout.spec().flagKey();
+      startedAt.put(flag, Instant.now());
+      DecisionLog.follow(rollout);
+      OperatorLog.event("guard.resume")
+          .with("flag", flag)
+          .with("canary", rollout.spec().canary())
+          .with("state", rollout.state())
+          .with("step", rollout.step() + 1)
+          .with("guard", guard.owner())
+          .info();
+    }
   }
 
   /** What runs this guard: "gateway" or "controller". */
@@ -187,6 +239,7 @@ final class GuardedRollouts {
     startedAt.put(flagKey, begun);
     restoredAfterRollback.remove(flagKey);
     DecisionLog.follow(rollout);
+    DecisionLog.acquiredAtStart(flagKey, guard.owner());
     rollout.startChecking();
     return rollout;
   }

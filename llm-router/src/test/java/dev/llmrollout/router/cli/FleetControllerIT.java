@@ -116,38 +116,38 @@ class FleetControllerIT {
                 promDir,
                 "llm-router",
                 gateways.stream().map(g -> g.uri("/").getAuthority()).toList()));
-    GatewayProcess controller =
-        keep(
-            GatewayProcess.controller(
-                dir,
-                env,
-                "--flags",
-                "flags.json",
-                "--prometheus",
-                prometheus.uri().toString(),
-                "--min-targets",
-                "2",
-                "--stale-after",
-                "PT5S",
-                "--guard-check-interval",
-                "PT0.5S",
-                "--rollout-audit",
-                "controller-audit.jsonl"));
+    String[] controllerArgs = {
+      "--flags",
+      "flags.json",
+      "--prometheus",
+      prometheus.uri().toString(),
+      "--min-targets",
+      "2",
+      "--stale-after",
+      "PT5S",
+      "--guard-check-interval",
+      "PT0.5S",
+      "--rollout-audit",
+      "controller-audit.jsonl",
+      "--guard-id",
+      "fleet-controller-1"
+    };
+    GatewayProcess first = keep(GatewayProcess.controller(dir, env, controllerArgs));
     Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
     Thread traffic = new Thread(() -> sendTraffic(gateways, served), "fleet-traffic");
     traffic.setDaemon(true);
     traffic.start();
 
     // The controller serves the admin API and health, never model traffic.
-    assertThat(send(controller.uri("/readyz")).statusCode()).isEqualTo(200);
-    HttpResponse<String> chat = send(controller.uri("/v1/chat/completions"));
+    assertThat(send(first.uri("/readyz")).statusCode()).isEqualTo(200);
+    HttpResponse<String> chat = send(first.uri("/v1/chat/completions"));
     assertThat(chat.statusCode()).isEqualTo(404);
     assertThat(chat.body()).contains("rollout controller (llm-router guard)");
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> json(controller.uri("/healthz")).at("/prometheus/complete").asBoolean());
+        .until(() -> json(first.uri("/healthz")).at("/prometheus/complete").asBoolean());
 
-    String url = controller.uri("/").toString();
+    String url = first.uri("/").toString();
     // A gateway that misses one scrape under load makes the data incomplete for a moment: the start
     // is then refused with 503 and nothing written, and an operator starts again.
     AtomicReference<JarRunner.Result> started = new AtomicReference<>();
@@ -166,19 +166,19 @@ class FleetControllerIT {
         .until(() -> served.getOrDefault("canary", new AtomicInteger()).get() > 50);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> lastCheck(controller).path("reason").asText().startsWith("waiting:"));
+        .until(() -> lastCheck(first).path("reason").asText().startsWith("waiting:"));
 
     // Prometheus stopped: the rollout holds in its step, visibly; back: it continues.
     prometheus.stop();
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> lastCheck(controller).path("reason").asText(), r -> r.contains("unavailable"));
-    assertThat(gauges(controller))
+        .until(() -> lastCheck(first).path("reason").asText(), r -> r.contains("unavailable"));
+    assertThat(gauges(first))
         .contains("llm_rollout_rollout_hold{signals_unavailable}=1")
         .contains("llm_rollout_rollout_state{CANARY}=1")
         .contains("llm_rollout_rollout_step=1")
         .contains("llm_rollout_rollout_canary_weight_ratio{canary}=0.5");
-    HttpResponse<String> notReady = send(controller.uri("/readyz"));
+    HttpResponse<String> notReady = send(first.uri("/readyz"));
     assertThat(notReady.statusCode()).isEqualTo(503);
     assertThat(notReady.body()).contains("Prometheus does not answer");
     JarRunner.Result held = JarRunner.run(dir, env, "rollout", "status", FLAG, "--gateway", url);
@@ -191,12 +191,26 @@ class FleetControllerIT {
     prometheus.start();
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> lastCheck(controller).path("reason").asText().startsWith("waiting:"));
-    JsonNode resumed = json(controller.uri("/admin/flags/" + FLAG + "/rollout"));
+        .until(() -> lastCheck(first).path("reason").asText().startsWith("waiting:"));
+    JsonNode resumed = json(first.uri("/admin/flags/" + FLAG + "/rollout"));
     assertThat(resumed.path("state").asText()).isEqualTo("CANARY");
     assertThat(resumed.path("step").asInt()).isEqualTo(1);
     assertThat(resumed.path("transitions")).as("no step change while blind").isEmpty();
-    assertThat(gauges(controller)).contains("llm_rollout_rollout_hold{signals_unavailable}=0");
+    assertThat(gauges(first)).contains("llm_rollout_rollout_hold{signals_unavailable}=0");
+
+    // The controller stopped mid-step and started again (same --guard-id) resumes the same step
+    // with the same step start, from the record next to the flag.
+    String stepStart = recordedStepStart();
+    first.terminate();
+    GatewayProcess controller = keep(GatewayProcess.controller(dir, env, controllerArgs));
+    JsonNode afterRestart = json(controller.uri("/admin/flags/" + FLAG + "/rollout"));
+    assertThat(afterRestart.path("state").asText()).isEqualTo("CANARY");
+    assertThat(afterRestart.path("step").asInt()).isEqualTo(1);
+    assertThat(recordedStepStart()).as("the same bake clock").isEqualTo(stepStart);
+    assertThat(controller.output()).contains("event=guard.resume flag=" + FLAG);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> lastCheck(controller).path("reason").asText().startsWith("waiting:"));
 
     // The canary regresses on both gateways' traffic; the controller rolls it back for all.
     regressed.set(true);
@@ -228,19 +242,18 @@ class FleetControllerIT {
     assertThat(gauges(controller))
         .contains("llm_rollout_rollout_state{ROLLED_BACK}=1")
         .contains("llm_rollout_kill_active{stable,guard_rollback}=1");
-    controller
-        .output()
+    (first.output() + controller.output())
         .lines()
         .filter(l -> l.contains("event=guard."))
         .forEach(l -> System.out.println("FleetControllerIT controller log: " + l));
     assertThat(
-            controller
+            first
                 .output()
                 .lines()
                 .filter(l -> l.contains("decision=HOLD") && l.contains("unreachable")))
         .as("one line for the whole Prometheus outage, not one per check")
         .hasSize(1);
-    assertThat(controller.output())
+    assertThat(first.output() + controller.output())
         .containsPattern(
             "event=guard.decision flag=fleet-model decision=HOLD .*holdReason=signals_unavailable")
         .containsPattern(
@@ -304,6 +317,15 @@ class FleetControllerIT {
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** When the running step began, as the rollout's record next to the flag says. */
+  private String recordedStepStart() throws Exception {
+    JsonNode flag = JSON.readTree(dir.resolve("flags.json").toFile()).path("flags").path(FLAG);
+    JsonNode record = JSON.readTree(flag.at("/metadata/llmrollout.rolloutRecord").asText());
+    JsonNode steps = record.path("steps");
+    assertThat(steps.isEmpty()).as("a recorded step in %s", record).isFalse();
+    return steps.get(steps.size() - 1).path("startedAt").asText();
   }
 
   private void writeConfig(ModelEndpointServer stable, ModelEndpointServer canary)

@@ -66,4 +66,27 @@ class GuardCommandTest {
     assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(run.err()).contains("--prometheus");
   }
+
+  @Test
+  @DisplayName("a lease shorter than three check intervals is bad usage, named")
+  void aLeaseShorterThanThreeChecksIsBadUsage() throws Exception {
+    Run run =
+        guard(
+            "--prometheus",
+            "http://127.0.0.1:9",
+            "--guard-check-interval",
+            "10s",
+            "--lease-ttl",
+            "20s");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).contains("--lease-ttl PT20S: expected at least three check intervals");
+  }
+
+  @Test
+  @DisplayName("a blank guard id is bad usage")
+  void aBlankGuardIdIsBadUsage() throws Exception {
+    Run run = guard("--prometheus", "http://127.0.0.1:9", "--guard-id", " ");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).contains("--guard-id: expected a non-blank id");
+  }
 }
