@@ -203,6 +203,13 @@ class FleetControllerIT {
     String stepStart = recordedStepStart();
     first.terminate();
     GatewayProcess controller = keep(GatewayProcess.controller(dir, env, controllerArgs));
+    // Taken up at start, or at the next rescan (half a lease) when the first read met the old
+    // process's last write: either way from the record, never started afresh.
+    await()
+        .atMost(Duration.ofSeconds(45))
+        .until(
+            () -> json(controller.uri("/admin/flags/" + FLAG + "/rollout")).path("state").asText(),
+            "CANARY"::equals);
     JsonNode afterRestart = json(controller.uri("/admin/flags/" + FLAG + "/rollout"));
     assertThat(afterRestart.path("state").asText()).isEqualTo("CANARY");
     assertThat(afterRestart.path("step").asInt()).isEqualTo(1);
