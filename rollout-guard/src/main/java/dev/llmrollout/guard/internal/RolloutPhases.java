@@ -19,7 +19,9 @@ final class RolloutPhases {
   private final StepWindows canaryWindows;
   private final StepWindows shadowWindows;
   private Instant startedAt;
-  private long shadowStartRequests;
+
+  /** Canary requests when the shadow phase began here; -1 until the signals first answer. */
+  private long shadowStartRequests = -1;
 
   RolloutPhases(GuardContext context, RolloutSpec spec) {
     this.context = context;
@@ -51,7 +53,9 @@ final class RolloutPhases {
     progress
         .shadowStartedAt()
         .ifPresent(start -> shadowWindows.resume(List.of(new RolloutRecord.StepStart(start, 0))));
-    shadowStartRequests = canaryRequests();
+    // Read lazily: a controller resuming while its signals are unavailable still takes the
+    // rollout up (and holds it) instead of failing the resume.
+    shadowStartRequests = -1;
     startedAt =
         progress.state() == RolloutState.SHADOW || progress.steps().isEmpty()
             ? progress.shadowStartedAt().orElse(context.clock().instant())
@@ -75,6 +79,9 @@ final class RolloutPhases {
 
   /** Shadow answers since the shadow phase began (or since it was resumed in this process). */
   long shadowSamples() {
+    if (shadowStartRequests < 0) {
+      shadowStartRequests = canaryRequests();
+    }
     return canaryRequests() - shadowStartRequests;
   }
 
