@@ -1,10 +1,6 @@
 package dev.llmrollout.appconfig.internal;
 
-import static dev.llmrollout.appconfig.internal.ConfigurationReader.JSON;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.llmrollout.spi.WriteBackException;
-import dev.llmrollout.spi.WriteBackException.Kind;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,32 +32,7 @@ public final class RolloutRecords {
    *     record is not JSON or longer than {@value #MAX_CHARS} characters
    */
   public static void validate(String flagKey, String field, String recordJson) {
-    if (recordJson.length() > MAX_CHARS) {
-      throw new WriteBackException(
-          Kind.INVALID_REQUEST,
-          flagKey,
-          "flag '"
-              + flagKey
-              + "': rollout record for "
-              + field
-              + " is "
-              + recordJson.length()
-              + " characters, expected at most "
-              + MAX_CHARS);
-    }
-    try {
-      JSON.readTree(recordJson);
-    } catch (JsonProcessingException e) {
-      throw new WriteBackException(
-          Kind.INVALID_REQUEST,
-          flagKey,
-          "flag '"
-              + flagKey
-              + "': rollout record for "
-              + field
-              + " is not JSON: "
-              + e.getOriginalMessage());
-    }
+    dev.llmrollout.spi.RolloutRecords.requireStorable(flagKey, field, recordJson, MAX_CHARS);
   }
 
   /**

@@ -1,11 +1,10 @@
 package dev.llmrollout.launchdarkly.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmrollout.spi.RolloutRecords;
 import dev.llmrollout.spi.WriteBackException;
-import dev.llmrollout.spi.WriteBackException.Kind;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -75,32 +74,7 @@ public final class RolloutRecordProperty {
    */
   public static void validate(String flagKey, String environmentKey, String recordJson) {
     String field = "customProperties." + key(environmentKey);
-    if (recordJson.length() > MAX_CHARS) {
-      throw new WriteBackException(
-          Kind.INVALID_REQUEST,
-          flagKey,
-          "flag '"
-              + flagKey
-              + "': rollout record for "
-              + field
-              + " is "
-              + recordJson.length()
-              + " characters, expected at most "
-              + MAX_CHARS);
-    }
-    try {
-      JSON.readTree(recordJson);
-    } catch (JsonProcessingException e) {
-      throw new WriteBackException(
-          Kind.INVALID_REQUEST,
-          flagKey,
-          "flag '"
-              + flagKey
-              + "': rollout record for "
-              + field
-              + " is not JSON: "
-              + e.getOriginalMessage());
-    }
+    RolloutRecords.requireStorable(flagKey, field, recordJson, MAX_CHARS);
   }
 
   /** A short digest of a record, so that the flag's version changes when the record does. */

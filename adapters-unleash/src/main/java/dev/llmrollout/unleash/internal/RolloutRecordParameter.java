@@ -1,9 +1,7 @@
 package dev.llmrollout.unleash.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.llmrollout.spi.RolloutRecords;
 import dev.llmrollout.spi.WriteBackException;
-import dev.llmrollout.spi.WriteBackException.Kind;
 
 /**
  * Where a flag's rollout record lives in Unleash: the parameter {@value #NAME} of the managed
@@ -25,8 +23,6 @@ public final class RolloutRecordParameter {
   /** The longest record stored, in characters. */
   public static final int MAX_CHARS = 16 * 1024;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private RolloutRecordParameter() {}
 
   /**
@@ -35,31 +31,6 @@ public final class RolloutRecordParameter {
    */
   public static void validate(String flagKey, String environment, String recordJson) {
     String field = "environment '" + environment + "' strategy parameter " + NAME;
-    if (recordJson.length() > MAX_CHARS) {
-      throw new WriteBackException(
-          Kind.INVALID_REQUEST,
-          flagKey,
-          "flag '"
-              + flagKey
-              + "': rollout record for "
-              + field
-              + " is "
-              + recordJson.length()
-              + " characters, expected at most "
-              + MAX_CHARS);
-    }
-    try {
-      JSON.readTree(recordJson);
-    } catch (JsonProcessingException e) {
-      throw new WriteBackException(
-          Kind.INVALID_REQUEST,
-          flagKey,
-          "flag '"
-              + flagKey
-              + "': rollout record for "
-              + field
-              + " is not JSON: "
-              + e.getOriginalMessage());
-    }
+    RolloutRecords.requireStorable(flagKey, field, recordJson, MAX_CHARS);
   }
 }
