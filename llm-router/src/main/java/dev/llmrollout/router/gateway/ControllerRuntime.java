@@ -19,6 +19,7 @@ import java.util.function.Function;
  * configuration and Prometheus answers.
  */
 public final class ControllerRuntime implements AutoCloseable {
+  private final GuardedRollouts rollouts;
   private final FlagStack stack;
   private final PrometheusSignalSource prometheus;
   private final Gateway server;
@@ -35,7 +36,7 @@ public final class ControllerRuntime implements AutoCloseable {
             prometheusSettings,
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
             Clock.systemUTC());
-    GuardedRollouts rollouts =
+    this.rollouts =
         new GuardedRollouts(
             stack,
             prometheus,
@@ -133,6 +134,7 @@ public final class ControllerRuntime implements AutoCloseable {
     try {
       server.close();
     } finally {
+      rollouts.close();
       stack.close();
     }
   }

@@ -9,6 +9,7 @@ import java.util.function.Function;
 
 /** A running gateway: the router stack and the HTTP server in front of it. */
 public final class GatewayRuntime implements AutoCloseable {
+  private final GuardedRollouts rollouts;
   private final RouterStack stack;
   private final Gateway gateway;
 
@@ -20,7 +21,7 @@ public final class GatewayRuntime implements AutoCloseable {
       Function<String, String> environment) {
     this.stack = stack;
     Map<String, String> aliases = settings.modelAliases();
-    GuardedRollouts rollouts =
+    this.rollouts =
         new GuardedRollouts(
             stack.flagStack(),
             stack.router().signals(),
@@ -93,6 +94,7 @@ public final class GatewayRuntime implements AutoCloseable {
     try {
       gateway.close();
     } finally {
+      rollouts.close();
       stack.close();
     }
   }

@@ -54,6 +54,13 @@ final class GuardedRollouts {
   private final RolloutGuard guard;
   private final Map<String, Instant> startedAt = new ConcurrentHashMap<>();
   private final Set<String> restoredAfterRollback = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService rescans =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "rollout-resume");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   /**
    * @param signals what the guard judges: the router's counters, or a fleet's from Prometheus
@@ -102,16 +109,14 @@ final class GuardedRollouts {
    */
   void resumeRecorded() {
     resumeQuietly();
-    ScheduledExecutorService rescans =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread thread = new Thread(task, "rollout-resume");
-              thread.setDaemon(true);
-              return thread;
-            });
     long everyMillis = config.leaseTtl().dividedBy(2).toMillis();
     rescans.scheduleWithFixedDelay(
         this::resumeQuietly, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Stops rescanning for recorded rollouts (before the backend they are read from closes). */
+  void close() {
+    rescans.shutdownNow();
   }
 
   /** A backend that cannot be read now is tried again at the next rescan; it never stops us. */
