@@ -7,6 +7,7 @@ import dev.llmrollout.benchmarks.internal.GatewayProcess;
 import dev.llmrollout.benchmarks.internal.LoopbackModelEndpoint;
 import dev.llmrollout.benchmarks.internal.ReportSection;
 import dev.llmrollout.benchmarks.internal.ScratchDirectory;
+import dev.llmrollout.benchmarks.internal.StaleConnectionResend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -50,7 +51,9 @@ public final class GatewayCpuPerRequest {
       String[] labelled = args[i].split("=", 2);
       jars.put(labelled[0], Path.of(labelled[1]));
     }
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    StaleConnectionResend client =
+        new StaleConnectionResend(
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
     try (ScratchDirectory directory = new ScratchDirectory("bench-gateway-cpu");
         LoopbackModelEndpoint endpoint = LoopbackModelEndpoint.start(0);
         ClosedLoopLoad load = new ClosedLoopLoad(concurrency)) {
@@ -94,11 +97,11 @@ public final class GatewayCpuPerRequest {
       } finally {
         gateways.values().forEach(GatewayProcess::close);
       }
-      report(results, phaseMillis, rounds, concurrency).write(out);
+      report(results, phaseMillis, rounds, concurrency, client.resends()).write(out);
     }
   }
 
-  private static void send(HttpClient client, String url, int session) {
+  private static void send(StaleConnectionResend client, String url, int session) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(url))
             .header("Content-Type", "application/json")
@@ -120,7 +123,11 @@ public final class GatewayCpuPerRequest {
   }
 
   private static ReportSection report(
-      Map<String, List<double[]>> results, long phaseMillis, int rounds, int concurrency) {
+      Map<String, List<double[]>> results,
+      long phaseMillis,
+      int rounds,
+      int concurrency,
+      long resends) {
     ReportSection report = new ReportSection("Gateway CPU per request, build against build");
     report.paragraph(
         String.format(
@@ -142,6 +149,10 @@ public final class GatewayCpuPerRequest {
                 spread(rows, 2),
                 spread(rows, 3)));
     report.endTable();
+    report.paragraph(
+        "Calls resent once after finding their pooled connection closed before any answer: "
+            + resends
+            + ".");
     return report;
   }
 

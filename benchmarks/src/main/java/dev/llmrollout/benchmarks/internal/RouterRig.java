@@ -33,7 +33,7 @@ public final class RouterRig implements AutoCloseable {
   private final ScratchDirectory directory = new ScratchDirectory("bench-router");
   private final OpenFeatureAPI openFeature = OpenFeatureAPI.createIsolated();
   private final ModelRouter router;
-  private final HttpClient directClient = newHttpClient();
+  private final StaleConnectionResend directClient = new StaleConnectionResend(newHttpClient());
   private final HttpRequest directRequest;
 
   /** A rig whose model flag serves {@code stableJson} to most keys, calling {@code endpoint}. */
@@ -90,6 +90,11 @@ public final class RouterRig implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /** How many direct calls were resent once after finding their connection closed. */
+  public long directResends() {
+    return directClient.resends();
   }
 
   /** How often {@code event} happened in this rig's router. */
