@@ -2,6 +2,7 @@ package dev.llmrollout.appconfig;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.llmrollout.appconfig.fake.LocalAppConfig;
+import dev.llmrollout.appconfig.internal.RolloutRecords;
 import dev.llmrollout.contract.BackendHarness;
 import dev.llmrollout.contract.Capabilities;
 import dev.llmrollout.contract.Capability;
@@ -246,6 +247,16 @@ final class AppConfigHarness implements BackendHarness, AutoCloseable {
             Capability.LAST_KNOWN_GOOD_AT_START,
             "the AppConfig backend keeps no local copy of the configuration (only the AppConfig"
                 + " Agent caches one): unreachable at start, it has nothing to serve");
+  }
+
+  /** The flag's attribute value (feature flags) or metadata entry (flagd). */
+  @Override
+  public RecordLimit rolloutRecordLimit(String flagKey) {
+    String field =
+        format == DocumentFormat.FEATURE_FLAGS
+            ? "values." + flagKey + ".rolloutRecord"
+            : "flags." + flagKey + ".metadata.rolloutRecord";
+    return new RecordLimit(field, RolloutRecords.MAX_CHARS);
   }
 
   /** Opened in another JVM through the {@code appconfig} factory from the same environment. */

@@ -1,5 +1,6 @@
 package dev.llmrollout.appconfig;
 
+import static dev.llmrollout.contract.FlagSpec.split;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -204,12 +205,5 @@ class ConcurrentWritersTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static Map<String, Double> split(double stable, double canary) {
-    Map<String, Double> weights = new LinkedHashMap<>();
-    weights.put("stable", stable);
-    weights.put("canary", canary);
-    return weights;
   }
 }

@@ -1,9 +1,9 @@
 package dev.llmrollout.launchdarkly;
 
+import static dev.llmrollout.contract.FlagSpec.split;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.llmrollout.contract.FlagSpec;
 import dev.llmrollout.launchdarkly.fake.FakeFlag;
 import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
@@ -12,10 +12,6 @@ import dev.llmrollout.spi.WriteBackException.Kind;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,23 +19,7 @@ import org.junit.jupiter.api.Test;
  * write-back answers: approvals required (405), a pending scheduled change (400 unless {@code
  * ignoreConflicts=true}), a change that changes nothing, and the flag's two version counters.
  */
-class LaunchDarklyRefusalsTest {
-  private static final String FLAG = "support-model";
-
-  private LocalLaunchDarklyHarness harness;
-  private LaunchDarklyRolloutControl control;
-
-  @BeforeEach
-  void open() throws Exception {
-    harness = new LocalLaunchDarklyHarness();
-    harness.publish(FlagSpec.canarySplit(FLAG, 5));
-    control = harness.rolloutControl();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    harness.close();
-  }
+class LaunchDarklyRefusalsTest extends PublishedFlagFixture {
 
   @Test
   void approvalRequiredIsReportedAsSuchWithWhatToDo() {
@@ -125,12 +105,5 @@ class LaunchDarklyRefusalsTest {
 
   private FakeFlag flag() {
     return harness.server.flag(FLAG).orElseThrow();
-  }
-
-  private static Map<String, Double> split(double stable, double canary) {
-    Map<String, Double> weights = new LinkedHashMap<>();
-    weights.put("stable", stable);
-    weights.put("canary", canary);
-    return weights;
   }
 }

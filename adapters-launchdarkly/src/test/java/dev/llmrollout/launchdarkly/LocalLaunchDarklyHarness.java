@@ -9,6 +9,7 @@ import dev.llmrollout.contract.Capability;
 import dev.llmrollout.contract.FlagSpec;
 import dev.llmrollout.launchdarkly.fake.FakeFlag;
 import dev.llmrollout.launchdarkly.fake.LocalLaunchDarkly;
+import dev.llmrollout.launchdarkly.internal.RolloutRecordProperty;
 import dev.llmrollout.launchdarkly.internal.RolloutUnits;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -97,6 +98,12 @@ final class LocalLaunchDarklyHarness implements BackendHarness {
             Capability.LAST_KNOWN_GOOD_AT_START,
             "the adapter keeps the SDK's flags in memory only (no persistent data store such as"
                 + " Redis), so a process started while LaunchDarkly is unreachable has no flags");
+  }
+
+  @Override
+  public RecordLimit rolloutRecordLimit(String flagKey) {
+    return new RecordLimit(
+        "customProperties.llm-rollout." + ENVIRONMENT, RolloutRecordProperty.MAX_CHARS);
   }
 
   /** A dropped stream whose reconnections are answered 503, as during a LaunchDarkly outage. */

@@ -1,10 +1,10 @@
 package dev.llmrollout.launchdarkly;
 
+import static dev.llmrollout.contract.FlagSpec.split;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.llmrollout.contract.FlagSpec;
 import dev.llmrollout.launchdarkly.fake.FakeAuditLog;
 import dev.llmrollout.launchdarkly.fake.FakeFlag;
 import dev.llmrollout.spi.ChangeRecord;
@@ -15,11 +15,8 @@ import dev.llmrollout.spi.WriteBackException.Kind;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,23 +25,7 @@ import org.junit.jupiter.api.Test;
  * rate-limit headers, LaunchDarkly's message for refusals, permission errors that say what to fix
  * and never show the token.
  */
-class RestWriteBackTest {
-  private static final String FLAG = "support-model";
-
-  private LocalLaunchDarklyHarness harness;
-  private LaunchDarklyRolloutControl control;
-
-  @BeforeEach
-  void open() throws Exception {
-    harness = new LocalLaunchDarklyHarness();
-    harness.publish(FlagSpec.canarySplit(FLAG, 5));
-    control = harness.rolloutControl();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    harness.close();
-  }
+class RestWriteBackTest extends PublishedFlagFixture {
 
   @Test
   void setWeightsSendsAVersionTestedJsonPatchOfTheRolloutWithTheReasonAsComment() {
@@ -212,12 +193,5 @@ class RestWriteBackTest {
     assertThatThrownBy(call::run)
         .isInstanceOfSatisfying(
             WriteBackException.class, e -> assertThat(e.kind()).isEqualTo(kind));
-  }
-
-  private static Map<String, Double> split(double stable, double canary) {
-    Map<String, Double> weights = new LinkedHashMap<>();
-    weights.put("stable", stable);
-    weights.put("canary", canary);
-    return weights;
   }
 }

@@ -3,7 +3,6 @@ package dev.llmrollout.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.llmrollout.spi.BackendListener;
 import dev.llmrollout.spi.FlagBackend;
 import dev.llmrollout.spi.Resolution;
 import dev.llmrollout.spi.VariantValidator;
@@ -16,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,8 +33,7 @@ class HotReloadTest {
   @TempDir Path dir;
   private Path file;
   private FlagBackend backend;
-  private final List<Set<String>> changes = new CopyOnWriteArrayList<>();
-  private final List<String> errors = new CopyOnWriteArrayList<>();
+  private final RecordingListener listener = new RecordingListener();
 
   @BeforeEach
   void writeFlags() throws Exception {
@@ -51,19 +48,7 @@ class HotReloadTest {
 
   private void start(FlagBackend newBackend) {
     backend = newBackend;
-    backend.start(
-        new BackendListener() {
-          @Override
-          public void onFlagsChanged(Set<String> flagKeys) {
-            changes.add(flagKeys);
-          }
-
-          @Override
-          public void onError(String message, ErrorCode code) {
-            errors.add(message);
-          }
-        },
-        Duration.ofSeconds(5));
+    backend.start(listener, Duration.ofSeconds(5));
   }
 
   private String served() {
@@ -74,7 +59,9 @@ class HotReloadTest {
     await()
         .atMost(Duration.ofSeconds(2))
         .until(
-            () -> errors.stream().anyMatch(e -> List.of(fragments).stream().allMatch(e::contains)));
+            () ->
+                listener.errors.stream()
+                    .anyMatch(e -> List.of(fragments).stream().allMatch(e::contains)));
   }
 
   @Test
@@ -88,7 +75,7 @@ class HotReloadTest {
     // save row), never asserted here.
     Files.writeString(file, FLAG_TEMPLATE.formatted("stable"));
     await().atMost(Duration.ofSeconds(30)).until(() -> served().equals("stable"));
-    assertThat(changes).contains(Set.of("support-model"));
+    assertThat(listener.changes).contains(Set.of("support-model"));
   }
 
   @Test
@@ -105,7 +92,7 @@ class HotReloadTest {
     awaitError("not valid JSON", "line");
 
     assertThat(served()).isEqualTo("stable");
-    assertThat(changes).isEmpty();
+    assertThat(listener.changes).isEmpty();
   }
 
   @Test
@@ -145,11 +132,11 @@ class HotReloadTest {
         "flag 'support-model' variant 'canary': at $.endpoint: expected a known pool, found"
             + " canary-pol");
     assertThat(served()).as("the last good configuration").isEqualTo("stable");
-    assertThat(changes).isEmpty();
+    assertThat(listener.changes).isEmpty();
 
     Files.writeString(file, FLAG_TEMPLATE.formatted("canary"));
     await().atMost(Duration.ofSeconds(5)).until(() -> served().equals("canary"));
-    assertThat(changes).containsExactly(Set.of("support-model"));
+    assertThat(listener.changes).containsExactly(Set.of("support-model"));
   }
 
   @Test
@@ -195,6 +182,6 @@ class HotReloadTest {
     awaitError("support-model", "canary", "$.endpoint", "never a URL");
 
     assertThat(served()).isEqualTo("stable");
-    assertThat(changes).isEmpty();
+    assertThat(listener.changes).isEmpty();
   }
 }

@@ -87,7 +87,12 @@ final class LocalFileHarness implements BackendHarness {
         .without(
             Capability.CREDENTIALS,
             "a local file has no credentials; file-system permissions belong to the operating"
-                + " system (and these tests may run as root, who may write anything)");
+                + " system (and these tests may run as root, who may write anything)")
+        .without(
+            Capability.ROLLOUT_RECORD_LIMIT,
+            "a flags file stores a rollout record of any length, so there is no limit to refuse"
+                + " at; a record that is not JSON is refused naming the flag, the file left as it"
+                + " was (RolloutRecordWriteBackTest)");
   }
 
   @Override

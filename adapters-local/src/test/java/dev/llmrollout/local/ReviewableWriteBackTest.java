@@ -1,12 +1,12 @@
 package dev.llmrollout.local;
 
+import static dev.llmrollout.contract.FlagSpec.split;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmrollout.spi.ChangeRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,12 +109,5 @@ class ReviewableWriteBackTest {
         .isEqualTo(
             "    \"plain\":    { \"state\" : \"ENABLED\", \"variants\" : {\"on\": true, \"off\": false},"
                 + " \"defaultVariant\" : \"on\", \"targeting\" : {\"fractional\": [[\"on\", 90], [\"off\", 10]]} }");
-  }
-
-  private static Map<String, Double> split(double stable, double canary) {
-    Map<String, Double> weights = new LinkedHashMap<>();
-    weights.put("stable", stable);
-    weights.put("canary", canary);
-    return weights;
   }
 }

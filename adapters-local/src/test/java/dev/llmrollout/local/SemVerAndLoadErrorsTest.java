@@ -3,9 +3,7 @@ package dev.llmrollout.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.llmrollout.spi.BackendListener;
 import dev.llmrollout.spi.Resolution;
-import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.Reason;
 import dev.openfeature.sdk.Value;
@@ -14,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +45,7 @@ class SemVerAndLoadErrorsTest {
   @TempDir Path dir;
   private Path file;
   private LocalFileBackend backend;
-  private final List<String> errors = new CopyOnWriteArrayList<>();
+  private final RecordingListener listener = new RecordingListener();
 
   private static String flag(String key, String targeting) {
     return "\""
@@ -77,14 +74,7 @@ class SemVerAndLoadErrorsTest {
             flag("starts-with-non-string", "{\"starts_with\": [{\"var\": \"num\"}, \"abc\"]}"),
             flag("ends-with-non-string", "{\"ends_with\": [{\"var\": \"num\"}, \"xyz\"]}")));
     backend = LocalFileBackend.watching(file);
-    backend.start(
-        new BackendListener() {
-          @Override
-          public void onError(String message, ErrorCode code) {
-            errors.add(message);
-          }
-        },
-        Duration.ofSeconds(5));
+    backend.start(listener, Duration.ofSeconds(5));
   }
 
   @AfterEach
@@ -167,8 +157,8 @@ class SemVerAndLoadErrorsTest {
     Files.writeString(file, file(bad));
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> errors.stream().anyMatch(e -> e.contains("'equal-greater-lesser'")));
-    assertThat(errors.get(errors.size() - 1))
+        .until(() -> listener.errors.stream().anyMatch(e -> e.contains("'equal-greater-lesser'")));
+    assertThat(listener.errors.get(listener.errors.size() - 1))
         .contains("flag 'equal-greater-lesser': at " + message.strip());
     assertThat(resolve("equal-greater-lesser", "version", new Value("2.1.0")).variant().name())
         .isEqualTo("greater");

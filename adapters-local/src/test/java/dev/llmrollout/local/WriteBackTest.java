@@ -1,5 +1,6 @@
 package dev.llmrollout.local;
 
+import static dev.llmrollout.contract.FlagSpec.split;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +13,6 @@ import dev.llmrollout.spi.WriteBackException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -147,13 +147,6 @@ class WriteBackTest {
             WriteBackException.class,
             e -> assertThat(e.kind()).isEqualTo(WriteBackException.Kind.NOT_FOUND));
     assertThat(Files.readString(file)).isEqualTo(before);
-  }
-
-  private static Map<String, Double> split(double stable, double canary) {
-    Map<String, Double> weights = new LinkedHashMap<>();
-    weights.put("stable", stable);
-    weights.put("canary", canary);
-    return weights;
   }
 
   private static List<String> fieldNames(JsonNode node) {

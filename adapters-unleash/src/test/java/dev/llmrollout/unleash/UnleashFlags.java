@@ -32,6 +32,11 @@ final class UnleashFlags {
 
   /** Creates the flag or replaces its strategy, then turns its environment on. */
   void publish(FlagSpec flag) {
+    publish(flag.key(), flag.defaultVariant(), variants(flag));
+  }
+
+  /** {@code flag}'s variants as Unleash's strategy variants, weighted as its split says. */
+  private static ArrayNode variants(FlagSpec flag) {
     ArrayNode variants = JSON.createArrayNode();
     flag.variants()
         .forEach(
@@ -42,7 +47,7 @@ final class UnleashFlags {
                         payload.toString(),
                         name.equals(flag.defaultVariant()),
                         flag.weights().getOrDefault(name, 0.0))));
-    publish(flag.key(), flag.defaultVariant(), variants);
+    return variants;
   }
 
   /** Creates the flag with one variant whose payload is an object that is not a valid variant. */
@@ -93,17 +98,7 @@ final class UnleashFlags {
     for (String value : values) {
       constraint.withArrayProperty("values").add(value);
     }
-    ArrayNode variants = JSON.createArrayNode();
-    flag.variants()
-        .forEach(
-            (name, payload) ->
-                variants.add(
-                    variant(
-                        name,
-                        payload.toString(),
-                        name.equals(flag.defaultVariant()),
-                        flag.weights().getOrDefault(name, 0.0))));
-    publish(flag.key(), flag.defaultVariant(), variants, constraints);
+    publish(flag.key(), flag.defaultVariant(), variants(flag), constraints);
   }
 
   private void publish(

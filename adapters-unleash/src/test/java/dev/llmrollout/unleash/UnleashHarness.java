@@ -6,6 +6,7 @@ import dev.llmrollout.contract.Capability;
 import dev.llmrollout.contract.FlagSpec;
 import dev.llmrollout.spi.FlagBackend;
 import dev.llmrollout.spi.RolloutControl;
+import dev.llmrollout.unleash.internal.RolloutRecordParameter;
 import dev.llmrollout.unleash.testing.UnleashServerProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -37,6 +38,16 @@ final class UnleashHarness implements BackendHarness {
 
   UnleashSettings settings() {
     return settings(server.apiUrl(), server.adminToken());
+  }
+
+  /** Settings whose kill turns the flag's environment off instead of serving the safe variant. */
+  UnleashSettings settingsKillingTheEnvironment() {
+    return UnleashSettings.builder(server.apiUrl())
+        .clientToken(server.clientToken())
+        .adminToken(server.adminToken())
+        .fetchInterval(Duration.ofSeconds(1))
+        .killTurnsEnvironmentOff(true)
+        .build();
   }
 
   private UnleashSettings settings(URI apiUrl, String adminToken) {
@@ -85,6 +96,11 @@ final class UnleashHarness implements BackendHarness {
                 + " updates in two steps of one request, so two writes passing their tests at the"
                 + " same instant both land (the overwritten one is reported NOT_VERIFIED); the"
                 + " guard's lease is the protection (docs/adapters-unleash.md)");
+  }
+
+  @Override
+  public RecordLimit rolloutRecordLimit(String flagKey) {
+    return new RecordLimit("strategy parameter llmRolloutRecord", RolloutRecordParameter.MAX_CHARS);
   }
 
   @Override

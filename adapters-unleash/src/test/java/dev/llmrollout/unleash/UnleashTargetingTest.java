@@ -75,14 +75,7 @@ class UnleashTargetingTest {
     UnleashRolloutControl control = new UnleashRolloutControl(harness.settings(), null);
     try (UnleashBackend backend = new UnleashBackend(harness.settings())) {
       backend.start(new RecordingListener(), Duration.ofSeconds(30));
-      UnleashSettings offOnKill =
-          UnleashSettings.builder(harness.settings().apiUrl())
-              .clientToken(harness.settings().clientToken())
-              .adminToken(harness.settings().adminToken())
-              .fetchInterval(Duration.ofSeconds(1))
-              .killTurnsEnvironmentOff(true)
-              .build();
-      new UnleashRolloutControl(offOnKill, backend)
+      new UnleashRolloutControl(harness.settingsKillingTheEnvironment(), backend)
           .kill("off-model", "stable", ChangeRequest.because("off"));
 
       Resolution resolution = backend.resolve("off-model", new ImmutableContext("user-1"));

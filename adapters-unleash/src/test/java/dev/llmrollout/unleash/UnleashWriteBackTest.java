@@ -1,5 +1,6 @@
 package dev.llmrollout.unleash;
 
+import static dev.llmrollout.contract.FlagSpec.split;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -13,9 +14,7 @@ import dev.llmrollout.spi.Resolution;
 import dev.llmrollout.spi.WriteBackException;
 import dev.openfeature.sdk.ImmutableContext;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,14 +109,8 @@ class UnleashWriteBackTest {
 
   @Test
   void killCanAlsoTurnTheEnvironmentOffAndRestoreTurnsItBackOn() throws Exception {
-    UnleashSettings settings =
-        UnleashSettings.builder(harness.settings().apiUrl())
-            .clientToken(harness.settings().clientToken())
-            .adminToken(harness.settings().adminToken())
-            .fetchInterval(Duration.ofSeconds(1))
-            .killTurnsEnvironmentOff(true)
-            .build();
-    UnleashRolloutControl control = new UnleashRolloutControl(settings, backend);
+    UnleashRolloutControl control =
+        new UnleashRolloutControl(harness.settingsKillingTheEnvironment(), backend);
 
     FlagState killed = control.kill(FLAG, "stable", ChangeRequest.because("hard stop"));
     assertThat(killed.enabled()).isFalse();
@@ -131,14 +124,8 @@ class UnleashWriteBackTest {
 
   @Test
   void recentChangesReadTheWriteBacksOutOfUnleashsEventLog() {
-    UnleashSettings settings =
-        UnleashSettings.builder(harness.settings().apiUrl())
-            .clientToken(harness.settings().clientToken())
-            .adminToken(harness.settings().adminToken())
-            .fetchInterval(Duration.ofSeconds(1))
-            .killTurnsEnvironmentOff(true)
-            .build();
-    UnleashRolloutControl control = new UnleashRolloutControl(settings, backend);
+    UnleashRolloutControl control =
+        new UnleashRolloutControl(harness.settingsKillingTheEnvironment(), backend);
     control.setWeights(FLAG, split(75, 25), ChangeRequest.because("step 2").by("guard"));
     control.kill(FLAG, "stable", ChangeRequest.because("latency (p95) over budget").by("guard"));
     control.restore(FLAG, ChangeRequest.because("fixed").by("alice"));
@@ -191,12 +178,5 @@ class UnleashWriteBackTest {
       }
     }
     return true;
-  }
-
-  private static Map<String, Double> split(double stable, double canary) {
-    Map<String, Double> weights = new LinkedHashMap<>();
-    weights.put("stable", stable);
-    weights.put("canary", canary);
-    return weights;
   }
 }

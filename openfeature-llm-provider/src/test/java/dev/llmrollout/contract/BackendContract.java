@@ -1,5 +1,6 @@
 package dev.llmrollout.contract;
 
+import static dev.llmrollout.contract.FlagSpec.split;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * {@link BackendHarness}; the tests drive the backend through the real OpenFeature SDK and the
  * {@link LlmFeatureProvider}. This class holds the everyday behaviour; {@link WriteContract}
  * (races, console edits, another process, credentials, history) and {@link ResilienceContract}
- * (outages, malformed updates, an unreachable source at start) hold the failures.
+ * (outages, malformed updates, an unreachable source at start) hold the failures, and {@link
+ * RolloutRecordContract} the rollout record stored next to the flag.
  */
 public abstract class BackendContract extends WriteContract {
 

@@ -87,6 +87,23 @@ public interface BackendHarness {
   }
 
   /**
+   * {@link Capability#ROLLOUT_RECORD_LIMIT}: where the write-back stores {@code flagKey}'s rollout
+   * record, as its refusals name it, and the longest record it stores.
+   */
+  default RecordLimit rolloutRecordLimit(String flagKey) {
+    throw new UnsupportedOperationException(
+        "declared " + Capability.ROLLOUT_RECORD_LIMIT + " without rolloutRecordLimit");
+  }
+
+  /**
+   * Where a rollout record is stored and how long it may be.
+   *
+   * @param field the storage field a refusal names
+   * @param maxChars the longest record stored, in characters
+   */
+  record RecordLimit(String field, int maxChars) {}
+
+  /**
    * Opens a backend in another JVM: the factory's type, its options, and the environment variables
    * (secrets included) the child process gets.
    */

@@ -16,6 +16,11 @@ public enum Capability {
   /** The write-back lists its recent changes ({@link dev.llmrollout.spi.ChangeHistory}). */
   CHANGE_HISTORY,
   /**
+   * The write-back refuses a rollout record longer than its storage takes, or not JSON, naming the
+   * field it stores the record in ({@link dev.llmrollout.spi.RolloutRecords#requireStorable}).
+   */
+  ROLLOUT_RECORD_LIMIT,
+  /**
    * The backend can be opened by type in another JVM ({@link dev.llmrollout.spi.BackendFactory}).
    */
   OPEN_IN_ANOTHER_PROCESS

@@ -3,7 +3,9 @@ package dev.llmrollout.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmrollout.provider.LlmFeatureProvider;
+import dev.llmrollout.spi.ChangeHistory;
 import dev.llmrollout.spi.FlagBackend;
+import dev.llmrollout.spi.RolloutControl;
 import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.FlagEvaluationDetails;
 import dev.openfeature.sdk.ImmutableContext;
@@ -13,11 +15,11 @@ import dev.openfeature.sdk.Value;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
@@ -93,11 +95,20 @@ abstract class ContractFixture {
     return events.stream().anyMatch(e -> e.event() == kind);
   }
 
-  protected static Map<String, Double> split(double stable, double canary) {
-    Map<String, Double> weights = new LinkedHashMap<>();
-    weights.put("stable", stable);
-    weights.put("canary", canary);
-    return weights;
+  /**
+   * {@code control}'s change history; skips the running test, with the harness's reason, when the
+   * write-back keeps none, and fails it when the harness claims one the write-back lacks.
+   */
+  protected final ChangeHistory changeHistory(RolloutControl control) {
+    Assumptions.assumeTrue(
+        control instanceof ChangeHistory,
+        () ->
+            "the write-back lacks "
+                + Capability.CHANGE_HISTORY
+                + ": "
+                + harness.capabilities().reasonWithout(Capability.CHANGE_HISTORY));
+    assertThat(harness.capabilities().has(Capability.CHANGE_HISTORY)).isTrue();
+    return (ChangeHistory) control;
   }
 
   /** The variant each of {@code keys} targeting keys gets; every evaluation must succeed. */

@@ -33,10 +33,15 @@ public record FlagSpec(
     Map<String, JsonNode> variants = new LinkedHashMap<>();
     variants.put("stable", payload("model-stable", "1.1.0", "stable-pool"));
     variants.put("canary", payload("model-canary", "1.2.0", "canary-pool"));
+    return new FlagSpec(key, variants, "stable", split(100 - canaryPercent, canaryPercent));
+  }
+
+  /** The weights of a {@link #canarySplit} flag: {@code stable} first, then {@code canary}. */
+  public static Map<String, Double> split(double stable, double canary) {
     Map<String, Double> weights = new LinkedHashMap<>();
-    weights.put("stable", 100 - canaryPercent);
-    weights.put("canary", canaryPercent);
-    return new FlagSpec(key, variants, "stable", weights);
+    weights.put("stable", stable);
+    weights.put("canary", canary);
+    return weights;
   }
 
   /** The same flag with another split. */

@@ -1,5 +1,6 @@
 package dev.llmrollout.contract;
 
+import static dev.llmrollout.contract.FlagSpec.split;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;

@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.llmrollout.guard.GuardEvent.OwnershipEvent;
 import dev.llmrollout.guard.internal.DurableRollout;
+import dev.llmrollout.guard.testing.ControllerFixture;
+import dev.llmrollout.guard.testing.ControllerFixture.ForwardingControl;
+import dev.llmrollout.guard.testing.ControllerFixture.SkewedClock;
 import dev.llmrollout.guard.testing.GuardFixture;
 import dev.llmrollout.guard.testing.InMemoryRolloutControl;
 import dev.llmrollout.local.LocalFileBackend;
@@ -18,12 +21,10 @@ import dev.llmrollout.spi.ChangeRequest;
 import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.RolloutControl;
 import dev.llmrollout.spi.WriteBackException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DurableRolloutTest {
   private static final Duration TTL = GuardConfig.ofDefaults().leaseTtl();
   private final GuardFixture fx = new GuardFixture();
+  private final ControllerFixture controllers = new ControllerFixture(fx);
 
   private RolloutGuard controller(String owner) {
     return controller(owner, fx.control);
@@ -52,14 +54,7 @@ class DurableRolloutTest {
   }
 
   private RolloutGuard controller(String owner, RolloutControl control, Clock clock) {
-    return RolloutGuard.builder(control, fx.signals)
-        .clock(clock)
-        .scheduler((task, delay) -> {})
-        .override(fx.override)
-        .auditLog(fx.audit)
-        .alertHook(fx.alerts::add)
-        .owner(owner)
-        .build();
+    return controllers.controller(owner, control, clock, GuardConfig.ofDefaults());
   }
 
   private static RolloutSpec spec() {
@@ -76,12 +71,7 @@ class DurableRolloutTest {
   }
 
   private void traffic(RolloutControl store) {
-    double canaryShare = store.state(FLAG).share(CANARY);
-    if (canaryShare <= 0 || canaryShare >= 100) {
-      return;
-    }
-    fx.traffic(CANARY, null, 600, 0.99);
-    fx.traffic(STABLE, null, (int) Math.round(600 * (100 - canaryShare) / canaryShare), 0.99);
+    controllers.healthyTraffic(store, 600);
   }
 
   @Test
@@ -97,16 +87,7 @@ class DurableRolloutTest {
   @Test
   @DisplayName("15.4: the same 20 restarts on a flags file, each controller a new LocalFileControl")
   void restartsOnTheFlagsFile(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve("flags.json");
-    Files.writeString(
-        file,
-        """
-        {"flags": {"support-model": {"state": "ENABLED",
-          "variants": {"stable": {"model": "m-1", "endpoint": "stable-pool"},
-                       "candidate": {"model": "m-2", "endpoint": "canary-pool"}},
-          "defaultVariant": "stable"},
-          "other": {"state": "ENABLED", "variants": {"on": true}, "defaultVariant": "on"}}}
-        """);
+    Path file = ControllerFixture.writeFlagsFile(dir.resolve("flags.json"));
     try (LocalFileBackend backend = LocalFileBackend.polling(file, Duration.ofHours(1))) {
       backend.start(new BackendListener() {}, Duration.ofSeconds(5));
       restartTwentyTimes("a flags file", () -> new LocalFileControl(file), backend.flagKeys());
@@ -253,7 +234,7 @@ class DurableRolloutTest {
     fx.clock.advance(Duration.ofMinutes(30));
     // b's clock jumps ahead, so it sees a's lease lapsed although a just renewed it, and takes the
     // rollout over between a's renewal and a's step write: only the fence stops a now
-    bClock.skew = TTL.multipliedBy(2);
+    bClock.skew(TTL.multipliedBy(2));
     control.beforeNextWeights =
         () -> {
           AuditRecord r = b.check();
@@ -342,44 +323,13 @@ class DurableRolloutTest {
     assertThat(fx.control.state(FLAG).rolloutRecord()).get().asString().contains("\"owner\":\"a\"");
   }
 
-  /** A clock ahead of the test's by a settable skew: another machine's clock, running fast. */
-  private static final class SkewedClock extends Clock {
-    private final Clock base;
-    private volatile Duration skew = Duration.ZERO;
-
-    SkewedClock(Clock base) {
-      this.base = base;
-    }
-
-    @Override
-    public Instant instant() {
-      return base.instant().plus(skew);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return base.getZone();
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
-
   /** Delegates to the store, running a hook just before the next weights write of this guard. */
-  private static final class InterleavedControl implements RolloutControl {
-    private final InMemoryRolloutControl store;
+  private static final class InterleavedControl extends ForwardingControl {
     private final List<WriteBackException> refused = new ArrayList<>();
     private Runnable beforeNextWeights;
 
     InterleavedControl(InMemoryRolloutControl store) {
-      this.store = store;
-    }
-
-    @Override
-    public FlagState state(String flagKey) {
-      return store.state(flagKey);
+      super(store);
     }
 
     @Override
@@ -391,26 +341,11 @@ class DurableRolloutTest {
         hook.run();
       }
       try {
-        return store.setWeights(flagKey, weights, request);
+        return super.setWeights(flagKey, weights, request);
       } catch (WriteBackException e) {
         refused.add(e);
         throw e;
       }
-    }
-
-    @Override
-    public FlagState kill(String flagKey, String safeVariant, ChangeRequest request) {
-      return store.kill(flagKey, safeVariant, request);
-    }
-
-    @Override
-    public FlagState restore(String flagKey, ChangeRequest request) {
-      return store.restore(flagKey, request);
-    }
-
-    @Override
-    public FlagState writeRolloutRecord(String flagKey, String recordJson, ChangeRequest request) {
-      return store.writeRolloutRecord(flagKey, recordJson, request);
     }
   }
 }

@@ -5,6 +5,9 @@ import static dev.llmrollout.guard.testing.GuardFixture.FLAG;
 import static dev.llmrollout.guard.testing.GuardFixture.STABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.llmrollout.guard.testing.ControllerFixture;
+import dev.llmrollout.guard.testing.ControllerFixture.ForwardingControl;
+import dev.llmrollout.guard.testing.ControllerFixture.SkewedClock;
 import dev.llmrollout.guard.testing.GuardFixture;
 import dev.llmrollout.local.LocalFileControl;
 import dev.llmrollout.spi.ChangeRequest;
@@ -12,12 +15,8 @@ import dev.llmrollout.spi.FlagState;
 import dev.llmrollout.spi.RolloutControl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,14 +46,6 @@ class OwnershipRaceTest {
   private static final int TRIALS = 50;
   private static final int MAX_ROUNDS = 400;
 
-  private static final String FLAGS_FILE =
-      """
-      {"flags": {"support-model": {"state": "ENABLED",
-        "variants": {"stable": {"model": "m-1", "endpoint": "stable-pool"},
-                     "candidate": {"model": "m-2", "endpoint": "canary-pool"}},
-        "defaultVariant": "stable"}}}
-      """;
-
   @TempDir Path dir;
 
   @Test
@@ -69,13 +60,13 @@ class OwnershipRaceTest {
     race(
         "one flags file",
         fx -> {
-          Path file = dir.resolve("flags-" + UUID.randomUUID() + ".json");
           try {
-            Files.writeString(file, FLAGS_FILE);
+            return new LocalFileControl(
+                ControllerFixture.writeFlagsFile(
+                    dir.resolve("flags-" + UUID.randomUUID() + ".json")));
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
-          return new LocalFileControl(file);
         });
   }
 
@@ -113,6 +104,7 @@ class OwnershipRaceTest {
       Random random, ExecutorService threads, Function<GuardFixture, RolloutControl> store)
       throws Exception {
     GuardFixture fx = new GuardFixture();
+    ControllerFixture controllers = new ControllerFixture(fx);
     RolloutControl shared = store.apply(fx);
     List<Double> written = new ArrayList<>();
     StepLog log = new StepLog(shared, written);
@@ -124,15 +116,19 @@ class OwnershipRaceTest {
             .build();
     GuardConfig config = GuardConfig.custom().checkInterval(Duration.ofSeconds(10)).build();
     Rollout a =
-        guard(fx, log, config, "a", fx.clock)
+        controllers
+            .controller("a", log, fx.clock, config)
             .start(RolloutSpec.forFlag(FLAG).stable(STABLE).canary(CANARY).plan(plan).build());
     SkewedClock bClock = new SkewedClock(fx.clock);
     Rollout b =
-        guard(fx, new StepLog(shared, written), config, "b", bClock).resume(Set.of(FLAG)).get(0);
+        controllers
+            .controller("b", new StepLog(shared, written), bClock, config)
+            .resume(Set.of(FLAG))
+            .get(0);
     int pausedA = 0;
     int pausedB = 0;
     for (int round = 0; round < MAX_ROUNDS && !a.state().isFinal(); round++) {
-      traffic(fx, shared);
+      controllers.healthyTraffic(shared, 40);
       fx.clock.advance(Duration.ofSeconds(10));
       if (random.nextInt(10) == 0) {
         // one of them stops checking for longer than its lease
@@ -142,7 +138,7 @@ class OwnershipRaceTest {
           pausedB = 8;
         }
       }
-      bClock.skew = random.nextInt(8) == 0 ? config.leaseTtl().multipliedBy(2) : Duration.ZERO;
+      bClock.skew(random.nextInt(8) == 0 ? config.leaseTtl().multipliedBy(2) : Duration.ZERO);
       List<Callable<AuditRecord>> checks = new ArrayList<>();
       if (pausedA-- <= 0) {
         checks.add(a::check);
@@ -162,34 +158,12 @@ class OwnershipRaceTest {
     return new Trial(log.doubleSteps(), (int) takeovers, end.share(CANARY) == 100.0);
   }
 
-  private static RolloutGuard guard(
-      GuardFixture fx, RolloutControl control, GuardConfig config, String owner, Clock clock) {
-    return RolloutGuard.builder(control, fx.signals)
-        .config(config)
-        .clock(clock)
-        .scheduler((task, delay) -> {})
-        .override(fx.override)
-        .auditLog(fx.audit)
-        .alertHook(fx.alerts::add)
-        .owner(owner)
-        .build();
-  }
-
-  private static void traffic(GuardFixture fx, RolloutControl store) {
-    double canary = store.state(FLAG).share(CANARY);
-    if (canary > 0 && canary < 100) {
-      fx.traffic(CANARY, null, 40, 0.99);
-      fx.traffic(STABLE, null, (int) Math.round(40 * (100 - canary) / canary), 0.99);
-    }
-  }
-
   /** Counts the canary shares written more than once: each step may be written only once. */
-  private static final class StepLog implements RolloutControl {
-    private final RolloutControl store;
+  private static final class StepLog extends ForwardingControl {
     private final List<Double> written;
 
     StepLog(RolloutControl store, List<Double> written) {
-      this.store = store;
+      super(store);
       this.written = written;
     }
 
@@ -200,15 +174,10 @@ class OwnershipRaceTest {
     }
 
     @Override
-    public FlagState state(String flagKey) {
-      return store.state(flagKey);
-    }
-
-    @Override
     public FlagState setWeights(
         String flagKey, Map<String, Double> weights, ChangeRequest request) {
       slowly();
-      FlagState after = store.setWeights(flagKey, weights, request);
+      FlagState after = super.setWeights(flagKey, weights, request);
       synchronized (written) {
         written.add(weights.get(CANARY));
       }
@@ -216,19 +185,9 @@ class OwnershipRaceTest {
     }
 
     @Override
-    public FlagState kill(String flagKey, String safeVariant, ChangeRequest request) {
-      return store.kill(flagKey, safeVariant, request);
-    }
-
-    @Override
-    public FlagState restore(String flagKey, ChangeRequest request) {
-      return store.restore(flagKey, request);
-    }
-
-    @Override
     public FlagState writeRolloutRecord(String flagKey, String recordJson, ChangeRequest request) {
       slowly();
-      return store.writeRolloutRecord(flagKey, recordJson, request);
+      return super.writeRolloutRecord(flagKey, recordJson, request);
     }
 
     private static void slowly() {
@@ -237,31 +196,6 @@ class OwnershipRaceTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }
-  }
-
-  /** A clock ahead of the test's by a settable skew: another machine's clock, running fast. */
-  private static final class SkewedClock extends Clock {
-    private final Clock base;
-    private volatile Duration skew = Duration.ZERO;
-
-    SkewedClock(Clock base) {
-      this.base = base;
-    }
-
-    @Override
-    public Instant instant() {
-      return base.instant().plus(skew);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return base.getZone();
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
     }
   }
 }
