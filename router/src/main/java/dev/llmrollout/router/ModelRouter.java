@@ -13,6 +13,7 @@ import dev.llmrollout.router.internal.Endpoint;
 import dev.llmrollout.router.internal.FlagSelector;
 import dev.llmrollout.router.internal.GenAiMetrics;
 import dev.llmrollout.router.internal.GuardSignalMetrics;
+import dev.llmrollout.router.internal.LiveJudging;
 import dev.llmrollout.router.internal.PromptRenderer;
 import dev.llmrollout.router.internal.RoutedCall;
 import dev.llmrollout.router.internal.RouterEvents;
@@ -69,6 +70,7 @@ public final class ModelRouter implements AutoCloseable {
   private final PairRecorder shadowPairs;
   private final VariantStats evalSignals;
   private final Optional<ShadowJudge> judge;
+  private final Optional<LiveJudging> liveJudging;
   private final GenAiMetrics metrics;
   private final GuardSignalMetrics guardMetrics;
   private final ShadowPairMetrics pairMetrics;
@@ -116,6 +118,7 @@ public final class ModelRouter implements AutoCloseable {
     this.preparer = new CallPreparer(endpoints, renderer, events, arms);
     this.judge = builder.judge(client, shadows.executor());
     judge.ifPresent(shadows::judge);
+    this.liveJudging = builder.liveJudging(judge, shadows.executor(), signals, events);
     builder.provider.addFeedbackSink(signals);
   }
 
@@ -321,6 +324,7 @@ public final class ModelRouter implements AutoCloseable {
                   result.latencyNanos(),
                   result.inputTokens(),
                   result.outputTokens()));
+      liveJudging.ifPresent(j -> j.offer(call, prepared.messages(), result.content()));
     }
     if (LOG.isDebugEnabled()) {
       LOG.debug(
