@@ -1,7 +1,10 @@
 package dev.llmrollout.guard;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One pre-declared rule of the shadow gate, tested on shadow pairs (the primary's and the
@@ -111,6 +114,58 @@ public record ShadowRule(Metric metric, double quantile, double ratio, double ma
       throw new IllegalArgumentException("tokenRatioAtMost: " + ratio + ", expected above 1");
     }
     return new ShadowRule(Metric.TOKEN_RATIO, 0, ratio, Math.log(ratio));
+  }
+
+  /** The declarations {@link #parse} reads, as a user would write them. */
+  public static final List<String> DECLARATIONS =
+      List.of(
+          "judgeWinRateAtLeast(winRate)",
+          "judgeScoreDropAtMost(drop)",
+          "refusalDiscordanceAtMost(points)",
+          "errorDiscordanceAtMost(points)",
+          "invalidJsonDiscordanceAtMost(points)",
+          "latencyTailRatioAtMost(quantile, ratio)",
+          "tokenRatioAtMost(ratio)");
+
+  private static final Pattern DECLARATION =
+      Pattern.compile("\\s*([A-Za-z]+)\\s*\\(([^()]*)\\)\\s*");
+
+  /**
+   * Reads a rule written as its factory call, such as {@code refusalDiscordanceAtMost(0.01)} or
+   * {@code latencyTailRatioAtMost(0.99, 1.5)}: what a start request and the CLI declare.
+   *
+   * @throws IllegalArgumentException naming the text and the declarations expected
+   */
+  public static ShadowRule parse(String text) {
+    Matcher m = DECLARATION.matcher(text == null ? "" : text);
+    if (!m.matches()) {
+      throw notADeclaration(text);
+    }
+    String[] parts = m.group(2).isBlank() ? new String[0] : m.group(2).split(",");
+    double[] args = new double[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        args[i] = Double.parseDouble(parts[i].strip());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "shadow rule '" + text + "': '" + parts[i].strip() + "' is not a number");
+      }
+    }
+    return switch (m.group(1) + "/" + args.length) {
+      case "judgeWinRateAtLeast/1" -> judgeWinRateAtLeast(args[0]);
+      case "judgeScoreDropAtMost/1" -> judgeScoreDropAtMost(args[0]);
+      case "refusalDiscordanceAtMost/1" -> refusalDiscordanceAtMost(args[0]);
+      case "errorDiscordanceAtMost/1" -> errorDiscordanceAtMost(args[0]);
+      case "invalidJsonDiscordanceAtMost/1" -> invalidJsonDiscordanceAtMost(args[0]);
+      case "latencyTailRatioAtMost/2" -> latencyTailRatioAtMost(args[0], args[1]);
+      case "tokenRatioAtMost/1" -> tokenRatioAtMost(args[0]);
+      default -> throw notADeclaration(text);
+    };
+  }
+
+  private static IllegalArgumentException notADeclaration(String text) {
+    return new IllegalArgumentException(
+        "shadow rule '" + text + "': expected one of " + String.join(", ", DECLARATIONS));
   }
 
   /** A short name for audit records, such as {@code SHADOW_JUDGE_WIN_RATE(>=0.45)}. */

@@ -158,6 +158,17 @@ final class RolloutCommand implements Callable<Integer> {
     Long minSamples;
 
     @Option(
+        names = "--shadow-rule",
+        paramLabel = "RULE",
+        description =
+            "A rule the shadow gate holds a major version to, repeatable, written as its call:"
+                + " judgeWinRateAtLeast(0.45), judgeScoreDropAtMost(0.1),"
+                + " refusalDiscordanceAtMost(0.01), errorDiscordanceAtMost(0.01),"
+                + " invalidJsonDiscordanceAtMost(0.01), latencyTailRatioAtMost(0.99, 1.5),"
+                + " tokenRatioAtMost(1.5) (default: all but the judge's).")
+    List<String> shadowRules;
+
+    @Option(
         names = "--force",
         paramLabel = "REASON",
         description =
@@ -189,6 +200,9 @@ final class RolloutCommand implements Callable<Integer> {
       }
       if (evalReport != null) {
         body.set("evalReport", readReport(evalReport));
+      }
+      if (shadowRules != null) {
+        shadowRules.forEach(body.putArray("shadowRules")::add);
       }
       return report(client, client.post(flag, "/rollout", body));
     }
