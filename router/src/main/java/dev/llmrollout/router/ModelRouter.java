@@ -323,7 +323,8 @@ public final class ModelRouter implements AutoCloseable {
                   Optional.empty(),
                   result.latencyNanos(),
                   result.inputTokens(),
-                  result.outputTokens()));
+                  result.outputTokens()),
+              outcome);
       liveJudging.ifPresent(j -> j.offer(call, prepared.messages(), result.content()));
     }
     if (LOG.isDebugEnabled()) {
@@ -362,7 +363,8 @@ public final class ModelRouter implements AutoCloseable {
         prepared.messages(),
         prepared.jsonRequested(),
         ShadowPlanner.side(
-            call.model(), prepared.endpoint(), "", Optional.of(e.kind().name()), elapsed, 0, 0));
+            call.model(), prepared.endpoint(), "", Optional.of(e.kind().name()), elapsed, 0, 0),
+        CallOutcome.failed(e.kind(), elapsed));
   }
 
   /** Stops shadow workers (waiting briefly for queued pairs), the stream watchdog and the sink. */

@@ -165,7 +165,9 @@ final class RolloutCommand implements Callable<Integer> {
                 + " judgeWinRateAtLeast(0.45), judgeScoreDropAtMost(0.1),"
                 + " refusalDiscordanceAtMost(0.01), errorDiscordanceAtMost(0.01),"
                 + " invalidJsonDiscordanceAtMost(0.01), latencyTailRatioAtMost(0.99, 1.5),"
-                + " tokenRatioAtMost(1.5) (default: all but the judge's).")
+                + " tokenRatioAtMost(1.5), costRatioAtMost(2), firstTokenRatioAtMost(1.5)"
+                + " (default: refusal and error discordance at most 0.01, p99 and tokens within"
+                + " 1.5 x).")
     List<String> shadowRules;
 
     @Option(

@@ -137,14 +137,17 @@ class RolloutRequestReaderTest {
         spec(
             """
             {"canary": "c", "shadowRules": ["refusalDiscordanceAtMost(0.02)",
-             " latencyTailRatioAtMost( 0.99 , 2 ) ", "judgeWinRateAtLeast(0.45)"]}
+             " latencyTailRatioAtMost( 0.99 , 2 ) ", "judgeWinRateAtLeast(0.45)",
+             "costRatioAtMost(2)", "firstTokenRatioAtMost(1.5)"]}
             """);
     assertThat(spec.shadowRules())
         .isEqualTo(
             ShadowRuleSet.of(
                 ShadowRule.refusalDiscordanceAtMost(0.02),
                 ShadowRule.latencyTailRatioAtMost(0.99, 2),
-                ShadowRule.judgeWinRateAtLeast(0.45)));
+                ShadowRule.judgeWinRateAtLeast(0.45),
+                ShadowRule.costRatioAtMost(2),
+                ShadowRule.firstTokenRatioAtMost(1.5)));
     assertThat(RolloutSpecJson.read(RolloutSpecJson.write(spec)).shadowRules())
         .as("the durable record's form")
         .isEqualTo(spec.shadowRules());
