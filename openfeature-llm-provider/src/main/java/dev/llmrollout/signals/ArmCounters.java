@@ -1,6 +1,5 @@
 package dev.llmrollout.signals;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BinaryOperator;
@@ -48,13 +47,7 @@ public final class ArmCounters {
   }
 
   private ArmCounters combine(ArmCounters other, BinaryOperator<Counts> op) {
-    Map<String, Counts> combined = new HashMap<>();
-    for (String value : segments.keySet()) {
-      combined.put(value, op.apply(segment(value), other.segment(value)));
-    }
-    for (String value : other.segments.keySet()) {
-      combined.computeIfAbsent(value, v -> op.apply(Counts.EMPTY, other.segment(v)));
-    }
-    return new ArmCounters(op.apply(all, other.all), combined);
+    return new ArmCounters(
+        op.apply(all, other.all), SegmentMaps.combine(segments, other.segments, Counts.EMPTY, op));
   }
 }

@@ -8,8 +8,10 @@ import java.util.function.LongBinaryOperator;
 
 /**
  * The counters of one arm (within one segment, or across all) per {@link UnitBuckets unit bucket}:
- * requests, successes, errors, refusals, feedback, latency per {@link LatencyBins bin}, and first
- * exposures of units. Immutable; every array accessor returns a copy indexed by bucket.
+ * requests, successes, errors, refusals, feedback, latency per {@link LatencyBins bin}, first
+ * exposures of units, and the live judge's scores of a sample of answers (their sum and sum of
+ * squares, so a mean and its variance add up across processes, and the judge calls that gave no
+ * score). Immutable; every array accessor returns a copy indexed by bucket.
  */
 public final class Counts {
   /** No observation at all. */
@@ -23,6 +25,10 @@ public final class Counts {
   private final long[] refusals;
   private final long[] feedbackRequests;
   private final long[] firstExposures;
+  private final long[] judged;
+  private final long[] judgeScoreMillis;
+  private final long[] judgeScoreSquaredMicros;
+  private final long[] judgeFailures;
   private final Map<String, long[]> feedback;
 
   /**
@@ -37,6 +43,10 @@ public final class Counts {
     refusals = b.refusals;
     feedbackRequests = b.feedbackRequests;
     firstExposures = b.firstExposures;
+    judged = b.judged;
+    judgeScoreMillis = b.judgeScoreMillis;
+    judgeScoreSquaredMicros = b.judgeScoreSquaredMicros;
+    judgeFailures = b.judgeFailures;
     feedback = b.feedback.isEmpty() ? Map.of() : Map.copyOf(b.feedback);
     latency = b.latency;
   }
@@ -83,6 +93,26 @@ public final class Counts {
    */
   public long[] firstExposures() {
     return firstExposures.clone();
+  }
+
+  /** Answers the live judge scored per bucket. */
+  public long[] judged() {
+    return judged.clone();
+  }
+
+  /** The sum of the judge's scores (0 to 1) per bucket, in thousandths. */
+  public long[] judgeScoreMillis() {
+    return judgeScoreMillis.clone();
+  }
+
+  /** The sum of the squared judge scores per bucket, in millionths. */
+  public long[] judgeScoreSquaredMicros() {
+    return judgeScoreSquaredMicros.clone();
+  }
+
+  /** Judge calls that failed or answered unusably per bucket: never a score. */
+  public long[] judgeFailures() {
+    return judgeFailures.clone();
   }
 
   /** Requests with a latency measurement per bucket. */
@@ -155,6 +185,10 @@ public final class Counts {
     apply(refusals, other.refusals, b.refusals, op);
     apply(feedbackRequests, other.feedbackRequests, b.feedbackRequests, op);
     apply(firstExposures, other.firstExposures, b.firstExposures, op);
+    apply(judged, other.judged, b.judged, op);
+    apply(judgeScoreMillis, other.judgeScoreMillis, b.judgeScoreMillis, op);
+    apply(judgeScoreSquaredMicros, other.judgeScoreSquaredMicros, b.judgeScoreSquaredMicros, op);
+    apply(judgeFailures, other.judgeFailures, b.judgeFailures, op);
     if (latency != null || other.latency != null) {
       apply(
           latency == null ? new long[K * LatencyBins.COUNT] : latency,
@@ -192,6 +226,10 @@ public final class Counts {
     private final long[] refusals = new long[K];
     private final long[] feedbackRequests = new long[K];
     private final long[] firstExposures = new long[K];
+    private final long[] judged = new long[K];
+    private final long[] judgeScoreMillis = new long[K];
+    private final long[] judgeScoreSquaredMicros = new long[K];
+    private final long[] judgeFailures = new long[K];
     private final Map<String, long[]> feedback = new HashMap<>();
     private long[] latency;
 
@@ -217,6 +255,19 @@ public final class Counts {
     /** Adds {@code count} units first exposed to this arm in {@code bucket}. */
     public Builder firstExposures(int bucket, long count) {
       firstExposures[bucket] += count;
+      return this;
+    }
+
+    /**
+     * Adds live judge counts (from a recorder or a metrics system) to one bucket: scored answers,
+     * their score sum in thousandths and squared sum in millionths, and judge failures.
+     */
+    public Builder judgeScores(
+        int bucket, long scored, long scoreMillis, long squaredMicros, long failures) {
+      judged[bucket] += scored;
+      judgeScoreMillis[bucket] += scoreMillis;
+      judgeScoreSquaredMicros[bucket] += squaredMicros;
+      judgeFailures[bucket] += failures;
       return this;
     }
 

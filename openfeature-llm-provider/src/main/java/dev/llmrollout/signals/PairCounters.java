@@ -1,6 +1,5 @@
 package dev.llmrollout.signals;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -48,13 +47,8 @@ public final class PairCounters {
   }
 
   private PairCounters combine(PairCounters other, BinaryOperator<PairCounts> op) {
-    Map<String, PairCounts> combined = new HashMap<>();
-    for (String value : segments.keySet()) {
-      combined.put(value, op.apply(segment(value), other.segment(value)));
-    }
-    for (String value : other.segments.keySet()) {
-      combined.computeIfAbsent(value, v -> op.apply(PairCounts.EMPTY, other.segment(v)));
-    }
-    return new PairCounters(op.apply(all, other.all), combined);
+    return new PairCounters(
+        op.apply(all, other.all),
+        SegmentMaps.combine(segments, other.segments, PairCounts.EMPTY, op));
   }
 }

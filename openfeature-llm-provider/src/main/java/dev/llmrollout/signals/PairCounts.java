@@ -7,10 +7,10 @@ import java.util.function.LongBinaryOperator;
 /**
  * The counters of shadow pairs (one primary/candidate pair of calls on the same request) per {@link
  * UnitBuckets unit bucket}: discordances (one side refused, failed or broke JSON where the other
- * did not), sums of tokens and answer lengths and latency histograms over pairs that both answered,
- * and the judge's verdicts on the judged sample. Both calls of a pair land in the targeting key's
- * bucket, so a paired difference's variance is taken between buckets like every other signal's.
- * Immutable; adds up across processes and subtracts to windows.
+ * did not), sums of tokens, answer lengths and costs and latency histograms over pairs that both
+ * answered, and the judge's verdicts on the judged sample. Both calls of a pair land in the
+ * targeting key's bucket, so a paired difference's variance is taken between buckets like every
+ * other signal's. Immutable; adds up across processes and subtracts to windows.
  */
 public final class PairCounts {
   /** No pair at all. */
@@ -57,7 +57,19 @@ public final class PairCounts {
     /** The squares of the judge's scores, in millionths. */
     JUDGE_SCORE_SQUARED_MICROS,
     /** Judge calls that failed or answered unusably: never a verdict for either side. */
-    JUDGE_FAILURES
+    JUDGE_FAILURES,
+    /** Answered pairs whose two calls both have a price (their endpoints price their models). */
+    PRICED,
+    /** The primary's cost over priced pairs, in billionths of a US dollar. */
+    PRIMARY_COST_NANO_USD,
+    /** The candidate's cost over priced pairs, in billionths of a US dollar. */
+    CANDIDATE_COST_NANO_USD,
+    /** Answered pairs whose two calls were both streamed (the primary was, so the shadow was). */
+    STREAMED,
+    /** The primary's time to first token over streamed pairs, in microseconds. */
+    PRIMARY_FIRST_TOKEN_MICROS,
+    /** The candidate's time to first token over streamed pairs, in microseconds. */
+    CANDIDATE_FIRST_TOKEN_MICROS
   }
 
   private final Map<Field, long[]> fields;

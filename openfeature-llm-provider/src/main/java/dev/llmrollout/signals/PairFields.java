@@ -34,6 +34,16 @@ final class PairFields {
       add.put(Field.PRIMARY_CHARS, p.primaryChars());
       add.put(Field.CANDIDATE_CHARS, p.candidateChars());
     }
+    if (p.bothPriced()) {
+      add.put(Field.PRICED, 1L);
+      add.put(Field.PRIMARY_COST_NANO_USD, Math.round(p.primaryCostUsd() * 1e9));
+      add.put(Field.CANDIDATE_COST_NANO_USD, Math.round(p.candidateCostUsd() * 1e9));
+    }
+    if (p.bothStreamed()) {
+      add.put(Field.STREAMED, 1L);
+      add.put(Field.PRIMARY_FIRST_TOKEN_MICROS, Math.round(p.primaryFirstTokenMillis() * 1e3));
+      add.put(Field.CANDIDATE_FIRST_TOKEN_MICROS, Math.round(p.candidateFirstTokenMillis() * 1e3));
+    }
     return add;
   }
 

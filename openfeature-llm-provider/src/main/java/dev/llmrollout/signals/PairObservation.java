@@ -17,6 +17,10 @@ package dev.llmrollout.signals;
  * @param candidateTokens prompt plus completion tokens the candidate's endpoint reported
  * @param primaryChars the primary answer's length in characters
  * @param candidateChars the candidate answer's length in characters
+ * @param primaryCostUsd the primary call's price from its endpoint's price table, NaN when unpriced
+ * @param candidateCostUsd the candidate call's price, NaN when unpriced
+ * @param primaryFirstTokenMillis the primary's time to first token, NaN when not streamed
+ * @param candidateFirstTokenMillis the candidate's time to first token, NaN when not streamed
  */
 public record PairObservation(
     boolean primaryError,
@@ -31,12 +35,28 @@ public record PairObservation(
     long primaryTokens,
     long candidateTokens,
     long primaryChars,
-    long candidateChars) {
+    long candidateChars,
+    double primaryCostUsd,
+    double candidateCostUsd,
+    double primaryFirstTokenMillis,
+    double candidateFirstTokenMillis) {
 
   /**
    * True when both calls returned an answer (the length, token and latency comparisons use these).
    */
   public boolean bothAnswered() {
     return !primaryError && !candidateError;
+  }
+
+  /** True when both calls answered as streams (the time to first token comparison). */
+  public boolean bothStreamed() {
+    return bothAnswered()
+        && Double.isFinite(primaryFirstTokenMillis)
+        && Double.isFinite(candidateFirstTokenMillis);
+  }
+
+  /** True when both calls answered and both endpoints price their models (the cost comparison). */
+  public boolean bothPriced() {
+    return bothAnswered() && Double.isFinite(primaryCostUsd) && Double.isFinite(candidateCostUsd);
   }
 }

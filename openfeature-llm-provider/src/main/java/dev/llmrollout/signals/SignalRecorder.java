@@ -65,6 +65,30 @@ public final class SignalRecorder implements SignalSource {
     }
   }
 
+  /** Counts one live judge score (0 to 1) of an answer {@code variant} gave. */
+  public void recordJudgeScore(
+      String flagKey, String variant, String segment, String targetingKey, double score) {
+    int bucket = UnitBuckets.of(targetingKey);
+    if (!(score >= 0 && score <= 1)) {
+      throw new IllegalArgumentException("judge score: expected 0 to 1, got " + score);
+    }
+    long millis = Math.round(score * 1000);
+    for (LiveCounts counts : arms(flagKey, variant, segment)) {
+      counts.judgeScoreMillis.addAndGet(bucket, millis);
+      counts.judgeScoreSquaredMicros.addAndGet(bucket, millis * millis);
+      counts.judged.incrementAndGet(bucket);
+    }
+  }
+
+  /** Counts one live judge call on an answer of {@code variant} that gave no usable score. */
+  public void recordJudgeFailure(
+      String flagKey, String variant, String segment, String targetingKey) {
+    int bucket = UnitBuckets.of(targetingKey);
+    for (LiveCounts counts : arms(flagKey, variant, segment)) {
+      counts.judgeFailures.incrementAndGet(bucket);
+    }
+  }
+
   @Override
   public ArmCounters counters(String flagKey, String variant) {
     LiveCounts all = arms.get(new ArmKey(flagKey, variant, ALL_SEGMENTS));
@@ -105,6 +129,10 @@ public final class SignalRecorder implements SignalSource {
     final AtomicLongArray errors = new AtomicLongArray(K);
     final AtomicLongArray refusals = new AtomicLongArray(K);
     final AtomicLongArray firstExposures = new AtomicLongArray(K);
+    final AtomicLongArray judged = new AtomicLongArray(K);
+    final AtomicLongArray judgeScoreMillis = new AtomicLongArray(K);
+    final AtomicLongArray judgeScoreSquaredMicros = new AtomicLongArray(K);
+    final AtomicLongArray judgeFailures = new AtomicLongArray(K);
     final Map<String, AtomicLongArray> feedback = new ConcurrentHashMap<>();
     final AtomicLongArray latency = new AtomicLongArray(K * LatencyBins.COUNT);
     volatile boolean latencyMeasured;
@@ -133,6 +161,12 @@ public final class SignalRecorder implements SignalSource {
       for (int k = 0; k < K; k++) {
         b.add(k, requests.get(k), successes.get(k), errors.get(k), refusals.get(k));
         b.firstExposures(k, firstExposures.get(k));
+        b.judgeScores(
+            k,
+            judged.get(k),
+            judgeScoreMillis.get(k),
+            judgeScoreSquaredMicros.get(k),
+            judgeFailures.get(k));
         for (int bin = 0; latencyMeasured && bin < LatencyBins.COUNT; bin++) {
           long count = latency.get(k * LatencyBins.COUNT + bin);
           if (count > 0) {

@@ -28,7 +28,11 @@ class PairRecorderTest {
         200 + random.nextInt(100),
         250 + random.nextInt(100),
         400 + random.nextInt(50),
-        450 + random.nextInt(50));
+        450 + random.nextInt(50),
+        json ? 2e-4 : Double.NaN,
+        3e-4,
+        Double.NaN,
+        Double.NaN);
   }
 
   @Test
@@ -97,6 +101,41 @@ class PairRecorderTest {
   }
 
   @Test
+  @DisplayName("costs count over answered pairs both of whose calls have a price")
+  void costsOfPricedPairs() {
+    PairRecorder recorder = new PairRecorder();
+    recorder.record(FLAG, "stable", "canary", null, "u1", priced(0.0012, 0.003));
+    recorder.record(FLAG, "stable", "canary", null, "u2", priced(0.0012, Double.NaN));
+    PairCounts counts = recorder.pairs(FLAG, "stable", "canary").all();
+
+    assertThat(counts.total(Field.ANSWERED)).isEqualTo(2);
+    assertThat(counts.total(Field.PRICED)).isEqualTo(1);
+    assertThat(counts.total(Field.PRIMARY_COST_NANO_USD)).isEqualTo(1_200_000);
+    assertThat(counts.total(Field.CANDIDATE_COST_NANO_USD)).isEqualTo(3_000_000);
+  }
+
+  private static PairObservation priced(double primaryCost, double candidateCost) {
+    return new PairObservation(
+        false,
+        false,
+        false,
+        false,
+        false,
+        true,
+        true,
+        50,
+        60,
+        10,
+        12,
+        100,
+        120,
+        primaryCost,
+        candidateCost,
+        Double.NaN,
+        Double.NaN);
+  }
+
+  @Test
   @DisplayName("a window is what happened since a snapshot; a judge failure is never a verdict")
   void windowsAndFailures() {
     PairRecorder recorder = new PairRecorder();
@@ -140,6 +179,10 @@ class PairRecorderTest {
         10,
         12,
         100,
-        120);
+        120,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN);
   }
 }

@@ -14,7 +14,12 @@ public enum Metric {
    * A latency quantile, watched through the share of requests slower than both arms' quantile in
    * the same step. Higher is worse.
    */
-  LATENCY_QUANTILE(Direction.HIGHER_IS_WORSE);
+  LATENCY_QUANTILE(Direction.HIGHER_IS_WORSE),
+  /**
+   * The live judge's mean score (0 to 1) on the rubric, over the sampled answers it scored (judge
+   * failures never count). Lower is worse.
+   */
+  JUDGE_SCORE(Direction.LOWER_IS_WORSE);
 
   private final Direction usualDirection;
 

@@ -18,6 +18,7 @@ import java.util.Objects;
  * Rule.successRateDrop(0.05).tolerating(0.01);     // rolls back on a drop shown above 1 pp
  * Rule.errorRateIncrease(0.01);                    // sized for +1 pp of errors
  * Rule.latencyTailIncrease(0.99, 0.02);            // +2 pp of requests slower than stable's p99
+ * Rule.judgeScoreDrop(0.05).tolerating(0.02);      // live judge's mean score; rolls back above 0.02
  * }</pre>
  *
  * @param metric what is measured
@@ -101,6 +102,16 @@ public record Rule(
    */
   public static Rule latencyTailIncrease(double quantile, double points) {
     return difference(Metric.LATENCY_QUANTILE, "", quantile, Direction.HIGHER_IS_WORSE, points);
+  }
+
+  /**
+   * The live judge's mean score (0 to 1 on the rubric) below stable's, over the sampled answers of
+   * both arms the judge scored; sized to catch a drop of {@code points} (0.05 on the 0 to 1 scale).
+   * Needs a live judge on the router ({@code ModelRouterBuilder.liveJudging}): without scores the
+   * rule is untested and the first step waits for its evidence.
+   */
+  public static Rule judgeScoreDrop(double points) {
+    return difference(Metric.JUDGE_SCORE, "", 0, Direction.LOWER_IS_WORSE, points);
   }
 
   private static Rule difference(

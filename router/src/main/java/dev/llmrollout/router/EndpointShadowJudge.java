@@ -22,12 +22,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * randomised per pair, or each pair is asked in both orders and an order-dependent verdict becomes
  * a tie. An unparsable reply fails the verdict (counted, never a verdict for either side). Set it
  * up with {@link ModelRouterBuilder#judgeWithEndpoint(String, JudgeConfig)}.
+ *
+ * <p>As an {@link AnswerJudge} it scores one live answer on the same rubric with the same pinned
+ * model: the reply is {@code {"score": 0..1, "reason": "..."}}; a reply without a score in that
+ * range fails (counted, never a score).
  */
-public final class EndpointShadowJudge implements ShadowJudge {
+public final class EndpointShadowJudge implements ShadowJudge, AnswerJudge {
   static final String REPLY_FORMAT =
       "You compare two answers (A and B) to the same conversation. Reply with only a JSON object:"
           + " {\"preferred\": \"A\" or \"B\" or \"tie\", \"score\": a number from -1 (A is much"
           + " better) to 1 (B is much better), \"reason\": one short sentence}.";
+  static final String SCORE_FORMAT =
+      "You score one answer to a conversation on the rubric above. Reply with only a JSON object:"
+          + " {\"score\": a number from 0 (fails the rubric) to 1 (meets it fully), \"reason\":"
+          + " one short sentence}.";
 
   private final ChatCompletionClient client;
   private final Endpoint endpoint;
@@ -51,6 +59,23 @@ public final class EndpointShadowJudge implements ShadowJudge {
   @Override
   public CompletionStage<JudgeVerdict> judge(List<ChatMessage> request, ShadowRecord pair) {
     return CompletableFuture.supplyAsync(() -> decide(request, pair), executor);
+  }
+
+  @Override
+  public CompletionStage<AnswerScore> score(List<ChatMessage> request, String answer) {
+    return CompletableFuture.supplyAsync(() -> scoreNow(request, answer), executor);
+  }
+
+  private AnswerScore scoreNow(List<ChatMessage> request, String answer) {
+    String question = "Conversation:\n" + conversation(request) + "\nAnswer:\n" + answer;
+    JsonNode node = ask(SCORE_FORMAT, question);
+    double score = node.path("score").asDouble();
+    if (!(score >= 0 && score <= 1)) {
+      throw new RoutingException(
+          RoutingException.Kind.UNPARSABLE,
+          "judge endpoint '" + endpoint.name() + "': the score " + score + " is not from 0 to 1");
+    }
+    return new AnswerScore(score, node.path("reason").asText(""), config.judgeId());
   }
 
   private JudgeVerdict decide(List<ChatMessage> request, ShadowRecord pair) {
@@ -80,14 +105,23 @@ public final class EndpointShadowJudge implements ShadowJudge {
 
   /** Asks once; {@code shadowFirst} shows the shadow as A. The verdict is mapped back. */
   private JudgeVerdict ask(List<ChatMessage> request, ShadowRecord pair, boolean shadowFirst) {
+    String a = shadowFirst ? pair.shadow().content() : pair.primary().content();
+    String b = shadowFirst ? pair.primary().content() : pair.shadow().content();
+    String question =
+        "Conversation:\n" + conversation(request) + "\nAnswer A:\n" + a + "\n\nAnswer B:\n" + b;
+    return parse(ask(REPLY_FORMAT, question), shadowFirst);
+  }
+
+  private static String conversation(List<ChatMessage> request) {
     StringBuilder conversation = new StringBuilder();
     for (ChatMessage message : request) {
       conversation.append(message.role()).append(": ").append(message.content()).append('\n');
     }
-    String a = shadowFirst ? pair.shadow().content() : pair.primary().content();
-    String b = shadowFirst ? pair.primary().content() : pair.shadow().content();
-    String question =
-        "Conversation:\n" + conversation + "\nAnswer A:\n" + a + "\n\nAnswer B:\n" + b;
+    return conversation.toString();
+  }
+
+  /** Asks the judge model on the rubric and {@code format}; the reply must be JSON with a score. */
+  private JsonNode ask(String format, String question) {
     ChatResult result =
         client.complete(
             endpoint,
@@ -96,17 +130,13 @@ public final class EndpointShadowJudge implements ShadowJudge {
                 config.model(),
                 Map.of("temperature", json.getNodeFactory().numberNode(0)),
                 List.of(
-                    new ChatMessage("system", config.rubric() + "\n\n" + REPLY_FORMAT),
+                    new ChatMessage("system", config.rubric() + "\n\n" + format),
                     new ChatMessage("user", question)),
                 false,
                 true));
-    return parse(result.content(), shadowFirst);
-  }
-
-  private JudgeVerdict parse(String answer, boolean shadowFirst) {
     JsonNode node;
     try {
-      node = json.readTree(answer.strip());
+      node = json.readTree(result.content().strip());
     } catch (IOException e) {
       node = null;
     }
@@ -115,6 +145,10 @@ public final class EndpointShadowJudge implements ShadowJudge {
           RoutingException.Kind.UNPARSABLE,
           "judge endpoint '" + endpoint.name() + "': the verdict is not the JSON asked for");
     }
+    return node;
+  }
+
+  private JudgeVerdict parse(JsonNode node, boolean shadowFirst) {
     String first = shadowFirst ? "shadow" : "primary";
     String second = shadowFirst ? "primary" : "shadow";
     String preferred =

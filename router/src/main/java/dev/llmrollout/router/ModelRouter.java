@@ -13,6 +13,7 @@ import dev.llmrollout.router.internal.Endpoint;
 import dev.llmrollout.router.internal.FlagSelector;
 import dev.llmrollout.router.internal.GenAiMetrics;
 import dev.llmrollout.router.internal.GuardSignalMetrics;
+import dev.llmrollout.router.internal.LiveJudging;
 import dev.llmrollout.router.internal.PromptRenderer;
 import dev.llmrollout.router.internal.RoutedCall;
 import dev.llmrollout.router.internal.RouterEvents;
@@ -69,6 +70,7 @@ public final class ModelRouter implements AutoCloseable {
   private final PairRecorder shadowPairs;
   private final VariantStats evalSignals;
   private final Optional<ShadowJudge> judge;
+  private final Optional<LiveJudging> liveJudging;
   private final GenAiMetrics metrics;
   private final GuardSignalMetrics guardMetrics;
   private final ShadowPairMetrics pairMetrics;
@@ -116,6 +118,7 @@ public final class ModelRouter implements AutoCloseable {
     this.preparer = new CallPreparer(endpoints, renderer, events, arms);
     this.judge = builder.judge(client, shadows.executor());
     judge.ifPresent(shadows::judge);
+    this.liveJudging = builder.liveJudging(judge, shadows.executor(), signals, events);
     builder.provider.addFeedbackSink(signals);
   }
 
@@ -320,7 +323,9 @@ public final class ModelRouter implements AutoCloseable {
                   Optional.empty(),
                   result.latencyNanos(),
                   result.inputTokens(),
-                  result.outputTokens()));
+                  result.outputTokens()),
+              outcome);
+      liveJudging.ifPresent(j -> j.offer(call, prepared.messages(), result.content()));
     }
     if (LOG.isDebugEnabled()) {
       LOG.debug(
@@ -358,7 +363,8 @@ public final class ModelRouter implements AutoCloseable {
         prepared.messages(),
         prepared.jsonRequested(),
         ShadowPlanner.side(
-            call.model(), prepared.endpoint(), "", Optional.of(e.kind().name()), elapsed, 0, 0));
+            call.model(), prepared.endpoint(), "", Optional.of(e.kind().name()), elapsed, 0, 0),
+        CallOutcome.failed(e.kind(), elapsed));
   }
 
   /** Stops shadow workers (waiting briefly for queued pairs), the stream watchdog and the sink. */

@@ -3,6 +3,8 @@ package dev.llmrollout.router;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmrollout.provider.LlmFeatureProvider;
 import dev.llmrollout.router.internal.ChatCompletionClient;
+import dev.llmrollout.router.internal.LiveJudging;
+import dev.llmrollout.router.internal.RouterEvents;
 import dev.llmrollout.signals.PairRecorder;
 import dev.openfeature.sdk.Client;
 import io.opentelemetry.api.OpenTelemetry;
@@ -16,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -62,6 +65,9 @@ public final class ModelRouterBuilder {
   private ShadowJudge judge;
   private String judgeEndpoint;
   private JudgeConfig judgeConfig;
+  private AnswerJudge answerJudge;
+  private LiveJudgeOptions liveJudgeOptions;
+  private Predicate<String> judgedFlags;
   final Set<String> fallbackFlags = new LinkedHashSet<>();
   List<Pattern> refusalPatterns = DEFAULT_REFUSAL_PATTERNS;
   int shortAnswerChars = 2;
@@ -168,6 +174,35 @@ public final class ModelRouterBuilder {
   }
 
   /**
+   * The judge that scores single live answers for {@link #liveJudging} (default: the judge model of
+   * {@link #judgeWithEndpoint}, with the same pinned version and rubric, or a {@link #judge} that
+   * is also an {@link AnswerJudge}).
+   */
+  public ModelRouterBuilder answerJudge(AnswerJudge judge) {
+    this.answerJudge = Objects.requireNonNull(judge, "answerJudge");
+    return this;
+  }
+
+  /**
+   * Scores a sampled share of the live answers of the flags {@code judgedFlags} accepts (for
+   * example those a rollout guard has in a canary step), with the same share for every variant and
+   * within a per-flag budget, after each answer was returned; the scores and judge failures go to
+   * the live signals the guard reads ({@code Rule.judgeScoreDrop}). Needs a judge ({@link
+   * #answerJudge} or {@link #judgeWithEndpoint}).
+   *
+   * <pre>{@code
+   * builder.judgeWithEndpoint("judge-pool", JudgeConfig.pinned("gpt-4o", "2024-08-06"))
+   *     .liveJudging(LiveJudgeOptions.of(0.05, 120), flag -> guard.rollout(flag)
+   *         .map(r -> r.state() == RolloutState.CANARY).orElse(false));
+   * }</pre>
+   */
+  public ModelRouterBuilder liveJudging(LiveJudgeOptions options, Predicate<String> judgedFlags) {
+    this.liveJudgeOptions = Objects.requireNonNull(options, "liveJudging options");
+    this.judgedFlags = Objects.requireNonNull(judgedFlags, "judgedFlags");
+    return this;
+  }
+
+  /**
    * On these flags, a request whose variant fails (endpoint error or configuration error) is served
    * by the flag's default variant instead, and counted as a fallback. Off by default.
    */
@@ -192,6 +227,14 @@ public final class ModelRouterBuilder {
   }
 
   public ModelRouter build() {
+    boolean scoresAnswers =
+        answerJudge != null
+            || (judge != null ? judge instanceof AnswerJudge : judgeEndpoint != null);
+    if (liveJudgeOptions != null && !scoresAnswers) {
+      throw new IllegalStateException(
+          "liveJudging: no judge to score answers; expected answerJudge(...) or"
+              + " judgeWithEndpoint(...)");
+    }
     if (httpClient == null) {
       httpClient =
           HttpClient.newBuilder()
@@ -212,6 +255,21 @@ public final class ModelRouterBuilder {
     return shadowSink != null
         ? shadowSink
         : JsonLinesShadowSink.appendingTo(Path.of("shadow-pairs.jsonl"));
+  }
+
+  /** The live judging asked for, scoring with {@code shadowJudge} when no answer judge was set. */
+  Optional<LiveJudging> liveJudging(
+      Optional<ShadowJudge> shadowJudge,
+      Executor executor,
+      VariantStats liveSignals,
+      RouterEvents events) {
+    if (liveJudgeOptions == null) {
+      return Optional.empty();
+    }
+    AnswerJudge scorer =
+        answerJudge != null ? answerJudge : (AnswerJudge) shadowJudge.orElseThrow();
+    return Optional.of(
+        new LiveJudging(scorer, liveJudgeOptions, judgedFlags, executor, liveSignals, events));
   }
 
   Optional<ShadowJudge> judge(ChatCompletionClient chatClient, Executor executor) {

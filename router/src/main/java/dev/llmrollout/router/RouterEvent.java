@@ -27,7 +27,15 @@ public enum RouterEvent {
   /** A pair was judged. */
   JUDGED,
   /** A judge call failed or could not be queued. */
-  JUDGE_FAILED;
+  JUDGE_FAILED,
+  /** A live answer was scored by the live judge. */
+  LIVE_JUDGED,
+  /** A live judge call failed or answered unusably (counted, never a score). */
+  LIVE_JUDGE_FAILED,
+  /** A sampled live answer was not judged: the judge's per-minute budget was spent. */
+  LIVE_JUDGE_OVER_BUDGET,
+  /** A sampled live answer was not judged: the judge queue was full. */
+  LIVE_JUDGE_DROPPED;
 
   /** The value of the {@code llm_rollout.event} metric attribute. */
   public String metricName() {

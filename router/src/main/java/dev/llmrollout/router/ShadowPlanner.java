@@ -64,12 +64,16 @@ final class ShadowPlanner {
         outputTokens);
   }
 
-  /** Queues a shadow call when the served variant asks for one; true when queued. */
+  /**
+   * Queues a shadow call when the served variant asks for one; true when queued. {@code
+   * primaryOutcome} carries the primary's price and time to first token into the pair.
+   */
   boolean plan(
       RoutedCall call,
       List<ChatMessage> primaryMessages,
       boolean jsonRequested,
-      ShadowRecord.Side primary) {
+      ShadowRecord.Side primary,
+      CallOutcome primaryOutcome) {
     RouteRequest request = call.request();
     SelectedVariant model = call.model();
     Optional<ShadowDirective> directive = model.variant().shadow();
@@ -112,6 +116,7 @@ final class ShadowPlanner {
         new ShadowTask(
             model.flagKey(),
             primary,
+            primaryOutcome,
             shadowName,
             shadow.get().variant(),
             endpoint.get(),

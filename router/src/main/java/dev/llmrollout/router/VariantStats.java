@@ -91,6 +91,18 @@ public final class VariantStats implements SignalSource, FeedbackSink {
             outcome.latencyNanos() > 0 ? outcome.latencyNanos() / 1e6 : Double.NaN));
   }
 
+  /** Counts the live judge's score (0 to 1) of an answer {@code variant} gave the unit. */
+  public void recordJudgeScore(
+      String flagKey, String variant, String segment, String targetingKey, double score) {
+    guardSignals.recordJudgeScore(flagKey, variant, segment, targetingKey, score);
+  }
+
+  /** Counts a live judge call on an answer of {@code variant} that gave no score. */
+  public void recordJudgeFailure(
+      String flagKey, String variant, String segment, String targetingKey) {
+    guardSignals.recordJudgeFailure(flagKey, variant, segment, targetingKey);
+  }
+
   /** Counts a failed request of {@code variant} that the flag's default variant then served. */
   public void recordFallback(String flagKey, String variant, String segment) {
     forEachArm(flagKey, variant, segment, ArmStats::recordFallback);

@@ -3,6 +3,7 @@ package dev.llmrollout.router;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.llmrollout.router.testing.ModelEndpointServer;
 import dev.llmrollout.router.testing.Reply;
 import dev.llmrollout.router.testing.RouterHarness;
 import dev.llmrollout.signals.PairCounters;
@@ -97,6 +98,11 @@ class ShadowPairSignalsTest {
     assertThat(pairs.segment("payment").total(Field.CANDIDATE_ONLY_REFUSALS)).isEqualTo(3);
     assertThat(pairs.segment("shipping").total(Field.CANDIDATE_ONLY_REFUSALS)).isZero();
     assertThat(pairs.all().total(Field.CANDIDATE_TOKENS)).isEqualTo(3 * 39 + 5 * 35);
+    // Prices from the endpoints file: model-stable 1 and 2, model-canary 3 and 6 $ per M tokens.
+    assertThat(pairs.all().total(Field.PRICED)).as("both models priced").isEqualTo(8);
+    assertThat(pairs.all().total(Field.PRIMARY_COST_NANO_USD)).isEqualTo(8 * (12 + 7 * 2) * 1_000);
+    assertThat(pairs.all().total(Field.CANDIDATE_COST_NANO_USD))
+        .isEqualTo(3 * (30 * 3 + 9 * 6) * 1_000 + 5 * (30 * 3 + 5 * 6) * 1_000);
     assertThat(pairs.all().total(Field.JUDGE_FAILURES)).as("every fourth judge call").isEqualTo(2);
     assertThat(pairs.all().total(Field.JUDGED)).isEqualTo(6);
     assertThat(
@@ -112,6 +118,31 @@ class ShadowPairSignalsTest {
     assertThat(sum(metrics, "candidate_only_refusals", "payment")).isEqualTo(3);
     assertThat(sum(metrics, "pairs", "_all")).isEqualTo(8);
     assertThat(sum(metrics, "judge_failures", "_all")).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName(
+      "a streamed primary's shadow is streamed too: the pair has both times to first token")
+  void streamedPairsCompareTimeToFirstToken() {
+    flagShadowing();
+    ModelRouter router = harness.build(harness.router());
+    RouteRequest request =
+        RouteRequest.builder(FLAG)
+            .sessionId("user-1")
+            .variable("product", "Acme")
+            .userMessage("hello")
+            .build();
+    router.routeStreaming(request, chunk -> {});
+    router.route(request);
+
+    await().until(() -> counters(router).all().total(Field.PAIRS) == 2);
+    PairCounters pairs = counters(router);
+    assertThat(pairs.all().total(Field.STREAMED)).as("only the streamed request").isEqualTo(1);
+    assertThat(pairs.all().total(Field.PRIMARY_FIRST_TOKEN_MICROS)).isPositive();
+    assertThat(pairs.all().total(Field.CANDIDATE_FIRST_TOKEN_MICROS)).isPositive();
+    assertThat(harness.canary.received())
+        .extracting(ModelEndpointServer.Received::streamed)
+        .containsExactlyInAnyOrder(true, false);
   }
 
   private static PairCounters counters(ModelRouter router) {

@@ -158,6 +158,19 @@ final class RolloutCommand implements Callable<Integer> {
     Long minSamples;
 
     @Option(
+        names = "--shadow-rule",
+        paramLabel = "RULE",
+        description =
+            "A rule the shadow gate holds a major version to, repeatable, written as its call:"
+                + " judgeWinRateAtLeast(0.45), judgeScoreDropAtMost(0.1),"
+                + " refusalDiscordanceAtMost(0.01), errorDiscordanceAtMost(0.01),"
+                + " invalidJsonDiscordanceAtMost(0.01), latencyTailRatioAtMost(0.99, 1.5),"
+                + " tokenRatioAtMost(1.5), costRatioAtMost(2), firstTokenRatioAtMost(1.5)"
+                + " (default: refusal and error discordance at most 0.01, p99 and tokens within"
+                + " 1.5 x).")
+    List<String> shadowRules;
+
+    @Option(
         names = "--force",
         paramLabel = "REASON",
         description =
@@ -189,6 +202,9 @@ final class RolloutCommand implements Callable<Integer> {
       }
       if (evalReport != null) {
         body.set("evalReport", readReport(evalReport));
+      }
+      if (shadowRules != null) {
+        shadowRules.forEach(body.putArray("shadowRules")::add);
       }
       return report(client, client.post(flag, "/rollout", body));
     }

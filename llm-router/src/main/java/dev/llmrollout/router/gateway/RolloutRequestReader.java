@@ -7,6 +7,8 @@ import dev.llmrollout.guard.RolloutSpec;
 import dev.llmrollout.guard.ShadowRule;
 import dev.llmrollout.guard.ShadowRuleSet;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +20,15 @@ import java.util.Set;
  */
 final class RolloutRequestReader {
   private static final Set<String> FIELDS =
-      Set.of("stable", "canary", "stableVersion", "canaryVersion", "plan", "evalReport", "force");
+      Set.of(
+          "stable",
+          "canary",
+          "stableVersion",
+          "canaryVersion",
+          "plan",
+          "evalReport",
+          "force",
+          "shadowRules");
   private static final Set<String> PLAN_FIELDS =
       Set.of(
           "steps",
@@ -60,13 +70,9 @@ final class RolloutRequestReader {
   }
 
   /**
-   * The spec: {@code stable} defaults to {@code defaultVariant}; the plan's fields default to
-   * {@code metadataPlan} (the flag's {@code rollout.*} metadata, or the guard's defaults).
-   */
-  /**
-   * The shadow gate's rules for gateway rollouts: the defaults without the judge's win rate,
-   * because the gateway runs no judge (a judge rule would hold every shadow phase for want of
-   * verdicts).
+   * The shadow gate's rules for gateway rollouts that declare none: the defaults without the
+   * judge's win rate, because the gateway runs no judge (a judge rule would hold every shadow phase
+   * for want of verdicts).
    */
   static final ShadowRuleSet SHADOW_RULES =
       ShadowRuleSet.of(
@@ -75,6 +81,11 @@ final class RolloutRequestReader {
           ShadowRule.latencyTailRatioAtMost(0.99, 1.5),
           ShadowRule.tokenRatioAtMost(1.5));
 
+  /**
+   * The spec: {@code stable} defaults to {@code defaultVariant}; the plan's fields default to
+   * {@code metadataPlan} (the flag's {@code rollout.*} metadata, or the guard's defaults); the
+   * shadow rules to {@link #SHADOW_RULES}.
+   */
   RolloutSpec spec(String defaultVariant, RolloutPlan metadataPlan, Map<String, Double> split) {
     String stable = optionalText("stable").orElse(defaultVariant);
     String canary = optionalText("canary").orElseThrow(() -> invalid("canary", "a variant name"));
@@ -86,7 +97,7 @@ final class RolloutRequestReader {
                 optionalText("stableVersion").orElse(null),
                 optionalText("canaryVersion").orElse(null))
             .plan(plan(metadataPlan))
-            .shadowRules(SHADOW_RULES);
+            .shadowRules(shadowRules().orElse(SHADOW_RULES));
     Optional<String> force = optionalText("force");
     // --force starts anyway: past the eval gate and over a split already in place.
     force.ifPresent(reason -> spec.skipEvalGate(reason).force(true));
@@ -97,6 +108,35 @@ final class RolloutRequestReader {
     } catch (IllegalArgumentException e) {
       throw new HttpExchange.BadRequest(e.getMessage());
     }
+  }
+
+  /**
+   * The declared shadow rules, each written as its factory call ({@code
+   * "refusalDiscordanceAtMost(0.01)"}, see {@link ShadowRule#parse}).
+   */
+  private Optional<ShadowRuleSet> shadowRules() {
+    JsonNode rules = body.get("shadowRules");
+    if (rules == null || rules.isNull()) {
+      return Optional.empty();
+    }
+    String expected = "a non-empty array of rules such as [\"refusalDiscordanceAtMost(0.01)\"]";
+    if (!rules.isArray() || rules.isEmpty()) {
+      throw invalid("shadowRules", expected);
+    }
+    List<ShadowRule> declared = new ArrayList<>();
+    for (int i = 0; i < rules.size(); i++) {
+      JsonNode rule = rules.get(i);
+      if (!rule.isTextual()) {
+        throw invalid("shadowRules[" + i + "]", "a rule such as \"tokenRatioAtMost(1.5)\"");
+      }
+      try {
+        declared.add(ShadowRule.parse(rule.textValue()));
+      } catch (IllegalArgumentException e) {
+        throw new HttpExchange.BadRequest(
+            "rollout of flag '" + flagKey + "': shadowRules[" + i + "]: " + e.getMessage());
+      }
+    }
+    return Optional.of(new ShadowRuleSet(declared));
   }
 
   private static boolean splitsOnly(Map<String, Double> split, String stable, String canary) {

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmrollout.guard.CanaryStep;
 import dev.llmrollout.guard.RolloutPlan;
 import dev.llmrollout.guard.RolloutSpec;
+import dev.llmrollout.guard.RolloutSpecJson;
+import dev.llmrollout.guard.ShadowRule;
+import dev.llmrollout.guard.ShadowRuleSet;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -125,5 +128,58 @@ class RolloutRequestReaderTest {
                 .spec("stable", METADATA_PLAN, Map.of("stable", 95.0, "c", 5.0))
                 .evalGateOverride())
         .isEmpty();
+  }
+
+  @Test
+  @DisplayName("issue 19: a start request declares its shadow rules, and the record keeps them")
+  void shadowRulesAreDeclaredAndRecorded() throws Exception {
+    RolloutSpec spec =
+        spec(
+            """
+            {"canary": "c", "shadowRules": ["refusalDiscordanceAtMost(0.02)",
+             " latencyTailRatioAtMost( 0.99 , 2 ) ", "judgeWinRateAtLeast(0.45)",
+             "costRatioAtMost(2)", "firstTokenRatioAtMost(1.5)"]}
+            """);
+    assertThat(spec.shadowRules())
+        .isEqualTo(
+            ShadowRuleSet.of(
+                ShadowRule.refusalDiscordanceAtMost(0.02),
+                ShadowRule.latencyTailRatioAtMost(0.99, 2),
+                ShadowRule.judgeWinRateAtLeast(0.45),
+                ShadowRule.costRatioAtMost(2),
+                ShadowRule.firstTokenRatioAtMost(1.5)));
+    assertThat(RolloutSpecJson.read(RolloutSpecJson.write(spec)).shadowRules())
+        .as("the durable record's form")
+        .isEqualTo(spec.shadowRules());
+    assertThat(spec("{\"canary\": \"c\"}").shadowRules())
+        .isEqualTo(RolloutRequestReader.SHADOW_RULES);
+  }
+
+  @Test
+  @DisplayName("issue 19: a bad shadow rule names the flag, its index and what was expected")
+  void badShadowRulesNameTheField() {
+    assertThatThrownBy(() -> spec("{\"canary\": \"c\", \"shadowRules\": []}"))
+        .isInstanceOf(HttpExchange.BadRequest.class)
+        .hasMessageStartingWith("rollout of flag 'support-model': shadowRules: expected a");
+    assertThatThrownBy(() -> spec("{\"canary\": \"c\", \"shadowRules\": [3]}"))
+        .hasMessageContaining("shadowRules[0]: expected a rule such as");
+    assertThatThrownBy(
+            () ->
+                spec(
+                    "{\"canary\": \"c\", \"shadowRules\": [\"tokenRatioAtMost(1.5)\","
+                        + " \"refusalDiscordanceAtMost(2)\"]}"))
+        .hasMessage(
+            "rollout of flag 'support-model': shadowRules[1]: shadow rule REFUSAL_DISCORDANCE:"
+                + " margin is 2.0, expected above 0 and below 1");
+    assertThatThrownBy(() -> spec("{\"canary\": \"c\", \"shadowRules\": [\"p99(1.5)\"]}"))
+        .hasMessageContaining(
+            "shadowRules[0]: shadow rule 'p99(1.5)': expected one of"
+                + " judgeWinRateAtLeast(winRate),");
+    assertThatThrownBy(
+            () -> spec("{\"canary\": \"c\", \"shadowRules\": [\"tokenRatioAtMost(x)\"]}"))
+        .hasMessageContaining("shadowRules[0]: shadow rule 'tokenRatioAtMost(x)': 'x' is not");
+    assertThatThrownBy(
+            () -> spec("{\"canary\": \"c\", \"shadowRules\": [\"latencyTailRatioAtMost(0.99)\"]}"))
+        .hasMessageContaining("expected one of");
   }
 }

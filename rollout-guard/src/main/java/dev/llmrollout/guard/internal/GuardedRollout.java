@@ -8,7 +8,6 @@ import dev.llmrollout.guard.GuardConfig;
 import dev.llmrollout.guard.GuardEvent;
 import dev.llmrollout.guard.HoldReason;
 import dev.llmrollout.guard.RolloutPlan.StepTimeoutAction;
-import dev.llmrollout.guard.RolloutRefusedException;
 import dev.llmrollout.guard.RolloutSpec;
 import dev.llmrollout.guard.RolloutState;
 import dev.llmrollout.guard.RuleCheck;
@@ -39,7 +38,7 @@ final class GuardedRollout {
   private final PromotionEvidence evidence;
   private final DefaultEventPublisher events;
   private final RolloutLease lease;
-  private final Optional<ShadowEvidence> shadowGate;
+  private final ShadowStage shadowStage;
 
   private RolloutState state;
   private int step;
@@ -72,8 +71,7 @@ final class GuardedRollout {
     this.stepWriter = new StepWriter(context, spec, lease);
     this.phases = new RolloutPhases(context, spec);
     this.evidence = new PromotionEvidence(spec.plan(), context.config(), rules);
-    this.shadowGate =
-        context.shadowPairs().map(p -> new ShadowEvidence(p, spec, segments, context.config()));
+    this.shadowStage = new ShadowStage(context, spec, segments, phases);
     this.state = progress.state();
     this.step = progress.step();
     this.heldBecause = progress.heldBecause().orElse(null);
@@ -85,7 +83,7 @@ final class GuardedRollout {
     } else {
       phases.resume(progress);
       // Pair counts are per process: a resumed shadow phase judges the pairs seen from now on.
-      beginShadowEvidence();
+      shadowStage.begin(state);
     }
   }
 
@@ -235,41 +233,22 @@ final class GuardedRollout {
   }
 
   private AuditRecord advanceShadow(Instant now, List<RuleCheck> liveChecks) {
-    List<RuleCheck> checks = liveChecks;
-    String why = "shadow phase passed";
-    if (shadowGate.isPresent()) {
-      ShadowEvidence.Outcome gate = shadowGate.get().check(now, phases.startedAt());
-      checks = java.util.stream.Stream.concat(liveChecks.stream(), gate.checks().stream()).toList();
-      switch (gate.verdict()) {
-        case BROKEN -> {
-          automaticRollback = gate.reason();
-          return rollBack(now, checks, Optional.empty(), gate.reason());
-        }
-        case TIMED_OUT -> {
-          return hold(now, checks, Optional.empty(), HoldReason.STEP_TIMEOUT, gate.reason());
-        }
-        case WAITING -> {
-          return record(now, Decision.CONTINUE, null, checks, Optional.empty(), gate.reason());
-        }
-        case PASSED -> why = gate.reason();
+    ShadowStage.Next next = shadowStage.decide(now, liveChecks);
+    List<RuleCheck> checks = next.checks();
+    String why = next.reason();
+    return switch (next.action()) {
+      case ROLL_BACK -> {
+        automaticRollback = why;
+        yield rollBack(now, checks, Optional.empty(), why);
       }
-    } else if (!shadowBaked(now)) {
-      return record(now, Decision.CONTINUE, null, checks, Optional.empty(), "shadow baking");
-    }
-    try {
-      why += EvalGateCheck.enforce(context, spec, "canary").map(note -> "; " + note).orElse("");
-    } catch (RolloutRefusedException e) {
-      holdReason = HoldReason.EVAL_GATE;
-      return record(now, Decision.HOLD, null, checks, Optional.empty(), e.getMessage());
-    }
-    return promoteTo(now, 0, checks, Optional.empty(), why);
-  }
-
-  /** Without shadow pairs: the shadow phase's minimum duration and canary samples are in. */
-  private boolean shadowBaked(Instant now) {
-    var shadow = spec.plan().shadow().orElseThrow();
-    return !now.isBefore(phases.startedAt().plus(shadow.minDuration()))
-        && phases.shadowSamples() >= shadow.minSamples();
+      case HOLD -> hold(now, checks, Optional.empty(), HoldReason.STEP_TIMEOUT, why);
+      case WAIT -> record(now, Decision.CONTINUE, null, checks, Optional.empty(), why);
+      case EVAL_GATE_REFUSED -> {
+        holdReason = HoldReason.EVAL_GATE;
+        yield record(now, Decision.HOLD, null, checks, Optional.empty(), why);
+      }
+      case PROMOTE -> promoteTo(now, 0, checks, Optional.empty(), why);
+    };
   }
 
   private AuditRecord advanceStep(
@@ -439,13 +418,7 @@ final class GuardedRollout {
 
   private void beginPhase() {
     phases.begin(state, step);
-    beginShadowEvidence();
-  }
-
-  private void beginShadowEvidence() {
-    if (state == RolloutState.SHADOW) {
-      shadowGate.ifPresent(ShadowEvidence::begin);
-    }
+    shadowStage.begin(state);
   }
 
   private AuditRecord record(

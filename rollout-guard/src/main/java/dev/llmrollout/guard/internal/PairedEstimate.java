@@ -49,7 +49,16 @@ record PairedEstimate(
               Field.PRIMARY_ONLY_INVALID_JSON,
               Field.CANDIDATE_ONLY_INVALID_JSON);
       case LATENCY_TAIL_RATIO -> latencyTail(pairs, rule.quantile(), rule.ratio());
-      case TOKEN_RATIO -> logRatio(pairs, Field.PRIMARY_TOKENS, Field.CANDIDATE_TOKENS);
+      case TOKEN_RATIO ->
+          logRatio(pairs, Field.ANSWERED, Field.PRIMARY_TOKENS, Field.CANDIDATE_TOKENS);
+      case COST_RATIO ->
+          logRatio(pairs, Field.PRICED, Field.PRIMARY_COST_NANO_USD, Field.CANDIDATE_COST_NANO_USD);
+      case FIRST_TOKEN_RATIO ->
+          logRatio(
+              pairs,
+              Field.STREAMED,
+              Field.PRIMARY_FIRST_TOKEN_MICROS,
+              Field.CANDIDATE_FIRST_TOKEN_MICROS);
     };
   }
 
@@ -119,8 +128,8 @@ record PairedEstimate(
   }
 
   private static PairedEstimate logRatio(
-      PairCounts pairs, Field primaryField, Field candidateField) {
-    long[] n = pairs.get(Field.ANSWERED);
+      PairCounts pairs, Field trials, Field primaryField, Field candidateField) {
+    long[] n = pairs.get(trials);
     long[] p = pairs.get(primaryField);
     long[] c = pairs.get(candidateField);
     double primary = sum(p);

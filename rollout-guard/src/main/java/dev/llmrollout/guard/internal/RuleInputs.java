@@ -63,8 +63,22 @@ final class RuleInputs {
       case REFUSAL_RATE -> new BucketedRatio(arm.refusals(), arm.requests());
       case FEEDBACK_RATE ->
           new BucketedRatio(arm.feedback(rule.feedbackEvent()), arm.feedbackRequests());
+      case JUDGE_SCORE ->
+          BucketedRatio.ofScores(
+              arm.judgeScoreMillis(),
+              arm.judged(),
+              0.001,
+              total(arm.judgeScoreSquaredMicros()) * 1e-6);
       case LATENCY_QUANTILE -> throw new IllegalStateException("latency is read by bins");
     };
+  }
+
+  private static long total(long[] perBucket) {
+    long sum = 0;
+    for (long v : perBucket) {
+      sum += v;
+    }
+    return sum;
   }
 
   /**

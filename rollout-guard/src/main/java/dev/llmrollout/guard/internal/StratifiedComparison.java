@@ -69,9 +69,9 @@ public final class StratifiedComparison {
     double[] floors = new double[steps];
     double[][] residuals = new double[steps][];
     double precisionSum = 0;
-    long stableEvents = 0;
+    double stableEvents = 0;
     long stableTrials = 0;
-    long canaryEvents = 0;
+    double canaryEvents = 0;
     long canaryTrials = 0;
     int stableBuckets = 0;
     int canaryBuckets = 0;
@@ -90,15 +90,15 @@ public final class StratifiedComparison {
       floors[s] = independentVariance(w.stable()) + independentVariance(w.canary());
       precisions[s] = 1 / Math.max(bucketVariance(residuals[s]), floors[s]);
       precisionSum += precisions[s];
-      stableEvents += w.stable().totalEvents();
+      stableEvents += w.stable().eventTotal();
       stableTrials += w.stable().totalTrials();
-      canaryEvents += w.canary().totalEvents();
+      canaryEvents += w.canary().eventTotal();
       canaryTrials += w.canary().totalTrials();
       stableBuckets = Math.max(stableBuckets, w.stable().occupiedBuckets());
       canaryBuckets = Math.max(canaryBuckets, w.canary().occupiedBuckets());
     }
-    double stableRate = stableTrials == 0 ? Double.NaN : (double) stableEvents / stableTrials;
-    double canaryRate = canaryTrials == 0 ? Double.NaN : (double) canaryEvents / canaryTrials;
+    double stableRate = stableTrials == 0 ? Double.NaN : stableEvents / stableTrials;
+    double canaryRate = canaryTrials == 0 ? Double.NaN : canaryEvents / canaryTrials;
     if (precisionSum == 0 || stableBuckets < minBuckets || canaryBuckets < minBuckets) {
       return new Estimate(
           Double.NaN, 0, stableRate, canaryRate, stableTrials, canaryTrials, Double.NaN);
@@ -151,6 +151,6 @@ public final class StratifiedComparison {
   private double independentVariance(BucketedRatio arm) {
     double p = arm.smoothedRate();
     double n = arm.totalTrials();
-    return comparison == Comparison.RELATIVE ? (1 - p) / (n * p) : p * (1 - p) / n;
+    return comparison == Comparison.RELATIVE ? (1 - p) / (n * p) : arm.smoothedTrialVariance() / n;
   }
 }

@@ -112,6 +112,7 @@ public final class PrometheusSignalSource implements WindowedSignalSource {
     for (Sample s : increase("first_exposures", selector, range, by, end)) {
       builder(bySegment, s).firstExposures(bucket(s), Math.round(s.value()));
     }
+    addJudgeScores(bySegment, selector, range, by, end);
     for (Sample s :
         increase("feedback", selector, range, by + ", llm_rollout_feedback_name", end)) {
       builder(bySegment, s)
@@ -127,6 +128,23 @@ public final class PrometheusSignalSource implements WindowedSignalSource {
         });
     Counts.Builder all = bySegment.get(ALL_SEGMENTS);
     return new ArmCounters(all == null ? Counts.EMPTY : all.build(), segments);
+  }
+
+  private void addJudgeScores(
+      Map<String, Counts.Builder> bySegment,
+      String selector,
+      String range,
+      String by,
+      Instant end) {
+    List<String> counters =
+        List.of("judged", "judge_score_millis", "judge_score_squared_micros", "judge_failures");
+    for (int i = 0; i < counters.size(); i++) {
+      for (Sample s : increase(counters.get(i), selector, range, by, end)) {
+        long[] add = new long[counters.size()];
+        add[i] = Math.round(s.value());
+        builder(bySegment, s).judgeScores(bucket(s), add[0], add[1], add[2], add[3]);
+      }
+    }
   }
 
   private List<Sample> increase(

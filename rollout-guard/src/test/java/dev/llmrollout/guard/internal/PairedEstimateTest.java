@@ -88,6 +88,49 @@ class PairedEstimateTest {
         10,
         10,
         50,
-        50);
+        50,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN);
+  }
+
+  @Test
+  @DisplayName("the cost ratio compares the pairs both of whose calls are priced, as a log ratio")
+  void costRatioOverPricedPairs() {
+    PairCounts.Builder counts = new PairCounts.Builder();
+    SplittableRandom random = new SplittableRandom(11);
+    for (int i = 0; i < 2_000; i++) {
+      double primary = 0.001 * Math.exp(0.3 * random.nextGaussian());
+      double candidate = i % 4 == 0 ? Double.NaN : 2 * primary;
+      counts.pair(
+          random.nextInt(UnitBuckets.COUNT),
+          new dev.llmrollout.signals.PairObservation(
+              false,
+              false,
+              false,
+              false,
+              false,
+              false,
+              false,
+              100,
+              100,
+              10,
+              10,
+              50,
+              50,
+              primary,
+              candidate,
+              Double.NaN,
+              Double.NaN));
+    }
+    PairedEstimate e = PairedEstimate.of(ShadowRule.costRatioAtMost(1.5), counts.build());
+
+    assertThat(e.trials()).as("unpriced pairs left out").isEqualTo(1_500);
+    assertThat(e.harm()).isCloseTo(Math.log(2), org.assertj.core.api.Assertions.within(1e-3));
+    assertThat(e.tested(100, 16)).isTrue();
+    assertThat(e.harm() - 3 / Math.sqrt(e.information()))
+        .as("shown above the 1.5 x margin")
+        .isGreaterThan(Math.log(1.5));
   }
 }

@@ -90,6 +90,10 @@ class PrometheusSignalSourceTest {
         set("latency_at_most", variant, segment, bucket, "0.128", requests / 2);
         set("latency_at_most", variant, segment, bucket, "0.256", requests);
         set("latency_at_most", variant, segment, bucket, "+Inf", requests);
+        set("judged", variant, segment, bucket, null, requests / 2);
+        set("judge_score_millis", variant, segment, bucket, null, 800 * (requests / 2));
+        set("judge_score_squared_micros", variant, segment, bucket, null, 640_000 * (requests / 2));
+        set("judge_failures", variant, segment, bucket, null, errors);
       }
     }
 
@@ -168,6 +172,10 @@ class PrometheusSignalSourceTest {
     assertThat((double) Arrays.stream(all.latencyCounts()).sum()).isCloseTo(16, within(3.0));
     assertThat((double) all.latencyAbove(56)[3]).as("slower than 128 ms").isCloseTo(8, within(2.0));
     assertThat(all.latencyAbove(64)[3]).as("slower than 256 ms").isZero();
+    assertThat((double) all.judged()[3]).as("live judge scores").isCloseTo(8, within(2.0));
+    assertThat((double) all.judgeScoreMillis()[3]).isCloseTo(6_400, within(1_600.0));
+    assertThat((double) all.judgeScoreSquaredMicros()[3]).isCloseTo(5_120_000, within(1_280_000.0));
+    assertThat((double) all.judgeFailures()[3]).isCloseTo(2, within(1.0));
     assertThat(window.segments()).containsExactly("billing");
     assertThat(total(window.segment("billing"))).isEqualTo(total(all));
     assertThat(total(source.window(FLAG, "canary", start.minusSeconds(3), start).all()))

@@ -108,7 +108,11 @@ record PairedTraffic(double extraRefusal, double judgeShift, double judged) {
             300,
             300,
             400,
-            400));
+            400,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            Double.NaN));
     if (r.nextDouble() < judged) {
       JudgePreference preference = verdict(primaryRefused, candidateRefused, payment, r);
       double score =

@@ -67,6 +67,18 @@ public final class InMemorySignalSource implements SignalSource {
       return this;
     }
 
+    /** One live judge score (0 to 1) of an answer of this arm, for the request's user. */
+    public Arm judgeScore(double score) {
+      recorder.recordJudgeScore(flagKey, variant, segment, key(), score);
+      return this;
+    }
+
+    /** One live judge call on an answer of this arm that gave no score. */
+    public Arm judgeFailure() {
+      recorder.recordJudgeFailure(flagKey, variant, segment, key());
+      return this;
+    }
+
     private String key() {
       return targetingKey != null
           ? targetingKey

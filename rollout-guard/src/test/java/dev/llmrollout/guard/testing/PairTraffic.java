@@ -67,7 +67,11 @@ public record PairTraffic(
               300,
               300 + random.nextInt(20),
               500,
-              520));
+              520,
+              Double.NaN,
+              Double.NaN,
+              Double.NaN,
+              Double.NaN));
       if (random.nextDouble() < judged) {
         double v = random.nextDouble();
         JudgePreference preference =

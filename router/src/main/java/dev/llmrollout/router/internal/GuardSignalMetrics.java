@@ -55,6 +55,10 @@ public final class GuardSignalMetrics implements AutoCloseable {
   private final ObservableLongMeasurement firstExposures;
   private final ObservableLongMeasurement feedback;
   private final ObservableLongMeasurement latency;
+  private final ObservableLongMeasurement judged;
+  private final ObservableLongMeasurement judgeScore;
+  private final ObservableLongMeasurement judgeScoreSquared;
+  private final ObservableLongMeasurement judgeFailures;
   private final BatchCallback callback;
 
   public GuardSignalMetrics(OpenTelemetry openTelemetry, VariantStats stats, int maxSegments) {
@@ -76,6 +80,17 @@ public final class GuardSignalMetrics implements AutoCloseable {
             meter,
             "latency_at_most",
             "Measured requests no slower than le seconds (cumulative, le=+Inf counts all)");
+    judged = counter(meter, "judged", "Answers the live judge scored");
+    judgeScore =
+        counter(meter, "judge_score_millis", "{score_millis}", "Live judge scores (0-1), x1000");
+    judgeScoreSquared =
+        counter(
+            meter,
+            "judge_score_squared_micros",
+            "{score_squared_micros}",
+            "Squared live judge scores, x1000000");
+    judgeFailures =
+        counter(meter, "judge_failures", "Live judge calls that gave no score (never a score)");
     callback =
         meter.batchCallback(
             this::collect,
@@ -85,13 +100,22 @@ public final class GuardSignalMetrics implements AutoCloseable {
             refusals,
             firstExposures,
             feedback,
-            latency);
+            latency,
+            judged,
+            judgeScore,
+            judgeScoreSquared,
+            judgeFailures);
   }
 
   private static ObservableLongMeasurement counter(Meter meter, String name, String description) {
+    return counter(meter, name, "{request}", description);
+  }
+
+  private static ObservableLongMeasurement counter(
+      Meter meter, String name, String unit, String description) {
     return meter
         .counterBuilder(PREFIX + name)
-        .setUnit("{request}")
+        .setUnit(unit)
         .setDescription(description)
         .buildObserver();
   }
@@ -121,6 +145,12 @@ public final class GuardSignalMetrics implements AutoCloseable {
     long[] refusal = counts.refusals();
     long[] exposure = counts.firstExposures();
     long[] measured = counts.latencyCounts();
+    long[][] judge = {
+      counts.judged(),
+      counts.judgeScoreMillis(),
+      counts.judgeScoreSquaredMicros(),
+      counts.judgeFailures()
+    };
     long[][] slower = new long[LATENCY_BOUND_BINS.length][];
     for (int i = 0; i < slower.length; i++) {
       slower[i] = counts.latencyAbove(LATENCY_BOUND_BINS[i]);
@@ -134,6 +164,10 @@ public final class GuardSignalMetrics implements AutoCloseable {
       errors.record(error[k], labels);
       refusals.record(refusal[k], labels);
       firstExposures.record(exposure[k], labels);
+      judged.record(judge[0][k], labels);
+      judgeScore.record(judge[1][k], labels);
+      judgeScoreSquared.record(judge[2][k], labels);
+      judgeFailures.record(judge[3][k], labels);
       for (int i = 0; i < slower.length; i++) {
         double seconds = LatencyBins.upperBoundMillis(LATENCY_BOUND_BINS[i]) / 1000;
         latency.record(

@@ -94,6 +94,20 @@ public record RoutedCall(
     prompt.ifPresent(p -> store.record(p.flagKey(), p.name(), segment, unit, outcome));
   }
 
+  /** Counts the live judge's score of the call's answer for every flag that shaped it. */
+  public void recordJudgeScore(VariantStats store, double score) {
+    String unit = request.targetingKey().orElse(null);
+    store.recordJudgeScore(model.flagKey(), model.name(), segment, unit, score);
+    prompt.ifPresent(p -> store.recordJudgeScore(p.flagKey(), p.name(), segment, unit, score));
+  }
+
+  /** Counts a live judge call on the call's answer that gave no score, for every flag. */
+  public void recordJudgeFailure(VariantStats store) {
+    String unit = request.targetingKey().orElse(null);
+    store.recordJudgeFailure(model.flagKey(), model.name(), segment, unit);
+    prompt.ifPresent(p -> store.recordJudgeFailure(p.flagKey(), p.name(), segment, unit));
+  }
+
   /** The tagged response to the caller. */
   public RoutedResponse response(
       ChatResult result, String endpoint, CallOutcome outcome, boolean shadowed) {

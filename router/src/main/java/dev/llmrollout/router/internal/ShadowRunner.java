@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -160,7 +161,7 @@ public final class ShadowRunner implements AutoCloseable {
                 shadowSide.error().isEmpty() && inspector.refusal(shadowSide.content()),
                 inspector.validJson(primary.content()),
                 inspector.validJson(shadowSide.content())));
-    recordPair(task, pair);
+    recordPair(task, pair, call);
     try {
       sink.record(pair);
       events.count(RouterEvent.SHADOW_RECORDED, task.flagKey());
@@ -179,7 +180,7 @@ public final class ShadowRunner implements AutoCloseable {
     maybeJudge(task, pair);
   }
 
-  private void recordPair(ShadowTask task, ShadowRecord pair) {
+  private void recordPair(ShadowTask task, ShadowRecord pair, LlmVariantCall shadowCall) {
     ShadowRecord.Side primary = pair.primary();
     ShadowRecord.Side shadow = pair.shadow();
     pairs.record(
@@ -201,7 +202,16 @@ public final class ShadowRunner implements AutoCloseable {
             primary.inputTokens() + primary.outputTokens(),
             shadow.inputTokens() + shadow.outputTokens(),
             primary.content().length(),
-            shadow.content().length()));
+            shadow.content().length(),
+            task.primaryOutcome().costUsd().orElse(Double.NaN),
+            shadowCall.cost().orElse(Double.NaN),
+            millis(task.primaryOutcome().firstTokenNanos()),
+            millis(shadowCall.firstTokenNanos())));
+  }
+
+  /** Nanoseconds in milliseconds; NaN for -1 (not streamed). */
+  private static double millis(long nanos) {
+    return nanos < 0 ? Double.NaN : nanos / 1e6;
   }
 
   private void maybeJudge(ShadowTask task, ShadowRecord pair) {
@@ -259,6 +269,8 @@ public final class ShadowRunner implements AutoCloseable {
   private final class LlmVariantCall {
     private final ShadowTask task;
     private final String model;
+    private OptionalDouble cost = OptionalDouble.empty();
+    private long firstTokenNanos = -1;
 
     LlmVariantCall(ShadowTask task) {
       this.task = task;
@@ -268,26 +280,32 @@ public final class ShadowRunner implements AutoCloseable {
     ShadowRecord.Side execute(ShadowBudget budget) {
       long start = System.nanoTime();
       try {
+        // Streamed when the primary was, so the pair compares times to first token.
+        boolean stream = task.primaryOutcome().firstTokenNanos() >= 0;
+        var body =
+            ChatRequestBody.build(
+                json,
+                model,
+                task.shadow().parameters(),
+                task.messages(),
+                stream,
+                task.jsonRequested());
         ChatResult result =
-            client.complete(
-                task.endpoint(),
-                ChatRequestBody.build(
-                    json,
-                    model,
-                    task.shadow().parameters(),
-                    task.messages(),
-                    false,
-                    task.jsonRequested()));
+            stream
+                ? client.stream(task.endpoint(), body, chunk -> {})
+                : client.complete(task.endpoint(), body);
         budget.spend(result.inputTokens() + result.outputTokens());
         CallOutcome outcome =
             CallOutcomes.of(result, task.endpoint(), model, inspector, task.jsonRequested());
+        cost = outcome.costUsd();
+        firstTokenNanos = result.firstTokenNanos();
         shadowStats.record(task.flagKey(), task.shadowVariant(), task.segment(), outcome);
         metrics.recordCall(
             tags(),
             result.responseModel(),
             null,
             result.latencyNanos(),
-            -1,
+            result.firstTokenNanos(),
             result.inputTokens(),
             result.outputTokens(),
             result.usageReported());
@@ -313,6 +331,16 @@ public final class ShadowRunner implements AutoCloseable {
             e.getMessage());
         return side("", Optional.of(e.kind().name()), elapsed, 0, 0);
       }
+    }
+
+    /** The call's price from the endpoint's price table; empty when unpriced or failed. */
+    OptionalDouble cost() {
+      return cost;
+    }
+
+    /** The call's time to first token; -1 when not streamed or failed. */
+    long firstTokenNanos() {
+      return firstTokenNanos;
     }
 
     private CallTags tags() {

@@ -1,5 +1,6 @@
 package dev.llmrollout.router.internal;
 
+import dev.llmrollout.router.CallOutcome;
 import dev.llmrollout.router.ShadowRecord;
 import dev.llmrollout.variant.ChatMessage;
 import dev.llmrollout.variant.LlmVariant;
@@ -10,6 +11,8 @@ import java.util.List;
  *
  * @param flagKey the model flag
  * @param primary the primary's side of the pair
+ * @param primaryOutcome what the primary call came to: its price (empty when unpriced) and its time
+ *     to first token (-1 when not streamed; then the shadow call is not streamed either)
  * @param shadowVariant the shadow variant's name
  * @param shadow the shadow variant
  * @param endpoint the shadow variant's endpoint
@@ -22,6 +25,7 @@ import java.util.List;
 public record ShadowTask(
     String flagKey,
     ShadowRecord.Side primary,
+    CallOutcome primaryOutcome,
     String shadowVariant,
     LlmVariant shadow,
     Endpoint endpoint,
