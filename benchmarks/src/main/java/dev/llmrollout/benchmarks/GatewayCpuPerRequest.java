@@ -27,12 +27,16 @@ import org.HdrHistogram.Histogram;
  * Two builds of {@code llm-router serve} side by side, for a before/after comparison on a machine
  * too loaded for the open-loop gateway row: a closed loop (a stall delays the next request instead
  * of piling requests up) through each gateway in alternating rounds, with a direct round to the
- * same loopback endpoint before each, and each gateway process's CPU time per request.
+ * same loopback endpoint before each, and each gateway process's CPU time and allocated bytes per
+ * request. The direct round also measures the gateway's CPU while it is idle (timers, the JIT, GC
+ * threads), work per second that a slow loaded run spreads over fewer requests.
  *
  * <pre>{@code
- * java -cp ... dev.llmrollout.benchmarks.GatewayCpuPerRequest out.md 5000 5 4 \
- *     before=old/llm-router.jar after=llm-router/target/llm-router.jar
+ * java [-Dgateway.java=/path/to/bin/java] -cp ... dev.llmrollout.benchmarks.GatewayCpuPerRequest \
+ *     out.md 5000 5 4 before=old/llm-router.jar after=llm-router/target/llm-router.jar
  * }</pre>
+ *
+ * The gateways run on {@code gateway.java} (default: the {@code java} on the PATH).
  */
 public final class GatewayCpuPerRequest {
   private static final String BODY =
@@ -51,6 +55,8 @@ public final class GatewayCpuPerRequest {
       String[] labelled = args[i].split("=", 2);
       jars.put(labelled[0], Path.of(labelled[1]));
     }
+    GatewayProcess.Jvm jvm =
+        new GatewayProcess.Jvm(System.getProperty("gateway.java", "java"), List.of());
     StaleConnectionResend client =
         new StaleConnectionResend(
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
@@ -64,7 +70,8 @@ public final class GatewayCpuPerRequest {
       Map<String, List<double[]>> results = new LinkedHashMap<>();
       try {
         for (Map.Entry<String, Path> jar : jars.entrySet()) {
-          gateways.put(jar.getKey(), new GatewayProcess(jar.getValue(), flags, endpoints, 600));
+          gateways.put(
+              jar.getKey(), new GatewayProcess(jvm, jar.getValue(), flags, endpoints, 600));
           results.put(jar.getKey(), new ArrayList<>());
         }
         for (GatewayProcess gateway : gateways.values()) {
@@ -77,12 +84,19 @@ public final class GatewayCpuPerRequest {
           }
           for (String label : order) {
             GatewayProcess gateway = gateways.get(label);
+            long idleCpu = gateway.cpuNanos();
+            long idleStart = System.nanoTime();
             Histogram direct =
                 load.run(i -> send(client, endpoint.completionsUrl(), i), phaseMillis);
+            double idleMillisPerSecond =
+                (gateway.cpuNanos() - idleCpu) / 1e6 / ((System.nanoTime() - idleStart) / 1e9);
             long cpu = gateway.cpuNanos();
+            long allocated = gateway.allocatedBytes();
             Histogram routed =
                 load.run(i -> send(client, gateway.completionsUrl(), i), phaseMillis);
             double cpuPerRequest = (gateway.cpuNanos() - cpu) / 1_000.0 / routed.getTotalCount();
+            double kibPerRequest =
+                (gateway.allocatedBytes() - allocated) / 1024.0 / routed.getTotalCount();
             results
                 .get(label)
                 .add(
@@ -90,14 +104,16 @@ public final class GatewayCpuPerRequest {
                       routed.getTotalCount(),
                       (routed.getValueAtPercentile(50) - direct.getValueAtPercentile(50)) / 1e3,
                       (routed.getValueAtPercentile(99) - direct.getValueAtPercentile(99)) / 1e3,
-                      cpuPerRequest
+                      cpuPerRequest,
+                      kibPerRequest,
+                      idleMillisPerSecond
                     });
           }
         }
       } finally {
         gateways.values().forEach(GatewayProcess::close);
       }
-      report(results, phaseMillis, rounds, concurrency, client.resends()).write(out);
+      report(results, phaseMillis, rounds, concurrency, jvm.java(), client.resends()).write(out);
     }
   }
 
@@ -127,6 +143,7 @@ public final class GatewayCpuPerRequest {
       long phaseMillis,
       int rounds,
       int concurrency,
+      String java,
       long resends) {
     ReportSection report = new ReportSection("Gateway CPU per request, build against build");
     report.paragraph(
@@ -134,12 +151,22 @@ public final class GatewayCpuPerRequest {
             Locale.ROOT,
             "%d closed-loop callers, %d alternating rounds of %d ms per gateway, each after a"
                 + " direct round to the same loopback endpoint (0 ms). Median over rounds, (min"
-                + " to max). Latencies in microseconds; CPU is the gateway process's own.",
+                + " to max). Latencies in microseconds; CPU is the gateway process's own (user +"
+                + " system, /proc), allocation its JVM's count of heap bytes allocated; idle CPU is"
+                + " the gateway's CPU during the direct round, when it serves nothing. Gateway JVM: %s.",
             concurrency,
             rounds,
-            phaseMillis));
-    report.row("build", "requests", "added p50", "added p99", "gateway CPU per request (us)");
-    report.rule(5);
+            phaseMillis,
+            java));
+    report.row(
+        "build",
+        "requests",
+        "added p50",
+        "added p99",
+        "gateway CPU per request (us)",
+        "allocated per request (KiB)",
+        "gateway CPU while idle (ms per s)");
+    report.rule(7);
     results.forEach(
         (label, rows) ->
             report.row(
@@ -147,7 +174,9 @@ public final class GatewayCpuPerRequest {
                 Math.round(rows.stream().mapToDouble(r -> r[0]).sum()),
                 spread(rows, 1),
                 spread(rows, 2),
-                spread(rows, 3)));
+                spread(rows, 3),
+                spread(rows, 4, "%.1f"),
+                spread(rows, 5, "%.1f")));
     report.endTable();
     report.paragraph(
         "Calls resent once after finding their pooled connection closed before any answer: "
@@ -157,12 +186,21 @@ public final class GatewayCpuPerRequest {
   }
 
   private static String spread(List<double[]> rows, int column) {
+    return spread(rows, column, "%.0f");
+  }
+
+  /** The median over rounds and, in brackets, the lowest and highest, each in {@code format}. */
+  private static String spread(List<double[]> rows, int column, String format) {
     double[] values = rows.stream().mapToDouble(r -> r[column]).sorted().toArray();
     double median =
         values.length % 2 == 1
             ? values[values.length / 2]
             : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
     return String.format(
-        Locale.ROOT, "%.0f (%.0f to %.0f)", median, values[0], values[values.length - 1]);
+        Locale.ROOT,
+        format + " (" + format + " to " + format + ")",
+        median,
+        values[0],
+        values[values.length - 1]);
   }
 }

@@ -81,6 +81,11 @@ record HttpExchange(Request request, Response response, Callback callback, Objec
       callback.failed(e);
       return;
     }
+    sendJsonBytes(status, bytes);
+  }
+
+  /** Sends {@code bytes}, already a JSON document in UTF-8. */
+  void sendJsonBytes(int status, byte[] bytes) {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
     response.write(true, ByteBuffer.wrap(bytes), callback);
