@@ -31,17 +31,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin ServedConfigurationMixin configuration;
 
-  @Option(
-      names = "--port",
-      defaultValue = "8080",
-      description = "Port (default 8080; 0 picks one).")
-  int port;
-
-  @Option(
-      names = "--bind",
-      defaultValue = "127.0.0.1",
-      description = "Address (default 127.0.0.1).")
-  String bind;
+  @Mixin ListenOptions listen;
 
   @Option(
       names = "--max-threads",
@@ -79,9 +69,6 @@ final class ServeCommand implements Callable<Integer> {
               + " model name. \"flag:KEY\" and a flag's own key always work.")
   Map<String, String> modelAliases = new LinkedHashMap<>();
 
-  @Option(names = "--json", description = "Print the listening address as a JSON line.")
-  boolean json;
-
   @Override
   public Integer call() throws Exception {
     List<ConfigCheck.Problem> endpointProblems = configuration.endpoints.problems();
@@ -94,20 +81,22 @@ final class ServeCommand implements Callable<Integer> {
             backendMixin.options.open(endpoints.variantValidator()),
             endpoints,
             new Gateway.Settings(
-                bind, port, maxThreads, drainTimeout, modelAliases, virtualThreads),
+                listen.bind,
+                listen.port(8080),
+                maxThreads,
+                drainTimeout,
+                modelAliases,
+                virtualThreads),
             configuration.defaultFlag(),
             guardOptions.settings(),
             System::getenv);
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "gateway-shutdown"));
-    var address = runtime.gateway().address();
-    String url = "http://" + address.getHostString() + ":" + address.getPort();
-    spec.commandLine()
-        .getOut()
-        .println(
-            json
-                ? GatewayAdminClient.json().createObjectNode().put("listening", url).toString()
-                : "llm-router gateway listening on " + url);
-    spec.commandLine().getOut().flush();
+    listen.announce(
+        spec.commandLine().getOut(),
+        runtime.gateway().address(),
+        "llm-router gateway",
+        "",
+        GatewayAdminClient.json().createObjectNode());
     runtime.gateway().join();
     return 0;
   }

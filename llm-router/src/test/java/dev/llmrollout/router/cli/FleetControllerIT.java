@@ -1,31 +1,28 @@
 package dev.llmrollout.router.cli;
 
+import static dev.llmrollout.router.cli.FleetFixture.ALERTMANAGER_TOKEN;
+import static dev.llmrollout.router.cli.FleetFixture.ENV;
+import static dev.llmrollout.router.cli.FleetFixture.JSON;
+import static dev.llmrollout.router.cli.FleetFixture.TOKEN;
+import static dev.llmrollout.router.cli.FleetFixture.json;
+import static dev.llmrollout.router.cli.FleetFixture.post;
+import static dev.llmrollout.router.cli.FleetFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmrollout.guard.prometheus.PrometheusProcess;
 import dev.llmrollout.router.testing.ModelEndpointServer;
-import dev.llmrollout.router.testing.Reply;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,36 +33,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 15, points 3, 7 and 8: two {@code llm-router serve} gateways share the traffic of one flag,
- * a real Prometheus scrapes them every second, and a controller ({@code llm-router guard}) in its
- * own process runs the rollout on what Prometheus adds up, driven by {@code llm-router rollout ...
- * --gateway <controller>}. Prometheus stopped mid-rollout holds it (with its reason, in status,
+ * Issue 15, points 3, 7 and 8: three {@code llm-router serve} gateways share the traffic of one
+ * flag, a real Prometheus scrapes them every second, and a controller ({@code llm-router guard}) in
+ * its own process runs the rollout on what Prometheus adds up, driven by {@code llm-router rollout
+ * ... --gateway <controller>}. Prometheus stopped mid-rollout holds it (with its reason, in status,
  * gauges and log) and it continues in the same step when Prometheus is back; a canary regression is
- * then rolled back fleet-wide. Needs the {@code prometheus} binary ({@code .ci/prometheus.sh
+ * then rolled back fleet-wide. Prometheus asks for basic auth, and the controller sends it with a
+ * password from its environment. Needs the {@code prometheus} binary ({@code .ci/prometheus.sh
  * install}); skipped with a message without it.
  */
 class FleetControllerIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String TOKEN = "fleet-admin-token-for-tests";
-  private static final String ALERTMANAGER_TOKEN = "fleet-alertmanager-token-for-tests";
-  private static final String API_KEY = "sk-fleet-endpoint-key";
   private static final String FLAG = "fleet-model";
   private static final String ALERTED = "alerted-model";
-  private static final String HELPFUL =
-      "Thanks for reaching out. Here is what I found about your question, step by step.";
+  private static final int GATEWAYS = 3;
   private static final Pattern GAUGE =
       Pattern.compile("(?m)^(llm_rollout_(?:rollout|kill)_\\w+)\\{([^}]*)} (\\S+)$");
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir Path dir;
   private final List<AutoCloseable> running = new ArrayList<>();
-  private final AtomicBoolean sending = new AtomicBoolean(true);
-  private static final int RECENT = 100;
-  private final Deque<String> recent = new ConcurrentLinkedDeque<>();
 
   @AfterEach
   void stopAll() throws Exception {
-    sending.set(false);
     for (int i = running.size() - 1; i >= 0; i--) {
       running.get(i).close();
     }
@@ -82,47 +70,25 @@ class FleetControllerIT {
     Assumptions.assumeTrue(
         PrometheusProcess.installed(),
         "prometheus is not on PATH: run .ci/prometheus.sh install (CI does) to run this test");
-    ModelEndpointServer stable = keep(ModelEndpointServer.start("stable"));
-    ModelEndpointServer canary = keep(ModelEndpointServer.start("canary"));
-    stable.respond(r -> Reply.answer(HELPFUL));
-    AtomicBoolean regressed = new AtomicBoolean();
-    AtomicLong firstRegressedNanos = new AtomicLong();
-    canary.respond(
-        r -> {
-          if (!regressed.get()) {
-            return Reply.answer(HELPFUL);
-          }
-          firstRegressedNanos.compareAndSet(0, System.nanoTime());
-          return Reply.answer("I can't help with that request.");
-        });
-    writeConfig(stable, canary);
-    Map<String, String> env =
-        Map.of(
-            "MODEL_API_KEY",
-            API_KEY,
-            "LLM_ROUTER_ADMIN_TOKEN",
-            TOKEN,
-            "LLM_ROUTER_ALERTMANAGER_TOKEN",
-            ALERTMANAGER_TOKEN);
-    List<GatewayProcess> gateways = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      gateways.add(
-          keep(new GatewayProcess(dir, env, "--flags", "flags.json", "--endpoints", "ep.json")));
-    }
-    Path promDir = Files.createDirectories(dir.resolve("prometheus"));
-    PrometheusProcess prometheus =
-        keep(
-            new PrometheusProcess(
-                promDir,
-                "llm-router",
-                gateways.stream().map(g -> g.uri("/").getAuthority()).toList()));
+    ModelEndpointServer stable = keep(FleetFixture.helpfulStable());
+    FleetFixture.RegressingCanary canary = keep(new FleetFixture.RegressingCanary());
+    FleetFixture.writeConfig(dir, stable, canary.server, FLAG, ALERTED);
+    List<GatewayProcess> gateways = FleetFixture.gateways(dir, GATEWAYS, running);
+    // Prometheus asks for basic auth; the controller's password comes from its environment.
+    PrometheusProcess prometheus = keep(FleetFixture.prometheusWithBasicAuth(dir, gateways));
+    Map<String, String> controllerEnv = new HashMap<>(ENV);
+    controllerEnv.put("FLEET_PROMETHEUS_PASSWORD", PrometheusProcess.TEST_USER.password());
     String[] controllerArgs = {
       "--flags",
       "flags.json",
       "--prometheus",
       prometheus.uri().toString(),
+      "--prometheus-user",
+      PrometheusProcess.TEST_USER.name(),
+      "--prometheus-password-env",
+      "FLEET_PROMETHEUS_PASSWORD",
       "--min-targets",
-      "2",
+      String.valueOf(GATEWAYS),
       "--stale-after",
       "PT5S",
       "--guard-check-interval",
@@ -132,12 +98,9 @@ class FleetControllerIT {
       "--guard-id",
       "fleet-controller-1"
     };
-    GatewayProcess first = keep(GatewayProcess.controller(dir, env, controllerArgs));
-    Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
-    Thread traffic = new Thread(() -> sendTraffic(gateways, served), "fleet-traffic");
-    traffic.setDaemon(true);
-    traffic.start();
-
+    GatewayProcess first = keep(GatewayProcess.controller(dir, controllerEnv, controllerArgs));
+    FleetTraffic traffic = keep(new FleetTraffic(gateways, FLAG, Duration.ZERO));
+    assertThat(first.output()).contains("basic auth as 'fleet-controller'");
     // The controller serves the admin API and health, never model traffic.
     assertThat(send(first.uri("/readyz")).statusCode()).isEqualTo(200);
     HttpResponse<String> chat = send(first.uri("/v1/chat/completions"));
@@ -155,15 +118,13 @@ class FleetControllerIT {
         .atMost(Duration.ofSeconds(60))
         .until(
             () -> {
-              started.set(startRollout(env, url));
+              started.set(startRollout(url));
               return !started.get().err().contains("signals are unavailable");
             });
     JarRunner.Result start = started.get();
     assertThat(start.exitCode()).as(start.out() + start.err()).isZero();
     assertThat(start.out()).contains("CANARY step 1 of 2 (50.0%)");
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> served.getOrDefault("canary", new AtomicInteger()).get() > 50);
+    await().atMost(Duration.ofSeconds(30)).until(() -> traffic.served("canary") > 50);
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> lastCheck(first).path("reason").asText().startsWith("waiting:"));
@@ -181,7 +142,7 @@ class FleetControllerIT {
     HttpResponse<String> notReady = send(first.uri("/readyz"));
     assertThat(notReady.statusCode()).isEqualTo(503);
     assertThat(notReady.body()).contains("Prometheus does not answer");
-    JarRunner.Result held = JarRunner.run(dir, env, "rollout", "status", FLAG, "--gateway", url);
+    JarRunner.Result held = JarRunner.run(dir, ENV, "rollout", "status", FLAG, "--gateway", url);
     assertThat(held.exitCode()).isZero();
     assertThat(held.out())
         .contains("CANARY step 1 of 2")
@@ -202,7 +163,7 @@ class FleetControllerIT {
     // with the same step start, from the record next to the flag.
     String stepStart = recordedStepStart();
     first.terminate();
-    GatewayProcess controller = keep(GatewayProcess.controller(dir, env, controllerArgs));
+    GatewayProcess controller = keep(GatewayProcess.controller(dir, controllerEnv, controllerArgs));
     // Taken up at start, or at the next rescan (half a lease) when the first read met the old
     // process's last write: either way from the record, never started afresh.
     await()
@@ -219,19 +180,18 @@ class FleetControllerIT {
         .atMost(Duration.ofSeconds(30))
         .until(() -> lastCheck(controller).path("reason").asText().startsWith("waiting:"));
 
-    // The canary regresses on both gateways' traffic; the controller rolls it back for all.
-    regressed.set(true);
+    // The canary regresses on all three gateways' traffic; the controller rolls it back for all.
+    canary.regress();
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(50))
         .until(
             () -> json(controller.uri("/admin/flags/" + FLAG + "/rollout")),
             r -> r.path("rollbackVerified").asBoolean());
-    long verifiedNanos = System.nanoTime();
     System.out.printf(
         "FleetControllerIT: first regressed request -> verified rollback: %.1f s"
-            + " (1 s scrapes, 0.5 s checks, 2 gateways)%n",
-        (verifiedNanos - firstRegressedNanos.get()) / 1e9);
+            + " (1 s scrapes, 0.5 s checks, %d gateways)%n",
+        canary.secondsSinceFirstRefusal(), GATEWAYS);
     JsonNode rolledBack = json(controller.uri("/admin/flags/" + FLAG + "/rollout"));
     assertThat(rolledBack.path("state").asText()).isEqualTo("ROLLED_BACK");
     assertThat(rolledBack.at("/lastCheck/reason").asText()).startsWith("rule broken");
@@ -244,8 +204,8 @@ class FleetControllerIT {
     }
     await()
         .atMost(Duration.ofSeconds(30))
-        .alias("the last 100 requests, over both gateways, all served by stable")
-        .until(() -> recent.size() == RECENT && Set.copyOf(recent).equals(Set.of("stable")));
+        .alias("the last 100 requests, over all gateways, all served by stable")
+        .until(() -> traffic.lastHundredAll("stable"));
     assertThat(gauges(controller))
         .contains("llm_rollout_rollout_state{ROLLED_BACK}=1")
         .contains("llm_rollout_kill_active{stable,guard_rollback}=1");
@@ -266,6 +226,9 @@ class FleetControllerIT {
         .containsPattern(
             "event=guard.decision flag=fleet-model decision=ROLL_BACK .*canaryWeight=0.0 .*broken=\\S+")
         .contains("event=guard.rollback flag=fleet-model phase=VERIFIED");
+    assertThat(first.output() + controller.output())
+        .as("the Prometheus password is in no log line")
+        .doesNotContain(PrometheusProcess.TEST_USER.password());
     anAlertmanagerAlertRollsBackThroughTheController(controller);
     assertThat(dashboardRolloutMetrics())
         .as("every rollout metric the dashboard shows is one the controller exports")
@@ -316,16 +279,6 @@ class FleetControllerIT {
             "Alertmanager alert LlmRolloutErrorRatioRegression (fingerprint 5d1c0a4e9f3b2a17");
   }
 
-  private static HttpResponse<String> post(URI uri, String token, String body) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(uri)
-            .header("Content-Type", "application/json")
-            .header("Authorization", "Bearer " + token)
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
   /** When the running step began, as the rollout's record next to the flag says. */
   private String recordedStepStart() throws Exception {
     JsonNode flag = JSON.readTree(dir.resolve("flags.json").toFile()).path("flags").path(FLAG);
@@ -335,75 +288,10 @@ class FleetControllerIT {
     return steps.get(steps.size() - 1).path("startedAt").asText();
   }
 
-  private void writeConfig(ModelEndpointServer stable, ModelEndpointServer canary)
-      throws Exception {
-    Files.writeString(
-        dir.resolve("flags.json"),
-        """
-        {"flags": {%s, %s}}
-        """
-            .formatted(flag(FLAG), flag(ALERTED)));
-    Files.writeString(
-        dir.resolve("ep.json"),
-        """
-        {"endpoints": {
-          "stable-pool": {"baseUrl": "%s", "apiKeyEnv": "MODEL_API_KEY", "timeoutMs": 10000},
-          "canary-pool": {"baseUrl": "%s", "apiKeyEnv": "MODEL_API_KEY", "timeoutMs": 10000}}}
-        """
-            .formatted(stable.baseUrl(), canary.baseUrl()));
-  }
-
-  private static String flag(String key) {
-    return """
-        "%s": {"state": "ENABLED",
-          "variants": {
-            "stable": {"model": "m-stable", "version": "1.1.0", "endpoint": "stable-pool"},
-            "canary": {"model": "m-canary", "version": "1.2.0", "endpoint": "canary-pool"}},
-          "defaultVariant": "stable",
-          "targeting": {"fractional": [["stable", 100], ["canary", 0]]}}
-        """
-        .formatted(key);
-  }
-
-  /** New sessions, alternating between the gateways, until the test ends. */
-  private void sendTraffic(List<GatewayProcess> gateways, Map<String, AtomicInteger> served) {
-    long n = 0;
-    while (sending.get()) {
-      GatewayProcess gateway = gateways.get((int) (n % gateways.size()));
-      try {
-        HttpResponse<String> answer =
-            HTTP.send(
-                HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
-                    .header("Content-Type", "application/json")
-                    .header("X-Flag-Key", FLAG)
-                    .header("X-Session-Id", "fleet-session-" + n++)
-                    .POST(
-                        HttpRequest.BodyPublishers.ofString(
-                            "{\"model\": \"x\", \"messages\": [{\"role\": \"user\","
-                                + " \"content\": \"where is my parcel?\"}]}"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        answer
-            .headers()
-            .firstValue("X-Variant")
-            .ifPresent(
-                v -> {
-                  served.computeIfAbsent(v, k -> new AtomicInteger()).incrementAndGet();
-                  recent.addLast(v);
-                  if (recent.size() > RECENT) {
-                    recent.removeFirst();
-                  }
-                });
-      } catch (Exception e) {
-        // a gateway stopping at the end of the test
-      }
-    }
-  }
-
-  private JarRunner.Result startRollout(Map<String, String> env, String url) throws Exception {
+  private JarRunner.Result startRollout(String url) throws Exception {
     return JarRunner.run(
         dir,
-        env,
+        ENV,
         "rollout",
         "start",
         FLAG,
@@ -469,14 +357,5 @@ class FleetControllerIT {
       }
     }
     return names;
-  }
-
-  private static HttpResponse<String> send(URI uri) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static JsonNode json(URI uri) throws Exception {
-    return JSON.readTree(send(uri).body());
   }
 }

@@ -32,6 +32,7 @@ final class GatewayProcess implements AutoCloseable {
   private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
 
   private final StringBuilder output = new StringBuilder();
+  private volatile boolean paused;
 
   GatewayProcess(Path workDir, Map<String, String> env, String... args) throws Exception {
     this(JAVA, "serve", workDir, env, args);
@@ -130,8 +131,40 @@ final class GatewayProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Freezes the process (SIGSTOP), as a long GC pause or a stalled VM would, until {@link #resume}:
+   * it neither checks nor writes nor answers, and its clock runs on.
+   */
+  void pause() throws IOException, InterruptedException {
+    signal("STOP");
+    paused = true;
+  }
+
+  /** Lets a paused process go on (SIGCONT) where it stood. */
+  void resume() throws IOException, InterruptedException {
+    signal("CONT");
+    paused = false;
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   /** Sends SIGTERM, as an orchestrator stopping the gateway would, and waits for the exit. */
   void terminate() {
+    if (paused) {
+      try {
+        resume();
+      } catch (IOException e) {
+        process.destroyForcibly();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+      }
+    }
     process.destroy();
     try {
       if (!process.waitFor(60, TimeUnit.SECONDS)) {

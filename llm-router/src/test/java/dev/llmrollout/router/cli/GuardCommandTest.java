@@ -89,4 +89,47 @@ class GuardCommandTest {
     assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(run.err()).contains("--guard-id: expected a non-blank id");
   }
+
+  @Test
+  @DisplayName("issue 15: a credentials variable that is not set is bad usage, named")
+  void anUnsetCredentialsVariableIsBadUsage() throws Exception {
+    Run run =
+        guard(
+            "--prometheus",
+            "http://127.0.0.1:9",
+            "--prometheus-bearer-token-env",
+            "LLM_ROUTER_TEST_VARIABLE_THAT_IS_NOT_SET");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err())
+        .contains(
+            "--prometheus-bearer-token-env LLM_ROUTER_TEST_VARIABLE_THAT_IS_NOT_SET: the"
+                + " environment variable LLM_ROUTER_TEST_VARIABLE_THAT_IS_NOT_SET is not set or"
+                + " empty");
+  }
+
+  @Test
+  @DisplayName("issue 15: a bearer token and basic auth at once are bad usage")
+  void twoKindsOfCredentialsAreBadUsage() throws Exception {
+    Run run =
+        guard(
+            "--prometheus",
+            "http://127.0.0.1:9",
+            "--prometheus-bearer-token-env",
+            "PATH",
+            "--prometheus-user",
+            "fleet",
+            "--prometheus-password-env",
+            "PATH");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).contains("expected one kind of credentials");
+  }
+
+  @Test
+  @DisplayName("issue 15: a basic auth user without a password variable is bad usage")
+  void aUserWithoutPasswordIsBadUsage() throws Exception {
+    Run run = guard("--prometheus", "http://127.0.0.1:9", "--prometheus-user", "fleet");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err())
+        .contains("--prometheus-user and --prometheus-password-env: expected both for basic auth");
+  }
 }

@@ -18,22 +18,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Instant queries through Prometheus's HTTP API ({@code POST /api/v1/query}, form-encoded). Any
- * failure (unreachable, an error envelope, a result that is not a vector) is a {@link
- * SignalsUnavailableException} naming the query's purpose and Prometheus's own error.
+ * Instant queries through Prometheus's HTTP API ({@code POST /api/v1/query}, form-encoded), with
+ * the credentials of a {@link PrometheusAuth}. Any failure (unreachable, credentials refused, an
+ * error envelope, a result that is not a vector) is a {@link SignalsUnavailableException} naming
+ * the query's purpose and Prometheus's own error, never the credentials.
  */
 final class PrometheusQueries {
   /** One element of an instant vector: its labels and value. */
   record Sample(Map<String, String> labels, double value) {}
 
   private final URI queryUri;
+  private final PrometheusAuth auth;
   private final HttpClient http;
   private final Duration timeout;
   private final ObjectMapper json = new ObjectMapper();
 
-  PrometheusQueries(URI baseUri, HttpClient http, Duration timeout) {
+  PrometheusQueries(URI baseUri, PrometheusAuth auth, HttpClient http, Duration timeout) {
     String base = baseUri.toString().replaceAll("/+$", "");
     this.queryUri = URI.create(base + "/api/v1/query");
+    this.auth = auth;
     this.http = http;
     this.timeout = timeout;
   }
@@ -50,15 +53,15 @@ final class PrometheusQueries {
             + "&timeout="
             + timeout.toSeconds()
             + "s";
-    HttpRequest request =
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(queryUri)
             .timeout(timeout.plusSeconds(1))
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(form))
-            .build();
+            .POST(HttpRequest.BodyPublishers.ofString(form));
+    auth.header().ifPresent(value -> request.header("Authorization", value));
     HttpResponse<String> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new SignalsUnavailableException(
           "Prometheus at " + queryUri + " unreachable: " + e.getClass().getSimpleName(), e);
@@ -70,6 +73,17 @@ final class PrometheusQueries {
   }
 
   private List<Sample> parse(String promql, HttpResponse<String> response) {
+    int status = response.statusCode();
+    if (status == 401 || status == 403) {
+      throw new SignalsUnavailableException(
+          "Prometheus at "
+              + queryUri
+              + " answered HTTP "
+              + status
+              + (auth.header().isEmpty()
+                  ? ": it wants credentials and none were sent"
+                  : ": it refused the credentials sent (" + auth.describe() + ")"));
+    }
     JsonNode body;
     try {
       body = json.readTree(response.body());

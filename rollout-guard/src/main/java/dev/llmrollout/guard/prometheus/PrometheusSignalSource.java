@@ -44,6 +44,7 @@ public final class PrometheusSignalSource implements WindowedSignalSource {
    * @param staleAfter the longest time since a target's last scrape (about 3 scrape intervals)
    * @param counterLookback the window {@link #counters} reads (segments seen, shadow counts)
    * @param timeout per query
+   * @param auth the credentials every query sends (its toString hides the secret)
    */
   public record Settings(
       URI baseUri,
@@ -51,19 +52,27 @@ public final class PrometheusSignalSource implements WindowedSignalSource {
       int minTargets,
       Duration staleAfter,
       Duration counterLookback,
-      Duration timeout) {
+      Duration timeout,
+      PrometheusAuth auth) {
     public Settings {
       Objects.requireNonNull(baseUri, "baseUri");
       Objects.requireNonNull(job, "job");
+      Objects.requireNonNull(auth, "auth");
       if (minTargets < 1) {
         throw new IllegalArgumentException("minTargets: expected 1 or more, got " + minTargets);
       }
     }
 
-    /** Defaults: 1 target, stale after 45 s, counters over 1 h, 10 s per query. */
+    /** Defaults: 1 target, stale after 45 s, counters over 1 h, 10 s per query, no credentials. */
     public static Settings of(URI baseUri, String job) {
       return new Settings(
-          baseUri, job, 1, Duration.ofSeconds(45), Duration.ofHours(1), Duration.ofSeconds(10));
+          baseUri,
+          job,
+          1,
+          Duration.ofSeconds(45),
+          Duration.ofHours(1),
+          Duration.ofSeconds(10),
+          PrometheusAuth.none());
     }
   }
 
@@ -73,7 +82,8 @@ public final class PrometheusSignalSource implements WindowedSignalSource {
 
   public PrometheusSignalSource(Settings settings, HttpClient http, Clock clock) {
     this.settings = settings;
-    this.queries = new PrometheusQueries(settings.baseUri(), http, settings.timeout());
+    this.queries =
+        new PrometheusQueries(settings.baseUri(), settings.auth(), http, settings.timeout());
     this.clock = clock;
   }
 

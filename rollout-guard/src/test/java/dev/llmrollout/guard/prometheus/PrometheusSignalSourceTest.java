@@ -127,7 +127,8 @@ class PrometheusSignalSourceTest {
                 2,
                 Duration.ofSeconds(5),
                 Duration.ofMinutes(5),
-                Duration.ofSeconds(5)),
+                Duration.ofSeconds(5),
+                PrometheusAuth.none()),
             HttpClient.newHttpClient(),
             Clock.systemUTC());
     await().atMost(Duration.ofSeconds(30)).until(this::bothScrapedTwice);
