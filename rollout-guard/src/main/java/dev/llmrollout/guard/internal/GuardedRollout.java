@@ -37,6 +37,7 @@ final class GuardedRollout {
   private final StepWriter stepWriter;
   private final RolloutPhases phases;
   private final PromotionEvidence evidence;
+  private final FirstStepWidening widening;
   private final DefaultEventPublisher events;
   private final RolloutLease lease;
   private final Optional<ShadowEvidence> shadowGate;
@@ -45,7 +46,10 @@ final class GuardedRollout {
   private int step;
   private String heldBecause;
   private HoldReason heldKind;
+
+  /** A hold of this check alone (signals unavailable, eval gate), on top of the HELD state's. */
   private HoldReason holdReason;
+
   private String signalsMissing;
   private String automaticRollback;
   private volatile boolean rollbackVerified;
@@ -72,11 +76,13 @@ final class GuardedRollout {
     this.stepWriter = new StepWriter(context, spec, lease);
     this.phases = new RolloutPhases(context, spec);
     this.evidence = new PromotionEvidence(spec.plan(), context.config(), rules);
+    this.widening = new FirstStepWidening(context, spec, rules, stepWriter, phases);
     this.shadowGate =
         context.shadowPairs().map(p -> new ShadowEvidence(p, spec, segments, context.config()));
     this.state = progress.state();
     this.step = progress.step();
     this.heldBecause = progress.heldBecause().orElse(null);
+    this.heldKind = progress.heldKind().orElse(null);
     this.automaticRollback = progress.automaticRollback().orElse(null);
     this.rollbackVerified = progress.rollbackVerified();
     this.evalGate = progress.evalGate().orElse(null);
@@ -84,6 +90,7 @@ final class GuardedRollout {
       beginPhase();
     } else {
       phases.resume(progress);
+      widening.resume(progress);
       // Pair counts are per process: a resumed shadow phase judges the pairs seen from now on.
       beginShadowEvidence();
     }
@@ -97,6 +104,7 @@ final class GuardedRollout {
         phases.canaryStarts(),
         phases.shadowStartedAt(),
         Optional.ofNullable(heldBecause),
+        Optional.ofNullable(heldKind),
         Optional.ofNullable(automaticRollback),
         rollbackVerified,
         Optional.ofNullable(evalGate));
@@ -124,8 +132,10 @@ final class GuardedRollout {
     return step;
   }
 
+  /** This check's own hold, else the HELD state's kind. */
   synchronized Optional<HoldReason> holdReason() {
-    return state.isFinal() ? Optional.empty() : Optional.ofNullable(holdReason);
+    HoldReason held = holdReason != null || state != RolloutState.HELD ? holdReason : heldKind;
+    return state.isFinal() ? Optional.empty() : Optional.ofNullable(held);
   }
 
   public boolean rollbackVerified() {
@@ -137,7 +147,7 @@ final class GuardedRollout {
       return lastRecord;
     }
     Instant now = context.clock().instant();
-    holdReason = state == RolloutState.HELD ? heldKind : null;
+    holdReason = null;
     try {
       AuditRecord judged = judge(now);
       signalsMissing = null;
@@ -226,6 +236,17 @@ final class GuardedRollout {
     return record(context.clock().instant(), decision, t, List.of(), Optional.empty(), why);
   }
 
+  /**
+   * Takes up a first-step share the flag shows ahead of the record (a widening written just before
+   * a crash); records it.
+   */
+  synchronized void adoptWidening(double share) {
+    if (!state.isFinal() && step == 0 && widening.adopt(share)) {
+      String why = "the flag shows step 1 widened to " + share + "% before its record; adopted";
+      adopt(state, step, Decision.CONTINUE, why);
+    }
+  }
+
   /** Writes a rollback the record says began but was never verified. */
   synchronized void finishRollback() {
     if (state == RolloutState.ROLLED_BACK && !rollbackVerified) {
@@ -291,10 +312,15 @@ final class GuardedRollout {
           : finish(now, checks, srm);
     }
     String lacking = String.join("; ", missing);
-    Optional<PromotionEvidence.Shortfall> shortfall =
-        evidence.shortfall(step, now, phases.startedAt(), current, checks);
+    Optional<FirstStepWidening.Shortfall> shortfall =
+        widening.shortfall(step, now, phases.startedAt(), current, checks);
     if (shortfall.isPresent()) {
-      return widenOrAlert(now, shortfall.get(), checks, srm, lacking);
+      Optional<StepWriter.Outcome> unwritten = widening.act(shortfall.get());
+      if (unwritten.isPresent()) {
+        return notWritten(now, unwritten.get(), checks, srm);
+      }
+      String why = shortfall.get().why() + (shortfall.get().widens() ? "" : "; " + lacking);
+      return record(now, Decision.CONTINUE, null, checks, srm, why);
     }
     if (elapsed.compareTo(current.maxDuration()) >= 0) {
       String why =
@@ -308,31 +334,6 @@ final class GuardedRollout {
     return record(now, Decision.CONTINUE, null, checks, srm, "waiting: " + lacking);
   }
 
-  /**
-   * The first step cannot gather its evidence in time at its share: writes the wider share the plan
-   * allows and opens a window for it (the step's bake and deadline stand), or, with none left,
-   * alerts now rather than at the deadline.
-   */
-  private AuditRecord widenOrAlert(
-      Instant now,
-      PromotionEvidence.Shortfall shortfall,
-      List<RuleCheck> checks,
-      Optional<SampleRatioCheck> srm,
-      String lacking) {
-    if (!shortfall.widens()) {
-      alert(Alert.Severity.WARNING, "step 1 will not gather its evidence in time", shortfall.why());
-      return record(now, Decision.CONTINUE, null, checks, srm, shortfall.why() + "; " + lacking);
-    }
-    StepWriter.Outcome outcome = stepWriter.write(shortfall.widenTo(), shortfall.why());
-    if (outcome.kind() != StepWriter.Kind.WRITTEN) {
-      return notWritten(now, outcome, checks, srm);
-    }
-    phases.widen(shortfall.widenTo());
-    evidence.widened(now, phases.startedAt());
-    alert(Alert.Severity.WARNING, "step 1 widened", shortfall.why());
-    return record(now, Decision.CONTINUE, null, checks, srm, shortfall.why());
-  }
-
   private AuditRecord hold(
       Instant now,
       List<RuleCheck> checks,
@@ -344,7 +345,6 @@ final class GuardedRollout {
     }
     heldBecause = why;
     heldKind = kind;
-    holdReason = kind;
     StateTransition t = transition(RolloutState.HELD, step, why);
     alert(Alert.Severity.CRITICAL, "rollout held; rules still checked", why);
     return record(now, Decision.HOLD, t, checks, srm, why + "; held, never promoted");
