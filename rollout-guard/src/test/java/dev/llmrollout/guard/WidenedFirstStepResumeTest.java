@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A first step widened because its few sticky users cannot give the evidence in time is part of the
  * rollout's record: a restarted (or another) controller continues at the widened share, with the
- * step's original start, and widens further from there, never back.
+ * step's original start, and never writes a narrower one.
  */
 @DisplayName("issue 14.4: a widened first step survives a restart")
 class WidenedFirstStepResumeTest {
@@ -89,16 +89,18 @@ class WidenedFirstStepResumeTest {
   }
 
   @Test
-  @DisplayName("a resumed rollout keeps the widened share and the step's start, then widens on")
+  @DisplayName("a resumed rollout keeps the widened share and the step's start, never narrows")
   void resumeAfterWideningKeepsTheWidenedShareAndTheStepStart() {
     Instant stepStart = fx.clock.instant();
     DurableRollout live = (DurableRollout) controller("a").start(spec());
     runUntilWiderThan(live, 5, Duration.ofHours(3));
 
-    assertThat(fx.control.state(FLAG).share(CANARY)).as("widened").isEqualTo(10.0);
+    assertThat(fx.control.state(FLAG).share(CANARY))
+        .as("a projection far short of the gate widens to the widest share at once")
+        .isEqualTo(20.0);
     assertThat(live.step()).isZero();
     assertThat(live.phaseStartedAt()).as("the step's bake clock stands").isEqualTo(stepStart);
-    assertThat(recordedShares()).as("written with the widening").containsExactly(5.0, 10.0);
+    assertThat(recordedShares()).as("written with the widening").containsExactly(5.0, 20.0);
 
     // the controller dies; a new one with another owner id waits out the lease and resumes
     fx.clock.advance(GuardConfig.ofDefaults().leaseTtl().plusSeconds(1));
@@ -108,13 +110,16 @@ class WidenedFirstStepResumeTest {
     assertThat(resumed.state()).isEqualTo(RolloutState.CANARY);
     assertThat(resumed.step()).isZero();
     assertThat(resumed.phaseStartedAt()).as("same step start").isEqualTo(stepStart);
-    assertThat(fx.control.state(FLAG).share(CANARY)).as("still widened").isEqualTo(10.0);
+    assertThat(fx.control.state(FLAG).share(CANARY)).as("still widened").isEqualTo(20.0);
 
-    runUntilWiderThan(resumed, 10, Duration.ofHours(3));
-    assertThat(weightWrites())
-        .as("widened on from 10 %%, never written back to 10 %% or below")
-        .containsExactly("canary to 10.0%", "canary to 15.0%");
-    assertThat(recordedShares()).containsExactly(5.0, 10.0, 15.0);
+    fx.alerts.clear();
+    runUntilWiderThan(resumed, 20, Duration.ofHours(2));
+    assertThat(weightWrites()).as("never written back narrower").containsExactly("canary to 20.0%");
+    assertThat(fx.alerts)
+        .extracting(Alert::title)
+        .as("the resumed guard knows no wider share is left")
+        .contains("step 1 will not gather its evidence in time");
+    assertThat(recordedShares()).containsExactly(5.0, 20.0);
     assertThat(resumed.phaseStartedAt()).isEqualTo(stepStart);
   }
 

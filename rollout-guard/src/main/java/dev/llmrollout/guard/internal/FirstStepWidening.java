@@ -17,11 +17,11 @@ import java.util.Optional;
  * ceiling that no wait at its share passes, so the power gate also looks ahead: once a share has
  * baked, it projects each unpowered rule's information at the step's deadline ({@link
  * InformationProjection}); when a rule cannot get there at the current share, the step widens to
- * the plan's next {@link RolloutPlan#firstStepWidening() share} (written conditionally, like a
- * promotion, with a window of its own), and when no share is left it alerts once, long before the
- * deadline, instead of idling until it. The step's bake and deadline stand. Each share is one step
- * start in the rollout's record, so a resumed rollout continues at the widened share. Not
- * thread-safe; its rollout serializes checks.
+ * the first of the plan's {@link RolloutPlan#firstStepWidening() wider shares} at which it is
+ * projected to (written conditionally, like a promotion, with a window of its own), and when no
+ * share is left it alerts once, long before the deadline, instead of idling until it. The step's
+ * bake and deadline stand. Each share is one step start in the rollout's record, so a resumed
+ * rollout continues at the widened share. Not thread-safe; its rollout serializes checks.
  */
 final class FirstStepWidening {
   private final GuardContext context;
@@ -126,7 +126,8 @@ final class FirstStepWidening {
       projection.observe(seconds(now), check.information(), designEffect);
       double projected = projection.projected(seconds(deadline));
       if (baked && !check.powered() && projected < check.requiredInformation()) {
-        return shortfallOf(deadline, check, projected);
+        return shortfallOf(
+            deadline, check, projected, projection.projectedAsObserved(seconds(deadline)));
       }
     }
     return Optional.empty();
@@ -162,6 +163,27 @@ final class FirstStepWidening {
                 seconds(stepStartedAt), seconds(now), old.independentInformation()));
   }
 
+  /**
+   * The index of the first wider share at which the rule is projected to hold the {@code needed}
+   * information by the deadline, else the widest's. Both the information independent requests give
+   * and its ceiling grow with the canary's share {@code s} as {@code s (1 - s)} (more units, each
+   * as active), so the projection {@code asObserved} at the current share scales by that ratio. It
+   * takes the design effect as observed: the decision to widen took its lower end, so a step that
+   * widens skips the shares the best estimate already rules out, instead of spending a bake on
+   * each.
+   */
+  private int sufficientIndex(double needed, double asObserved) {
+    List<Double> widening = spec.plan().firstStepWidening();
+    double now = currentPercent() / 100;
+    for (int i = widenings; i < widening.size(); i++) {
+      double wider = widening.get(i) / 100;
+      if (!(asObserved * wider * (1 - wider) < needed * now * (1 - now))) {
+        return i;
+      }
+    }
+    return widening.size() - 1;
+  }
+
   /** 1 + the index of {@code share} in the plan's widening; 0 for the first step's own share. */
   private int widenedIndex(double share) {
     List<Double> widening = spec.plan().firstStepWidening();
@@ -179,7 +201,8 @@ final class FirstStepWidening {
         : spec.plan().firstStepWidening().get(widenings - 1);
   }
 
-  private Optional<Shortfall> shortfallOf(Instant deadline, RuleCheck check, double projected) {
+  private Optional<Shortfall> shortfallOf(
+      Instant deadline, RuleCheck check, double projected, double asObserved) {
     String why =
         String.format(
             Locale.ROOT,
@@ -191,7 +214,7 @@ final class FirstStepWidening {
             currentPercent());
     List<Double> widening = spec.plan().firstStepWidening();
     if (widenings < widening.size()) {
-      double next = widening.get(widenings);
+      double next = widening.get(sufficientIndex(check.requiredInformation(), asObserved));
       return Optional.of(new Shortfall(next, why + "; step 1 widened to " + next + "%"));
     }
     if (!shortfallAlerted) {

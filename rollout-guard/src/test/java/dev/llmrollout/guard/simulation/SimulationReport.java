@@ -102,9 +102,10 @@ final class SimulationReport {
 
   private static void widening(StringBuilder md, List<ScenarioSummary> summaries) {
     md.append("\n## How wide the first step ran\n\n")
-        .append("The first step widens (10, 15, then 20%) when its power gate projects that")
-        .append(" it cannot gather its evidence within 24 h at its share; the share of runs")
-        .append(" whose first step ran at each widest share.\n\n")
+        .append("The first step widens (to 10, 15 or 20%, as far as its projection says it")
+        .append(" must) when its power gate projects that it cannot gather its evidence within")
+        .append(" 24 h at its share; the share of runs whose first step ran at each widest")
+        .append(" share.\n\n")
         .append("| Scenario | 5% | 10% | 15% | 20% |\n|---|---|---|---|---|\n");
     for (ScenarioSummary s : summaries) {
       md.append("| ").append(s.scenario().name());
@@ -146,8 +147,9 @@ final class SimulationReport {
         - **Plan**: `RolloutPlan.ofDefaults()`: 5 -> 25 -> 50 -> 100%, 30 min minimum bake \
         and 500 requests per arm per step, 24 h at most per step (then held), 5% stable \
         holdback at 100% until its bake ends, evidence required (power gate in step 1, \
-        non-inferiority at level 0.01 before 100%); the first step widens to 10, 15, then \
-        20% when its power gate projects it cannot gather its evidence in 24 h at its share. A run ends when the guard rolls back or promotes, or \
+        non-inferiority at level 0.01 before 100%); the first step widens, to 10, 15 or 20% \
+        (the first share its projection says suffices), when its power gate projects it \
+        cannot gather its evidence in 24 h at its share. A run ends when the guard rolls back or promotes, or \
         after 60,000 requests (16.7 h); a held rollout keeps being checked until then.
         - **Rules**: `Rule.successRateDrop(0.05)` unless all default rules \
         (`RuleSet.ofDefaults()`: success -5 pp, errors +1 pp, refusals +2 pp, share slower \
