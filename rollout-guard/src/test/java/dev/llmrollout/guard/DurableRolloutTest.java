@@ -52,14 +52,7 @@ class DurableRolloutTest {
   }
 
   private RolloutGuard controller(String owner, RolloutControl control, Clock clock) {
-    return RolloutGuard.builder(control, fx.signals)
-        .clock(clock)
-        .scheduler((task, delay) -> {})
-        .override(fx.override)
-        .auditLog(fx.audit)
-        .alertHook(fx.alerts::add)
-        .owner(owner)
-        .build();
+    return fx.controller(owner, control, GuardConfig.ofDefaults(), clock);
   }
 
   private static RolloutSpec spec() {

@@ -164,15 +164,7 @@ class OwnershipRaceTest {
 
   private static RolloutGuard guard(
       GuardFixture fx, RolloutControl control, GuardConfig config, String owner, Clock clock) {
-    return RolloutGuard.builder(control, fx.signals)
-        .config(config)
-        .clock(clock)
-        .scheduler((task, delay) -> {})
-        .override(fx.override)
-        .auditLog(fx.audit)
-        .alertHook(fx.alerts::add)
-        .owner(owner)
-        .build();
+    return fx.controller(owner, control, config, clock);
   }
 
   private static void traffic(GuardFixture fx, RolloutControl store) {

@@ -28,14 +28,7 @@ class WidenedFirstStepResumeTest {
   private final GuardFixture fx = new GuardFixture();
 
   private RolloutGuard controller(String owner) {
-    return RolloutGuard.builder(fx.control, fx.signals)
-        .clock(fx.clock)
-        .scheduler((task, delay) -> {})
-        .override(fx.override)
-        .auditLog(fx.audit)
-        .alertHook(fx.alerts::add)
-        .owner(owner)
-        .build();
+    return fx.controller(owner, fx.control, GuardConfig.ofDefaults(), fx.clock);
   }
 
   private static RolloutSpec spec() {
