@@ -45,6 +45,9 @@ record Goal(
     String missed =
         String.format(
             Locale.ROOT, "**missed** by %.1f points", 100 * Math.abs(share.rate() - target));
+    if (share.low() <= target && target <= share.high()) {
+      missed += " on the estimate; the interval contains the goal, so these runs cannot tell";
+    }
     return ifMissed.isEmpty() ? missed : missed + ": " + ifMissed;
   }
 }

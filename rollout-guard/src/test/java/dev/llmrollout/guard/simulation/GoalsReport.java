@@ -66,7 +66,7 @@ final class GoalsReport {
         .append(" variance, between-user floors included, equals that of the plain n) at each")
         .append(" share the first step can run at; \"unreachable\" where the floors alone exceed")
         .append(" it. For a segment regression, canary requests in all traffic at the segment's")
-        .append(" starting share (in the segment after the slash).\n\n")
+        .append(" starting share (in the segment in parentheses).\n\n")
         .append("| Scenario | Median canary requests to rollback | Per-test alpha |")
         .append(" Fixed-horizon n, independent requests (5%) |")
         .append(" Corrected for sticky users: 5% / 10% / 15% / 20% |")
@@ -119,11 +119,11 @@ final class GoalsReport {
     String all = String.format(Locale.ROOT, "%,.0f", n);
     return segmentShare == 1
         ? all
-        : String.format(Locale.ROOT, "%s / %,.0f", all, Math.ceil(n * segmentShare));
+        : String.format(Locale.ROOT, "%s (%,.0f)", all, Math.ceil(n * segmentShare));
   }
 
   private static String atMost(double median, double n) {
-    return median <= n ? "yes" : "no";
+    return Double.isFinite(median) && median <= n ? "yes" : "no";
   }
 
   /**
