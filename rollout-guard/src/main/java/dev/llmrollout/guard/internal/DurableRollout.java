@@ -31,6 +31,7 @@ public final class DurableRollout implements Rollout {
   private final DefaultEventPublisher events = new DefaultEventPublisher();
   private volatile GuardedRollout current;
   private RolloutProgress followed;
+  private RolloutProgress persisted;
   private String standingBy;
 
   private DurableRollout(
@@ -145,9 +146,7 @@ public final class DurableRollout implements Rollout {
   /** When the running step (or shadow phase) began: its bake clock. */
   public Instant phaseStartedAt() {
     RolloutProgress progress = current.progress();
-    return progress.steps().isEmpty()
-        ? progress.shadowStartedAt().orElseThrow()
-        : progress.steps().get(progress.steps().size() - 1).startedAt();
+    return progress.stepStartedAt().or(progress::shadowStartedAt).orElseThrow();
   }
 
   /**
@@ -176,7 +175,12 @@ public final class DurableRollout implements Rollout {
         return standing.get();
       }
     }
-    return current.check();
+    AuditRecord judged = current.check();
+    if (!current.progress().equals(persisted)) {
+      // a move that is no transition: the first step widened (its share is a new step start)
+      persist(judged.reason());
+    }
+    return judged;
   }
 
   @Override
@@ -232,7 +236,9 @@ public final class DurableRollout implements Rollout {
 
   private void persist(String reason) {
     if (lease.held()) {
-      lease.write(snapshot(lease.expiryFromNow()), reason);
+      RolloutRecord record = snapshot(lease.expiryFromNow());
+      lease.write(record, reason);
+      persisted = record.progress();
     }
   }
 
@@ -292,13 +298,17 @@ public final class DurableRollout implements Rollout {
 
   /** Takes up the record's progress (rebuilding the judge only when it moved). */
   private void follow(RolloutRecord stored) {
+    persisted = stored.progress();
     if (!stored.progress().equals(followed)) {
       followed = stored.progress();
       current = new GuardedRollout(context, spec, segments, lease, events, stored.progress());
     }
   }
 
-  /** A record can lag the flag by one write: a kill, or a step written just before a crash. */
+  /**
+   * A record can lag the flag by one write: a kill, or a step (or a first step's wider share)
+   * written just before a crash.
+   */
   private void squareWithFlag(FlagState flag) {
     if (flag.killed()) {
       killedMeanwhile(flag);
@@ -309,6 +319,7 @@ public final class DurableRollout implements Rollout {
   }
 
   private void adoptStepAhead(double canaryShare) {
+    current.adoptWidening(canaryShare);
     int adopted = StepWriter.stepOf(spec.plan(), canaryShare, current.step());
     RolloutState state = current.state();
     if ((state == RolloutState.CANARY || state == RolloutState.HELD) && adopted > current.step()) {

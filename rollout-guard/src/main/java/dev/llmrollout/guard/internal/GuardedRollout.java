@@ -36,6 +36,7 @@ final class GuardedRollout {
   private final StepWriter stepWriter;
   private final RolloutPhases phases;
   private final PromotionEvidence evidence;
+  private final FirstStepWidening widening;
   private final DefaultEventPublisher events;
   private final RolloutLease lease;
   private final ShadowStage shadowStage;
@@ -44,7 +45,10 @@ final class GuardedRollout {
   private int step;
   private String heldBecause;
   private HoldReason heldKind;
+
+  /** A hold of this check alone (signals unavailable, eval gate), on top of the HELD state's. */
   private HoldReason holdReason;
+
   private String signalsMissing;
   private String automaticRollback;
   private volatile boolean rollbackVerified;
@@ -72,9 +76,11 @@ final class GuardedRollout {
     this.phases = new RolloutPhases(context, spec);
     this.evidence = new PromotionEvidence(spec.plan(), context.config(), rules);
     this.shadowStage = new ShadowStage(context, spec, segments, phases);
+    this.widening = new FirstStepWidening(context, spec, rules, stepWriter, phases);
     this.state = progress.state();
     this.step = progress.step();
     this.heldBecause = progress.heldBecause().orElse(null);
+    this.heldKind = progress.heldKind().orElse(null);
     this.automaticRollback = progress.automaticRollback().orElse(null);
     this.rollbackVerified = progress.rollbackVerified();
     this.evalGate = progress.evalGate().orElse(null);
@@ -82,6 +88,7 @@ final class GuardedRollout {
       beginPhase();
     } else {
       phases.resume(progress);
+      widening.resume(progress);
       // Pair counts are per process: a resumed shadow phase judges the pairs seen from now on.
       shadowStage.begin(state);
     }
@@ -95,6 +102,7 @@ final class GuardedRollout {
         phases.canaryStarts(),
         phases.shadowStartedAt(),
         Optional.ofNullable(heldBecause),
+        Optional.ofNullable(heldKind),
         Optional.ofNullable(automaticRollback),
         rollbackVerified,
         Optional.ofNullable(evalGate));
@@ -122,8 +130,10 @@ final class GuardedRollout {
     return step;
   }
 
+  /** This check's own hold, else the HELD state's kind. */
   synchronized Optional<HoldReason> holdReason() {
-    return state.isFinal() ? Optional.empty() : Optional.ofNullable(holdReason);
+    HoldReason held = holdReason != null || state != RolloutState.HELD ? holdReason : heldKind;
+    return state.isFinal() ? Optional.empty() : Optional.ofNullable(held);
   }
 
   public boolean rollbackVerified() {
@@ -135,7 +145,7 @@ final class GuardedRollout {
       return lastRecord;
     }
     Instant now = context.clock().instant();
-    holdReason = state == RolloutState.HELD ? heldKind : null;
+    holdReason = null;
     try {
       AuditRecord judged = judge(now);
       signalsMissing = null;
@@ -224,6 +234,17 @@ final class GuardedRollout {
     return record(context.clock().instant(), decision, t, List.of(), Optional.empty(), why);
   }
 
+  /**
+   * Takes up a first-step share the flag shows ahead of the record (a widening written just before
+   * a crash); records it.
+   */
+  synchronized void adoptWidening(double share) {
+    if (!state.isFinal() && step == 0 && widening.adopt(share)) {
+      String why = "the flag shows step 1 widened to " + share + "% before its record; adopted";
+      adopt(state, step, Decision.CONTINUE, why);
+    }
+  }
+
   /** Writes a rollback the record says began but was never verified. */
   synchronized void finishRollback() {
     if (state == RolloutState.ROLLED_BACK && !rollbackVerified) {
@@ -270,10 +291,15 @@ final class GuardedRollout {
           : finish(now, checks, srm);
     }
     String lacking = String.join("; ", missing);
-    Optional<PromotionEvidence.Shortfall> shortfall =
-        evidence.shortfall(step, now, phases.startedAt(), current, checks);
+    Optional<FirstStepWidening.Shortfall> shortfall =
+        widening.shortfall(step, now, phases.startedAt(), current, checks);
     if (shortfall.isPresent()) {
-      return widenOrAlert(now, shortfall.get(), checks, srm, lacking);
+      Optional<StepWriter.Outcome> unwritten = widening.act(shortfall.get());
+      if (unwritten.isPresent()) {
+        return notWritten(now, unwritten.get(), checks, srm);
+      }
+      String why = shortfall.get().why() + (shortfall.get().widens() ? "" : "; " + lacking);
+      return record(now, Decision.CONTINUE, null, checks, srm, why);
     }
     if (elapsed.compareTo(current.maxDuration()) >= 0) {
       String why =
@@ -287,31 +313,6 @@ final class GuardedRollout {
     return record(now, Decision.CONTINUE, null, checks, srm, "waiting: " + lacking);
   }
 
-  /**
-   * The first step cannot gather its evidence in time at its share: writes the wider share the plan
-   * allows and opens a window for it (the step's bake and deadline stand), or, with none left,
-   * alerts now rather than at the deadline.
-   */
-  private AuditRecord widenOrAlert(
-      Instant now,
-      PromotionEvidence.Shortfall shortfall,
-      List<RuleCheck> checks,
-      Optional<SampleRatioCheck> srm,
-      String lacking) {
-    if (!shortfall.widens()) {
-      alert(Alert.Severity.WARNING, "step 1 will not gather its evidence in time", shortfall.why());
-      return record(now, Decision.CONTINUE, null, checks, srm, shortfall.why() + "; " + lacking);
-    }
-    StepWriter.Outcome outcome = stepWriter.write(shortfall.widenTo(), shortfall.why());
-    if (outcome.kind() != StepWriter.Kind.WRITTEN) {
-      return notWritten(now, outcome, checks, srm);
-    }
-    phases.widen(shortfall.widenTo());
-    evidence.widened(now, phases.startedAt());
-    alert(Alert.Severity.WARNING, "step 1 widened", shortfall.why());
-    return record(now, Decision.CONTINUE, null, checks, srm, shortfall.why());
-  }
-
   private AuditRecord hold(
       Instant now,
       List<RuleCheck> checks,
@@ -323,7 +324,6 @@ final class GuardedRollout {
     }
     heldBecause = why;
     heldKind = kind;
-    holdReason = kind;
     StateTransition t = transition(RolloutState.HELD, step, why);
     alert(Alert.Severity.CRITICAL, "rollout held; rules still checked", why);
     return record(now, Decision.HOLD, t, checks, srm, why + "; held, never promoted");

@@ -55,8 +55,24 @@ final class InformationProjection {
     return Double.isNaN(nowSeconds) ? independentAtShareStart : independent;
   }
 
-  /** The information projected at {@code deadlineSeconds}; NaN before an observation. */
+  /**
+   * The information projected at {@code deadlineSeconds}, with the design effect's growth at the
+   * lower end of its noise (what the decision to widen takes, so that independent traffic is not
+   * widened on noise); NaN before an observation.
+   */
   double projected(double deadlineSeconds) {
+    return projected(deadlineSeconds, 2 * RELATIVE_ERROR);
+  }
+
+  /**
+   * The information projected at {@code deadlineSeconds} with the design effect's growth as
+   * observed: the best estimate, which sizes a widening once {@link #projected} decided on one.
+   */
+  double projectedAsObserved(double deadlineSeconds) {
+    return projected(deadlineSeconds, 0);
+  }
+
+  private double projected(double deadlineSeconds, double designEffectNoise) {
     double intoShare = nowSeconds - shareStartSeconds;
     if (!(intoShare > 0)) {
       return Double.NaN;
@@ -64,7 +80,7 @@ final class InformationProjection {
     double rate = Math.max(0, independent - independentAtShareStart) / intoShare;
     double independentAtDeadline = independent + rate * (deadlineSeconds - nowSeconds);
     double growth =
-        Math.max(0, designEffect - 1 - 2 * RELATIVE_ERROR) / (nowSeconds - stepStartSeconds);
+        Math.max(0, designEffect - 1 - designEffectNoise) / (nowSeconds - stepStartSeconds);
     return independentAtDeadline / (1 + growth * (deadlineSeconds - stepStartSeconds));
   }
 }

@@ -59,7 +59,7 @@ final class RolloutPhases {
     startedAt =
         progress.state() == RolloutState.SHADOW || progress.steps().isEmpty()
             ? progress.shadowStartedAt().orElse(context.clock().instant())
-            : progress.steps().get(progress.steps().size() - 1).startedAt();
+            : progress.stepStartedAt().orElseThrow();
   }
 
   /** When the running phase began: the start of its bake clock. */
@@ -85,11 +85,10 @@ final class RolloutPhases {
     return canaryRequests() - shadowStartRequests;
   }
 
-  /** What the running step still lacks of {@code step}'s minimum sample per arm. */
   /**
    * The first step is widened to {@code percent}: a new window opens, the step's bake clock and
-   * deadline stand. (A record keeps it as one more step start, so a resumed guard's bake clock
-   * restarts at the widening: later, never earlier.)
+   * deadline stand (a record keeps it as one more step start at the wider share; a resumed guard
+   * takes the first step's bake clock from its first start).
    */
   void widen(double percent) {
     canaryWindows.beginStep(percent);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmrollout.guard.HoldReason;
 import dev.llmrollout.guard.RolloutSpec;
 import dev.llmrollout.guard.RolloutSpecJson;
 import dev.llmrollout.guard.RolloutState;
@@ -22,8 +23,11 @@ import java.util.Optional;
  *
  * <p>JSON schema {@value #SCHEMA}: {@code {"schema":1, "rolloutId", "spec":{RolloutSpecJson},
  * "segments":[..], "state", "step", "steps":[{"startedAt","canaryPercent"}..], "shadowStartedAt",
- * "heldBecause", "automaticRollback", "rollbackVerified", "evalGate", "owner", "leaseExpiresAt",
- * "writtenAt"}}. Times are ISO-8601 instants. A reader refuses a schema newer than its own.
+ * "heldBecause", "heldKind", "automaticRollback", "rollbackVerified", "evalGate", "owner",
+ * "leaseExpiresAt", "writtenAt"}}. Times are ISO-8601 instants. A widened first step has one entry
+ * in "steps" per share it ran at (each below the second step's share). A reader refuses a schema
+ * newer than its own; fields it does not know are ignored, and "heldKind", added within schema 1,
+ * may be absent.
  *
  * @param rolloutId tells one rollout of a flag from the next
  * @param segments the segment values its rules are judged in, fixed at its start
@@ -87,6 +91,7 @@ public record RolloutRecord(
     }
     node.put("shadowStartedAt", progress.shadowStartedAt().map(Instant::toString).orElse(null));
     node.put("heldBecause", progress.heldBecause().orElse(null));
+    node.put("heldKind", progress.heldKind().map(Enum::name).orElse(null));
     node.put("automaticRollback", progress.automaticRollback().orElse(null));
     node.put("rollbackVerified", progress.rollbackVerified());
     node.put("evalGate", progress.evalGate().orElse(null));
@@ -134,6 +139,7 @@ public record RolloutRecord(
               steps,
               optional(node, "shadowStartedAt").map(Instant::parse),
               optional(node, "heldBecause"),
+              optional(node, "heldKind").map(HoldReason::valueOf),
               optional(node, "automaticRollback"),
               node.path("rollbackVerified").asBoolean(false),
               optional(node, "evalGate")),

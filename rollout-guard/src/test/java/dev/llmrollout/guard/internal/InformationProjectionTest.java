@@ -27,6 +27,19 @@ class InformationProjectionTest {
   }
 
   @Test
+  @DisplayName("as observed: the design effect's growth without the noise allowance, the ceiling")
+  void asObservedProjectsTheCeiling() {
+    double c = 1.36e-4;
+    InformationProjection projection = new InformationProjection(0, 0, 0);
+    double t = 7_200;
+    projection.observe(t, RATE * t / (1 + c * t), 1 + c * t);
+
+    assertThat(projection.projectedAsObserved(DAY))
+        .isCloseTo(RATE * DAY / (1 + c * DAY), within(1e-6 * RATE * DAY))
+        .isLessThan(projection.projected(DAY));
+  }
+
+  @Test
   @DisplayName("independent requests: a design effect within its noise projects linear growth")
   void noiseProjectsLinearly() {
     InformationProjection projection = new InformationProjection(0, 0, 0);

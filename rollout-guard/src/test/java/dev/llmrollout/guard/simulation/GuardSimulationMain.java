@@ -1,5 +1,6 @@
 package dev.llmrollout.guard.simulation;
 
+import dev.llmrollout.guard.RolloutState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,25 +16,43 @@ public final class GuardSimulationMain {
 
   private GuardSimulationMain() {}
 
+  /** The seeds of a scenario: by its place in {@link Scenarios#all()}, whichever run. */
+  private static long seedBase(Scenario scenario) {
+    List<String> names = Scenarios.all().stream().map(Scenario::name).toList();
+    return 1_000_000L * (names.indexOf(scenario.name()) + 1);
+  }
+
   /**
    * Runs and writes the report.
    *
-   * @param args the report's path, and optionally the number of runs per scenario (2000)
+   * @param args the report's path, and optionally the number of runs per scenario (2000) and a part
+   *     of the names of the scenarios to run (all when empty)
    */
   public static void main(String[] args) throws IOException {
     Path out = Path.of(args.length > 0 ? args[0] : "docs/rollout-guard-simulation.md");
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
     long started = System.nanoTime();
     List<ScenarioSummary> summaries = new ArrayList<>();
-    List<Scenario> scenarios = Scenarios.all();
-    for (int i = 0; i < scenarios.size(); i++) {
-      long scenarioStart = System.nanoTime();
-      summaries.add(ScenarioSummary.simulate(scenarios.get(i), runs, 1_000_000L * (i + 1)));
+    String only = args.length > 2 ? args[2] : "";
+    List<Scenario> scenarios =
+        Scenarios.all().stream().filter(s -> s.name().contains(only)).toList();
+    for (Scenario scenario : scenarios) {
+      ScenarioSummary summary = ScenarioSummary.simulate(scenario, runs, seedBase(scenario));
+      summaries.add(summary);
       System.out.printf(
-          "%s: %.1f s%n", scenarios.get(i).name(), (System.nanoTime() - scenarioStart) / 1e9);
+          "%s: %.1f s, %.2f CPU s per run; rolled back %.1f%% (%.1f%% in step 1), promoted %.1f%%,"
+              + " held on the split %.1f%%%n",
+          summary.scenario().name(),
+          summary.wallSeconds(),
+          summary.cpuSeconds() / runs,
+          100 * summary.ended(RolloutState.ROLLED_BACK).rate(),
+          100 * summary.stoppedAt(0).rate(),
+          100 * summary.ended(RolloutState.PROMOTED).rate(),
+          100 * summary.sampleRatioHolds().rate());
     }
     double minutes = (System.nanoTime() - started) / 60e9;
-    String markdown = SimulationReport.markdown(summaries, COMMAND, minutes);
+    String command = COMMAND + " -Dsimulation.runs=" + runs;
+    String markdown = SimulationReport.markdown(summaries, command, minutes);
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, markdown);
     System.out.println(markdown);

@@ -18,6 +18,7 @@ import java.util.List;
  * @param rules the rules the rollout is held to
  * @param config the guard's configuration
  * @param goal the issue's goal for this row, as text
+ * @param goals the same goals, each judged on the runs
  */
 record Scenario(
     String name,
@@ -25,7 +26,8 @@ record Scenario(
     TrafficModel traffic,
     RuleSet rules,
     GuardConfig config,
-    String goal) {
+    String goal,
+    List<Goal> goals) {
 
   /** A run ends when the guard stops the rollout or after this many requests (16.7 h at 1/s). */
   static final long HORIZON_REQUESTS = 60_000;

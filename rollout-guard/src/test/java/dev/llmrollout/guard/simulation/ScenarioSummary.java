@@ -12,8 +12,12 @@ import org.hipparchus.stat.interval.ConfidenceInterval;
 /**
  * The seeded runs of one scenario and the figures the table publishes, each with a 95% interval:
  * Wilson's for shares, the order-statistic (distribution-free) interval for medians.
+ *
+ * @param wallSeconds how long the runs took, in parallel
+ * @param cpuSeconds the CPU time the process spent meanwhile
  */
-record ScenarioSummary(Scenario scenario, List<ScenarioRun.Result> results) {
+record ScenarioSummary(
+    Scenario scenario, List<ScenarioRun.Result> results, double wallSeconds, double cpuSeconds) {
   private static final double LEVEL = 0.95;
 
   /** A share with its Wilson interval. */
@@ -32,9 +36,21 @@ record ScenarioSummary(Scenario scenario, List<ScenarioRun.Result> results) {
   /** Runs {@code runs} seeds ({@code seedBase + 1 ..}) in parallel. */
   static ScenarioSummary simulate(Scenario scenario, int runs, long seedBase) {
     ScenarioRun run = new ScenarioRun(scenario);
+    long wallStart = System.nanoTime();
+    long cpuStart = processCpuNanos();
     List<ScenarioRun.Result> results =
         LongStream.rangeClosed(1, runs).parallel().mapToObj(s -> run.run(seedBase + s)).toList();
-    return new ScenarioSummary(scenario, results);
+    return new ScenarioSummary(
+        scenario,
+        results,
+        (System.nanoTime() - wallStart) / 1e9,
+        (processCpuNanos() - cpuStart) / 1e9);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   int runs() {
@@ -70,6 +86,14 @@ record ScenarioSummary(Scenario scenario, List<ScenarioRun.Result> results) {
   /** Runs held on the unit split while the canary was at step {@code step}. */
   Share sampleRatioHoldsAt(int step) {
     return share(r -> r.sampleRatioHold() && r.stoppedAtStep() == step);
+  }
+
+  /** Rolled back or held on the split while the canary was at step {@code step}. */
+  Share stoppedAt(int step) {
+    return share(
+        r ->
+            (r.state() == RolloutState.ROLLED_BACK || r.sampleRatioHold())
+                && r.stoppedAtStep() == step);
   }
 
   /** Rolled back or held on the split before the canary reached the last (100%) step. */

@@ -1,12 +1,14 @@
 package dev.llmrollout.guard.simulation;
 
 import dev.llmrollout.guard.GuardConfig;
+import dev.llmrollout.guard.RolloutState;
 import dev.llmrollout.guard.Rule;
 import dev.llmrollout.guard.RuleSet;
 import dev.llmrollout.guard.simulation.TrafficModel.Diurnal;
 import dev.llmrollout.guard.simulation.TrafficModel.Segment;
 import dev.llmrollout.guard.simulation.TrafficModel.Telemetry;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The scenario library: the rows of issue 14's table, a diurnal A/A and a latency-only regression.
@@ -27,7 +29,34 @@ final class Scenarios {
   private static final GuardConfig SAMPLE_RATIO_CHECK_OFF =
       GuardConfig.custom().sampleRatioAlpha(Double.MIN_VALUE).build();
 
+  /** Why a sticky row cannot reach its goal in 60,000 requests. */
+  private static final String INFORMATION_LIMITED =
+      "information-limited: 2,000 sticky users at ICC 0.10 hold too little information within"
+          + " 60,000 requests (see \"Why the sticky rows fall short\")";
+
   private Scenarios() {}
+
+  private static Goal falseRollbacks() {
+    return Goal.atMost("<= 1% false rollbacks", 0.01, s -> s.ended(RolloutState.ROLLED_BACK));
+  }
+
+  private static Goal falseHalts() {
+    return Goal.atMost("<= 0.5% false halts", 0.005, ScenarioSummary::sampleRatioHolds);
+  }
+
+  private static Goal promotedWithinHorizon(String ifMissed) {
+    return Goal.atLeast(
+        ">= 95% promoted within 60,000 requests",
+        0.95, s -> s.ended(RolloutState.PROMOTED), ifMissed);
+  }
+
+  private static Goal caughtBeforeFullRollout(double target, String ifMissed) {
+    return Goal.atLeast(
+        String.format(Locale.ROOT, ">= %.0f%% caught before 100%%", 100 * target),
+        target,
+        ScenarioSummary::stoppedBeforeLastStep,
+        ifMissed);
+  }
 
   /** Every scenario, in table order. */
   static List<Scenario> all() {
@@ -50,7 +79,8 @@ final class Scenarios {
         TrafficModel.sticky(List.of(Segment.of(null, 1, 0.85, 0.85))),
         SUCCESS_RULE,
         DEFAULTS,
-        "<= 0.5% false halts, <= 1% false rollbacks");
+        "<= 0.5% false halts, <= 1% false rollbacks",
+        List.of(falseHalts(), falseRollbacks(), promotedWithinHorizon(INFORMATION_LIMITED)));
   }
 
   static Scenario aaStickyWithoutSampleRatioCheck() {
@@ -60,7 +90,8 @@ final class Scenarios {
         aaSticky().traffic(),
         SUCCESS_RULE,
         SAMPLE_RATIO_CHECK_OFF,
-        "<= 1% false rollbacks");
+        "<= 1% false rollbacks",
+        List.of(falseRollbacks()));
   }
 
   static Scenario aaDriftingPayment() {
@@ -74,7 +105,8 @@ final class Scenarios {
             .withDrift(DRIFT_SECONDS),
         SUCCESS_RULE,
         DEFAULTS,
-        "<= 1% false rollbacks");
+        "<= 1% false rollbacks",
+        List.of(falseRollbacks()));
   }
 
   static Scenario regression() {
@@ -85,7 +117,12 @@ final class Scenarios {
         SUCCESS_RULE,
         DEFAULTS,
         ">= 99% caught before 100%, >= 80% in the first step; median canary requests to"
-            + " rollback <= fixed-horizon n");
+            + " rollback <= fixed-horizon n",
+        List.of(
+            caughtBeforeFullRollout(0.99, INFORMATION_LIMITED),
+            Goal.atLeast(
+                ">= 80% caught in the first step",
+                0.80, s -> s.stoppedAt(0), INFORMATION_LIMITED)));
   }
 
   static Scenario paymentRegression() {
@@ -97,7 +134,8 @@ final class Scenarios {
                 Segment.of("payment", 0.10, 0.85, 0.75), Segment.of("other", 0.90, 0.85, 0.88))),
         SUCCESS_RULE,
         DEFAULTS,
-        ">= 90% caught before 100%");
+        ">= 90% caught before 100%",
+        List.of(caughtBeforeFullRollout(0.90, INFORMATION_LIMITED)));
   }
 
   static Scenario errorRateRegression() {
@@ -108,7 +146,12 @@ final class Scenarios {
             .withTelemetry(new Telemetry(0.01, 0.02, 0.005, 800, 0.5, 0.5, 0.2, 0.1)),
         RuleSet.ofDefaults(),
         DEFAULTS,
-        ">= 90% caught before 100%");
+        ">= 90% caught before 100%",
+        List.of(
+            caughtBeforeFullRollout(
+                0.90,
+                "unreachable with 2,000 users: the error rule's power gate needs more information"
+                    + " than any split below 100% holds (see \"Why the sticky rows fall short\")")));
   }
 
   static Scenario aaStationaryIndependent() {
@@ -118,7 +161,8 @@ final class Scenarios {
         TrafficModel.independent(List.of(Segment.of(null, 1, 0.85, 0.85))),
         SUCCESS_RULE,
         DEFAULTS,
-        "<= 1% false rollbacks, <= 0.5% false halts, >= 95% promoted within 60,000 requests");
+        "<= 1% false rollbacks, <= 0.5% false halts, >= 95% promoted within 60,000 requests",
+        List.of(falseRollbacks(), falseHalts(), promotedWithinHorizon("")));
   }
 
   /** Rate 0.5x to 1.5x the mean over 24 h; success 0.88 at the quiet start, 0.81 at the peak. */
@@ -130,7 +174,8 @@ final class Scenarios {
             .withDiurnal(new Diurnal(0.5, 0.15)),
         SUCCESS_RULE,
         DEFAULTS,
-        "<= 1% false rollbacks, <= 0.5% false halts");
+        "<= 1% false rollbacks, <= 0.5% false halts",
+        List.of(falseRollbacks(), falseHalts()));
   }
 
   /**
@@ -146,6 +191,7 @@ final class Scenarios {
             .withTelemetry(new Telemetry(0.01, 0.01, 0.005, 800, 0.5, sigma, 0.2, 0.1)),
         RuleSet.ofDefaults(),
         DEFAULTS,
-        ">= 90% caught before 100% (extra row)");
+        ">= 90% caught before 100% (extra row)",
+        List.of(caughtBeforeFullRollout(0.90, "")));
   }
 }

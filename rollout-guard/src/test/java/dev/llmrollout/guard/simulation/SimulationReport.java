@@ -1,16 +1,16 @@
 package dev.llmrollout.guard.simulation;
 
+import static dev.llmrollout.guard.simulation.GoalsReport.median;
+import static dev.llmrollout.guard.simulation.GoalsReport.pct;
+import static dev.llmrollout.guard.simulation.GoalsReport.share;
+
 import dev.llmrollout.guard.RolloutState;
-import dev.llmrollout.guard.analysis.SampleSizeCalculator;
 import dev.llmrollout.guard.simulation.ScenarioSummary.Median;
-import dev.llmrollout.guard.simulation.ScenarioSummary.Share;
 import java.util.List;
 import java.util.Locale;
 
 /** Writes the summaries as the Markdown document docs/rollout-guard-simulation.md. */
 final class SimulationReport {
-  private static final double POWER = 0.8;
-
   private SimulationReport() {}
 
   static String markdown(List<ScenarioSummary> summaries, String command, double minutes) {
@@ -77,15 +77,35 @@ final class SimulationReport {
       md.append(" |\n");
     }
     widening(md, summaries);
-    detection(md, summaries);
+    GoalsReport.detection(md, summaries);
+    GoalsReport.goals(md, summaries);
+    GoalsReport.arithmetic(md);
+    runTime(md, summaries);
     return md.toString();
+  }
+
+  private static void runTime(StringBuilder md, List<ScenarioSummary> summaries) {
+    md.append("\n## Run time\n\n")
+        .append("Wall time of each scenario's runs (in parallel on the machine's cores, shared")
+        .append(" with other builds) and the CPU time the simulation process spent meanwhile, per")
+        .append(" run.\n\n| Scenario | Wall, all runs | CPU per run |\n|---|---|---|\n");
+    for (ScenarioSummary s : summaries) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.0f s | %.2f s |\n",
+              s.scenario().name(),
+              s.wallSeconds(),
+              s.cpuSeconds() / s.runs()));
+    }
   }
 
   private static void widening(StringBuilder md, List<ScenarioSummary> summaries) {
     md.append("\n## How wide the first step ran\n\n")
-        .append("The first step widens (10, 15, then 20%) when its power gate projects that")
-        .append(" it cannot gather its evidence within 24 h at its share; the share of runs")
-        .append(" whose first step ran at each widest share.\n\n")
+        .append("The first step widens (to 10, 15 or 20%, as far as its projection says it")
+        .append(" must) when its power gate projects that it cannot gather its evidence within")
+        .append(" 24 h at its share; the share of runs whose first step ran at each widest")
+        .append(" share.\n\n")
         .append("| Scenario | 5% | 10% | 15% | 20% |\n|---|---|---|---|---|\n");
     for (ScenarioSummary s : summaries) {
       md.append("| ").append(s.scenario().name());
@@ -94,85 +114,6 @@ final class SimulationReport {
       }
       md.append(" |\n");
     }
-  }
-
-  private static void detection(StringBuilder md, List<ScenarioSummary> summaries) {
-    md.append("\n## Canary requests before rollback\n\n")
-        .append("Median canary requests (all steps) when the guard rolled back, runs never")
-        .append(" rolled back counted as infinite, with the 95% order-statistic interval; next")
-        .append(" to it the fixed-horizon canary n of a one-sided two-proportion test with")
-        .append(" power 0.8 at the alpha the guard spends on its first test (alpha over its")
-        .append(" family: rules x (all traffic + declared segments + other), Holm's first")
-        .append(" level), with the canary at 5% as in step")
-        .append(" 1, assuming independent requests; for a segment regression, canary requests")
-        .append(" in all traffic at the segment's starting share.\n\n")
-        .append("| Scenario | Median canary requests to rollback | Per-test alpha |")
-        .append(" Fixed-horizon canary n |\n|---|---|---|---|\n");
-    for (ScenarioSummary s : summaries) {
-      if (!s.scenario().harmful()) {
-        continue;
-      }
-      double alpha =
-          GuardHarness.perTestAlpha(
-              s.scenario().config(), s.scenario().rules(), s.scenario().namedSegments());
-      md.append("| ")
-          .append(s.scenario().name())
-          .append(" | ")
-          .append(median(s.canaryRequestsToRollback()))
-          .append(" | ")
-          .append(String.format(Locale.ROOT, "%.4f", alpha))
-          .append(" | ")
-          .append(fixedHorizon(s.scenario(), alpha))
-          .append(" |\n");
-    }
-  }
-
-  /** The fixed-horizon canary n for the scenario's worst rate change, or "-" for latency. */
-  static String fixedHorizon(Scenario scenario, double alpha) {
-    TrafficModel.Telemetry t = scenario.traffic().telemetry();
-    if (t != null) {
-      if (t.canaryErrorRate() == t.stableErrorRate()) {
-        return "- (a latency quantile)";
-      }
-      return Long.toString(
-          SampleSizeCalculator.canarySamplesOneSided(
-              t.stableErrorRate(), t.canaryErrorRate(), 0.05, alpha, POWER));
-    }
-    TrafficModel.Segment worst =
-        scenario.traffic().segments().stream()
-            .min((a, b) -> Double.compare(drop(a), drop(b)))
-            .orElseThrow();
-    long inSegment =
-        SampleSizeCalculator.canarySamplesOneSided(
-            worst.stableSuccess(), worst.canarySuccess(), 0.05, alpha, POWER);
-    return worst.startShare() == 1
-        ? Long.toString(inSegment)
-        : String.format(
-            Locale.ROOT,
-            "%d (%d in the segment)",
-            Math.round(Math.ceil(inSegment / worst.startShare())),
-            inSegment);
-  }
-
-  private static double drop(TrafficModel.Segment segment) {
-    return segment.canarySuccess() - segment.stableSuccess();
-  }
-
-  private static String share(Share s) {
-    return String.format(Locale.ROOT, "%s [%s, %s]", pct(s.rate()), pct(s.low()), pct(s.high()));
-  }
-
-  private static String pct(double rate) {
-    return String.format(Locale.ROOT, "%.1f%%", rate * 100);
-  }
-
-  private static String median(Median m) {
-    return String.format(
-        Locale.ROOT, "%s [%s, %s]", number(m.value()), number(m.low()), number(m.high()));
-  }
-
-  private static String number(double value) {
-    return Double.isInfinite(value) ? "never" : String.format(Locale.ROOT, "%.0f", value);
   }
 
   /** The fixed prose of the report. */
@@ -206,8 +147,9 @@ final class SimulationReport {
         - **Plan**: `RolloutPlan.ofDefaults()`: 5 -> 25 -> 50 -> 100%, 30 min minimum bake \
         and 500 requests per arm per step, 24 h at most per step (then held), 5% stable \
         holdback at 100% until its bake ends, evidence required (power gate in step 1, \
-        non-inferiority at level 0.01 before 100%); the first step widens to 10, 15, then \
-        20% when its power gate projects it cannot gather its evidence in 24 h at its share. A run ends when the guard rolls back or promotes, or \
+        non-inferiority at level 0.01 before 100%); the first step widens, to 10, 15 or 20% \
+        (the first share its projection says suffices), when its power gate projects it \
+        cannot gather its evidence in 24 h at its share. A run ends when the guard rolls back or promotes, or \
         after 60,000 requests (16.7 h); a held rollout keeps being checked until then.
         - **Rules**: `Rule.successRateDrop(0.05)` unless all default rules \
         (`RuleSet.ofDefaults()`: success -5 pp, errors +1 pp, refusals +2 pp, share slower \

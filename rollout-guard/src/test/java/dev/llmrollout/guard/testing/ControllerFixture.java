@@ -49,15 +49,7 @@ public final class ControllerFixture {
   /** A controller named {@code owner}, writing through {@code control}, on {@code clock}. */
   public RolloutGuard controller(
       String owner, RolloutControl control, Clock clock, GuardConfig config) {
-    return RolloutGuard.builder(control, fx.signals)
-        .config(config)
-        .clock(clock)
-        .scheduler((task, delay) -> {})
-        .override(fx.override)
-        .auditLog(fx.audit)
-        .alertHook(fx.alerts::add)
-        .owner(owner)
-        .build();
+    return fx.controller(owner, control, config, clock);
   }
 
   /**

@@ -5,6 +5,8 @@ import dev.llmrollout.guard.GuardConfig;
 import dev.llmrollout.guard.InMemoryAuditLog;
 import dev.llmrollout.guard.RolloutGuard;
 import dev.llmrollout.provider.KillSwitchOverride;
+import dev.llmrollout.spi.RolloutControl;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -60,6 +62,23 @@ public final class GuardFixture {
         arm.error();
       }
     }
+  }
+
+  /**
+   * A controller named {@code owner} over {@code control} on {@code clock} whose checks the test
+   * calls itself (its scheduler never runs), as a restarted or second controller is in tests.
+   */
+  public RolloutGuard controller(
+      String owner, RolloutControl control, GuardConfig config, Clock clock) {
+    return RolloutGuard.builder(control, signals)
+        .config(config)
+        .clock(clock)
+        .scheduler((task, delay) -> {})
+        .override(override)
+        .auditLog(audit)
+        .alertHook(alerts::add)
+        .owner(owner)
+        .build();
   }
 
   /** Lets {@code duration} pass, running scheduled work. */
