@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * which is all a bake-only step needs.
  *
  * <p>{@code -Dfleet.race.trials=N} changes the number of trials: 10 by default (about 30 s in the
- * build), 50 for the issue's figure (about 100 s; docs/rollout-guard.md).
+ * build), 50 for the issue's figure (about 75 s; docs/rollout-guard.md).
  */
 class ControllerRaceIT {
   private static final int TRIALS = Integer.getInteger("fleet.race.trials", 10);
