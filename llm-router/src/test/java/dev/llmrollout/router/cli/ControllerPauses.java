@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Freezes one of the controllers now and then (SIGSTOP) and lets it go on (SIGCONT): after 0.2 to
- * 1.2 s of both running, one picked at random stops for 0.2 s to twice the lease, so about half the
- * pauses outlast the lease and the other takes its rollouts over. One pause at a time; closing lets
- * every controller go on.
+ * 1.2 s of both running, one picked at random stops, alternately longer than the lease (by 0.1 to
+ * 1.5 s, so that the other takes its rollouts over; the first pause is one of these) and shorter
+ * (0.2 s to 0.1 s short of it). One pause at a time; closing lets every controller go on.
  */
 final class ControllerPauses implements AutoCloseable {
   private final List<GatewayProcess> controllers;
@@ -38,7 +38,11 @@ final class ControllerPauses implements AutoCloseable {
       while (pausing.get()) {
         TimeUnit.MILLISECONDS.sleep(200 + random.nextInt(1000));
         GatewayProcess paused = controllers.get(random.nextInt(controllers.size()));
-        long millis = 200 + random.nextInt((int) lease.toMillis() * 2 - 200);
+        long leaseMillis = lease.toMillis();
+        long millis =
+            count % 2 == 0
+                ? leaseMillis + 100 + random.nextInt(1400)
+                : 200 + random.nextInt((int) leaseMillis - 300);
         paused.pause();
         try {
           TimeUnit.MILLISECONDS.sleep(millis);

@@ -20,10 +20,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * which is all a bake-only step needs.
  *
  * <p>{@code -Dfleet.race.trials=N} changes the number of trials: 10 by default (about 30 s in the
- * build), 50 for the issue's figure (about 100 s; docs/rollout-guard.md).
+ * build), 50 for the issue's figure (about 75 s; docs/rollout-guard.md).
  */
 class ControllerRaceIT {
   private static final int TRIALS = Integer.getInteger("fleet.race.trials", 10);
@@ -56,36 +55,23 @@ class ControllerRaceIT {
           "rollout.widenFirstStep", "none");
 
   @TempDir Path dir;
-  private final List<AutoCloseable> running = new ArrayList<>();
-
-  @AfterEach
-  void stopAll() throws Exception {
-    for (int i = running.size() - 1; i >= 0; i--) {
-      running.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T keep(T resource) {
-    running.add(resource);
-    return resource;
-  }
+  @RegisterExtension final StartedResources running = new StartedResources();
 
   @Test
   @DisplayName("issue 15.5/15.8: two controller processes racing for leases never both step")
   void twoControllerProcessesNeverBothStep() throws Exception {
-    Assumptions.assumeTrue(
-        PrometheusProcess.installed(),
-        "prometheus is not on PATH: run .ci/prometheus.sh install (CI does) to run this test");
+    FleetFixture.assumePrometheusInstalled();
     List<String> flags =
         IntStream.range(0, TRIALS).mapToObj(i -> String.format("race-%02d", i)).toList();
     FleetFixture.writeFlags(dir, PLAN, flags.toArray(String[]::new));
     PrometheusProcess prometheus =
-        keep(
+        running.keep(
             PrometheusProcess.scrapingItself(
                 Files.createDirectories(dir.resolve("prometheus")), "prometheus"));
     List<GatewayProcess> controllers = new ArrayList<>();
     for (String id : List.of("race-a", "race-b")) {
-      controllers.add(keep(GatewayProcess.controller(dir, ENV, controllerArgs(prometheus, id))));
+      controllers.add(
+          running.keep(GatewayProcess.controller(dir, ENV, controllerArgs(prometheus, id))));
     }
     for (GatewayProcess controller : controllers) {
       await()
@@ -96,7 +82,8 @@ class ControllerRaceIT {
                       .at("/prometheus/complete")
                       .asBoolean());
     }
-    ControllerPauses pauses = keep(new ControllerPauses(controllers, LEASE, new Random(15)));
+    ControllerPauses pauses =
+        running.keep(new ControllerPauses(controllers, LEASE, new Random(15)));
 
     runTrials(flags, controllers, new Random(8));
     pauses.close();

@@ -26,10 +26,9 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,32 +49,19 @@ class FleetControllerIT {
       Pattern.compile("(?m)^(llm_rollout_(?:rollout|kill)_\\w+)\\{([^}]*)} (\\S+)$");
 
   @TempDir Path dir;
-  private final List<AutoCloseable> running = new ArrayList<>();
-
-  @AfterEach
-  void stopAll() throws Exception {
-    for (int i = running.size() - 1; i >= 0; i--) {
-      running.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T keep(T resource) {
-    running.add(resource);
-    return resource;
-  }
+  @RegisterExtension final StartedResources running = new StartedResources();
 
   @Test
   @DisplayName("issue 15.3/15.8: a controller holds without Prometheus, then rolls back fleet-wide")
   void aControllerHoldsWithoutPrometheusThenRollsBackARegressionFleetWide() throws Exception {
-    Assumptions.assumeTrue(
-        PrometheusProcess.installed(),
-        "prometheus is not on PATH: run .ci/prometheus.sh install (CI does) to run this test");
-    ModelEndpointServer stable = keep(FleetFixture.helpfulStable());
-    FleetFixture.RegressingCanary canary = keep(new FleetFixture.RegressingCanary());
+    FleetFixture.assumePrometheusInstalled();
+    ModelEndpointServer stable = running.keep(FleetFixture.helpfulStable());
+    FleetFixture.RegressingCanary canary = running.keep(new FleetFixture.RegressingCanary());
     FleetFixture.writeConfig(dir, stable, canary.server, FLAG, ALERTED);
     List<GatewayProcess> gateways = FleetFixture.gateways(dir, GATEWAYS, running);
     // Prometheus asks for basic auth; the controller's password comes from its environment.
-    PrometheusProcess prometheus = keep(FleetFixture.prometheusWithBasicAuth(dir, gateways));
+    PrometheusProcess prometheus =
+        running.keep(FleetFixture.prometheusWithBasicAuth(dir, gateways));
     Map<String, String> controllerEnv = new HashMap<>(ENV);
     controllerEnv.put("FLEET_PROMETHEUS_PASSWORD", PrometheusProcess.TEST_USER.password());
     String[] controllerArgs = {
@@ -98,8 +84,9 @@ class FleetControllerIT {
       "--guard-id",
       "fleet-controller-1"
     };
-    GatewayProcess first = keep(GatewayProcess.controller(dir, controllerEnv, controllerArgs));
-    FleetTraffic traffic = keep(new FleetTraffic(gateways, FLAG, Duration.ZERO));
+    GatewayProcess first =
+        running.keep(GatewayProcess.controller(dir, controllerEnv, controllerArgs));
+    FleetTraffic traffic = running.keep(new FleetTraffic(gateways, FLAG, Duration.ZERO));
     assertThat(first.output()).contains("basic auth as 'fleet-controller'");
     // The controller serves the admin API and health, never model traffic.
     assertThat(send(first.uri("/readyz")).statusCode()).isEqualTo(200);
@@ -163,7 +150,8 @@ class FleetControllerIT {
     // with the same step start, from the record next to the flag.
     String stepStart = recordedStepStart();
     first.terminate();
-    GatewayProcess controller = keep(GatewayProcess.controller(dir, controllerEnv, controllerArgs));
+    GatewayProcess controller =
+        running.keep(GatewayProcess.controller(dir, controllerEnv, controllerArgs));
     // Taken up at start, or at the next rescan (half a lease) when the first read met the old
     // process's last write: either way from the record, never started afresh.
     await()

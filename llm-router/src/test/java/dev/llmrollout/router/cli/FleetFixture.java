@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * What the fleet ITs share: the flags and endpoints files of a stable and a canary model pool, the
@@ -42,6 +43,13 @@ final class FleetFixture {
           ALERTMANAGER_TOKEN);
 
   private FleetFixture() {}
+
+  /** Skips the test, saying why, where the {@code prometheus} binary is missing. */
+  static void assumePrometheusInstalled() {
+    Assumptions.assumeTrue(
+        PrometheusProcess.installed(),
+        "prometheus is not on PATH: run .ci/prometheus.sh install (CI does) to run this test");
+  }
 
   /** A canary pool that answers helpfully until {@link #regress()}, then refuses every request. */
   static final class RegressingCanary implements AutoCloseable {
@@ -136,12 +144,13 @@ final class FleetFixture {
   }
 
   /** {@code count} gateways ({@code llm-router serve}) on {@code dir}'s flags and endpoints. */
-  static List<GatewayProcess> gateways(Path dir, int count, List<AutoCloseable> running)
+  static List<GatewayProcess> gateways(Path dir, int count, StartedResources running)
       throws Exception {
     GatewayProcess[] gateways = new GatewayProcess[count];
     for (int i = 0; i < count; i++) {
-      gateways[i] = new GatewayProcess(dir, ENV, "--flags", "flags.json", "--endpoints", "ep.json");
-      running.add(gateways[i]);
+      gateways[i] =
+          running.keep(
+              new GatewayProcess(dir, ENV, "--flags", "flags.json", "--endpoints", "ep.json"));
     }
     return List.of(gateways);
   }
