@@ -97,8 +97,8 @@ final class ChatCompletionsHandler {
 
   /**
    * The OpenAI-shaped answer, written field by field as UTF-8 bytes: building it as a Jackson tree
-   * first (a map per object) and serializing the tree was 8% of the gateway's allocation per
-   * request (JFR, issue 20).
+   * first (a map per object) and serializing the tree was 8% of the gateway's sampled allocation
+   * (JFR); written directly, a request allocates 1.7 KiB (5%) less (issue 20).
    */
   private static byte[] completion(HttpExchange exchange, RoutedResponse routed) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(COMPLETION_BYTES);
