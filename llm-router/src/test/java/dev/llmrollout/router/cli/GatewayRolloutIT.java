@@ -326,7 +326,12 @@ class GatewayRolloutIT {
     assertThat(firstAuditReason("healthy-model"))
         .startsWith("eval gate passed: the submitted evalReport");
     assertThat(rollout.at("/weights/canary").asDouble()).isEqualTo(100.0);
-    assertThat(traffic("healthy-model", 10)).isEqualTo(Map.of("canary", 10));
+    // The gateway serves the promoted split once its file watcher has reloaded the written flags
+    // file, a few milliseconds after the write the rollout reports.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> assertThat(traffic("healthy-model", 10)).isEqualTo(Map.of("canary", 10)));
   }
 
   @Test
