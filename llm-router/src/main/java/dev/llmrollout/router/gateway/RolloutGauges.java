@@ -6,7 +6,10 @@ import dev.llmrollout.guard.RolloutState;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The guard's own state as Prometheus gauges, exported by whichever process runs it (a gateway or
@@ -51,14 +54,14 @@ final class RolloutGauges {
                 rollouts
                     .rollouts()
                     .forEach(
-                        (flag, rollout) -> {
-                          RolloutState current = rollout.state();
-                          for (RolloutState state : RolloutState.values()) {
-                            m.record(
-                                state == current ? 1 : 0,
-                                Attributes.of(FLAG, flag, STATE, state.name()));
-                          }
-                        }));
+                        (flag, rollout) ->
+                            recordOneHot(
+                                m,
+                                flag,
+                                RolloutState.values(),
+                                Optional.of(rollout.state()),
+                                STATE,
+                                RolloutState::name)));
     meter
         .gaugeBuilder("llm_rollout.rollout.step")
         .ofLongs()
@@ -89,14 +92,14 @@ final class RolloutGauges {
                 rollouts
                     .rollouts()
                     .forEach(
-                        (flag, rollout) -> {
-                          var current = rollout.holdReason();
-                          for (HoldReason reason : HoldReason.values()) {
-                            m.record(
-                                current.filter(reason::equals).isPresent() ? 1 : 0,
-                                Attributes.of(FLAG, flag, HOLD_REASON, label(reason)));
-                          }
-                        }));
+                        (flag, rollout) ->
+                            recordOneHot(
+                                m,
+                                flag,
+                                HoldReason.values(),
+                                rollout.holdReason(),
+                                HOLD_REASON,
+                                RolloutGauges::label)));
     meter
         .gaugeBuilder("llm_rollout.kill.active")
         .ofLongs()
@@ -122,6 +125,21 @@ final class RolloutGauges {
                               Attributes.of(
                                   FLAG, flag, VARIANT, safe, KILL_SOURCE, "guard_rollback")));
             });
+  }
+
+  /** One series per value of {@code values}: 1 for {@code current}, 0 for the others. */
+  private static <E extends Enum<E>> void recordOneHot(
+      ObservableLongMeasurement measurement,
+      String flag,
+      E[] values,
+      Optional<E> current,
+      AttributeKey<String> key,
+      Function<E, String> label) {
+    for (E value : values) {
+      measurement.record(
+          current.filter(value::equals).isPresent() ? 1 : 0,
+          Attributes.of(FLAG, flag, key, label.apply(value)));
+    }
   }
 
   /** The canary's written share: its step's, all of it once promoted, none in shadow or after. */
