@@ -40,9 +40,8 @@ final class GuardedRollout {
   private final DefaultEventPublisher events;
   private final RolloutLease lease;
   private final ShadowStage shadowStage;
+  private final RolloutPosition position;
 
-  private RolloutState state;
-  private int step;
   private String heldBecause;
   private HoldReason heldKind;
 
@@ -77,28 +76,27 @@ final class GuardedRollout {
     this.evidence = new PromotionEvidence(spec.plan(), context.config(), rules);
     this.shadowStage = new ShadowStage(context, spec, segments, phases);
     this.widening = new FirstStepWidening(context, spec, rules, stepWriter, phases);
-    this.state = progress.state();
-    this.step = progress.step();
+    this.position = new RolloutPosition(context, spec, events, phases, shadowStage, progress);
     this.heldBecause = progress.heldBecause().orElse(null);
     this.heldKind = progress.heldKind().orElse(null);
     this.automaticRollback = progress.automaticRollback().orElse(null);
     this.rollbackVerified = progress.rollbackVerified();
     this.evalGate = progress.evalGate().orElse(null);
     if (progress.steps().isEmpty() && progress.shadowStartedAt().isEmpty()) {
-      beginPhase();
+      position.beginPhase();
     } else {
       phases.resume(progress);
       widening.resume(progress);
       // Pair counts are per process: a resumed shadow phase judges the pairs seen from now on.
-      shadowStage.begin(state);
+      shadowStage.begin(progress.state());
     }
   }
 
   /** Where this rollout stands, for its record. */
   synchronized RolloutProgress progress() {
     return new RolloutProgress(
-        state,
-        step,
+        position.state(),
+        position.step(),
         phases.canaryStarts(),
         phases.shadowStartedAt(),
         Optional.ofNullable(heldBecause),
@@ -123,17 +121,18 @@ final class GuardedRollout {
   }
 
   public synchronized RolloutState state() {
-    return state;
+    return position.state();
   }
 
   public synchronized int step() {
-    return step;
+    return position.step();
   }
 
   /** This check's own hold, else the HELD state's kind. */
   synchronized Optional<HoldReason> holdReason() {
-    HoldReason held = holdReason != null || state != RolloutState.HELD ? holdReason : heldKind;
-    return state.isFinal() ? Optional.empty() : Optional.ofNullable(held);
+    HoldReason held =
+        holdReason != null || position.state() != RolloutState.HELD ? holdReason : heldKind;
+    return position.state().isFinal() ? Optional.empty() : Optional.ofNullable(held);
   }
 
   public boolean rollbackVerified() {
@@ -141,7 +140,7 @@ final class GuardedRollout {
   }
 
   synchronized AuditRecord check() {
-    if (state.isFinal()) {
+    if (position.state().isFinal()) {
       return lastRecord;
     }
     Instant now = context.clock().instant();
@@ -175,7 +174,7 @@ final class GuardedRollout {
   }
 
   private AuditRecord judge(Instant now) {
-    boolean shadow = state == RolloutState.SHADOW;
+    boolean shadow = position.state() == RolloutState.SHADOW;
     List<StepWindows.Window> steps = phases.windows(shadow);
     Optional<SampleRatioCheck> srm =
         shadow ? Optional.empty() : sampleRatio.check(steps, spec.stable(), spec.canary());
@@ -196,14 +195,14 @@ final class GuardedRollout {
       }
       return hold(now, checks, srm, HoldReason.SAMPLE_RATIO_MISMATCH, why);
     }
-    if (state == RolloutState.HELD) {
+    if (position.state() == RolloutState.HELD) {
       return record(now, Decision.HOLD, null, checks, srm, "held: " + heldBecause);
     }
     return advanceStep(now, checks, srm, steps);
   }
 
   synchronized AuditRecord rollBack(String reason) {
-    if (state == RolloutState.ROLLED_BACK) {
+    if (position.state() == RolloutState.ROLLED_BACK) {
       return lastRecord;
     }
     return rollBack(context.clock().instant(), List.of(), Optional.empty(), "by hand: " + reason);
@@ -217,7 +216,11 @@ final class GuardedRollout {
 
   /** Records that an operator restored the flag after this rollout's automatic rollback. */
   public synchronized void recordForcedRestore(String reason) {
-    adopt(state, step, Decision.CONTINUE, "restore forced after automatic rollback: " + reason);
+    adopt(
+        position.state(),
+        position.step(),
+        Decision.CONTINUE,
+        "restore forced after automatic rollback: " + reason);
   }
 
   /**
@@ -227,9 +230,9 @@ final class GuardedRollout {
    */
   synchronized AuditRecord adopt(RolloutState to, int toStep, Decision decision, String why) {
     StateTransition t = null;
-    if (to != state || toStep != step) {
+    if (to != position.state() || toStep != position.step()) {
       rollbackVerified |= to == RolloutState.ROLLED_BACK;
-      t = transition(to, toStep, why);
+      t = position.moveTo(to, toStep, why);
     }
     return record(context.clock().instant(), decision, t, List.of(), Optional.empty(), why);
   }
@@ -239,15 +242,15 @@ final class GuardedRollout {
    * a crash); records it.
    */
   synchronized void adoptWidening(double share) {
-    if (!state.isFinal() && step == 0 && widening.adopt(share)) {
+    if (!position.state().isFinal() && position.step() == 0 && widening.adopt(share)) {
       String why = "the flag shows step 1 widened to " + share + "% before its record; adopted";
-      adopt(state, step, Decision.CONTINUE, why);
+      adopt(position.state(), position.step(), Decision.CONTINUE, why);
     }
   }
 
   /** Writes a rollback the record says began but was never verified. */
   synchronized void finishRollback() {
-    if (state == RolloutState.ROLLED_BACK && !rollbackVerified) {
+    if (position.state() == RolloutState.ROLLED_BACK && !rollbackVerified) {
       context.override().force(spec.flagKey(), spec.stable());
       startRollbackWriter("resumed: " + automaticRollback().orElse("rollback not yet verified"));
     }
@@ -283,16 +286,21 @@ final class GuardedRollout {
     if (elapsed.compareTo(current.minBake()) < 0) {
       missing.add("baking until " + phases.startedAt().plus(current.minBake()));
     }
-    missing.addAll(phases.samplesMissing(step, current, steps.get(steps.size() - 1)));
-    missing.addAll(evidence.missing(step, checks, steps));
+    missing.addAll(phases.samplesMissing(position.step(), current, steps.get(steps.size() - 1)));
+    missing.addAll(evidence.missing(position.step(), checks, steps));
     if (missing.isEmpty()) {
-      return step + 1 < spec.plan().steps().size()
-          ? promoteTo(now, step + 1, checks, srm, "step passed: baked, evidence in, no rule broken")
+      return position.step() + 1 < spec.plan().steps().size()
+          ? promoteTo(
+              now,
+              position.step() + 1,
+              checks,
+              srm,
+              "step passed: baked, evidence in, no rule broken")
           : finish(now, checks, srm);
     }
     String lacking = String.join("; ", missing);
     Optional<FirstStepWidening.Shortfall> shortfall =
-        widening.shortfall(step, now, phases.startedAt(), current, checks);
+        widening.shortfall(position.step(), now, phases.startedAt(), current, checks);
     if (shortfall.isPresent()) {
       Optional<StepWriter.Outcome> unwritten = widening.act(shortfall.get());
       if (unwritten.isPresent()) {
@@ -303,7 +311,12 @@ final class GuardedRollout {
     }
     if (elapsed.compareTo(current.maxDuration()) >= 0) {
       String why =
-          "step " + (step + 1) + " ran " + current.maxDuration() + " and lacks: " + lacking;
+          "step "
+              + (position.step() + 1)
+              + " ran "
+              + current.maxDuration()
+              + " and lacks: "
+              + lacking;
       if (spec.plan().onStepTimeout() == StepTimeoutAction.ROLL_BACK) {
         automaticRollback = why;
         return rollBack(now, checks, srm, why);
@@ -319,12 +332,12 @@ final class GuardedRollout {
       Optional<SampleRatioCheck> srm,
       HoldReason kind,
       String why) {
-    if (state == RolloutState.HELD) {
+    if (position.state() == RolloutState.HELD) {
       return record(now, Decision.HOLD, null, checks, srm, "held: " + heldBecause);
     }
     heldBecause = why;
     heldKind = kind;
-    StateTransition t = transition(RolloutState.HELD, step, why);
+    StateTransition t = position.moveTo(RolloutState.HELD, position.step(), why);
     alert(Alert.Severity.CRITICAL, "rollout held; rules still checked", why);
     return record(now, Decision.HOLD, t, checks, srm, why + "; held, never promoted");
   }
@@ -340,7 +353,7 @@ final class GuardedRollout {
     if (outcome.kind() != StepWriter.Kind.WRITTEN) {
       return notWritten(now, outcome, checks, srm);
     }
-    StateTransition t = transition(RolloutState.CANARY, nextStep, why);
+    StateTransition t = position.moveTo(RolloutState.CANARY, nextStep, why);
     return record(now, Decision.PROMOTE, t, checks, srm, why + "; canary at " + percent + "%");
   }
 
@@ -352,7 +365,7 @@ final class GuardedRollout {
         return notWritten(now, outcome, checks, srm);
       }
     }
-    StateTransition t = transition(RolloutState.PROMOTED, -1, why);
+    StateTransition t = position.moveTo(RolloutState.PROMOTED, -1, why);
     return record(now, Decision.PROMOTE, t, checks, srm, why + "; canary serves all");
   }
 
@@ -363,7 +376,7 @@ final class GuardedRollout {
       Optional<SampleRatioCheck> srm) {
     switch (outcome.kind()) {
       case KILLED_ELSEWHERE -> {
-        StateTransition t = transition(RolloutState.ROLLED_BACK, -1, outcome.detail());
+        StateTransition t = position.moveTo(RolloutState.ROLLED_BACK, -1, outcome.detail());
         rollbackVerified = true;
         return record(now, Decision.ROLL_BACK, t, checks, srm, outcome.detail());
       }
@@ -371,9 +384,11 @@ final class GuardedRollout {
         return record(now, Decision.HOLD, null, checks, srm, outcome.detail());
       }
       case STEPPED_ELSEWHERE -> {
-        int adopted = StepWriter.stepOf(spec.plan(), outcome.canaryShare(), step);
+        int adopted = StepWriter.stepOf(spec.plan(), outcome.canaryShare(), position.step());
         StateTransition t =
-            adopted > step ? transition(RolloutState.CANARY, adopted, outcome.detail()) : null;
+            adopted > position.step()
+                ? position.moveTo(RolloutState.CANARY, adopted, outcome.detail())
+                : null;
         return record(now, Decision.CONTINUE, t, checks, srm, outcome.detail());
       }
       default -> {
@@ -386,7 +401,7 @@ final class GuardedRollout {
   private AuditRecord rollBack(
       Instant now, List<RuleCheck> checks, Optional<SampleRatioCheck> srm, String why) {
     context.override().force(spec.flagKey(), spec.stable());
-    StateTransition t = transition(RolloutState.ROLLED_BACK, -1, why);
+    StateTransition t = position.moveTo(RolloutState.ROLLED_BACK, -1, why);
     AuditRecord record = record(now, Decision.ROLL_BACK, t, checks, srm, why);
     alert(Alert.Severity.CRITICAL, "rolled back to '" + spec.stable() + "'", why);
     startRollbackWriter(why);
@@ -403,24 +418,6 @@ final class GuardedRollout {
     rollbackVerified = true;
   }
 
-  private StateTransition transition(RolloutState to, int toStep, String why) {
-    StateTransition t = new StateTransition(state, step, to, toStep);
-    boolean newStep = to == RolloutState.CANARY;
-    state = to;
-    step = toStep;
-    if (newStep || to == RolloutState.SHADOW) {
-      beginPhase();
-    }
-    events.publish(
-        new GuardEvent.StateTransitionEvent(spec.flagKey(), context.clock().instant(), t, why));
-    return t;
-  }
-
-  private void beginPhase() {
-    phases.begin(state, step);
-    shadowStage.begin(state);
-  }
-
   private AuditRecord record(
       Instant now,
       Decision decision,
@@ -434,8 +431,8 @@ final class GuardedRollout {
             spec.flagKey(),
             decision,
             Optional.ofNullable(transition),
-            state,
-            step,
+            position.state(),
+            position.step(),
             reason,
             checks,
             srm,
@@ -451,6 +448,6 @@ final class GuardedRollout {
   }
 
   private CanaryStep currentStep() {
-    return spec.plan().steps().get(step);
+    return spec.plan().steps().get(position.step());
   }
 }
