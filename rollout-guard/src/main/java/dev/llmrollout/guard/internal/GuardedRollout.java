@@ -5,7 +5,6 @@ import dev.llmrollout.guard.AuditRecord;
 import dev.llmrollout.guard.CanaryStep;
 import dev.llmrollout.guard.Decision;
 import dev.llmrollout.guard.GuardConfig;
-import dev.llmrollout.guard.GuardEvent;
 import dev.llmrollout.guard.HoldReason;
 import dev.llmrollout.guard.RolloutPlan.StepTimeoutAction;
 import dev.llmrollout.guard.RolloutSpec;
@@ -41,6 +40,7 @@ final class GuardedRollout {
   private final RolloutLease lease;
   private final ShadowStage shadowStage;
   private final RolloutPosition position;
+  private final AuditTrail audit;
 
   private String heldBecause;
   private HoldReason heldKind;
@@ -51,7 +51,6 @@ final class GuardedRollout {
   private String signalsMissing;
   private String automaticRollback;
   private volatile boolean rollbackVerified;
-  private AuditRecord lastRecord;
   private String evalGate;
 
   /**
@@ -77,6 +76,7 @@ final class GuardedRollout {
     this.shadowStage = new ShadowStage(context, spec, segments, phases);
     this.widening = new FirstStepWidening(context, spec, rules, stepWriter, phases);
     this.position = new RolloutPosition(context, spec, events, phases, shadowStage, progress);
+    this.audit = new AuditTrail(context, spec, events, position);
     this.heldBecause = progress.heldBecause().orElse(null);
     this.heldKind = progress.heldKind().orElse(null);
     this.automaticRollback = progress.automaticRollback().orElse(null);
@@ -108,7 +108,7 @@ final class GuardedRollout {
 
   /** The last audit record, or null before the first. */
   synchronized AuditRecord lastRecord() {
-    return lastRecord;
+    return audit.last();
   }
 
   /** Why the guard rolled this rollout back by itself; empty when it did not. */
@@ -141,7 +141,7 @@ final class GuardedRollout {
 
   synchronized AuditRecord check() {
     if (position.state().isFinal()) {
-      return lastRecord;
+      return audit.last();
     }
     Instant now = context.clock().instant();
     holdReason = null;
@@ -160,11 +160,12 @@ final class GuardedRollout {
    */
   private AuditRecord holdWithoutSignals(Instant now, String why) {
     if (!why.equals(signalsMissing)) {
-      alert(Alert.Severity.WARNING, "signals unavailable; rollout held until they return", why);
+      audit.alert(
+          Alert.Severity.WARNING, "signals unavailable; rollout held until they return", why);
     }
     signalsMissing = why;
     holdReason = HoldReason.SIGNALS_UNAVAILABLE;
-    return record(
+    return audit.record(
         now,
         Decision.HOLD,
         null,
@@ -196,14 +197,14 @@ final class GuardedRollout {
       return hold(now, checks, srm, HoldReason.SAMPLE_RATIO_MISMATCH, why);
     }
     if (position.state() == RolloutState.HELD) {
-      return record(now, Decision.HOLD, null, checks, srm, "held: " + heldBecause);
+      return audit.record(now, Decision.HOLD, null, checks, srm, "held: " + heldBecause);
     }
     return advanceStep(now, checks, srm, steps);
   }
 
   synchronized AuditRecord rollBack(String reason) {
     if (position.state() == RolloutState.ROLLED_BACK) {
-      return lastRecord;
+      return audit.last();
     }
     return rollBack(context.clock().instant(), List.of(), Optional.empty(), "by hand: " + reason);
   }
@@ -211,7 +212,8 @@ final class GuardedRollout {
   /** Records how the rollout got past the eval gate, as its first audit record. */
   public synchronized void recordStart(String reason) {
     evalGate = reason;
-    record(context.clock().instant(), Decision.CONTINUE, null, List.of(), Optional.empty(), reason);
+    audit.record(
+        context.clock().instant(), Decision.CONTINUE, null, List.of(), Optional.empty(), reason);
   }
 
   /** Records that an operator restored the flag after this rollout's automatic rollback. */
@@ -234,7 +236,7 @@ final class GuardedRollout {
       rollbackVerified |= to == RolloutState.ROLLED_BACK;
       t = position.moveTo(to, toStep, why);
     }
-    return record(context.clock().instant(), decision, t, List.of(), Optional.empty(), why);
+    return audit.record(context.clock().instant(), decision, t, List.of(), Optional.empty(), why);
   }
 
   /**
@@ -266,10 +268,10 @@ final class GuardedRollout {
         yield rollBack(now, checks, Optional.empty(), why);
       }
       case HOLD -> hold(now, checks, Optional.empty(), HoldReason.STEP_TIMEOUT, why);
-      case WAIT -> record(now, Decision.CONTINUE, null, checks, Optional.empty(), why);
+      case WAIT -> audit.record(now, Decision.CONTINUE, null, checks, Optional.empty(), why);
       case EVAL_GATE_REFUSED -> {
         holdReason = HoldReason.EVAL_GATE;
-        yield record(now, Decision.HOLD, null, checks, Optional.empty(), why);
+        yield audit.record(now, Decision.HOLD, null, checks, Optional.empty(), why);
       }
       case PROMOTE -> promoteTo(now, 0, checks, Optional.empty(), why);
     };
@@ -307,7 +309,7 @@ final class GuardedRollout {
         return notWritten(now, unwritten.get(), checks, srm);
       }
       String why = shortfall.get().why() + (shortfall.get().widens() ? "" : "; " + lacking);
-      return record(now, Decision.CONTINUE, null, checks, srm, why);
+      return audit.record(now, Decision.CONTINUE, null, checks, srm, why);
     }
     if (elapsed.compareTo(current.maxDuration()) >= 0) {
       String why =
@@ -323,7 +325,7 @@ final class GuardedRollout {
       }
       return hold(now, checks, srm, HoldReason.STEP_TIMEOUT, why);
     }
-    return record(now, Decision.CONTINUE, null, checks, srm, "waiting: " + lacking);
+    return audit.record(now, Decision.CONTINUE, null, checks, srm, "waiting: " + lacking);
   }
 
   private AuditRecord hold(
@@ -333,13 +335,13 @@ final class GuardedRollout {
       HoldReason kind,
       String why) {
     if (position.state() == RolloutState.HELD) {
-      return record(now, Decision.HOLD, null, checks, srm, "held: " + heldBecause);
+      return audit.record(now, Decision.HOLD, null, checks, srm, "held: " + heldBecause);
     }
     heldBecause = why;
     heldKind = kind;
     StateTransition t = position.moveTo(RolloutState.HELD, position.step(), why);
-    alert(Alert.Severity.CRITICAL, "rollout held; rules still checked", why);
-    return record(now, Decision.HOLD, t, checks, srm, why + "; held, never promoted");
+    audit.alert(Alert.Severity.CRITICAL, "rollout held; rules still checked", why);
+    return audit.record(now, Decision.HOLD, t, checks, srm, why + "; held, never promoted");
   }
 
   private AuditRecord promoteTo(
@@ -354,7 +356,8 @@ final class GuardedRollout {
       return notWritten(now, outcome, checks, srm);
     }
     StateTransition t = position.moveTo(RolloutState.CANARY, nextStep, why);
-    return record(now, Decision.PROMOTE, t, checks, srm, why + "; canary at " + percent + "%");
+    return audit.record(
+        now, Decision.PROMOTE, t, checks, srm, why + "; canary at " + percent + "%");
   }
 
   private AuditRecord finish(Instant now, List<RuleCheck> checks, Optional<SampleRatioCheck> srm) {
@@ -366,7 +369,7 @@ final class GuardedRollout {
       }
     }
     StateTransition t = position.moveTo(RolloutState.PROMOTED, -1, why);
-    return record(now, Decision.PROMOTE, t, checks, srm, why + "; canary serves all");
+    return audit.record(now, Decision.PROMOTE, t, checks, srm, why + "; canary serves all");
   }
 
   private AuditRecord notWritten(
@@ -378,10 +381,10 @@ final class GuardedRollout {
       case KILLED_ELSEWHERE -> {
         StateTransition t = position.moveTo(RolloutState.ROLLED_BACK, -1, outcome.detail());
         rollbackVerified = true;
-        return record(now, Decision.ROLL_BACK, t, checks, srm, outcome.detail());
+        return audit.record(now, Decision.ROLL_BACK, t, checks, srm, outcome.detail());
       }
       case LOST_OWNERSHIP -> {
-        return record(now, Decision.HOLD, null, checks, srm, outcome.detail());
+        return audit.record(now, Decision.HOLD, null, checks, srm, outcome.detail());
       }
       case STEPPED_ELSEWHERE -> {
         int adopted = StepWriter.stepOf(spec.plan(), outcome.canaryShare(), position.step());
@@ -389,11 +392,11 @@ final class GuardedRollout {
             adopted > position.step()
                 ? position.moveTo(RolloutState.CANARY, adopted, outcome.detail())
                 : null;
-        return record(now, Decision.CONTINUE, t, checks, srm, outcome.detail());
+        return audit.record(now, Decision.CONTINUE, t, checks, srm, outcome.detail());
       }
       default -> {
-        alert(Alert.Severity.WARNING, "promotion write failed", outcome.detail());
-        return record(now, Decision.CONTINUE, null, checks, srm, outcome.detail());
+        audit.alert(Alert.Severity.WARNING, "promotion write failed", outcome.detail());
+        return audit.record(now, Decision.CONTINUE, null, checks, srm, outcome.detail());
       }
     }
   }
@@ -402,8 +405,8 @@ final class GuardedRollout {
       Instant now, List<RuleCheck> checks, Optional<SampleRatioCheck> srm, String why) {
     context.override().force(spec.flagKey(), spec.stable());
     StateTransition t = position.moveTo(RolloutState.ROLLED_BACK, -1, why);
-    AuditRecord record = record(now, Decision.ROLL_BACK, t, checks, srm, why);
-    alert(Alert.Severity.CRITICAL, "rolled back to '" + spec.stable() + "'", why);
+    AuditRecord record = audit.record(now, Decision.ROLL_BACK, t, checks, srm, why);
+    audit.alert(Alert.Severity.CRITICAL, "rolled back to '" + spec.stable() + "'", why);
     startRollbackWriter(why);
     return record;
   }
@@ -416,35 +419,6 @@ final class GuardedRollout {
 
   private void verified() {
     rollbackVerified = true;
-  }
-
-  private AuditRecord record(
-      Instant now,
-      Decision decision,
-      StateTransition transition,
-      List<RuleCheck> checks,
-      Optional<SampleRatioCheck> srm,
-      String reason) {
-    lastRecord =
-        new AuditRecord(
-            now,
-            spec.flagKey(),
-            decision,
-            Optional.ofNullable(transition),
-            position.state(),
-            position.step(),
-            reason,
-            checks,
-            srm,
-            context.config().actor());
-    context.auditLog().record(lastRecord);
-    events.publish(new GuardEvent.CheckEvent(lastRecord));
-    return lastRecord;
-  }
-
-  private void alert(Alert.Severity severity, String title, String detail) {
-    Instant now = context.clock().instant();
-    context.alertHook().alert(new Alert(now, severity, spec.flagKey(), title, detail));
   }
 
   private CanaryStep currentStep() {
