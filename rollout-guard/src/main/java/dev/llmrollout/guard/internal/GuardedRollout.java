@@ -36,11 +36,10 @@ final class GuardedRollout {
   private final RolloutPhases phases;
   private final PromotionEvidence evidence;
   private final FirstStepWidening widening;
-  private final DefaultEventPublisher events;
-  private final RolloutLease lease;
   private final ShadowStage shadowStage;
   private final RolloutPosition position;
   private final AuditTrail audit;
+  private final Rollback rollback;
 
   private String heldBecause;
   private HoldReason heldKind;
@@ -49,8 +48,6 @@ final class GuardedRollout {
   private HoldReason holdReason;
 
   private String signalsMissing;
-  private String automaticRollback;
-  private volatile boolean rollbackVerified;
   private String evalGate;
 
   /**
@@ -66,8 +63,6 @@ final class GuardedRollout {
       RolloutProgress progress) {
     this.context = context;
     this.spec = spec;
-    this.lease = lease;
-    this.events = events;
     this.rules = new RuleFamily(spec.rules(), segments, context.config());
     this.sampleRatio = new SampleRatioChecker(context.config().sampleRatioAlpha());
     this.stepWriter = new StepWriter(context, spec, lease);
@@ -79,8 +74,7 @@ final class GuardedRollout {
     this.audit = new AuditTrail(context, spec, events, position);
     this.heldBecause = progress.heldBecause().orElse(null);
     this.heldKind = progress.heldKind().orElse(null);
-    this.automaticRollback = progress.automaticRollback().orElse(null);
-    this.rollbackVerified = progress.rollbackVerified();
+    this.rollback = new Rollback(context, spec, lease, events, position, audit, progress);
     this.evalGate = progress.evalGate().orElse(null);
     if (progress.steps().isEmpty() && progress.shadowStartedAt().isEmpty()) {
       position.beginPhase();
@@ -101,8 +95,8 @@ final class GuardedRollout {
         phases.shadowStartedAt(),
         Optional.ofNullable(heldBecause),
         Optional.ofNullable(heldKind),
-        Optional.ofNullable(automaticRollback),
-        rollbackVerified,
+        rollback.automaticReason(),
+        rollback.verified(),
         Optional.ofNullable(evalGate));
   }
 
@@ -113,7 +107,7 @@ final class GuardedRollout {
 
   /** Why the guard rolled this rollout back by itself; empty when it did not. */
   public synchronized Optional<String> automaticRollback() {
-    return Optional.ofNullable(automaticRollback);
+    return rollback.automaticReason();
   }
 
   public RolloutSpec spec() {
@@ -136,7 +130,7 @@ final class GuardedRollout {
   }
 
   public boolean rollbackVerified() {
-    return rollbackVerified;
+    return rollback.verified();
   }
 
   synchronized AuditRecord check() {
@@ -182,8 +176,7 @@ final class GuardedRollout {
     List<RuleCheck> checks = rules.check(steps);
     List<RuleCheck> broken = checks.stream().filter(RuleCheck::broken).toList();
     if (!broken.isEmpty()) {
-      automaticRollback = "rule broken: " + BrokenRules.describe(broken);
-      return rollBack(now, checks, srm, automaticRollback);
+      return rollback.automatic(now, checks, srm, "rule broken: " + BrokenRules.describe(broken));
     }
     if (shadow) {
       return advanceShadow(now, checks);
@@ -191,8 +184,7 @@ final class GuardedRollout {
     if (srm.isPresent() && srm.get().mismatch()) {
       String why = "sample ratio mismatch: units do not split as planned " + srm.get();
       if (context.config().onSampleRatioMismatch() == GuardConfig.MismatchAction.ROLL_BACK) {
-        automaticRollback = why;
-        return rollBack(now, checks, srm, why);
+        return rollback.automatic(now, checks, srm, why);
       }
       return hold(now, checks, srm, HoldReason.SAMPLE_RATIO_MISMATCH, why);
     }
@@ -206,7 +198,8 @@ final class GuardedRollout {
     if (position.state() == RolloutState.ROLLED_BACK) {
       return audit.last();
     }
-    return rollBack(context.clock().instant(), List.of(), Optional.empty(), "by hand: " + reason);
+    return rollback.rollBack(
+        context.clock().instant(), List.of(), Optional.empty(), "by hand: " + reason);
   }
 
   /** Records how the rollout got past the eval gate, as its first audit record. */
@@ -233,7 +226,9 @@ final class GuardedRollout {
   synchronized AuditRecord adopt(RolloutState to, int toStep, Decision decision, String why) {
     StateTransition t = null;
     if (to != position.state() || toStep != position.step()) {
-      rollbackVerified |= to == RolloutState.ROLLED_BACK;
+      if (to == RolloutState.ROLLED_BACK) {
+        rollback.killedElsewhere();
+      }
       t = position.moveTo(to, toStep, why);
     }
     return audit.record(context.clock().instant(), decision, t, List.of(), Optional.empty(), why);
@@ -252,10 +247,7 @@ final class GuardedRollout {
 
   /** Writes a rollback the record says began but was never verified. */
   synchronized void finishRollback() {
-    if (position.state() == RolloutState.ROLLED_BACK && !rollbackVerified) {
-      context.override().force(spec.flagKey(), spec.stable());
-      startRollbackWriter("resumed: " + automaticRollback().orElse("rollback not yet verified"));
-    }
+    rollback.finish();
   }
 
   private AuditRecord advanceShadow(Instant now, List<RuleCheck> liveChecks) {
@@ -263,10 +255,7 @@ final class GuardedRollout {
     List<RuleCheck> checks = next.checks();
     String why = next.reason();
     return switch (next.action()) {
-      case ROLL_BACK -> {
-        automaticRollback = why;
-        yield rollBack(now, checks, Optional.empty(), why);
-      }
+      case ROLL_BACK -> rollback.automatic(now, checks, Optional.empty(), why);
       case HOLD -> hold(now, checks, Optional.empty(), HoldReason.STEP_TIMEOUT, why);
       case WAIT -> audit.record(now, Decision.CONTINUE, null, checks, Optional.empty(), why);
       case EVAL_GATE_REFUSED -> {
@@ -320,8 +309,7 @@ final class GuardedRollout {
               + " and lacks: "
               + lacking;
       if (spec.plan().onStepTimeout() == StepTimeoutAction.ROLL_BACK) {
-        automaticRollback = why;
-        return rollBack(now, checks, srm, why);
+        return rollback.automatic(now, checks, srm, why);
       }
       return hold(now, checks, srm, HoldReason.STEP_TIMEOUT, why);
     }
@@ -380,7 +368,7 @@ final class GuardedRollout {
     switch (outcome.kind()) {
       case KILLED_ELSEWHERE -> {
         StateTransition t = position.moveTo(RolloutState.ROLLED_BACK, -1, outcome.detail());
-        rollbackVerified = true;
+        rollback.killedElsewhere();
         return audit.record(now, Decision.ROLL_BACK, t, checks, srm, outcome.detail());
       }
       case LOST_OWNERSHIP -> {
@@ -399,26 +387,6 @@ final class GuardedRollout {
         return audit.record(now, Decision.CONTINUE, null, checks, srm, outcome.detail());
       }
     }
-  }
-
-  private AuditRecord rollBack(
-      Instant now, List<RuleCheck> checks, Optional<SampleRatioCheck> srm, String why) {
-    context.override().force(spec.flagKey(), spec.stable());
-    StateTransition t = position.moveTo(RolloutState.ROLLED_BACK, -1, why);
-    AuditRecord record = audit.record(now, Decision.ROLL_BACK, t, checks, srm, why);
-    audit.alert(Alert.Severity.CRITICAL, "rolled back to '" + spec.stable() + "'", why);
-    startRollbackWriter(why);
-    return record;
-  }
-
-  private void startRollbackWriter(String why) {
-    new RollbackWriter(
-            context, spec.flagKey(), spec.stable(), lease, events::publish, this::verified)
-        .start(why);
-  }
-
-  private void verified() {
-    rollbackVerified = true;
   }
 
   private CanaryStep currentStep() {
