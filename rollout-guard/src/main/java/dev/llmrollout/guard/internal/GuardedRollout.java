@@ -32,7 +32,6 @@ final class GuardedRollout {
   private final RolloutSpec spec;
   private final RuleFamily rules;
   private final SampleRatioChecker sampleRatio;
-  private final StepWriter stepWriter;
   private final RolloutPhases phases;
   private final PromotionEvidence evidence;
   private final FirstStepWidening widening;
@@ -40,6 +39,7 @@ final class GuardedRollout {
   private final RolloutPosition position;
   private final AuditTrail audit;
   private final Rollback rollback;
+  private final Promotion promotion;
 
   private String heldBecause;
   private HoldReason heldKind;
@@ -65,7 +65,7 @@ final class GuardedRollout {
     this.spec = spec;
     this.rules = new RuleFamily(spec.rules(), segments, context.config());
     this.sampleRatio = new SampleRatioChecker(context.config().sampleRatioAlpha());
-    this.stepWriter = new StepWriter(context, spec, lease);
+    StepWriter stepWriter = new StepWriter(context, spec, lease);
     this.phases = new RolloutPhases(context, spec);
     this.evidence = new PromotionEvidence(spec.plan(), context.config(), rules);
     this.shadowStage = new ShadowStage(context, spec, segments, phases);
@@ -75,6 +75,7 @@ final class GuardedRollout {
     this.heldBecause = progress.heldBecause().orElse(null);
     this.heldKind = progress.heldKind().orElse(null);
     this.rollback = new Rollback(context, spec, lease, events, position, audit, progress);
+    this.promotion = new Promotion(spec, stepWriter, position, audit, rollback);
     this.evalGate = progress.evalGate().orElse(null);
     if (progress.steps().isEmpty() && progress.shadowStartedAt().isEmpty()) {
       position.beginPhase();
@@ -262,7 +263,7 @@ final class GuardedRollout {
         holdReason = HoldReason.EVAL_GATE;
         yield audit.record(now, Decision.HOLD, null, checks, Optional.empty(), why);
       }
-      case PROMOTE -> promoteTo(now, 0, checks, Optional.empty(), why);
+      case PROMOTE -> promotion.toStep(now, 0, checks, Optional.empty(), why);
     };
   }
 
@@ -281,13 +282,13 @@ final class GuardedRollout {
     missing.addAll(evidence.missing(position.step(), checks, steps));
     if (missing.isEmpty()) {
       return position.step() + 1 < spec.plan().steps().size()
-          ? promoteTo(
+          ? promotion.toStep(
               now,
               position.step() + 1,
               checks,
               srm,
               "step passed: baked, evidence in, no rule broken")
-          : finish(now, checks, srm);
+          : promotion.toAll(now, checks, srm);
     }
     String lacking = String.join("; ", missing);
     Optional<FirstStepWidening.Shortfall> shortfall =
@@ -295,7 +296,7 @@ final class GuardedRollout {
     if (shortfall.isPresent()) {
       Optional<StepWriter.Outcome> unwritten = widening.act(shortfall.get());
       if (unwritten.isPresent()) {
-        return notWritten(now, unwritten.get(), checks, srm);
+        return promotion.notWritten(now, unwritten.get(), checks, srm);
       }
       String why = shortfall.get().why() + (shortfall.get().widens() ? "" : "; " + lacking);
       return audit.record(now, Decision.CONTINUE, null, checks, srm, why);
@@ -330,63 +331,6 @@ final class GuardedRollout {
     StateTransition t = position.moveTo(RolloutState.HELD, position.step(), why);
     audit.alert(Alert.Severity.CRITICAL, "rollout held; rules still checked", why);
     return audit.record(now, Decision.HOLD, t, checks, srm, why + "; held, never promoted");
-  }
-
-  private AuditRecord promoteTo(
-      Instant now,
-      int nextStep,
-      List<RuleCheck> checks,
-      Optional<SampleRatioCheck> srm,
-      String why) {
-    double percent = spec.plan().canaryPercent(nextStep);
-    StepWriter.Outcome outcome = stepWriter.write(percent, why);
-    if (outcome.kind() != StepWriter.Kind.WRITTEN) {
-      return notWritten(now, outcome, checks, srm);
-    }
-    StateTransition t = position.moveTo(RolloutState.CANARY, nextStep, why);
-    return audit.record(
-        now, Decision.PROMOTE, t, checks, srm, why + "; canary at " + percent + "%");
-  }
-
-  private AuditRecord finish(Instant now, List<RuleCheck> checks, Optional<SampleRatioCheck> srm) {
-    String why = "last step passed";
-    if (spec.plan().holdbackPercent() > 0) {
-      StepWriter.Outcome outcome = stepWriter.write(100, why + "; holdback released");
-      if (outcome.kind() != StepWriter.Kind.WRITTEN) {
-        return notWritten(now, outcome, checks, srm);
-      }
-    }
-    StateTransition t = position.moveTo(RolloutState.PROMOTED, -1, why);
-    return audit.record(now, Decision.PROMOTE, t, checks, srm, why + "; canary serves all");
-  }
-
-  private AuditRecord notWritten(
-      Instant now,
-      StepWriter.Outcome outcome,
-      List<RuleCheck> checks,
-      Optional<SampleRatioCheck> srm) {
-    switch (outcome.kind()) {
-      case KILLED_ELSEWHERE -> {
-        StateTransition t = position.moveTo(RolloutState.ROLLED_BACK, -1, outcome.detail());
-        rollback.killedElsewhere();
-        return audit.record(now, Decision.ROLL_BACK, t, checks, srm, outcome.detail());
-      }
-      case LOST_OWNERSHIP -> {
-        return audit.record(now, Decision.HOLD, null, checks, srm, outcome.detail());
-      }
-      case STEPPED_ELSEWHERE -> {
-        int adopted = StepWriter.stepOf(spec.plan(), outcome.canaryShare(), position.step());
-        StateTransition t =
-            adopted > position.step()
-                ? position.moveTo(RolloutState.CANARY, adopted, outcome.detail())
-                : null;
-        return audit.record(now, Decision.CONTINUE, t, checks, srm, outcome.detail());
-      }
-      default -> {
-        audit.alert(Alert.Severity.WARNING, "promotion write failed", outcome.detail());
-        return audit.record(now, Decision.CONTINUE, null, checks, srm, outcome.detail());
-      }
-    }
   }
 
   private CanaryStep currentStep() {
