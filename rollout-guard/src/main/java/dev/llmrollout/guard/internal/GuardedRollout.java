@@ -1,6 +1,5 @@
 package dev.llmrollout.guard.internal;
 
-import dev.llmrollout.guard.Alert;
 import dev.llmrollout.guard.AuditRecord;
 import dev.llmrollout.guard.CanaryStep;
 import dev.llmrollout.guard.Decision;
@@ -22,10 +21,11 @@ import java.util.Optional;
 /**
  * The state machine of one rollout: SHADOW, CANARY step N, HELD, PROMOTED, ROLLED_BACK, HALTED
  * (moves only as {@link StateTransition#isLegal} allows). Each check reads the windows of the steps
- * so far, runs the sample ratio check and the rule family, and acts; every decision becomes an
- * audit record and an event. Its writes go through the rollout's lease; {@link DurableRollout}
- * keeps that lease and the rollout's record. Checks, manual rollbacks and retries are serialized on
- * this object's monitor.
+ * so far, runs the sample ratio check and the rule family, and decides; {@link Promotion}, {@link
+ * Hold} and {@link Rollback} write what it decides, move its {@link RolloutPosition} and record it
+ * in its {@link AuditTrail}, so that every decision becomes an audit record and an event. Their
+ * writes go through the rollout's lease; {@link DurableRollout} keeps that lease and the rollout's
+ * record. Checks, manual rollbacks and retries are serialized on this object's monitor.
  */
 final class GuardedRollout {
   private final GuardContext context;
@@ -40,14 +40,7 @@ final class GuardedRollout {
   private final AuditTrail audit;
   private final Rollback rollback;
   private final Promotion promotion;
-
-  private String heldBecause;
-  private HoldReason heldKind;
-
-  /** A hold of this check alone (signals unavailable, eval gate), on top of the HELD state's. */
-  private HoldReason holdReason;
-
-  private String signalsMissing;
+  private final Hold hold;
   private String evalGate;
 
   /**
@@ -72,8 +65,7 @@ final class GuardedRollout {
     this.widening = new FirstStepWidening(context, spec, rules, stepWriter, phases);
     this.position = new RolloutPosition(context, spec, events, phases, shadowStage, progress);
     this.audit = new AuditTrail(context, spec, events, position);
-    this.heldBecause = progress.heldBecause().orElse(null);
-    this.heldKind = progress.heldKind().orElse(null);
+    this.hold = new Hold(position, audit, progress);
     this.rollback = new Rollback(context, spec, lease, events, position, audit, progress);
     this.promotion = new Promotion(spec, stepWriter, position, audit, rollback);
     this.evalGate = progress.evalGate().orElse(null);
@@ -94,8 +86,8 @@ final class GuardedRollout {
         position.step(),
         phases.canaryStarts(),
         phases.shadowStartedAt(),
-        Optional.ofNullable(heldBecause),
-        Optional.ofNullable(heldKind),
+        hold.heldBecause(),
+        hold.heldKind(),
         rollback.automaticReason(),
         rollback.verified(),
         Optional.ofNullable(evalGate));
@@ -125,9 +117,7 @@ final class GuardedRollout {
 
   /** This check's own hold, else the HELD state's kind. */
   synchronized Optional<HoldReason> holdReason() {
-    HoldReason held =
-        holdReason != null || position.state() != RolloutState.HELD ? holdReason : heldKind;
-    return position.state().isFinal() ? Optional.empty() : Optional.ofNullable(held);
+    return hold.reason();
   }
 
   public boolean rollbackVerified() {
@@ -139,34 +129,14 @@ final class GuardedRollout {
       return audit.last();
     }
     Instant now = context.clock().instant();
-    holdReason = null;
+    hold.checkBegins();
     try {
       AuditRecord judged = judge(now);
-      signalsMissing = null;
+      hold.signalsAnswered();
       return judged;
     } catch (SignalsUnavailableException e) {
-      return holdWithoutSignals(now, e.getMessage());
+      return hold.withoutSignals(now, e.getMessage());
     }
-  }
-
-  /**
-   * No window could be read (a fleet's metrics are missing or stale): neither promotes nor rolls
-   * back, alerts once per distinct reason, and says why in the audit record the status shows.
-   */
-  private AuditRecord holdWithoutSignals(Instant now, String why) {
-    if (!why.equals(signalsMissing)) {
-      audit.alert(
-          Alert.Severity.WARNING, "signals unavailable; rollout held until they return", why);
-    }
-    signalsMissing = why;
-    holdReason = HoldReason.SIGNALS_UNAVAILABLE;
-    return audit.record(
-        now,
-        Decision.HOLD,
-        null,
-        List.of(),
-        Optional.empty(),
-        "signals unavailable, neither promoted nor rolled back: " + why);
   }
 
   private AuditRecord judge(Instant now) {
@@ -187,10 +157,10 @@ final class GuardedRollout {
       if (context.config().onSampleRatioMismatch() == GuardConfig.MismatchAction.ROLL_BACK) {
         return rollback.automatic(now, checks, srm, why);
       }
-      return hold(now, checks, srm, HoldReason.SAMPLE_RATIO_MISMATCH, why);
+      return hold.start(now, checks, srm, HoldReason.SAMPLE_RATIO_MISMATCH, why);
     }
     if (position.state() == RolloutState.HELD) {
-      return audit.record(now, Decision.HOLD, null, checks, srm, "held: " + heldBecause);
+      return hold.keep(now, checks, srm);
     }
     return advanceStep(now, checks, srm, steps);
   }
@@ -257,12 +227,9 @@ final class GuardedRollout {
     String why = next.reason();
     return switch (next.action()) {
       case ROLL_BACK -> rollback.automatic(now, checks, Optional.empty(), why);
-      case HOLD -> hold(now, checks, Optional.empty(), HoldReason.STEP_TIMEOUT, why);
+      case HOLD -> hold.start(now, checks, Optional.empty(), HoldReason.STEP_TIMEOUT, why);
       case WAIT -> audit.record(now, Decision.CONTINUE, null, checks, Optional.empty(), why);
-      case EVAL_GATE_REFUSED -> {
-        holdReason = HoldReason.EVAL_GATE;
-        yield audit.record(now, Decision.HOLD, null, checks, Optional.empty(), why);
-      }
+      case EVAL_GATE_REFUSED -> hold.evalGateRefused(now, checks, why);
       case PROMOTE -> promotion.toStep(now, 0, checks, Optional.empty(), why);
     };
   }
@@ -312,25 +279,9 @@ final class GuardedRollout {
       if (spec.plan().onStepTimeout() == StepTimeoutAction.ROLL_BACK) {
         return rollback.automatic(now, checks, srm, why);
       }
-      return hold(now, checks, srm, HoldReason.STEP_TIMEOUT, why);
+      return hold.start(now, checks, srm, HoldReason.STEP_TIMEOUT, why);
     }
     return audit.record(now, Decision.CONTINUE, null, checks, srm, "waiting: " + lacking);
-  }
-
-  private AuditRecord hold(
-      Instant now,
-      List<RuleCheck> checks,
-      Optional<SampleRatioCheck> srm,
-      HoldReason kind,
-      String why) {
-    if (position.state() == RolloutState.HELD) {
-      return audit.record(now, Decision.HOLD, null, checks, srm, "held: " + heldBecause);
-    }
-    heldBecause = why;
-    heldKind = kind;
-    StateTransition t = position.moveTo(RolloutState.HELD, position.step(), why);
-    audit.alert(Alert.Severity.CRITICAL, "rollout held; rules still checked", why);
-    return audit.record(now, Decision.HOLD, t, checks, srm, why + "; held, never promoted");
   }
 
   private CanaryStep currentStep() {
