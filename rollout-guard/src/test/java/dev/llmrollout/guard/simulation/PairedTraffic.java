@@ -1,7 +1,7 @@
 package dev.llmrollout.guard.simulation;
 
+import dev.llmrollout.guard.testing.PairTraffic;
 import dev.llmrollout.signals.JudgePreference;
-import dev.llmrollout.signals.PairObservation;
 import dev.llmrollout.signals.PairRecorder;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -95,32 +95,18 @@ record PairedTraffic(double extraRefusal, double judgeShift, double judged) {
         candidate,
         segment,
         key,
-        new PairObservation(
-            false,
-            false,
+        PairTraffic.answered(
             primaryRefused,
             candidateRefused,
-            false,
-            false,
-            false,
             latency,
             latency * Math.exp(0.2 * r.nextGaussian()),
             300,
             300,
             400,
-            400,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN));
+            400));
     if (r.nextDouble() < judged) {
       JudgePreference preference = verdict(primaryRefused, candidateRefused, payment, r);
-      double score =
-          switch (preference) {
-            case CANDIDATE -> 0.6;
-            case PRIMARY -> -0.6;
-            case TIE -> 0;
-          };
+      double score = PairTraffic.judgeScore(preference, 0.6);
       recorder.recordVerdict(flag, primary, candidate, segment, key, preference, score);
     }
   }

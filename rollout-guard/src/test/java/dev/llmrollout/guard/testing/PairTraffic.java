@@ -54,38 +54,66 @@ public record PairTraffic(
           candidate,
           segment,
           user,
-          new PairObservation(
-              false,
-              false,
+          answered(
               primaryRefused,
               candidateRefused,
-              false,
-              false,
-              false,
               latency,
               latency * Math.exp(0.2 * random.nextGaussian()),
               300,
               300 + random.nextInt(20),
               500,
-              520,
-              Double.NaN,
-              Double.NaN,
-              Double.NaN,
-              Double.NaN));
+              520));
       if (random.nextDouble() < judged) {
         double v = random.nextDouble();
         JudgePreference preference =
             v < candidateWins
                 ? JudgePreference.CANDIDATE
                 : v < candidateWins + primaryWins ? JudgePreference.PRIMARY : JudgePreference.TIE;
-        double score =
-            switch (preference) {
-              case CANDIDATE -> 0.5;
-              case PRIMARY -> -0.5;
-              case TIE -> 0;
-            };
+        double score = judgeScore(preference, 0.5);
         recorder.recordVerdict(flag, primary, candidate, segment, user, preference, score);
       }
     }
+  }
+
+  /**
+   * A pair both of whose calls answered, with no JSON asked for, unpriced and not streamed: the
+   * pairs this kit and the simulations record.
+   */
+  public static PairObservation answered(
+      boolean primaryRefused,
+      boolean candidateRefused,
+      double primaryLatencyMillis,
+      double candidateLatencyMillis,
+      long primaryTokens,
+      long candidateTokens,
+      long primaryChars,
+      long candidateChars) {
+    return new PairObservation(
+        false,
+        false,
+        primaryRefused,
+        candidateRefused,
+        false,
+        false,
+        false,
+        primaryLatencyMillis,
+        candidateLatencyMillis,
+        primaryTokens,
+        candidateTokens,
+        primaryChars,
+        candidateChars,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN);
+  }
+
+  /** The judge's score of {@code preference}: {@code margin} toward the side it prefers. */
+  public static double judgeScore(JudgePreference preference, double margin) {
+    return switch (preference) {
+      case CANDIDATE -> margin;
+      case PRIMARY -> -margin;
+      case TIE -> 0;
+    };
   }
 }
