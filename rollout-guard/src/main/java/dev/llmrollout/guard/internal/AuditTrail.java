@@ -67,7 +67,6 @@ final class AuditTrail {
   }
 
   void alert(Alert.Severity severity, String title, String detail) {
-    Instant now = context.clock().instant();
-    context.alertHook().alert(new Alert(now, severity, spec.flagKey(), title, detail));
+    context.alert(severity, spec.flagKey(), title, detail);
   }
 }

@@ -225,10 +225,7 @@ final class FirstStepWidening {
   }
 
   private void alert(String title, String detail) {
-    Instant now = context.clock().instant();
-    context
-        .alertHook()
-        .alert(new Alert(now, Alert.Severity.WARNING, spec.flagKey(), title, detail));
+    context.alert(Alert.Severity.WARNING, spec.flagKey(), title, detail);
   }
 
   private static double seconds(Instant instant) {

@@ -1,5 +1,6 @@
 package dev.llmrollout.guard.internal;
 
+import dev.llmrollout.guard.Alert;
 import dev.llmrollout.guard.AlertHook;
 import dev.llmrollout.guard.AuditLog;
 import dev.llmrollout.guard.EvalGate;
@@ -30,4 +31,10 @@ public record GuardContext(
     Optional<EvaluationProbe> probe,
     Optional<EvalGate> evalGate,
     String owner,
-    Optional<PairSignalSource> shadowPairs) {}
+    Optional<PairSignalSource> shadowPairs) {
+
+  /** Raises an alert about {@code flagKey}, at this guard's clock. */
+  public void alert(Alert.Severity severity, String flagKey, String title, String detail) {
+    alertHook().alert(new Alert(clock().instant(), severity, flagKey, title, detail));
+  }
+}

@@ -63,14 +63,10 @@ public final class RecordedRollouts {
   }
 
   private static void cannotResume(GuardContext context, String flagKey, String why) {
-    context
-        .alertHook()
-        .alert(
-            new Alert(
-                context.clock().instant(),
-                Alert.Severity.CRITICAL,
-                flagKey,
-                "cannot look for a recorded rollout; it is not guarded by this controller",
-                why));
+    context.alert(
+        Alert.Severity.CRITICAL,
+        flagKey,
+        "cannot look for a recorded rollout; it is not guarded by this controller",
+        why);
   }
 }

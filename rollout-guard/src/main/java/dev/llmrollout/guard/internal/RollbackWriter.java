@@ -58,16 +58,12 @@ final class RollbackWriter {
           new RollbackEvent(
               flagKey, context.clock().instant(), Phase.ATTEMPT_FAILED, attempt, detail));
       if (attempt == 1 || !retryable(e)) {
-        context
-            .alertHook()
-            .alert(
-                new Alert(
-                    context.clock().instant(),
-                    Alert.Severity.CRITICAL,
-                    flagKey,
-                    "rollback write-back to stable is failing; the in-process override serves"
-                        + " stable meanwhile",
-                    detail));
+        context.alert(
+            Alert.Severity.CRITICAL,
+            flagKey,
+            "rollback write-back to stable is failing; the in-process override serves"
+                + " stable meanwhile",
+            detail);
       }
       Duration next = backoff.multipliedBy(2);
       Duration capped =

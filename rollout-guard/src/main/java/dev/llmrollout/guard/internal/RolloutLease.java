@@ -284,9 +284,6 @@ final class RolloutLease {
       return;
     }
     failureAlerted = detail;
-    context
-        .alertHook()
-        .alert(
-            new Alert(context.clock().instant(), Alert.Severity.WARNING, flagKey, title, detail));
+    context.alert(Alert.Severity.WARNING, flagKey, title, detail);
   }
 }
