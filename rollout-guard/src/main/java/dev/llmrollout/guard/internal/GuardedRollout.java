@@ -240,13 +240,7 @@ final class GuardedRollout {
       Optional<SampleRatioCheck> srm,
       List<StepWindows.Window> steps) {
     CanaryStep current = currentStep();
-    Duration elapsed = Duration.between(phases.startedAt(), now);
-    List<String> missing = new ArrayList<>();
-    if (elapsed.compareTo(current.minBake()) < 0) {
-      missing.add("baking until " + phases.startedAt().plus(current.minBake()));
-    }
-    missing.addAll(phases.samplesMissing(position.step(), current, steps.get(steps.size() - 1)));
-    missing.addAll(evidence.missing(position.step(), checks, steps));
+    List<String> missing = missing(now, current, checks, steps);
     if (missing.isEmpty()) {
       return position.step() + 1 < spec.plan().steps().size()
           ? promotion.toStep(
@@ -261,14 +255,9 @@ final class GuardedRollout {
     Optional<FirstStepWidening.Shortfall> shortfall =
         widening.shortfall(position.step(), now, phases.startedAt(), current, checks);
     if (shortfall.isPresent()) {
-      Optional<StepWriter.Outcome> unwritten = widening.act(shortfall.get());
-      if (unwritten.isPresent()) {
-        return promotion.notWritten(now, unwritten.get(), checks, srm);
-      }
-      String why = shortfall.get().why() + (shortfall.get().widens() ? "" : "; " + lacking);
-      return audit.record(now, Decision.CONTINUE, null, checks, srm, why);
+      return widen(now, shortfall.get(), lacking, checks, srm);
     }
-    if (elapsed.compareTo(current.maxDuration()) >= 0) {
+    if (Duration.between(phases.startedAt(), now).compareTo(current.maxDuration()) >= 0) {
       String why =
           "step "
               + (position.step() + 1)
@@ -282,6 +271,33 @@ final class GuardedRollout {
       return hold.start(now, checks, srm, HoldReason.STEP_TIMEOUT, why);
     }
     return audit.record(now, Decision.CONTINUE, null, checks, srm, "waiting: " + lacking);
+  }
+
+  /** What the running step still lacks before it passes: its bake, its samples, its evidence. */
+  private List<String> missing(
+      Instant now, CanaryStep current, List<RuleCheck> checks, List<StepWindows.Window> steps) {
+    List<String> missing = new ArrayList<>();
+    if (Duration.between(phases.startedAt(), now).compareTo(current.minBake()) < 0) {
+      missing.add("baking until " + phases.startedAt().plus(current.minBake()));
+    }
+    missing.addAll(phases.samplesMissing(position.step(), current, steps.get(steps.size() - 1)));
+    missing.addAll(evidence.missing(position.step(), checks, steps));
+    return missing;
+  }
+
+  /** The first step falls short of its evidence by its deadline: it widens, or alerts once. */
+  private AuditRecord widen(
+      Instant now,
+      FirstStepWidening.Shortfall shortfall,
+      String lacking,
+      List<RuleCheck> checks,
+      Optional<SampleRatioCheck> srm) {
+    Optional<StepWriter.Outcome> unwritten = widening.act(shortfall);
+    if (unwritten.isPresent()) {
+      return promotion.notWritten(now, unwritten.get(), checks, srm);
+    }
+    String why = shortfall.why() + (shortfall.widens() ? "" : "; " + lacking);
+    return audit.record(now, Decision.CONTINUE, null, checks, srm, why);
   }
 
   private CanaryStep currentStep() {
