@@ -87,16 +87,7 @@ public final class DurableRollout implements Rollout {
     DurableRollout rollout =
         new DurableRollout(context, stored.spec(), stored.segments(), stored.rolloutId(), null);
     rollout.follow(stored);
-    rollout.note(
-        Decision.CONTINUE,
-        "found in the flag's record: "
-            + stored.state()
-            + " at step "
-            + (stored.progress().step() + 1)
-            + ", owned by "
-            + stored.owner()
-            + " until "
-            + stored.leaseExpiresAt());
+    rollout.note(Decision.CONTINUE, "found in the flag's record: " + stored.standing());
     if (!stored.state().isFinal()) {
       rollout.takeOverIfLapsed(context.clock().instant());
     }

@@ -51,13 +51,7 @@ public final class RecordedRollouts {
               + "': a rollout of '"
               + stored.spec().canary()
               + "' is recorded "
-              + stored.state()
-              + " at step "
-              + (stored.progress().step() + 1)
-              + ", owned by "
-              + stored.owner()
-              + " until "
-              + stored.leaseExpiresAt()
+              + stored.standing()
               + "; resume it, or force the new one");
     }
   }

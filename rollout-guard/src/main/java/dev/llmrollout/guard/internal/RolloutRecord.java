@@ -63,6 +63,17 @@ public record RolloutRecord(
     return progress.state();
   }
 
+  /** Where the rollout stands and whose it is: "CANARY at step 2, owned by G until T". */
+  public String standing() {
+    return state()
+        + " at step "
+        + (progress.step() + 1)
+        + ", owned by "
+        + owner
+        + " until "
+        + leaseExpiresAt;
+  }
+
   /** The same record, owned by {@code newOwner} until {@code expiry}, written at {@code now}. */
   public RolloutRecord withOwner(String newOwner, Instant expiry, Instant now) {
     return new RolloutRecord(rolloutId, spec, segments, progress, newOwner, expiry, now);
