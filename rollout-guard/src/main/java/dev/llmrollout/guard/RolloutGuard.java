@@ -75,16 +75,7 @@ public final class RolloutGuard {
   public synchronized Rollout start(RolloutSpec spec) {
     VersionPolicy.enforce(spec);
     DurableRollout running = rollouts.get(spec.flagKey());
-    if (running != null && !running.state().isFinal() && !spec.force()) {
-      throw new RolloutRefusedException(
-          "flag '"
-              + spec.flagKey()
-              + "': a rollout of '"
-              + running.spec().canary()
-              + "' is running ("
-              + running.state()
-              + "); finish it or force the new one");
-    }
+    refuseOverRunning(spec, running);
     FlagState current = context.control().state(spec.flagKey());
     RecordedRollouts.refuseOverAnother(spec, current, running == null ? null : running.rolloutId());
     checkFlag(spec, current);
@@ -96,22 +87,7 @@ public final class RolloutGuard {
         shadowFirst && !major
             ? Optional.empty()
             : EvalGateCheck.enforce(context, spec, shadowFirst ? "shadow phase" : "canary");
-    FlagState written = current;
-    if (!shadowFirst) {
-      double percent = spec.plan().canaryPercent(0);
-      Map<String, Double> weights = new LinkedHashMap<>();
-      weights.put(spec.stable(), 100 - percent);
-      weights.put(spec.canary(), percent);
-      written =
-          context
-              .control()
-              .setWeights(
-                  spec.flagKey(),
-                  weights,
-                  ChangeRequest.because("rollout of '" + spec.canary() + "' begins")
-                      .by(context.config().actor())
-                      .ifVersion(current.version()));
-    }
+    FlagState written = shadowFirst ? current : writeFirstStep(spec, current);
     if (running != null && !running.state().isFinal()) {
       running.supersede("superseded by a forced rollout of '" + spec.canary() + "'");
     }
@@ -212,6 +188,36 @@ public final class RolloutGuard {
    * The segments a rollout is judged in, fixed at its start: those the spec declares, else those
    * the signals of its two variants show now (later values count in the "other" segment).
    */
+  /** Refuses {@code spec} over the rollout this guard runs on its flag, unless forced. */
+  private static void refuseOverRunning(RolloutSpec spec, DurableRollout running) {
+    if (running != null && !running.state().isFinal() && !spec.force()) {
+      throw new RolloutRefusedException(
+          "flag '"
+              + spec.flagKey()
+              + "': a rollout of '"
+              + running.spec().canary()
+              + "' is running ("
+              + running.state()
+              + "); finish it or force the new one");
+    }
+  }
+
+  /** Writes the first canary step, conditionally on the version {@code current} was read at. */
+  private FlagState writeFirstStep(RolloutSpec spec, FlagState current) {
+    double percent = spec.plan().canaryPercent(0);
+    Map<String, Double> weights = new LinkedHashMap<>();
+    weights.put(spec.stable(), 100 - percent);
+    weights.put(spec.canary(), percent);
+    return context
+        .control()
+        .setWeights(
+            spec.flagKey(),
+            weights,
+            ChangeRequest.because("rollout of '" + spec.canary() + "' begins")
+                .by(context.config().actor())
+                .ifVersion(current.version()));
+  }
+
   private List<String> declaredSegments(RolloutSpec spec) {
     if (!spec.segments().isEmpty()) {
       return spec.segments();
