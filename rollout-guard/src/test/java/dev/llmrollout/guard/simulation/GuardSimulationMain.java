@@ -33,7 +33,8 @@ public final class GuardSimulationMain {
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
     long started = System.nanoTime();
     List<ScenarioSummary> summaries = new ArrayList<>();
-    String only = args.length > 2 ? args[2] : "";
+    // Maven's exec plugin passes an empty -Dsimulation.only as a null argument.
+    String only = args.length > 2 && args[2] != null ? args[2] : "";
     List<Scenario> scenarios =
         Scenarios.all().stream().filter(s -> s.name().contains(only)).toList();
     for (Scenario scenario : scenarios) {
