@@ -11,17 +11,17 @@ import java.util.regex.Pattern;
  * over a hedged one ({@link #HEDGE}), a hedged one over a refusal, anything over a failed call
  * (score 0.8 towards the better one) and calls every other pair a tie (score 0). Scoring one live
  * answer, it gives a blank answer 0, a refusal (the router's default refusal patterns) 0.2, a
- * hedged answer 0.5 and any other answer 0.9. A hedged answer is neither a refusal nor short, so
- * it is a success to the router's live signals: only the judge sees it. The same input always gets
- * the same verdict; it never fails.
+ * hedged answer 0.5 and any other answer 0.9. A hedged answer is neither a refusal nor short, so it
+ * is a success to the router's live signals: only the judge sees it. The same input always gets the
+ * same verdict; it never fails.
  */
 public final class StandInJudge implements ShadowJudge, AnswerJudge {
   /** How verdicts name this judge. */
   public static final String ID = "stand-in-judge@1";
 
   /**
-   * What marks an answer as hedged instead of answering: "I'm not sure" or "it depends", the stand-in
-   * for the answers a real judge would score lower although they are not refusals.
+   * What marks an answer as hedged instead of answering: "I'm not sure" or "it depends", the
+   * stand-in for the answers a real judge would score lower although they are not refusals.
    */
   public static final Pattern HEDGE = Pattern.compile("(?i)\\b(?:I'm not sure|it depends)\\b");
 

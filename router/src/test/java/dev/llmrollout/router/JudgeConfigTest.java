@@ -56,8 +56,7 @@ class JudgeConfigTest {
     assertThat(verdict(judge, side("", "A plain answer."), side("", hedged), false, false))
         .isEqualTo(
             new JudgeVerdict("primary", -0.8, "the shadow's answer is worse", StandInJudge.ID));
-    assertThat(
-            verdict(judge, side("", "I can't help."), side("", hedged), true, false).preferred())
+    assertThat(verdict(judge, side("", "I can't help."), side("", hedged), true, false).preferred())
         .isEqualTo("shadow");
   }
 

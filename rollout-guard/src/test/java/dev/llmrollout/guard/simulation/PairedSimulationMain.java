@@ -30,6 +30,7 @@ public final class PairedSimulationMain {
 
   static final RuleSet CANARY_RULES =
       RuleSet.of(Rule.successRateDrop(0.05), Rule.refusalRateIncrease(0.04).tolerating(0.02));
+
   /**
    * The canary's rules plus the live judge's: sized for a 0.05 drop of the mean score, rolling back
    * on a drop shown above 0.02 (the shadow rule's margin is 0.05 of win rate).
@@ -74,20 +75,12 @@ public final class PairedSimulationMain {
     rows.add(
         canaryRow(
             "Same refusal regression, unpaired canary at 5 %",
-            REFUSAL_REGRESSION,
-            CANARY_RULES,
-            UnpairedCanaryRun.LiveJudge.NONE,
-            runs,
-            4_000));
+            REFUSAL_REGRESSION, CANARY_RULES, UnpairedCanaryRun.LiveJudge.NONE, runs, 4_000));
     rows.add(
         canaryRow(
             "Same judge-visible regression, unpaired canary at 5 % with the live judge rule"
                 + " (half of each arm's answers scored; mean score -0.09 in payment)",
-            JUDGE_REGRESSION,
-            CANARY_RULES_WITH_JUDGE,
-            LIVE_JUDGE,
-            runs,
-            5_000));
+            JUDGE_REGRESSION, CANARY_RULES_WITH_JUDGE, LIVE_JUDGE, runs, 5_000));
     double minutes = (System.nanoTime() - started) / 6e10;
     String table = PairedSimulationReport.render(rows, runs, minutes);
     Files.createDirectories(output.toAbsolutePath().getParent());

@@ -13,8 +13,8 @@ import java.util.SplittableRandom;
  * The same users and the same regression as {@link PairedShadowRun}, caught the unpaired way: a
  * real canary from the default plan's first step (5 %) on, through {@link GuardHarness}, each
  * request answered by its arm only (refusal as the candidate or the primary side of {@link
- * PairedTraffic} would have answered it), through the default plan (5 -> 25 -> 50 -> 100 %). With
- * a {@link LiveJudge}, a share of both arms' answers is scored as the router's live judging would.
+ * PairedTraffic} would have answered it), through the default plan (5 -> 25 -> 50 -> 100 %). With a
+ * {@link LiveJudge}, a share of both arms' answers is scored as the router's live judging would.
  * Ends at a rollback, a promotion, or after {@code maxRequests}.
  */
 final class UnpairedCanaryRun {
