@@ -115,10 +115,13 @@ final class JudgeOptions {
               ? ": expected with --judge-endpoint; the stand-in judge takes none"
               : ": expected with a judge model (--judge-endpoint NAME)");
     }
-    if (judge.isEmpty() && !standIn && liveSampleRate != null) {
-      throw new IllegalArgumentException(
-          "--live-judge-sample-rate: expected with a judge (--judge-endpoint NAME or --judge"
-              + " stand-in)");
+    if (judge.isEmpty() && !standIn) {
+      if (liveSampleRate != null) {
+        throw new IllegalArgumentException(
+            "--live-judge-sample-rate: expected with a judge (--judge-endpoint NAME or --judge"
+                + " stand-in)");
+      }
+      return JudgeSettings.none();
     }
     if (!(shadowSampleRate >= 0 && shadowSampleRate <= 1)) {
       throw new IllegalArgumentException(

@@ -54,28 +54,10 @@ public final class GatewayRuntime implements AutoCloseable {
   }
 
   /**
-   * Opens the backend, starts the router, the rollout guard and the HTTP server. The environment
-   * gives the admin token and the alert webhook's URL.
+   * Opens the backend, starts the router (with {@code judge} on shadow pairs and, for flags in a
+   * canary step, on live answers), the rollout guard and the HTTP server. The environment gives the
+   * admin token and the alert webhook's URL.
    */
-  public static GatewayRuntime start(
-      Backend backend,
-      EndpointRegistry endpoints,
-      Gateway.Settings settings,
-      Optional<String> defaultFlag,
-      RolloutSettings rolloutSettings,
-      Function<String, String> environment)
-      throws Exception {
-    return start(
-        backend,
-        endpoints,
-        settings,
-        defaultFlag,
-        rolloutSettings,
-        JudgeSettings.none(),
-        environment);
-  }
-
-  /** The same with a judge on shadow pairs and, for flags in a canary step, on live answers. */
   public static GatewayRuntime start(
       Backend backend,
       EndpointRegistry endpoints,

@@ -48,12 +48,6 @@ public final class RouterStack implements AutoCloseable {
    *     its work (delivering response bytes, completing calls) to virtual threads instead of its
    *     default cached pool, which grows a platform thread per concurrent task: with thousands of
    *     streams in flight that pool alone would hold hundreds of threads
-   */
-  RouterStack(Backend backend, EndpointRegistry endpoints, boolean virtualThreads) {
-    this(backend, endpoints, virtualThreads, (builder, flags) -> builder);
-  }
-
-  /**
    * @param customize adds to the router, given the started flags (a judge whose rubric a prompt
    *     flag holds)
    */
