@@ -98,7 +98,7 @@ public record JudgeSettings(
   }
 
   /** The inline messages of the default variant of the prompt flag {@code flagKey}. */
-  private static String rubric(FlagStack flags, String flagKey) {
+  static String rubric(FlagStack flags, String flagKey) {
     String expected =
         "--judge-rubric-flag "
             + flagKey
