@@ -2,7 +2,10 @@ package dev.llmrollout.guard;
 
 import dev.llmrollout.guard.Metric.Comparison;
 import dev.llmrollout.guard.Metric.Direction;
+import java.util.List;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One pre-declared regression rule, compared canary against stable within each step.
@@ -123,6 +126,63 @@ public record Rule(
   public Rule tolerating(double tolerated) {
     return new Rule(
         metric, feedbackEvent, quantile, direction, comparison, regressionToDetect, tolerated);
+  }
+
+  /** The declarations {@link #parse} reads, as a user would write them. */
+  public static final List<String> DECLARATIONS =
+      List.of(
+          "successRateDrop(points)",
+          "errorRateIncrease(points)",
+          "refusalRateIncrease(points)",
+          "feedbackRateIncrease(event, points)",
+          "latencyTailIncrease(quantile, points)",
+          "judgeScoreDrop(points)",
+          "each optionally followed by .tolerating(points)");
+
+  private static final Pattern DECLARATION =
+      Pattern.compile(
+          "\\s*([A-Za-z]+)\\s*\\(([^()]*)\\)\\s*(?:\\.\\s*tolerating\\s*\\(([^()]*)\\)\\s*)?");
+
+  /**
+   * Reads a rule written as its factory call, such as {@code judgeScoreDrop(0.05)}, {@code
+   * latencyTailIncrease(0.99, 0.02)} or {@code refusalRateIncrease(0.04).tolerating(0.02)}: what a
+   * start request and the CLI declare.
+   *
+   * @throws IllegalArgumentException naming the text and the declarations expected
+   */
+  public static Rule parse(String text) {
+    Matcher m = DECLARATION.matcher(text == null ? "" : text);
+    if (!m.matches()) {
+      throw notADeclaration(text);
+    }
+    String[] args = m.group(2).isBlank() ? new String[0] : m.group(2).split(",", -1);
+    Rule rule =
+        switch (m.group(1) + "/" + args.length) {
+          case "successRateDrop/1" -> successRateDrop(number(text, args[0]));
+          case "errorRateIncrease/1" -> errorRateIncrease(number(text, args[0]));
+          case "refusalRateIncrease/1" -> refusalRateIncrease(number(text, args[0]));
+          case "feedbackRateIncrease/2" ->
+              feedbackRateIncrease(args[0].strip(), number(text, args[1]));
+          case "latencyTailIncrease/2" ->
+              latencyTailIncrease(number(text, args[0]), number(text, args[1]));
+          case "judgeScoreDrop/1" -> judgeScoreDrop(number(text, args[0]));
+          default -> throw notADeclaration(text);
+        };
+    return m.group(3) == null ? rule : rule.tolerating(number(text, m.group(3)));
+  }
+
+  private static double number(String text, String value) {
+    try {
+      return Double.parseDouble(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "rule '" + text + "': '" + value.strip() + "' is not a number");
+    }
+  }
+
+  private static IllegalArgumentException notADeclaration(String text) {
+    return new IllegalArgumentException(
+        "rule '" + text + "': expected one of " + String.join(", ", DECLARATIONS));
   }
 
   /** A short name for audit records and test keys, such as {@code FEEDBACK_RATE(thumbs_down)}. */

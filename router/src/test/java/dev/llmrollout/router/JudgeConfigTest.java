@@ -41,6 +41,29 @@ class JudgeConfigTest {
     assertThat(verdict(judge, side(""), side(""), false, true)).isEqualTo(refusedShadow);
   }
 
+  @Test
+  @DisplayName(
+      "the stand-in judge scores a hedged answer below a plain one, above a refusal, and prefers"
+          + " the plain one in a pair")
+  void standInJudgeSeesHedgedAnswers() {
+    StandInJudge judge = new StandInJudge();
+    String hedged = "I'm not sure, but your refund usually arrives within five days.";
+
+    assertThat(score(judge, "Your refund arrives within five days.")).isEqualTo(0.9);
+    assertThat(score(judge, hedged)).isEqualTo(0.5);
+    assertThat(score(judge, "It depends on your plan.")).isEqualTo(0.5);
+    assertThat(score(judge, "I can't help with that request.")).isEqualTo(0.2);
+    assertThat(verdict(judge, side("", "A plain answer."), side("", hedged), false, false))
+        .isEqualTo(
+            new JudgeVerdict("primary", -0.8, "the shadow's answer is worse", StandInJudge.ID));
+    assertThat(verdict(judge, side("", "I can't help."), side("", hedged), true, false).preferred())
+        .isEqualTo("shadow");
+  }
+
+  private static double score(StandInJudge judge, String answer) {
+    return judge.score(List.of(), answer).toCompletableFuture().join().score();
+  }
+
   private static JudgeVerdict verdict(
       StandInJudge judge,
       ShadowRecord.Side primary,
@@ -59,12 +82,16 @@ class JudgeConfigTest {
   }
 
   private static ShadowRecord.Side side(String error) {
+    return side(error, "answer");
+  }
+
+  private static ShadowRecord.Side side(String error, String content) {
     return new ShadowRecord.Side(
         "v",
         "m",
         Optional.empty(),
         "e",
-        "answer",
+        content,
         error.isEmpty() ? Optional.empty() : Optional.of(error),
         10,
         1,

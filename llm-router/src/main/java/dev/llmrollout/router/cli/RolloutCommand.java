@@ -158,6 +158,18 @@ final class RolloutCommand implements Callable<Integer> {
     Long minSamples;
 
     @Option(
+        names = "--rule",
+        paramLabel = "RULE",
+        description =
+            "A rule the canary is held to, repeatable, written as its call and optionally"
+                + " .tolerating(points): successRateDrop(0.05), errorRateIncrease(0.01),"
+                + " refusalRateIncrease(0.02), feedbackRateIncrease(thumbs_down, 0.02),"
+                + " latencyTailIncrease(0.99, 0.02), judgeScoreDrop(0.05) (the live judge's"
+                + " mean score; needs a gateway with live judging) (default: success rate, error"
+                + " rate, refusal rate and p99 tail).")
+    List<String> rules;
+
+    @Option(
         names = "--shadow-rule",
         paramLabel = "RULE",
         description =
@@ -167,7 +179,8 @@ final class RolloutCommand implements Callable<Integer> {
                 + " invalidJsonDiscordanceAtMost(0.01), latencyTailRatioAtMost(0.99, 1.5),"
                 + " tokenRatioAtMost(1.5), costRatioAtMost(2), firstTokenRatioAtMost(1.5)"
                 + " (default: refusal and error discordance at most 0.01, p99 and tokens within"
-                + " 1.5 x).")
+                + " 1.5 x, and the judge's win rate at least 0.45 on a gateway that judges shadow"
+                + " pairs).")
     List<String> shadowRules;
 
     @Option(
@@ -202,6 +215,9 @@ final class RolloutCommand implements Callable<Integer> {
       }
       if (evalReport != null) {
         body.set("evalReport", readReport(evalReport));
+      }
+      if (rules != null) {
+        rules.forEach(body.putArray("rules")::add);
       }
       if (shadowRules != null) {
         shadowRules.forEach(body.putArray("shadowRules")::add);

@@ -5,6 +5,7 @@ import dev.llmrollout.router.gateway.ConfigCheck;
 import dev.llmrollout.router.gateway.ConfigProblems;
 import dev.llmrollout.router.gateway.Gateway;
 import dev.llmrollout.router.gateway.GatewayRuntime;
+import dev.llmrollout.router.gateway.JudgeSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +62,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin RolloutGuardOptions guardOptions;
 
+  @Mixin JudgeOptions judge;
+
   @Option(
       names = "--model-alias",
       paramLabel = "NAME=FLAG",
@@ -76,6 +79,8 @@ final class ServeCommand implements Callable<Integer> {
       throw new ConfigProblems(endpointProblems);
     }
     EndpointRegistry endpoints = EndpointRegistry.load(configuration.endpoints.file);
+    // Checked before the backend opens: a mistyped judge option stops the start with nothing open.
+    JudgeSettings judgeSettings = judge.settings(endpoints);
     GatewayRuntime runtime =
         GatewayRuntime.start(
             backendMixin.options.open(endpoints.variantValidator()),
@@ -89,6 +94,7 @@ final class ServeCommand implements Callable<Integer> {
                 virtualThreads),
             configuration.defaultFlag(),
             guardOptions.settings(),
+            judgeSettings,
             System::getenv);
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "gateway-shutdown"));
     listen.announce(

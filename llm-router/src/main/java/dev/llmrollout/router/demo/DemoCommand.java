@@ -9,6 +9,8 @@ import dev.llmrollout.guard.RolloutState;
 import dev.llmrollout.guard.RuleSet;
 import dev.llmrollout.router.EndpointRegistry;
 import dev.llmrollout.router.JsonLinesShadowSink;
+import dev.llmrollout.router.LiveJudgeOptions;
+import dev.llmrollout.router.ModelRouterBuilder;
 import dev.llmrollout.router.ShadowOptions;
 import dev.llmrollout.router.StandInJudge;
 import dev.llmrollout.router.gateway.RouterStack;
@@ -86,6 +88,15 @@ public final class DemoCommand implements Callable<Integer> {
       description = "With --shadow-gate: a candidate without the payment regression.")
   boolean goodCandidate;
 
+  @Option(
+      names = "--live-judge",
+      description =
+          "The shadow gate lets a good v2.0.0 into the canary, where it starts hedging on half its"
+              + " answers (success and refusal rates unchanged); the stand-in judge scores half of"
+              + " both arms' live answers and the judge-score rule rolls it back. Implies"
+              + " --shadow-gate.")
+  boolean liveJudge;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -98,29 +109,33 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private int runIn(Path dir, PrintWriter out) throws Exception {
+    shadowGate |= liveJudge;
+    AtomicReference<Rollout> started = new AtomicReference<>();
     try (DemoModel stable = new DemoModel("support-llm-2025-06", 40, 0.04, prompt -> false);
         DemoModel canary =
             new DemoModel(
                 "support-llm-2025-09",
                 30,
                 0.01,
-                goodCandidate ? prompt -> false : DemoTraffic::hasInlineOrderData);
+                goodCandidate || liveJudge ? prompt -> false : DemoTraffic::hasInlineOrderData);
         RouterStack stack =
             new RouterStack(
                 backend(dir, shadowGate),
                 endpoints(dir, stable, canary),
                 builder ->
                     shadowGate
-                        ? builder
-                            .shadow(
-                                ShadowOptions.custom()
-                                    .threads(4)
-                                    .queueCapacity(256)
-                                    .judgeSampleRate(1.0)
-                                    .build())
-                            .judge(new StandInJudge())
-                            .shadowSink(
-                                JsonLinesShadowSink.appendingTo(dir.resolve("shadow.jsonl")))
+                        ? liveJudging(
+                            builder
+                                .shadow(
+                                    ShadowOptions.custom()
+                                        .threads(4)
+                                        .queueCapacity(256)
+                                        .judgeSampleRate(1.0)
+                                        .build())
+                                .judge(new StandInJudge())
+                                .shadowSink(
+                                    JsonLinesShadowSink.appendingTo(dir.resolve("shadow.jsonl"))),
+                            started)
                         : builder)) {
       // With --json, only the summary reaches stdout.
       PrintWriter view = json ? new PrintWriter(Writer.nullWriter()) : out;
@@ -132,20 +147,31 @@ public final class DemoCommand implements Callable<Integer> {
           canary.baseUrl());
       DemoTimeline timeline = new DemoTimeline(stack.router().signals());
       ShadowStage shadowStage = new ShadowStage(stack.router().shadowPairs());
-      Rollout rollout = startRollout(stack, timeline, shadowStage);
+      LiveJudgeStage liveStage =
+          new LiveJudgeStage(
+              stack.router().signals(), () -> canary.startHedging(LiveJudgeStage.HEDGE_RATE));
+      Rollout rollout = startRollout(stack, timeline, shadowStage, liveStage);
+      started.set(rollout);
       DemoTraffic traffic = new DemoTraffic(stack.router(), sessions);
       timeline.trafficStarted(Instant.now());
       shadowStage.trafficStarted(Instant.now());
+      liveStage.trafficStarted(Instant.now());
       run(traffic, stack, rollout, timeline, new LiveTable(view, System.console() != null));
       if (shadowGate) {
-        shadowStage.print(view, traffic);
+        shadowStage.print(view, traffic, !liveJudge);
+        if (liveJudge) {
+          liveStage.print(view, traffic);
+        }
       } else {
         timeline.print(view, traffic, rollout, dir.resolve("flags.json"));
       }
-      int exitCode = succeeded(rollout, traffic) ? 0 : 1;
+      int exitCode = succeeded(rollout, traffic, liveStage) ? 0 : 1;
       if (json) {
         var summary = timeline.toJson(traffic, rollout).put("exitCode", exitCode);
         shadowStage.addTo(summary);
+        if (liveJudge) {
+          liveStage.addTo(summary);
+        }
         out.println(summary.toPrettyString());
       }
       return exitCode;
@@ -154,11 +180,17 @@ public final class DemoCommand implements Callable<Integer> {
 
   /**
    * The canary demo succeeds when the guard rolled back and verified it; the shadow demo when the
-   * shadow gate aborted a bad candidate with no session exposed, or let a good one into step 1.
+   * shadow gate aborted a bad candidate with no session exposed, or let a good one into step 1; the
+   * live judge demo when the judge-score rule rolled the canary back and it was verified.
    */
-  private boolean succeeded(Rollout rollout, DemoTraffic traffic) {
+  private boolean succeeded(Rollout rollout, DemoTraffic traffic, LiveJudgeStage liveStage) {
     if (!shadowGate) {
       return rollout.state() == RolloutState.ROLLED_BACK && rollout.rollbackVerified();
+    }
+    if (liveJudge) {
+      return rollout.state() == RolloutState.ROLLED_BACK
+          && rollout.rollbackVerified()
+          && liveStage.caughtByJudge();
     }
     if (goodCandidate) {
       return rollout.state() == RolloutState.CANARY;
@@ -219,7 +251,21 @@ public final class DemoCommand implements Callable<Integer> {
     return EndpointRegistry.load(file, name -> "demo-key-not-a-secret");
   }
 
-  private Rollout startRollout(RouterStack stack, DemoTimeline timeline, ShadowStage shadow) {
+  /**
+   * With {@code --live-judge}, the stand-in judge also scores the flag's live answers while its
+   * rollout is in a canary step (no budget: the demo's judge costs nothing).
+   */
+  private ModelRouterBuilder liveJudging(
+      ModelRouterBuilder builder, AtomicReference<Rollout> rollout) {
+    return liveJudge
+        ? builder.liveJudging(
+            LiveJudgeOptions.of(LiveJudgeStage.SAMPLE_RATE, 0),
+            flag -> rollout.get() != null && rollout.get().state() == RolloutState.CANARY)
+        : builder;
+  }
+
+  private Rollout startRollout(
+      RouterStack stack, DemoTimeline timeline, ShadowStage shadow, LiveJudgeStage live) {
     RolloutGuard guard =
         RolloutGuard.builder(stack.control(), stack.router().signals())
             .shadowPairs(stack.router().shadowPairs())
@@ -248,18 +294,26 @@ public final class DemoCommand implements Callable<Integer> {
                 .canary("canary")
                 .versions("1.1.0", shadowGate ? "2.0.0" : "1.2.0")
                 .plan(plan.build())
-                .rules(RuleSet.ofDefaults())
+                .rules(liveJudge ? LiveJudgeStage.RULES : RuleSet.ofDefaults())
                 .shadowRules(ShadowStage.RULES)
                 .segments(DemoTraffic.INTENTS.toArray(String[]::new))
                 .build());
     rollout.eventPublisher().onEvent(timeline::record);
     rollout.eventPublisher().onEvent(shadow::record);
+    if (liveJudge) {
+      rollout.eventPublisher().onEvent(live::record);
+    }
     rollout.startChecking();
     return rollout;
   }
 
   /** The demo stops once the guard rolled back and verified it, or the shadow gate let it in. */
   private boolean finished(Rollout rollout) {
+    if (liveJudge) {
+      return rollout.state() == RolloutState.ROLLED_BACK
+          ? rollout.rollbackVerified()
+          : rollout.state().isFinal();
+    }
     if (shadowGate && rollout.state() != RolloutState.SHADOW) {
       return rollout.state() != RolloutState.ROLLED_BACK || rollout.rollbackVerified();
     }
@@ -298,7 +352,7 @@ public final class DemoCommand implements Callable<Integer> {
             ? String.format(
                 Locale.ROOT,
                 "; stopped 2 s after the %s (--requests allowed %,d)",
-                shadowGate ? "shadow gate's decision" : "verified rollback",
+                shadowGate && !liveJudge ? "shadow gate's decision" : "verified rollback",
                 requests)
             : "";
     table.draw(stack.router().signals(), sent, sent, timeline.status(rollout) + stopped);

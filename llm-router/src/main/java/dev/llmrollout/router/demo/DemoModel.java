@@ -18,8 +18,9 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * A pretend model endpoint on loopback for the demo, speaking OpenAI's chat completions: it answers
- * after a latency around {@code latencyMillis}, sometimes too briefly to be useful, and refuses the
- * prompts {@code refuses} matches.
+ * after a latency around {@code latencyMillis}, sometimes too briefly to be useful, refuses the
+ * prompts {@code refuses} matches, and once told to ({@link #startHedging}) hedges on a share of
+ * its answers.
  */
 final class DemoModel implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,6 +29,7 @@ final class DemoModel implements AutoCloseable {
   private final int latencyMillis;
   private final double shortAnswerRate;
   private final Predicate<String> refuses;
+  private volatile double hedgeRate;
   private final Server server = new Server();
   private final ServerConnector connector = new ServerConnector(server);
 
@@ -51,6 +53,14 @@ final class DemoModel implements AutoCloseable {
     server.start();
   }
 
+  /**
+   * From now on hedges ("I'm not sure, ...") on {@code rate} of its answers: neither a refusal nor
+   * short, so only a judge sees that they got worse.
+   */
+  void startHedging(double rate) {
+    hedgeRate = rate;
+  }
+
   String baseUrl() {
     return "http://127.0.0.1:" + connector.getLocalPort();
   }
@@ -62,6 +72,9 @@ final class DemoModel implements AutoCloseable {
     }
     if (random.nextDouble() < shortAnswerRate) {
       return "";
+    }
+    if (random.nextDouble() < hedgeRate) {
+      return "I'm not sure, but here is what I found about your question, step by step.";
     }
     return "Thanks for reaching out. Here is what I found about your question, step by step.";
   }

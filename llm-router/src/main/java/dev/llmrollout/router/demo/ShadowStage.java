@@ -64,7 +64,11 @@ final class ShadowStage {
     return outcome != null;
   }
 
-  void print(PrintWriter out, DemoTraffic traffic) {
+  /**
+   * @param exposure ends with the sessions that saw the candidate (left to the live judge stage
+   *     when the canary goes on)
+   */
+  void print(PrintWriter out, DemoTraffic traffic, boolean exposure) {
     out.println();
     out.println("Timeline");
     out.printf(
@@ -89,9 +93,11 @@ final class ShadowStage {
         judgedAtDecision,
         dev.llmrollout.router.StandInJudge.ID);
     broken.forEach(c -> out.printf("            %s%n", evidence(c)));
-    out.printf(
-        "  sessions that saw the candidate: %d of %d active%n",
-        traffic.exposure().get("canary"), traffic.sessionsSeen());
+    if (exposure) {
+      out.printf(
+          "  sessions that saw the candidate: %d of %d active%n",
+          traffic.exposure().get("canary"), traffic.sessionsSeen());
+    }
   }
 
   /** One broken shadow rule: where, the paired harm and its bounds against the rule's margin. */

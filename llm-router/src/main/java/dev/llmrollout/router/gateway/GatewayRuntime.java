@@ -5,6 +5,7 @@ import dev.llmrollout.spi.BackendFactory.Backend;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /** A running gateway: the router stack and the HTTP server in front of it. */
@@ -18,6 +19,7 @@ public final class GatewayRuntime implements AutoCloseable {
       Gateway.Settings settings,
       Optional<String> defaultFlag,
       RolloutSettings rolloutSettings,
+      JudgeEvidence judge,
       Function<String, String> environment) {
     this.stack = stack;
     Map<String, String> aliases = settings.modelAliases();
@@ -29,7 +31,8 @@ public final class GatewayRuntime implements AutoCloseable {
             "gateway",
             rolloutSettings,
             environment,
-            Gateway.JSON);
+            Gateway.JSON,
+            judge);
     RolloutGauges.register(stack.flagStack(), rollouts);
     rollouts.resumeRecorded();
     Gateway.ModelTraffic traffic =
@@ -51,8 +54,9 @@ public final class GatewayRuntime implements AutoCloseable {
   }
 
   /**
-   * Opens the backend, starts the router, the rollout guard and the HTTP server. The environment
-   * gives the admin token and the alert webhook's URL.
+   * Opens the backend, starts the router (with {@code judge} on shadow pairs and, for flags in a
+   * canary step, on live answers), the rollout guard and the HTTP server. The environment gives the
+   * admin token and the alert webhook's URL.
    */
   public static GatewayRuntime start(
       Backend backend,
@@ -60,9 +64,19 @@ public final class GatewayRuntime implements AutoCloseable {
       Gateway.Settings settings,
       Optional<String> defaultFlag,
       RolloutSettings rolloutSettings,
+      JudgeSettings judge,
       Function<String, String> environment)
       throws Exception {
-    RouterStack stack = new RouterStack(backend, endpoints, settings.virtualThreads());
+    // The router is built before the guard whose canary steps decide which flags are judged live.
+    AtomicReference<GuardedRollouts> guarded = new AtomicReference<>();
+    RouterStack stack =
+        new RouterStack(
+            backend,
+            endpoints,
+            settings.virtualThreads(),
+            (builder, flags) ->
+                judge.apply(
+                    builder, flags, flag -> guarded.get() != null && guarded.get().inCanary(flag)));
     GatewayRuntime runtime;
     try {
       List<ConfigCheck.Problem> problems =
@@ -71,7 +85,10 @@ public final class GatewayRuntime implements AutoCloseable {
       if (!problems.isEmpty()) {
         throw new ConfigProblems(problems);
       }
-      runtime = new GatewayRuntime(stack, settings, defaultFlag, rolloutSettings, environment);
+      runtime =
+          new GatewayRuntime(
+              stack, settings, defaultFlag, rolloutSettings, judge.evidence(), environment);
+      guarded.set(runtime.rollouts);
     } catch (RuntimeException e) {
       stack.close();
       throw e;

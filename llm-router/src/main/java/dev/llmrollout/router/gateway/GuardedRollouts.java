@@ -52,6 +52,7 @@ final class GuardedRollouts {
   private final SubmittedReportGate evalGate;
   private final GuardConfig config;
   private final RolloutGuard guard;
+  private final JudgeEvidence judge;
   private final Map<String, Instant> startedAt = new ConcurrentHashMap<>();
   private final Set<String> restoredAfterRollback = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService rescans =
@@ -77,6 +78,23 @@ final class GuardedRollouts {
       RolloutSettings settings,
       Function<String, String> environment,
       ObjectMapper json) {
+    this(stack, signals, shadowPairs, host, settings, environment, json, JudgeEvidence.FLEET);
+  }
+
+  /**
+   * @param judge the judge evidence its rollouts can get (a gateway's own judge): start requests
+   *     declaring judge rules without it are refused
+   */
+  GuardedRollouts(
+      FlagStack stack,
+      SignalSource signals,
+      Optional<PairSignalSource> shadowPairs,
+      String host,
+      RolloutSettings settings,
+      Function<String, String> environment,
+      ObjectMapper json,
+      JudgeEvidence judge) {
+    this.judge = judge;
     this.stack = stack;
     this.host = host;
     this.json = json;
@@ -214,7 +232,7 @@ final class GuardedRollouts {
    *     refuses
    */
   synchronized Rollout start(String flagKey, JsonNode body) {
-    RolloutRequestReader request = new RolloutRequestReader(flagKey, body);
+    RolloutRequestReader request = new RolloutRequestReader(flagKey, body, judge);
     Optional<JsonNode> report = request.evalReport();
     FlagState state = stack.control().state(flagKey);
     String defaultStable = state.defaultVariant();
@@ -286,6 +304,13 @@ final class GuardedRollouts {
                             + "; expected one to abort"));
     rollout.rollBack(reason);
     return rollout;
+  }
+
+  /**
+   * Whether {@code flagKey}'s rollout is in a canary step now: only then are answers judged live.
+   */
+  boolean inCanary(String flagKey) {
+    return guard.rollout(flagKey).map(r -> r.state() == RolloutState.CANARY).orElse(false);
   }
 
   /** The latest rollout of {@code flagKey}, running or final. */

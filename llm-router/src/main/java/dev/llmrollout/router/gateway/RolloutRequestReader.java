@@ -2,8 +2,11 @@ package dev.llmrollout.router.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmrollout.guard.CanaryStep;
+import dev.llmrollout.guard.Metric;
 import dev.llmrollout.guard.RolloutPlan;
 import dev.llmrollout.guard.RolloutSpec;
+import dev.llmrollout.guard.Rule;
+import dev.llmrollout.guard.RuleSet;
 import dev.llmrollout.guard.ShadowRule;
 import dev.llmrollout.guard.ShadowRuleSet;
 import java.time.Duration;
@@ -13,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Reads the body of {@code POST /admin/flags/{key}/rollout} into a {@link RolloutSpec}. Every
@@ -28,6 +32,7 @@ final class RolloutRequestReader {
           "plan",
           "evalReport",
           "force",
+          "rules",
           "shadowRules");
   private static final Set<String> PLAN_FIELDS =
       Set.of(
@@ -41,10 +46,16 @@ final class RolloutRequestReader {
 
   private final String flagKey;
   private final JsonNode body;
+  private final JudgeEvidence judge;
 
-  RolloutRequestReader(String flagKey, JsonNode body) {
+  /**
+   * @param judge the judge evidence the guard's rollouts can get: a judge rule without it is
+   *     refused
+   */
+  RolloutRequestReader(String flagKey, JsonNode body, JudgeEvidence judge) {
     this.flagKey = flagKey;
     this.body = body;
+    this.judge = judge;
     if (!body.isObject()) {
       throw invalid("the body", "a JSON object");
     }
@@ -70,9 +81,8 @@ final class RolloutRequestReader {
   }
 
   /**
-   * The shadow gate's rules for gateway rollouts that declare none: the defaults without the
-   * judge's win rate, because the gateway runs no judge (a judge rule would hold every shadow phase
-   * for want of verdicts).
+   * The shadow gate's rules for gateway rollouts that declare none, without a judge: the defaults
+   * without the judge's win rate (a judge rule would hold every shadow phase for want of verdicts).
    */
   static final ShadowRuleSet SHADOW_RULES =
       ShadowRuleSet.of(
@@ -81,10 +91,14 @@ final class RolloutRequestReader {
           ShadowRule.latencyTailRatioAtMost(0.99, 1.5),
           ShadowRule.tokenRatioAtMost(1.5));
 
+  /** The same with a judge on shadow pairs: {@link ShadowRuleSet#ofDefaults()}. */
+  static final ShadowRuleSet SHADOW_RULES_WITH_JUDGE = ShadowRuleSet.ofDefaults();
+
   /**
    * The spec: {@code stable} defaults to {@code defaultVariant}; the plan's fields default to
    * {@code metadataPlan} (the flag's {@code rollout.*} metadata, or the guard's defaults); the
-   * shadow rules to {@link #SHADOW_RULES}.
+   * rules to {@link RuleSet#ofDefaults()}; the shadow rules to {@link #SHADOW_RULES}, or {@link
+   * #SHADOW_RULES_WITH_JUDGE} where a judge gives verdicts on shadow pairs.
    */
   RolloutSpec spec(String defaultVariant, RolloutPlan metadataPlan, Map<String, Double> split) {
     String stable = optionalText("stable").orElse(defaultVariant);
@@ -97,7 +111,10 @@ final class RolloutRequestReader {
                 optionalText("stableVersion").orElse(null),
                 optionalText("canaryVersion").orElse(null))
             .plan(plan(metadataPlan))
-            .shadowRules(shadowRules().orElse(SHADOW_RULES));
+            .rules(rules().orElse(RuleSet.ofDefaults()))
+            .shadowRules(
+                shadowRules()
+                    .orElse(judge.judgeByDefault() ? SHADOW_RULES_WITH_JUDGE : SHADOW_RULES));
     Optional<String> force = optionalText("force");
     // --force starts anyway: past the eval gate and over a split already in place.
     force.ifPresent(reason -> spec.skipEvalGate(reason).force(true));
@@ -108,6 +125,60 @@ final class RolloutRequestReader {
     } catch (IllegalArgumentException e) {
       throw new HttpExchange.BadRequest(e.getMessage());
     }
+  }
+
+  /**
+   * The declared canary rules, each written as its factory call ({@code "judgeScoreDrop(0.05)"},
+   * see {@link Rule#parse}).
+   */
+  private Optional<RuleSet> rules() {
+    JsonNode rules = body.get("rules");
+    if (rules == null || rules.isNull()) {
+      return Optional.empty();
+    }
+    if (!rules.isArray() || rules.isEmpty()) {
+      throw invalid("rules", "a non-empty array of rules such as [\"judgeScoreDrop(0.05)\"]");
+    }
+    List<Rule> declared = new ArrayList<>();
+    for (int i = 0; i < rules.size(); i++) {
+      JsonNode rule = rules.get(i);
+      String field = "rules[" + i + "]";
+      if (!rule.isTextual()) {
+        throw invalid(field, "a rule such as \"successRateDrop(0.05)\"");
+      }
+      Rule parsed = parse(field, () -> Rule.parse(rule.textValue()));
+      if (parsed.metric() == Metric.JUDGE_SCORE && !judge.liveScores()) {
+        throw noJudge(
+            field,
+            rule.textValue(),
+            "live judge scores; start llm-router serve with a judge (--judge-endpoint NAME or"
+                + " --judge stand-in) and --live-judge-sample-rate");
+      }
+      declared.add(parsed);
+    }
+    return Optional.of(new RuleSet(declared));
+  }
+
+  private <T> T parse(String field, Supplier<T> parser) {
+    try {
+      return parser.get();
+    } catch (IllegalArgumentException e) {
+      throw new HttpExchange.BadRequest(
+          "rollout of flag '" + flagKey + "': " + field + ": " + e.getMessage());
+    }
+  }
+
+  private HttpExchange.BadRequest noJudge(String field, String rule, String needed) {
+    return new HttpExchange.BadRequest(
+        "rollout of flag '"
+            + flagKey
+            + "': "
+            + field
+            + ": "
+            + rule
+            + " needs "
+            + needed
+            + "; this gateway has none");
   }
 
   /**
@@ -129,12 +200,20 @@ final class RolloutRequestReader {
       if (!rule.isTextual()) {
         throw invalid("shadowRules[" + i + "]", "a rule such as \"tokenRatioAtMost(1.5)\"");
       }
-      try {
-        declared.add(ShadowRule.parse(rule.textValue()));
-      } catch (IllegalArgumentException e) {
-        throw new HttpExchange.BadRequest(
-            "rollout of flag '" + flagKey + "': shadowRules[" + i + "]: " + e.getMessage());
+      String field = "shadowRules[" + i + "]";
+      ShadowRule parsed = parse(field, () -> ShadowRule.parse(rule.textValue()));
+      boolean judgeRule =
+          parsed.metric() == ShadowRule.Metric.JUDGE_WIN_RATE
+              || parsed.metric() == ShadowRule.Metric.JUDGE_SCORE;
+      if (judgeRule && !judge.shadowVerdicts()) {
+        throw noJudge(
+            field,
+            rule.textValue(),
+            "the judge's verdicts on shadow pairs; start llm-router serve with a judge"
+                + " (--judge-endpoint NAME or --judge stand-in) and a --judge-shadow-sample-rate"
+                + " above 0");
       }
+      declared.add(parsed);
     }
     return Optional.of(new ShadowRuleSet(declared));
   }

@@ -17,6 +17,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.util.VirtualThreads;
 
@@ -33,13 +34,13 @@ public final class RouterStack implements AutoCloseable {
   private final ConfigHealth configHealth;
 
   public RouterStack(Backend backend, EndpointRegistry endpoints) {
-    this(backend, endpoints, false, builder -> builder);
+    this(backend, endpoints, false, (builder, flags) -> builder);
   }
 
   /** A stack whose router {@code customize} adds to (a judge, shadow options). */
   public RouterStack(
       Backend backend, EndpointRegistry endpoints, UnaryOperator<ModelRouterBuilder> customize) {
-    this(backend, endpoints, false, customize);
+    this(backend, endpoints, false, (builder, flags) -> customize.apply(builder));
   }
 
   /**
@@ -47,16 +48,14 @@ public final class RouterStack implements AutoCloseable {
    *     its work (delivering response bytes, completing calls) to virtual threads instead of its
    *     default cached pool, which grows a platform thread per concurrent task: with thousands of
    *     streams in flight that pool alone would hold hundreds of threads
+   * @param customize adds to the router, given the started flags (a judge whose rubric a prompt
+   *     flag holds)
    */
-  RouterStack(Backend backend, EndpointRegistry endpoints, boolean virtualThreads) {
-    this(backend, endpoints, virtualThreads, builder -> builder);
-  }
-
-  private RouterStack(
+  RouterStack(
       Backend backend,
       EndpointRegistry endpoints,
       boolean virtualThreads,
-      UnaryOperator<ModelRouterBuilder> customize) {
+      BiFunction<ModelRouterBuilder, FlagStack, ModelRouterBuilder> customize) {
     this.flagStack = new FlagStack(backend);
     this.configHealth =
         new ConfigHealth(
@@ -83,7 +82,13 @@ public final class RouterStack implements AutoCloseable {
               .executor(VirtualThreads.getNamedVirtualThreadsExecutor("model-client"))
               .build());
     }
-    this.router = customize.apply(builder).build();
+    try {
+      this.router = customize.apply(builder, flagStack).build();
+    } catch (RuntimeException e) {
+      // a judge that cannot be built (its rubric flag missing) stops the start: free the flags
+      flagStack.close();
+      throw e;
+    }
   }
 
   public ModelRouter router() {

@@ -41,4 +41,21 @@ class ShadowGateDemoIT {
         .contains("shadow gate passed: the canary's first step (5%) begins")
         .containsPattern("after [\\d,]+ shadow pairs \\([\\d,]+ judged by stand-in-judge@1\\)");
   }
+
+  @Test
+  @DisplayName(
+      "issue 19.3: after the shadow gate passed, the live judge rule rolls back a canary whose"
+          + " answers only the judge sees got worse; the timeline says on how many judged answers")
+  void liveJudgeRuleGuardsTheCanary() throws Exception {
+    JarRunner.Result demo = JarRunner.run(dir, Map.of(), "demo", "--live-judge");
+
+    assertThat(demo.exitCode()).as(demo.out() + demo.err()).isZero();
+    assertThat(demo.out())
+        .contains("shadow gate passed: the canary's first step (5%) begins")
+        .contains("live judge rule rolled the canary back")
+        .containsPattern(
+            "after [\\d,]+ judged answers \\([\\d,]+ of v2\\.0\\.0's, [\\d,]+ of v1\\.1\\.0's")
+        .containsPattern("in (all traffic|intent=\\w+): JUDGE_SCORE\\(DIFFERENCE\\): stable")
+        .contains("rollback read back and verified");
+  }
 }

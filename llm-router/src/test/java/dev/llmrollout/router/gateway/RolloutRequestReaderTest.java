@@ -8,6 +8,8 @@ import dev.llmrollout.guard.CanaryStep;
 import dev.llmrollout.guard.RolloutPlan;
 import dev.llmrollout.guard.RolloutSpec;
 import dev.llmrollout.guard.RolloutSpecJson;
+import dev.llmrollout.guard.Rule;
+import dev.llmrollout.guard.RuleSet;
 import dev.llmrollout.guard.ShadowRule;
 import dev.llmrollout.guard.ShadowRuleSet;
 import java.time.Duration;
@@ -29,9 +31,19 @@ class RolloutRequestReaderTest {
               "rollout.minSamplesPerArm",
               50));
 
+  private static final JudgeEvidence NO_JUDGE = JudgeEvidence.of(false, false);
+  private static final JudgeEvidence JUDGE = JudgeEvidence.of(true, true);
+
   private static RolloutSpec spec(String body) throws Exception {
-    return new RolloutRequestReader("support-model", JSON.readTree(body))
-        .spec("stable", METADATA_PLAN, Map.of("stable", 100.0));
+    return spec(body, JudgeEvidence.FLEET);
+  }
+
+  private static RolloutSpec spec(String body, JudgeEvidence judge) throws Exception {
+    return reader(body, judge).spec("stable", METADATA_PLAN, Map.of("stable", 100.0));
+  }
+
+  private static RolloutRequestReader reader(String body, JudgeEvidence judge) throws Exception {
+    return new RolloutRequestReader("support-model", JSON.readTree(body), judge);
   }
 
   @Test
@@ -88,10 +100,7 @@ class RolloutRequestReaderTest {
         .hasMessageContaining("force: expected a non-empty string");
     assertThatThrownBy(() -> spec("{\"canary\": \"stable\"}"))
         .hasMessageContaining("canary is stable, expected a variant other than stable");
-    assertThatThrownBy(
-            () ->
-                new RolloutRequestReader("support-model", JSON.readTree("{\"evalReport\": 3}"))
-                    .evalReport())
+    assertThatThrownBy(() -> reader("{\"evalReport\": 3}", NO_JUDGE).evalReport())
         .hasMessageContaining("evalReport: expected the JSON object llm-router eval writes");
   }
 
@@ -108,15 +117,12 @@ class RolloutRequestReaderTest {
   @DisplayName(
       "17.3: force skips the gate and takes over a split; a stable/canary split is taken over")
   void forceAndTakeOver() throws Exception {
-    RolloutRequestReader forced =
-        new RolloutRequestReader(
-            "support-model", JSON.readTree("{\"canary\": \"c\", \"force\": \"ok\"}"));
+    RolloutRequestReader forced = reader("{\"canary\": \"c\", \"force\": \"ok\"}", NO_JUDGE);
     RolloutSpec spec = forced.spec("stable", METADATA_PLAN, Map.of("stable", 50.0, "other", 50.0));
     assertThat(spec.force()).isTrue();
     assertThat(spec.evalGateOverride()).contains("ok");
 
-    RolloutRequestReader plain =
-        new RolloutRequestReader("support-model", JSON.readTree("{\"canary\": \"c\"}"));
+    RolloutRequestReader plain = reader("{\"canary\": \"c\"}", NO_JUDGE);
     assertThat(plain.spec("stable", METADATA_PLAN, Map.of("stable", 95.0, "c", 5.0)).force())
         .as("the rollout's own two arms")
         .isTrue();
@@ -181,5 +187,91 @@ class RolloutRequestReaderTest {
     assertThatThrownBy(
             () -> spec("{\"canary\": \"c\", \"shadowRules\": [\"latencyTailRatioAtMost(0.99)\"]}"))
         .hasMessageContaining("expected one of");
+  }
+
+  @Test
+  @DisplayName(
+      "issue 19: with a judge, a start request declares the live judge rule and the judge's win"
+          + " rate, and the record keeps them; the shadow defaults then include the win rate")
+  void judgeRulesWithAJudge() throws Exception {
+    RolloutSpec spec =
+        spec(
+            """
+            {"canary": "c", "rules": ["successRateDrop(0.05)",
+             "judgeScoreDrop(0.05).tolerating(0.02)"],
+             "shadowRules": ["judgeWinRateAtLeast(0.45)"]}
+            """,
+            JUDGE);
+    assertThat(spec.rules())
+        .isEqualTo(
+            RuleSet.of(Rule.successRateDrop(0.05), Rule.judgeScoreDrop(0.05).tolerating(0.02)));
+    assertThat(spec.shadowRules())
+        .isEqualTo(ShadowRuleSet.of(ShadowRule.judgeWinRateAtLeast(0.45)));
+    assertThat(RolloutSpecJson.read(RolloutSpecJson.write(spec)).rules())
+        .as("the durable record's form")
+        .isEqualTo(spec.rules());
+    RolloutSpec defaults = spec("{\"canary\": \"c\"}", JUDGE);
+    assertThat(defaults.shadowRules()).isEqualTo(ShadowRuleSet.ofDefaults());
+    assertThat(defaults.rules()).isEqualTo(RuleSet.ofDefaults());
+    assertThat(spec("{\"canary\": \"c\"}", NO_JUDGE).shadowRules())
+        .isEqualTo(RolloutRequestReader.SHADOW_RULES);
+  }
+
+  @Test
+  @DisplayName(
+      "issue 19: without a judge a judge rule is refused at the start, naming the field and the"
+          + " options it needs")
+  void judgeRulesWithoutAJudgeAreRefused() {
+    assertThatThrownBy(
+            () ->
+                spec(
+                    "{\"canary\": \"c\", \"rules\": [\"successRateDrop(0.05)\","
+                        + " \"judgeScoreDrop(0.05)\"]}",
+                    NO_JUDGE))
+        .isInstanceOf(HttpExchange.BadRequest.class)
+        .hasMessageStartingWith(
+            "rollout of flag 'support-model': rules[1]: judgeScoreDrop(0.05) needs live judge"
+                + " scores; start llm-router serve with a judge")
+        .hasMessageContaining("--live-judge-sample-rate")
+        .hasMessageEndingWith("; this gateway has none");
+    assertThatThrownBy(
+            () ->
+                spec(
+                    "{\"canary\": \"c\", \"shadowRules\": [\"judgeWinRateAtLeast(0.45)\"]}",
+                    NO_JUDGE))
+        .hasMessageStartingWith(
+            "rollout of flag 'support-model': shadowRules[0]: judgeWinRateAtLeast(0.45) needs the"
+                + " judge's verdicts on shadow pairs")
+        .hasMessageContaining("--judge-shadow-sample-rate above 0");
+    assertThatThrownBy(
+            () ->
+                spec(
+                    "{\"canary\": \"c\", \"rules\": [\"judgeScoreDrop(0.05)\"]}",
+                    JudgeEvidence.of(true, false)))
+        .as("a judge on shadow pairs only")
+        .hasMessageContaining("rules[0]: judgeScoreDrop(0.05) needs live judge scores");
+  }
+
+  @Test
+  @DisplayName("issue 19: a bad canary rule names the flag, its index and what was expected")
+  void badRulesNameTheField() {
+    assertThatThrownBy(() -> spec("{\"canary\": \"c\", \"rules\": {}}", JUDGE))
+        .hasMessage(
+            "rollout of flag 'support-model': rules: expected a non-empty array of rules such as"
+                + " [\"judgeScoreDrop(0.05)\"]");
+    assertThatThrownBy(() -> spec("{\"canary\": \"c\", \"rules\": [5]}", JUDGE))
+        .hasMessageContaining("rules[0]: expected a rule such as");
+    assertThatThrownBy(
+            () ->
+                spec("{\"canary\": \"c\", \"rules\": [\"judgeScoreDrop(0.05)\", \"p99\"]}", JUDGE))
+        .hasMessageStartingWith(
+            "rollout of flag 'support-model': rules[1]: rule 'p99': expected one of"
+                + " successRateDrop(points)");
+    assertThatThrownBy(
+            () ->
+                spec(
+                    "{\"canary\": \"c\", \"rules\": [\"judgeScoreDrop(0.05).tolerating(0.1)\"]}",
+                    JUDGE))
+        .hasMessageContaining("rules[0]: rule JUDGE_SCORE: regressionTolerated is 0.1");
   }
 }

@@ -121,6 +121,22 @@ final class GuardHarness {
     }
   }
 
+  /** Records the live judge's score (0 to 1) of one answer, as the router's live judging would. */
+  void recordJudgeScore(String targetingKey, int segment, boolean canary, double score) {
+    signals
+        .user(FLAG, canary ? CANARY : STABLE, segments.get(segment), targetingKey)
+        .judgeScore(score);
+  }
+
+  /** Judged answers of both arms recorded so far, over all steps. */
+  long judgedAnswers() {
+    return judged(STABLE) + judged(CANARY);
+  }
+
+  private long judged(String variant) {
+    return java.util.Arrays.stream(signals.counters(FLAG, variant).all().judged()).sum();
+  }
+
   /** Lets {@code duration} pass: the guard's scheduled checks run, then the split is re-read. */
   void advance(Duration duration) {
     scheduler.advance(duration);

@@ -30,6 +30,22 @@ public final class PairedSimulationMain {
 
   static final RuleSet CANARY_RULES =
       RuleSet.of(Rule.successRateDrop(0.05), Rule.refusalRateIncrease(0.04).tolerating(0.02));
+
+  /**
+   * The canary's rules plus the live judge's: sized for a 0.05 drop of the mean score, rolling back
+   * on a drop shown above 0.02 (the shadow rule's margin is 0.05 of win rate).
+   */
+  static final RuleSet CANARY_RULES_WITH_JUDGE =
+      RuleSet.of(
+          Rule.successRateDrop(0.05),
+          Rule.refusalRateIncrease(0.04).tolerating(0.02),
+          Rule.judgeScoreDrop(0.05).tolerating(0.02));
+
+  /** The live judge scores half of each arm's answers, as the shadow judge sees half the pairs. */
+  static final UnpairedCanaryRun.LiveJudge LIVE_JUDGE =
+      UnpairedCanaryRun.LiveJudge.judgeVisibleRegression(0.5);
+
+  static final String JUDGE_RULE = "JUDGE_SCORE(DIFFERENCE)";
   static final double RATE = 5;
   static final long MAX_PAIRS = 150_000;
   static final long MAX_REQUESTS = 400_000;
@@ -56,7 +72,15 @@ public final class PairedSimulationMain {
             REFUSAL_REGRESSION,
             runs,
             3_000));
-    rows.add(canaryRow("Same refusal regression, unpaired canary at 5 %", runs, 4_000));
+    rows.add(
+        canaryRow(
+            "Same refusal regression, unpaired canary at 5 %",
+            REFUSAL_REGRESSION, CANARY_RULES, UnpairedCanaryRun.LiveJudge.NONE, runs, 4_000));
+    rows.add(
+        canaryRow(
+            "Same judge-visible regression, unpaired canary at 5 % with the live judge rule"
+                + " (half of each arm's answers scored; mean score -0.09 in payment)",
+            JUDGE_REGRESSION, CANARY_RULES_WITH_JUDGE, LIVE_JUDGE, runs, 5_000));
     double minutes = (System.nanoTime() - started) / 6e10;
     String table = PairedSimulationReport.render(rows, runs, minutes);
     Files.createDirectories(output.toAbsolutePath().getParent());
@@ -99,43 +123,58 @@ public final class PairedSimulationMain {
         median(passPairs));
   }
 
-  private static String canaryRow(String name, int runs, long seedBase) {
-    List<UnpairedCanaryRun.Result> results =
-        runAll(
-            runs,
-            seed ->
-                UnpairedCanaryRun.run(
-                    REFUSAL_REGRESSION,
-                    CANARY_RULES,
-                    RATE,
-                    MAX_REQUESTS,
-                    new SplittableRandom(seedBase + seed)));
-    long rolledBack = results.stream().filter(r -> r.state() == RolloutState.ROLLED_BACK).count();
-    double[] canary =
-        results.stream()
-            .filter(r -> r.state() == RolloutState.ROLLED_BACK)
-            .mapToDouble(UnpairedCanaryRun.Result::canaryRequests)
-            .toArray();
-    double[] all =
-        results.stream()
-            .filter(r -> r.state() == RolloutState.ROLLED_BACK)
-            .mapToDouble(UnpairedCanaryRun.Result::requests)
-            .toArray();
-    long inFirstStep =
-        results.stream()
-            .filter(r -> r.state() == RolloutState.ROLLED_BACK && r.lastStep() == 0)
-            .count();
+  static List<UnpairedCanaryRun.Result> canaryRuns(
+      PairedTraffic traffic,
+      RuleSet rules,
+      UnpairedCanaryRun.LiveJudge judge,
+      int runs,
+      long seedBase) {
+    return runAll(
+        runs,
+        seed ->
+            UnpairedCanaryRun.run(
+                traffic, rules, judge, RATE, MAX_REQUESTS, new SplittableRandom(seedBase + seed)));
+  }
+
+  private static String canaryRow(
+      String name,
+      PairedTraffic traffic,
+      RuleSet rules,
+      UnpairedCanaryRun.LiveJudge judge,
+      int runs,
+      long seedBase) {
+    List<UnpairedCanaryRun.Result> results = canaryRuns(traffic, rules, judge, runs, seedBase);
+    List<UnpairedCanaryRun.Result> rolledBack =
+        results.stream().filter(r -> r.state() == RolloutState.ROLLED_BACK).toList();
+    long inFirstStep = rolledBack.stream().filter(r -> r.lastStep() == 0).count();
     long promoted = results.stream().filter(r -> r.state() == RolloutState.PROMOTED).count();
+    String judged =
+        judge.judged() > 0
+            ? median(
+                    rolledBack.stream()
+                        .mapToDouble(UnpairedCanaryRun.Result::judgedAnswers)
+                        .toArray())
+                + " judged answers of both arms, "
+            : "";
+    String onJudgeRule =
+        judge.judged() > 0
+            ? String.format(
+                Locale.ROOT,
+                ", on the judge rule: %d",
+                rolledBack.stream().filter(r -> r.reason().contains(JUDGE_RULE)).count())
+            : "";
     return String.format(
         Locale.ROOT,
-        "| %s | canary 5 -> 25 -> 50 -> 100 %% (unpaired) | %s (in step 1: %s) | %s promoted to"
-            + " 100 %% | - | %s canary requests (%s requests in all) | - |",
+        "| %s | canary 5 -> 25 -> 50 -> 100 %% (unpaired) | %s (in step 1: %s%s) | %s promoted to"
+            + " 100 %% | - | %s canary requests (%s%s requests in all) | - |",
         name,
-        share(rolledBack, runs),
+        share(rolledBack.size(), runs),
         share(inFirstStep, runs),
+        onJudgeRule,
         share(promoted, runs),
-        median(canary),
-        median(all));
+        median(rolledBack.stream().mapToDouble(UnpairedCanaryRun.Result::canaryRequests).toArray()),
+        judged,
+        median(rolledBack.stream().mapToDouble(UnpairedCanaryRun.Result::requests).toArray()));
   }
 
   private static long count(PairedShadowRun.Result[] results, RolloutState state) {

@@ -51,13 +51,22 @@ public final class ShadowPairMetrics implements AutoCloseable {
     this.maxSegments = maxSegments;
     Meter meter = openTelemetry.getMeter("dev.llmrollout.router");
     for (PairCounts.Field field : PairCounts.Field.values()) {
+      String name = field.name().toLowerCase(Locale.ROOT);
       fields.put(
           field,
-          meter
-              .counterBuilder(PREFIX + field.name().toLowerCase(Locale.ROOT))
-              .setUnit("1")
-              .setDescription("Shadow pairs: " + field.name().toLowerCase(Locale.ROOT))
-              .buildObserver());
+          field == PairCounts.Field.JUDGE_SCORE_MILLIS
+              // A sum of signed scores goes below zero when the primary wins more: a Prometheus
+              // counter cannot (its exporter refuses the whole scrape), an up-down counter can.
+              ? meter
+                  .upDownCounterBuilder(PREFIX + name)
+                  .setUnit("1")
+                  .setDescription("Shadow pairs: " + name + " (signed: primary better below 0)")
+                  .buildObserver()
+              : meter
+                  .counterBuilder(PREFIX + name)
+                  .setUnit("1")
+                  .setDescription("Shadow pairs: " + name)
+                  .buildObserver());
     }
     primaryLatency = latency(meter, "primary_latency_at_most", "primary");
     shadowLatency = latency(meter, "shadow_latency_at_most", "shadow");
