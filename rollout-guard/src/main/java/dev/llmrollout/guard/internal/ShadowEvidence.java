@@ -89,9 +89,9 @@ public final class ShadowEvidence {
   }
 
   /**
-   * Starts the shadow window now: pairs recorded before never count. A windowed source is read
-   * from the phase's start at each check (nothing to read now, so a source that is unavailable
-   * cannot fail the start); an in-process one from a snapshot taken now.
+   * Starts the shadow window now: pairs recorded before never count. A windowed source is read from
+   * the phase's start at each check (nothing to read now, so a source that is unavailable cannot
+   * fail the start); an in-process one from a snapshot taken now.
    */
   public void begin() {
     if (!(source instanceof WindowedPairSignalSource)) {
