@@ -55,7 +55,9 @@ public final class ShadowPairMetrics implements AutoCloseable {
           field,
           meter
               .counterBuilder(PREFIX + field.name().toLowerCase(Locale.ROOT))
-              .setUnit("1")
+              // An annotation, not "1": Prometheus's exporter turns unit "1" into a "_ratio" name
+              // suffix, and the documented names (what the controller queries) have none.
+              .setUnit("{pair}")
               .setDescription("Shadow pairs: " + field.name().toLowerCase(Locale.ROOT))
               .buildObserver());
     }
