@@ -14,9 +14,9 @@ import java.util.function.Function;
 /**
  * A running rollout controller ({@code llm-router guard}): the same guard, admin API, Alertmanager
  * webhook, gauges and decision log as a gateway's ({@link GuardedRollouts}, {@link GuardRoutes}),
- * judging a fleet's signals read from Prometheus ({@link PrometheusSignalSource}) and writing
- * through the backend's write-back. It serves no model traffic. Ready while the backend serves a
- * configuration and Prometheus answers.
+ * judging a fleet's signals and shadow pairs read from Prometheus ({@link PrometheusSignalSource},
+ * {@link PrometheusSignalSource#shadowPairs}) and writing through the backend's write-back. It
+ * serves no model traffic. Ready while the backend serves a configuration and Prometheus answers.
  */
 public final class ControllerRuntime implements AutoCloseable {
   private final GuardedRollouts rollouts;
@@ -40,7 +40,7 @@ public final class ControllerRuntime implements AutoCloseable {
         new GuardedRollouts(
             stack,
             prometheus,
-            Optional.empty(),
+            Optional.of(prometheus.shadowPairs()),
             "controller",
             rolloutSettings,
             environment,

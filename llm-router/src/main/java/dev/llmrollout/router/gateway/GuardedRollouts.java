@@ -65,9 +65,8 @@ final class GuardedRollouts {
 
   /**
    * @param signals what the guard judges: the router's counters, or a fleet's from Prometheus
-   * @param shadowPairs the router's shadow pairs a shadow phase is judged on; a controller has none
-   *     (pairs are not exported for Prometheus to add up yet), so its shadow phases wait their
-   *     minimum duration and samples
+   * @param shadowPairs the shadow pairs a shadow phase is judged on: the router's, or a fleet's
+   *     from Prometheus; without them a shadow phase waits its minimum duration and samples
    * @param host what runs the guard, "gateway" or "controller": in the actor and in refusals
    */
   GuardedRollouts(

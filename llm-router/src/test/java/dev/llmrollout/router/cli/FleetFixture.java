@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -164,11 +165,18 @@ final class FleetFixture {
   /** The same, its API asking for {@link PrometheusProcess#TEST_USER}'s password. */
   static PrometheusProcess prometheusWithBasicAuth(Path dir, List<GatewayProcess> gateways)
       throws Exception {
+    return prometheusWithBasicAuth(dir, gateways, Duration.ofSeconds(1));
+  }
+
+  /** The same, scraping every {@code scrapeInterval}. */
+  static PrometheusProcess prometheusWithBasicAuth(
+      Path dir, List<GatewayProcess> gateways, Duration scrapeInterval) throws Exception {
     return PrometheusProcess.withBasicAuth(
         Files.createDirectories(dir.resolve("prometheus")),
         "llm-router",
         targets(gateways),
-        PrometheusProcess.TEST_USER);
+        PrometheusProcess.TEST_USER,
+        scrapeInterval);
   }
 
   private static List<String> targets(List<GatewayProcess> gateways) {

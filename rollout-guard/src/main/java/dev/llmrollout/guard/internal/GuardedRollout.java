@@ -74,7 +74,8 @@ final class GuardedRollout {
     } else {
       phases.resume(progress);
       widening.resume(progress);
-      // Pair counts are per process: a resumed shadow phase judges the pairs seen from now on.
+      // In-process pair counts are per process: a resumed shadow phase judges the pairs seen from
+      // now on; a windowed (fleet) pair source is read from the recorded shadow start.
       shadowStage.begin(progress.state());
     }
   }

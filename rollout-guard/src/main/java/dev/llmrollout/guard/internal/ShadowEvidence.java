@@ -10,6 +10,7 @@ import dev.llmrollout.signals.PairCounters;
 import dev.llmrollout.signals.PairCounts;
 import dev.llmrollout.signals.PairCounts.Field;
 import dev.llmrollout.signals.PairSignalSource;
+import dev.llmrollout.signals.WindowedPairSignalSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,9 +88,15 @@ public final class ShadowEvidence {
     }
   }
 
-  /** Starts the shadow window now: pairs recorded before never count. */
+  /**
+   * Starts the shadow window now: pairs recorded before never count. A windowed source is read from
+   * the phase's start at each check (nothing to read now, so a source that is unavailable cannot
+   * fail the start); an in-process one from a snapshot taken now.
+   */
   public void begin() {
-    atStart = source.pairs(spec.flagKey(), spec.stable(), spec.canary());
+    if (!(source instanceof WindowedPairSignalSource)) {
+      atStart = source.pairs(spec.flagKey(), spec.stable(), spec.canary());
+    }
     consecutiveFailures.clear();
   }
 
@@ -98,9 +105,16 @@ public final class ShadowEvidence {
     return members.size();
   }
 
-  /** Judges the pairs since {@link #begin} for a shadow phase that began at {@code startedAt}. */
+  /**
+   * Judges the pairs of a shadow phase that began at {@code startedAt}: since {@link #begin} for an
+   * in-process source, since {@code startedAt} (the recorded start, the same after a restart) for a
+   * windowed one.
+   *
+   * @throws dev.llmrollout.signals.SignalsUnavailableException when a windowed source has no
+   *     complete data: the guard holds, neither passing nor breaking the gate
+   */
   public Outcome check(Instant now, Instant startedAt) {
-    PairCounters window = source.pairs(spec.flagKey(), spec.stable(), spec.canary()).minus(atStart);
+    PairCounters window = window(startedAt, now);
     long pairs = window.all().total(Field.PAIRS);
     List<RuleCheck> checks = judge(window);
     List<RuleCheck> broken = checks.stream().filter(RuleCheck::broken).toList();
@@ -149,6 +163,13 @@ public final class ShadowEvidence {
           Verdict.TIMED_OUT, checks, "shadow ran " + maxDuration + " and lacks: " + lacking, pairs);
     }
     return new Outcome(Verdict.WAITING, checks, "shadow waiting: " + lacking, pairs);
+  }
+
+  private PairCounters window(Instant startedAt, Instant now) {
+    if (source instanceof WindowedPairSignalSource windowed) {
+      return windowed.window(spec.flagKey(), spec.stable(), spec.canary(), startedAt, now);
+    }
+    return source.pairs(spec.flagKey(), spec.stable(), spec.canary()).minus(atStart);
   }
 
   private record Raw(Member member, PairedEstimate estimate, boolean tested, double logE) {}

@@ -31,9 +31,9 @@ import java.util.Objects;
  */
 public final class PrometheusSignalSource implements WindowedSignalSource {
   private static final String PREFIX = "llm_rollout_guard_";
-  private static final String SEGMENT = "llm_rollout_segment";
-  private static final String BUCKET = "llm_rollout_unit_bucket";
-  private static final String ALL_SEGMENTS = "_all";
+  static final String SEGMENT = "llm_rollout_segment";
+  static final String BUCKET = "llm_rollout_unit_bucket";
+  static final String ALL_SEGMENTS = "_all";
 
   /**
    * Where and what to read.
@@ -96,7 +96,6 @@ public final class PrometheusSignalSource implements WindowedSignalSource {
   @Override
   public ArmCounters window(String flagKey, String variant, Instant start, Instant end) {
     requireCompleteData();
-    long rangeSeconds = Math.max(1, Duration.between(start, end).toSeconds());
     String selector =
         "{feature_flag_key="
             + PrometheusQueries.literal(flagKey)
@@ -104,7 +103,7 @@ public final class PrometheusSignalSource implements WindowedSignalSource {
             + PrometheusQueries.literal(variant)
             + "}";
     Map<String, Counts.Builder> bySegment = new HashMap<>();
-    String range = "[" + rangeSeconds + "s] @ " + end.getEpochSecond();
+    String range = range(start, end);
     String by = SEGMENT + ", " + BUCKET;
     for (String counter : List.of("requests", "successes", "errors", "refusals")) {
       for (Sample s : increase(counter, selector, range, by, end)) {
@@ -140,6 +139,23 @@ public final class PrometheusSignalSource implements WindowedSignalSource {
     return new ArmCounters(all == null ? Counts.EMPTY : all.build(), segments);
   }
 
+  /**
+   * The range and time of a window's queries, {@code [<seconds>s] @ <end>}: whole seconds, at least
+   * one, as Prometheus's range selectors take them.
+   */
+  static String range(Instant start, Instant end) {
+    long seconds = Math.max(1, Duration.between(start, end).toSeconds());
+    return "[" + seconds + "s] @ " + end.getEpochSecond();
+  }
+
+  /**
+   * The fleet's shadow pairs from the same Prometheus, with the same credentials and the same
+   * completeness check before every window: what a controller's shadow gate judges.
+   */
+  public PrometheusPairSignalSource shadowPairs() {
+    return new PrometheusPairSignalSource(queries, this::requireCompleteData, clock, settings);
+  }
+
   private void addJudgeScores(
       Map<String, Counts.Builder> bySegment,
       String selector,
@@ -164,11 +180,26 @@ public final class PrometheusSignalSource implements WindowedSignalSource {
         end);
   }
 
-  /**
-   * Cumulative counts at the exported bounds become counts in the bins at those bounds (the rest,
-   * slower than the last bound, in the open-ended last bin): counts above a bound stay exact.
-   */
   private static void addLatency(Map<String, Counts.Builder> bySegment, List<Sample> samples) {
+    binCounts(
+        samples,
+        (segment, bucket, bin, count) ->
+            bySegment
+                .computeIfAbsent(segment, x -> new Counts.Builder())
+                .latency(bucket, bin, count));
+  }
+
+  /** Where {@link #binCounts} puts the count of one latency bin of one segment and bucket. */
+  interface BinSink {
+    void add(String segment, int bucket, int bin, long count);
+  }
+
+  /**
+   * Cumulative counts at the exported bounds ({@code le}) become counts in the bins at those bounds
+   * (the rest, slower than the last bound, in the open-ended last bin): counts above a bound stay
+   * exact. Shared with the shadow pairs' latency ({@link PrometheusPairSignalSource}).
+   */
+  static void binCounts(List<Sample> samples, BinSink sink) {
     List<Integer> bounds = LatencyBins.EXPORTED_BOUND_BINS;
     Map<String, long[]> cumulative = new HashMap<>();
     for (Sample s : samples) {
@@ -184,14 +215,13 @@ public final class PrometheusSignalSource implements WindowedSignalSource {
     cumulative.forEach(
         (key, counts) -> {
           String[] parts = key.split("\0", 2);
-          Counts.Builder b = bySegment.computeIfAbsent(parts[0], x -> new Counts.Builder());
-          int bucket = Integer.parseInt(parts[1]);
+          int bucket = bucket(parts[1]);
           long below = 0;
           for (int i = 0; i <= bounds.size(); i++) {
             int bin = i < bounds.size() ? bounds.get(i) : LatencyBins.COUNT - 1;
             long inBin = Math.max(0, counts[i] - below);
             if (inBin > 0) {
-              b.latency(bucket, bin, inBin);
+              sink.add(parts[0], bucket, bin, inBin);
             }
             below = Math.max(below, counts[i]);
           }
@@ -266,8 +296,12 @@ public final class PrometheusSignalSource implements WindowedSignalSource {
     return bySegment.computeIfAbsent(s.labels().get(SEGMENT), x -> new Counts.Builder());
   }
 
-  private static int bucket(Sample s) {
-    int k = Integer.parseInt(s.labels().get(BUCKET));
+  static int bucket(Sample s) {
+    return bucket(s.labels().get(BUCKET));
+  }
+
+  private static int bucket(String label) {
+    int k = Integer.parseInt(label);
     if (k < 0 || k >= UnitBuckets.COUNT) {
       throw new SignalsUnavailableException(
           "unit bucket "

@@ -24,6 +24,8 @@ import java.util.stream.Collectors;
  * its web server (API, UI, readiness) asks for that user's password ({@code --web.config.file}).
  */
 public final class PrometheusProcess implements AutoCloseable {
+  private static final Duration ONE_SECOND = Duration.ofSeconds(1);
+
   private final Path dir;
   private final int port;
   private final Optional<BasicAuthUser> user;
@@ -72,22 +74,37 @@ public final class PrometheusProcess implements AutoCloseable {
   }
 
   public PrometheusProcess(Path dir, String job, List<String> targets) throws Exception {
-    this(dir, job, targets, false, Optional.empty());
+    this(dir, job, targets, false, Optional.empty(), ONE_SECOND);
   }
 
   /** Scraping only itself as {@code job}: complete data, without any routing process. */
   public static PrometheusProcess scrapingItself(Path dir, String job) throws Exception {
-    return new PrometheusProcess(dir, job, List.of(), true, Optional.empty());
+    return new PrometheusProcess(dir, job, List.of(), true, Optional.empty(), ONE_SECOND);
   }
 
   /** Scraping {@code targets}, its web server asking for {@code user}'s password. */
   public static PrometheusProcess withBasicAuth(
       Path dir, String job, List<String> targets, BasicAuthUser user) throws Exception {
-    return new PrometheusProcess(dir, job, targets, false, Optional.of(user));
+    return withBasicAuth(dir, job, targets, user, ONE_SECOND);
+  }
+
+  /**
+   * The same, scraping every {@code scrapeInterval} (each scrape may take 90 % of it): for targets
+   * whose exposition is too large to serve within a second on a loaded machine.
+   */
+  public static PrometheusProcess withBasicAuth(
+      Path dir, String job, List<String> targets, BasicAuthUser user, Duration scrapeInterval)
+      throws Exception {
+    return new PrometheusProcess(dir, job, targets, false, Optional.of(user), scrapeInterval);
   }
 
   private PrometheusProcess(
-      Path dir, String job, List<String> targets, boolean self, Optional<BasicAuthUser> user)
+      Path dir,
+      String job,
+      List<String> targets,
+      boolean self,
+      Optional<BasicAuthUser> user,
+      Duration scrapeInterval)
       throws Exception {
     this.dir = dir;
     this.port = freePort();
@@ -99,16 +116,20 @@ public final class PrometheusProcess implements AutoCloseable {
     String config =
         """
         global:
-          scrape_interval: 1s
+          scrape_interval: %2$dms
           evaluation_interval: 1s
         scrape_configs:
-          - job_name: %s
-            scrape_interval: 1s
-            scrape_timeout: 900ms
+          - job_name: %1$s
+            scrape_interval: %2$dms
+            scrape_timeout: %3$dms
             static_configs:
-              - targets: [%s]
+              - targets: [%4$s]
         """
-            .formatted(job, all.stream().map(t -> "'" + t + "'").collect(Collectors.joining(", ")));
+            .formatted(
+                job,
+                scrapeInterval.toMillis(),
+                scrapeInterval.toMillis() * 9 / 10,
+                all.stream().map(t -> "'" + t + "'").collect(Collectors.joining(", ")));
     Files.writeString(dir.resolve("prometheus.yml"), config);
     if (user.isPresent()) {
       Files.writeString(

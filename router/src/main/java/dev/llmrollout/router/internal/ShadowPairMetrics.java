@@ -29,6 +29,9 @@ import java.util.TreeSet;
 public final class ShadowPairMetrics implements AutoCloseable {
   static final String PREFIX = ModelRouter.SHADOW_PAIR_METRIC_PREFIX;
 
+  /** What each judged pair adds to the exported score sum so that it never falls. */
+  public static final long JUDGE_SCORE_OFFSET_MILLIS = 1000;
+
   public static final AttributeKey<String> PRIMARY_VARIANT =
       AttributeKey.stringKey("llm_rollout.primary_variant");
   public static final AttributeKey<String> SHADOW_VARIANT =
@@ -51,22 +54,15 @@ public final class ShadowPairMetrics implements AutoCloseable {
     this.maxSegments = maxSegments;
     Meter meter = openTelemetry.getMeter("dev.llmrollout.router");
     for (PairCounts.Field field : PairCounts.Field.values()) {
-      String name = field.name().toLowerCase(Locale.ROOT);
       fields.put(
           field,
-          field == PairCounts.Field.JUDGE_SCORE_MILLIS
-              // A sum of signed scores goes below zero when the primary wins more: a Prometheus
-              // counter cannot (its exporter refuses the whole scrape), an up-down counter can.
-              ? meter
-                  .upDownCounterBuilder(PREFIX + name)
-                  .setUnit("1")
-                  .setDescription("Shadow pairs: " + name + " (signed: primary better below 0)")
-                  .buildObserver()
-              : meter
-                  .counterBuilder(PREFIX + name)
-                  .setUnit("1")
-                  .setDescription("Shadow pairs: " + name)
-                  .buildObserver());
+          meter
+              .counterBuilder(PREFIX + exportedName(field))
+              // An annotation, not "1": Prometheus's exporter turns unit "1" into a "_ratio" name
+              // suffix, and the documented names (what the controller queries) have none.
+              .setUnit("{pair}")
+              .setDescription("Shadow pairs: " + exportedName(field))
+              .buildObserver());
     }
     primaryLatency = latency(meter, "primary_latency_at_most", "primary");
     shadowLatency = latency(meter, "shadow_latency_at_most", "shadow");
@@ -75,6 +71,18 @@ public final class ShadowPairMetrics implements AutoCloseable {
     callback =
         meter.batchCallback(
             this::collect, primaryLatency, all.toArray(ObservableLongMeasurement[]::new));
+  }
+
+  /**
+   * The field's name in the exposition. The judge's score sum is signed (-1 to 1 per judged pair)
+   * and may fall, which no Prometheus counter may: it is exported offset by 1 per judged pair,
+   * {@value #JUDGE_SCORE_OFFSET_MILLIS} thousandths, so it only rises (0 to 2 per judged pair), and
+   * a reader subtracts the offset of the judged pairs it counts. Both stay counters whose resets
+   * Prometheus's {@code increase()} handles.
+   */
+  private static String exportedName(PairCounts.Field field) {
+    String name = field.name().toLowerCase(Locale.ROOT);
+    return field == PairCounts.Field.JUDGE_SCORE_MILLIS ? "judge_score_offset_millis" : name;
   }
 
   private static ObservableLongMeasurement latency(Meter meter, String name, String side) {
@@ -127,11 +135,19 @@ public final class ShadowPairMetrics implements AutoCloseable {
               .put(GuardSignalMetrics.UNIT_BUCKET, Integer.toString(k))
               .build();
       for (PairCounts.Field field : PairCounts.Field.values()) {
-        fields.get(field).record(values.get(field)[k], labels);
+        fields.get(field).record(exportedValue(values, field, k), labels);
       }
       observeLatency(primaryLatency, counts, false, k, answered[k], labels);
       observeLatency(shadowLatency, counts, true, k, answered[k], labels);
     }
+  }
+
+  private static long exportedValue(
+      Map<PairCounts.Field, long[]> values, PairCounts.Field field, int bucket) {
+    long value = values.get(field)[bucket];
+    return field == PairCounts.Field.JUDGE_SCORE_MILLIS
+        ? value + JUDGE_SCORE_OFFSET_MILLIS * values.get(PairCounts.Field.JUDGED)[bucket]
+        : value;
   }
 
   private static void observeLatency(
