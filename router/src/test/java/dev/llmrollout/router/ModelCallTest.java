@@ -18,7 +18,12 @@ import org.junit.jupiter.api.Test;
  * cancels it.
  */
 class ModelCallTest {
-  private final RouterHarness harness = new RouterHarness().timeoutMs(400);
+  final RouterHarness harness = newHarness().timeoutMs(400);
+
+  /** The harness the tests run on; a subclass runs them over another {@link ModelTransport}. */
+  RouterHarness newHarness() {
+    return new RouterHarness();
+  }
 
   @AfterEach
   void close() {
