@@ -5,6 +5,7 @@ import dev.llmrollout.router.gateway.ConfigCheck;
 import dev.llmrollout.router.gateway.ConfigProblems;
 import dev.llmrollout.router.gateway.Gateway;
 import dev.llmrollout.router.gateway.GatewayRuntime;
+import dev.llmrollout.router.gateway.UpstreamClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +53,15 @@ final class ServeCommand implements Callable<Integer> {
   boolean virtualThreads;
 
   @Option(
+      names = "--upstream-client",
+      defaultValue = "jdk",
+      paramLabel = "jdk|jetty",
+      description =
+          "The HTTP client model calls go out on: jdk (the JDK's HttpClient, default) or jetty"
+              + " (Jetty's non-blocking client, fewer threads per call in flight).")
+  UpstreamClient upstreamClient;
+
+  @Option(
       names = "--drain-timeout",
       defaultValue = "PT30S",
       description =
@@ -86,7 +96,8 @@ final class ServeCommand implements Callable<Integer> {
                 maxThreads,
                 drainTimeout,
                 modelAliases,
-                virtualThreads),
+                virtualThreads,
+                upstreamClient),
             configuration.defaultFlag(),
             guardOptions.settings(),
             System::getenv);

@@ -13,50 +13,52 @@ import dev.llmrollout.spi.VariantPayload;
 import dev.openfeature.sdk.Client;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import java.net.http.HttpClient;
-import java.time.Duration;
+import dev.llmrollout.router.ModelTransport;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import org.eclipse.jetty.util.VirtualThreads;
 
 /**
  * The {@link FlagStack} (backend, provider, override, metrics) and a router with its signals over
  * it: what the gateway and the demo both run on.
  */
 public final class RouterStack implements AutoCloseable {
-  /** The router's own default, kept when the gateway brings its HttpClient. */
-  private static final Duration MODEL_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-
   private final FlagStack flagStack;
   private final ModelRouter router;
   private final ConfigHealth configHealth;
 
+  /** The gateway's model client, empty where the router runs on its own default. */
+  private final Optional<ModelTransport> transport;
+
   public RouterStack(Backend backend, EndpointRegistry endpoints) {
-    this(backend, endpoints, false, builder -> builder);
+    this(backend, endpoints, Optional.empty(), builder -> builder);
   }
 
   /** A stack whose router {@code customize} adds to (a judge, shadow options). */
   public RouterStack(
       Backend backend, EndpointRegistry endpoints, UnaryOperator<ModelRouterBuilder> customize) {
-    this(backend, endpoints, false, customize);
+    this(backend, endpoints, Optional.empty(), customize);
   }
 
   /**
-   * @param virtualThreads where the JVM has virtual threads, the model client's HttpClient hands
-   *     its work (delivering response bytes, completing calls) to virtual threads instead of its
-   *     default cached pool, which grows a platform thread per concurrent task: with thousands of
-   *     streams in flight that pool alone would hold hundreds of threads
+   * A stack whose model calls go out on {@code upstream}.
+   *
+   * @param virtualThreads whether the gateway runs its requests on virtual threads
    */
-  RouterStack(Backend backend, EndpointRegistry endpoints, boolean virtualThreads) {
-    this(backend, endpoints, virtualThreads, builder -> builder);
+  RouterStack(
+      Backend backend,
+      EndpointRegistry endpoints,
+      UpstreamClient upstream,
+      boolean virtualThreads) {
+    this(backend, endpoints, Optional.of(upstream.open(virtualThreads)), builder -> builder);
   }
 
   private RouterStack(
       Backend backend,
       EndpointRegistry endpoints,
-      boolean virtualThreads,
+      Optional<ModelTransport> transport,
       UnaryOperator<ModelRouterBuilder> customize) {
+    this.transport = transport;
     this.flagStack = new FlagStack(backend);
     this.configHealth =
         new ConfigHealth(
@@ -75,14 +77,7 @@ public final class RouterStack implements AutoCloseable {
         ModelRouter.builder(flagStack.client(), flagStack.provider(), endpoints)
             .signals(VariantStats.bySegment(VariantStats.DEFAULT_SEGMENT_ATTRIBUTE))
             .openTelemetry(OpenTelemetrySdk.builder().setMeterProvider(flagStack.meters()).build());
-    if (virtualThreads && VirtualThreads.areSupported()) {
-      builder.httpClient(
-          HttpClient.newBuilder()
-              .version(HttpClient.Version.HTTP_1_1)
-              .connectTimeout(MODEL_CONNECT_TIMEOUT)
-              .executor(VirtualThreads.getNamedVirtualThreadsExecutor("model-client"))
-              .build());
-    }
+    transport.ifPresent(builder::modelTransport);
     this.router = customize.apply(builder).build();
   }
 
@@ -145,6 +140,14 @@ public final class RouterStack implements AutoCloseable {
   @Override
   public void close() {
     router.close();
-    flagStack.close();
+    try {
+      if (transport.orElse(null) instanceof AutoCloseable client) {
+        client.close();
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("the model client did not close", e);
+    } finally {
+      flagStack.close();
+    }
   }
 }
