@@ -49,7 +49,7 @@ case "$WHAT" in
     ;;
   upstream)
     java -cp "$CP" dev.llmrollout.benchmarks.GatewayCpuPerRequest "$RESULTS/3d-upstream.md" \
-      6000 5 4 jdk="$JAR" jetty="$JAR,--upstream-client=jetty"
+      6000 5 4 jdk="$JAR,--upstream-client=jdk" jetty="$JAR,--upstream-client=jetty"
     ;;
   *)
     echo "usage: $0 streams [N] | cold-start | profile | upstream" >&2

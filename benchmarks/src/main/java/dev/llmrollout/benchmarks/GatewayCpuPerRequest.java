@@ -38,8 +38,8 @@ import org.HdrHistogram.Histogram;
  *
  * The gateways run on {@code gateway.java} (default: the {@code java} on the PATH). A gateway given
  * as {@code label=JAR,OPTION,...} gets those options on its {@code serve} command line, so one
- * build can run against itself with another setting: {@code jdk=llm-router.jar
- * jetty=llm-router.jar,--upstream-client=jetty}.
+ * build can run against itself with another setting: {@code
+ * jdk=llm-router.jar,--upstream-client=jdk jetty=llm-router.jar,--upstream-client=jetty}.
  */
 public final class GatewayCpuPerRequest {
   private static final String BODY =
