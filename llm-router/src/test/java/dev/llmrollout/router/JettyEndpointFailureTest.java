@@ -3,8 +3,8 @@ package dev.llmrollout.router;
 import dev.llmrollout.router.testing.RouterHarness;
 
 /**
- * {@link EndpointFailureTest} over Jetty's client ({@code serve --upstream-client jetty}): the transport seam
- * keeps every behaviour the JDK client has (issue 20).
+ * {@link EndpointFailureTest} over Jetty's client ({@code serve --upstream-client jetty}): the
+ * transport seam keeps every behaviour the JDK client has (issue 20).
  */
 class JettyEndpointFailureTest extends EndpointFailureTest {
   @Override

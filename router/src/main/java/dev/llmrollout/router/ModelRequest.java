@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One model call as a {@link ModelTransport} sends it: a POST of {@code body} (JSON) to {@code
- * uri} with {@code headers}, the response headers due within {@code timeout}.
+ * One model call as a {@link ModelTransport} sends it: a POST of {@code body} (JSON) to {@code uri}
+ * with {@code headers}, the response headers due within {@code timeout}.
  *
  * <p>{@link #toString()} names the headers but never their values: one of them carries the
  * endpoint's key.

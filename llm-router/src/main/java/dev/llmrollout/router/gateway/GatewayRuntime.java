@@ -62,7 +62,8 @@ public final class GatewayRuntime implements AutoCloseable {
       RolloutSettings rolloutSettings,
       Function<String, String> environment)
       throws Exception {
-    RouterStack stack = new RouterStack(backend, endpoints, settings.upstreamClient(), settings.virtualThreads());
+    RouterStack stack =
+        new RouterStack(backend, endpoints, settings.upstreamClient(), settings.virtualThreads());
     GatewayRuntime runtime;
     try {
       List<ConfigCheck.Problem> problems =

@@ -25,10 +25,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Calls {@code POST {baseUrl}/v1/chat/completions} through one shared {@link ModelTransport}: limits calls
- * in flight per endpoint, enforces the endpoint's timeout, and retries connect failures, 429 and
- * 503 with jittered backoff. Errors name the endpoint and the status; they never carry the key or
- * the response body (an endpoint may echo what it was sent).
+ * Calls {@code POST {baseUrl}/v1/chat/completions} through one shared {@link ModelTransport}:
+ * limits calls in flight per endpoint, enforces the endpoint's timeout, and retries connect
+ * failures, 429 and 503 with jittered backoff. Errors name the endpoint and the status; they never
+ * carry the key or the response body (an endpoint may echo what it was sent).
  */
 public final class ChatCompletionClient {
   private final ModelTransport transport;
@@ -199,8 +199,8 @@ public final class ChatCompletionClient {
   }
 
   /**
-   * Sends and waits for the response headers (the request's timeout bounds the wait); an
-   * interrupt cancels the exchange.
+   * Sends and waits for the response headers (the request's timeout bounds the wait); an interrupt
+   * cancels the exchange.
    */
   private ModelResponse send(Endpoint endpoint, ModelRequest request) {
     try {
