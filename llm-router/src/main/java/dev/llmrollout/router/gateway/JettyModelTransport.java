@@ -28,10 +28,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class JettyModelTransport implements ModelTransport, AutoCloseable {
   /**
-   * The router's per-endpoint permits bound calls in flight; Jetty's own limit (64 connections per
-   * destination by default) must not queue calls below them.
+   * The router's per-endpoint permits bound calls in flight; Jetty's own limits (64 connections and
+   * 1,024 requests waiting for one per destination by default) must not queue or reject calls below
+   * them.
    */
-  private static final int MAX_CONNECTIONS_PER_ENDPOINT = 65_536;
+  private static final int MAX_CALLS_PER_ENDPOINT = 65_536;
 
   /** The client's threads run selectors and callbacks that never block: a few are plenty. */
   private static final int MAX_THREADS = 16;
@@ -50,7 +51,8 @@ public final class JettyModelTransport implements ModelTransport, AutoCloseable 
     HttpClient http = new HttpClient();
     http.setExecutor(threads);
     http.setConnectTimeout(connectTimeout.toMillis());
-    http.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_ENDPOINT);
+    http.setMaxConnectionsPerDestination(MAX_CALLS_PER_ENDPOINT);
+    http.setMaxRequestsQueuedPerDestination(MAX_CALLS_PER_ENDPOINT);
     // The router reads every answer as the endpoint sent it: no redirects followed, no 401
     // challenge answered (Jetty fails a 401 without WWW-Authenticate as a protocol violation
     // thrown from the body's reads), nothing decompressed.
