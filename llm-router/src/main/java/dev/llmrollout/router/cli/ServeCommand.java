@@ -54,12 +54,13 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--upstream-client",
-      defaultValue = "jetty",
-      paramLabel = "jetty|jdk",
+      defaultValue = "jdk",
+      paramLabel = "jdk|jetty",
       description =
-          "The HTTP client model calls go out on: jetty (Jetty's non-blocking client, default;"
-              + " half the gateway's CPU and 40% less allocation per request, measured) or jdk"
-              + " (the JDK's HttpClient, the router library's default).")
+          "The HTTP client model calls go out on: jdk (the JDK's HttpClient, default) or jetty"
+              + " (Jetty's non-blocking client: about half the gateway's CPU and 40% less"
+              + " allocation per request, but it lost streams at 1,000 concurrent in some runs;"
+              + " docs/PERFORMANCE.md, 3d).")
   UpstreamClient upstreamClient;
 
   @Option(

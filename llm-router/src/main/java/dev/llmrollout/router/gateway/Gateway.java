@@ -115,7 +115,7 @@ public final class Gateway implements AutoCloseable {
         int maxThreads,
         Duration drainTimeout,
         Map<String, String> modelAliases) {
-      this(bind, port, maxThreads, drainTimeout, modelAliases, true, UpstreamClient.JETTY);
+      this(bind, port, maxThreads, drainTimeout, modelAliases, true, UpstreamClient.JDK);
     }
 
     public Settings(String bind, int port, int maxThreads, Duration drainTimeout) {
