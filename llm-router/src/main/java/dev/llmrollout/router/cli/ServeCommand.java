@@ -58,7 +58,7 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "jdk|jetty",
       description =
           "The HTTP client model calls go out on: jdk (the JDK's HttpClient, default) or jetty"
-              + " (Jetty's non-blocking client: about half the gateway's CPU and 40% less"
+              + " (Jetty's non-blocking client: about half the gateway's CPU and 40%% less"
               + " allocation per request, but it lost streams at 1,000 concurrent in some runs;"
               + " docs/PERFORMANCE.md, 3d).")
   UpstreamClient upstreamClient;
