@@ -30,7 +30,7 @@ class ModelCallTest {
     harness.close();
   }
 
-  private ModelRouter router() {
+  ModelRouter router() {
     harness.backend.flag(
         "calls",
         "stable",
@@ -39,7 +39,7 @@ class ModelCallTest {
     return harness.build(harness.router());
   }
 
-  private static RouteRequest request() {
+  static RouteRequest request() {
     return RouteRequest.builder("calls")
         .sessionId("s-1")
         .variable("product", "Acme")
