@@ -7,6 +7,9 @@
 #   benchmarks/gateway-load.sh cold-start    gateways started cold into 1,000 req/s, plain and with
 #                                            class-data sharing (section 3c)
 #   benchmarks/gateway-load.sh profile       JFR allocation and CPU profile of non-streamed requests
+#   benchmarks/gateway-load.sh upstream      CPU and allocation per request, the gateway's model
+#                                            calls on the JDK client against Jetty's, alternating
+#                                            rounds (section 3d)
 #
 # The gateway's JVM for `streams` is $GATEWAY_JAVA, else Temurin 25 where installed, else `java`.
 # Sections are written to benchmarks/target/results/; benchmarks/run.sh includes 3b and 3c.
@@ -44,8 +47,12 @@ case "$WHAT" in
   profile)
     java -cp "$CP" dev.llmrollout.benchmarks.GatewayProfile "$JAR" 500 20 "$RESULTS/gateway.jfr"
     ;;
+  upstream)
+    java -cp "$CP" dev.llmrollout.benchmarks.GatewayCpuPerRequest "$RESULTS/3d-upstream.md" \
+      6000 5 4 jdk="$JAR,--upstream-client=jdk" jetty="$JAR,--upstream-client=jetty"
+    ;;
   *)
-    echo "usage: $0 streams [N] | cold-start | profile" >&2
+    echo "usage: $0 streams [N] | cold-start | profile | upstream" >&2
     exit 2
     ;;
 esac

@@ -36,7 +36,10 @@ import org.HdrHistogram.Histogram;
  *     out.md 5000 5 4 before=old/llm-router.jar after=llm-router/target/llm-router.jar
  * }</pre>
  *
- * The gateways run on {@code gateway.java} (default: the {@code java} on the PATH).
+ * The gateways run on {@code gateway.java} (default: the {@code java} on the PATH). A gateway given
+ * as {@code label=JAR,OPTION,...} gets those options on its {@code serve} command line, so one
+ * build can run against itself with another setting: {@code
+ * jdk=llm-router.jar,--upstream-client=jdk jetty=llm-router.jar,--upstream-client=jetty}.
  */
 public final class GatewayCpuPerRequest {
   private static final String BODY =
@@ -50,10 +53,10 @@ public final class GatewayCpuPerRequest {
     long phaseMillis = Long.parseLong(args[1]);
     int rounds = Integer.parseInt(args[2]);
     int concurrency = Integer.parseInt(args[3]);
-    Map<String, Path> jars = new LinkedHashMap<>();
+    Map<String, List<String>> jars = new LinkedHashMap<>();
     for (int i = 4; i < args.length; i++) {
       String[] labelled = args[i].split("=", 2);
-      jars.put(labelled[0], Path.of(labelled[1]));
+      jars.put(labelled[0], List.of(labelled[1].split(",")));
     }
     GatewayProcess.Jvm jvm =
         new GatewayProcess.Jvm(System.getProperty("gateway.java", "java"), List.of());
@@ -69,9 +72,17 @@ public final class GatewayCpuPerRequest {
       Map<String, GatewayProcess> gateways = new LinkedHashMap<>();
       Map<String, List<double[]>> results = new LinkedHashMap<>();
       try {
-        for (Map.Entry<String, Path> jar : jars.entrySet()) {
+        for (Map.Entry<String, List<String>> jar : jars.entrySet()) {
+          List<String> jarAndOptions = jar.getValue();
           gateways.put(
-              jar.getKey(), new GatewayProcess(jvm, jar.getValue(), flags, endpoints, 600));
+              jar.getKey(),
+              new GatewayProcess(
+                  jvm,
+                  Path.of(jarAndOptions.get(0)),
+                  flags,
+                  endpoints,
+                  600,
+                  jarAndOptions.subList(1, jarAndOptions.size())));
           results.put(jar.getKey(), new ArrayList<>());
         }
         for (GatewayProcess gateway : gateways.values()) {

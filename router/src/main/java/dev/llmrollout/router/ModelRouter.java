@@ -90,7 +90,7 @@ public final class ModelRouter implements AutoCloseable {
     this.events = new RouterEvents(metrics);
     this.selector = new FlagSelector(builder.client, builder.provider, events);
     this.watchdog = new StreamWatchdog();
-    this.client = new ChatCompletionClient(builder.httpClient, json, builder.retry, watchdog);
+    this.client = new ChatCompletionClient(builder.modelTransport, json, builder.retry, watchdog);
     this.inspector = new AnswerInspector(builder.refusalPatterns, builder.shortAnswerChars, json);
     this.signals = builder.signals;
     this.guardMetrics =

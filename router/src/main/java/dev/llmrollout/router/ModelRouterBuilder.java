@@ -48,7 +48,7 @@ public final class ModelRouterBuilder {
   final LlmFeatureProvider provider;
   final EndpointRegistry endpoints;
   final ObjectMapper json = new ObjectMapper();
-  HttpClient httpClient;
+  ModelTransport modelTransport;
   OpenTelemetry openTelemetry = OpenTelemetry.noop();
   RetryPolicy retry = RetryPolicy.ofDefaults();
 
@@ -78,9 +78,20 @@ public final class ModelRouterBuilder {
     this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
   }
 
-  /** The HTTP client to share (default: a new HTTP/1.1 client with a 10 s connect timeout). */
+  /**
+   * The JDK HTTP client model calls share (default: a new HTTP/1.1 client with a 10 s connect
+   * timeout); the same as {@code modelTransport(ModelTransport.jdk(client))}.
+   */
   public ModelRouterBuilder httpClient(HttpClient client) {
-    this.httpClient = Objects.requireNonNull(client, "httpClient");
+    return modelTransport(ModelTransport.jdk(Objects.requireNonNull(client, "httpClient")));
+  }
+
+  /**
+   * How model calls go over HTTP (default: the JDK's HttpClient, see {@link #httpClient}). The
+   * router does not close it: whoever made it does, after closing the router.
+   */
+  public ModelRouterBuilder modelTransport(ModelTransport transport) {
+    this.modelTransport = Objects.requireNonNull(transport, "modelTransport");
     return this;
   }
 
@@ -235,12 +246,13 @@ public final class ModelRouterBuilder {
           "liveJudging: no judge to score answers; expected answerJudge(...) or"
               + " judgeWithEndpoint(...)");
     }
-    if (httpClient == null) {
-      httpClient =
-          HttpClient.newBuilder()
-              .version(HttpClient.Version.HTTP_1_1)
-              .connectTimeout(Duration.ofSeconds(10))
-              .build();
+    if (modelTransport == null) {
+      modelTransport =
+          ModelTransport.jdk(
+              HttpClient.newBuilder()
+                  .version(HttpClient.Version.HTTP_1_1)
+                  .connectTimeout(Duration.ofSeconds(10))
+                  .build());
     }
     if (shadowSignals == null) {
       shadowSignals = VariantStats.bySegment(signals.segmentAttribute());

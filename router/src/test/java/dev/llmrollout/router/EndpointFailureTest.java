@@ -19,7 +19,12 @@ import org.junit.jupiter.api.Test;
  */
 class EndpointFailureTest {
   private static final String FLAG = "all-canary";
-  private final RouterHarness harness = new RouterHarness().timeoutMs(300);
+  final RouterHarness harness = newHarness().timeoutMs(300);
+
+  /** The harness the tests run on; a subclass runs them over another {@link ModelTransport}. */
+  RouterHarness newHarness() {
+    return new RouterHarness();
+  }
 
   @AfterEach
   void close() {
@@ -122,10 +127,8 @@ class EndpointFailureTest {
         RouterHarness.weights("only", 100));
     ModelRouter router =
         harness.build(
-            ModelRouter.builder(
-                    harness.client(),
-                    harness.provider,
-                    EndpointRegistry.parse(endpoints, "endpoints.json", name -> null))
+            harness
+                .router(EndpointRegistry.parse(endpoints, "endpoints.json", name -> null))
                 .retry(RetryPolicy.of(3, Duration.ofMillis(1), Duration.ofMillis(5)))
                 .shadowSink(harness.shadowSink));
 
@@ -202,10 +205,8 @@ class EndpointFailureTest {
         RouterHarness.weights("only", 100));
     ModelRouter router =
         harness.build(
-            ModelRouter.builder(
-                    harness.client(),
-                    harness.provider,
-                    EndpointRegistry.parse(endpoints, "endpoints.json", name -> null))
+            harness
+                .router(EndpointRegistry.parse(endpoints, "endpoints.json", name -> null))
                 .retry(RetryPolicy.of(3, Duration.ZERO, Duration.ZERO))
                 .shadowSink(harness.shadowSink));
     // The first call holds the only permit through three slow 503s (about 2.1 s in all, longer

@@ -18,14 +18,19 @@ import org.junit.jupiter.api.Test;
  * cancels it.
  */
 class ModelCallTest {
-  private final RouterHarness harness = new RouterHarness().timeoutMs(400);
+  final RouterHarness harness = newHarness().timeoutMs(400);
+
+  /** The harness the tests run on; a subclass runs them over another {@link ModelTransport}. */
+  RouterHarness newHarness() {
+    return new RouterHarness();
+  }
 
   @AfterEach
   void close() {
     harness.close();
   }
 
-  private ModelRouter router() {
+  ModelRouter router() {
     harness.backend.flag(
         "calls",
         "stable",
@@ -34,7 +39,7 @@ class ModelCallTest {
     return harness.build(harness.router());
   }
 
-  private static RouteRequest request() {
+  static RouteRequest request() {
     return RouteRequest.builder("calls")
         .sessionId("s-1")
         .variable("product", "Acme")

@@ -20,7 +20,12 @@ import org.junit.jupiter.api.Test;
  */
 class StreamingTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final RouterHarness harness = new RouterHarness().timeoutMs(1_000);
+  final RouterHarness harness = newHarness().timeoutMs(1_000);
+
+  /** The harness the tests run on; a subclass runs them over another {@link ModelTransport}. */
+  RouterHarness newHarness() {
+    return new RouterHarness();
+  }
 
   @AfterEach
   void close() {

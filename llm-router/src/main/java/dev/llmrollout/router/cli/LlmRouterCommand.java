@@ -64,6 +64,8 @@ public final class LlmRouterCommand {
   static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new LlmRouterCommand());
     commandLine.registerConverter(Duration.class, new DurationConverter());
+    // Choices such as --upstream-client read as the help writes them, in lower case.
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setExecutionExceptionHandler(CliFailure::report);
     commandLine.setExitCodeExceptionMapper(CliFailure::exitCode);
     return commandLine;

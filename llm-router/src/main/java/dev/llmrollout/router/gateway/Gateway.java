@@ -7,6 +7,7 @@ import dev.llmrollout.spi.WriteBackException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -93,6 +94,7 @@ public final class Gateway implements AutoCloseable {
    * @param modelAliases request {@code model} names that route to a flag, such as {@code
    *     support-gpt -> support-model}
    * @param virtualThreads run each request on a virtual thread where the JVM has them
+   * @param upstreamClient the HTTP client model calls go out on
    */
   public record Settings(
       String bind,
@@ -100,9 +102,11 @@ public final class Gateway implements AutoCloseable {
       int maxThreads,
       Duration drainTimeout,
       Map<String, String> modelAliases,
-      boolean virtualThreads) {
+      boolean virtualThreads,
+      UpstreamClient upstreamClient) {
     public Settings {
       modelAliases = Map.copyOf(modelAliases);
+      Objects.requireNonNull(upstreamClient, "upstreamClient");
     }
 
     public Settings(
@@ -111,7 +115,7 @@ public final class Gateway implements AutoCloseable {
         int maxThreads,
         Duration drainTimeout,
         Map<String, String> modelAliases) {
-      this(bind, port, maxThreads, drainTimeout, modelAliases, true);
+      this(bind, port, maxThreads, drainTimeout, modelAliases, true, UpstreamClient.JDK);
     }
 
     public Settings(String bind, int port, int maxThreads, Duration drainTimeout) {

@@ -73,6 +73,7 @@ public final class GatewayRuntime implements AutoCloseable {
         new RouterStack(
             backend,
             endpoints,
+            settings.upstreamClient(),
             settings.virtualThreads(),
             (builder, flags) ->
                 judge.apply(

@@ -5,6 +5,7 @@ import dev.llmrollout.provider.KillSwitchOverride;
 import dev.llmrollout.router.EndpointRegistry;
 import dev.llmrollout.router.ModelRouter;
 import dev.llmrollout.router.ModelRouterBuilder;
+import dev.llmrollout.router.ModelTransport;
 import dev.llmrollout.router.VariantStats;
 import dev.llmrollout.spi.BackendFactory.Backend;
 import dev.llmrollout.spi.FlagBackend;
@@ -13,49 +14,55 @@ import dev.llmrollout.spi.VariantPayload;
 import dev.openfeature.sdk.Client;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
-import org.eclipse.jetty.util.VirtualThreads;
 
 /**
  * The {@link FlagStack} (backend, provider, override, metrics) and a router with its signals over
  * it: what the gateway and the demo both run on.
  */
 public final class RouterStack implements AutoCloseable {
-  /** The router's own default, kept when the gateway brings its HttpClient. */
-  private static final Duration MODEL_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-
   private final FlagStack flagStack;
   private final ModelRouter router;
   private final ConfigHealth configHealth;
 
+  /** The gateway's model client, empty where the router runs on its own default. */
+  private final Optional<ModelTransport> transport;
+
   public RouterStack(Backend backend, EndpointRegistry endpoints) {
-    this(backend, endpoints, false, (builder, flags) -> builder);
+    this(backend, endpoints, Optional.empty(), (builder, flags) -> builder);
   }
 
   /** A stack whose router {@code customize} adds to (a judge, shadow options). */
   public RouterStack(
       Backend backend, EndpointRegistry endpoints, UnaryOperator<ModelRouterBuilder> customize) {
-    this(backend, endpoints, false, (builder, flags) -> customize.apply(builder));
+    this(backend, endpoints, Optional.empty(), (builder, flags) -> customize.apply(builder));
   }
 
   /**
-   * @param virtualThreads where the JVM has virtual threads, the model client's HttpClient hands
-   *     its work (delivering response bytes, completing calls) to virtual threads instead of its
-   *     default cached pool, which grows a platform thread per concurrent task: with thousands of
-   *     streams in flight that pool alone would hold hundreds of threads
+   * A stack whose model calls go out on {@code upstream}.
+   *
+   * @param virtualThreads whether the gateway runs its requests on virtual threads
    * @param customize adds to the router, given the started flags (a judge whose rubric a prompt
    *     flag holds)
    */
   RouterStack(
       Backend backend,
       EndpointRegistry endpoints,
+      UpstreamClient upstream,
       boolean virtualThreads,
       BiFunction<ModelRouterBuilder, FlagStack, ModelRouterBuilder> customize) {
+    this(backend, endpoints, Optional.of(upstream.open(virtualThreads)), customize);
+  }
+
+  private RouterStack(
+      Backend backend,
+      EndpointRegistry endpoints,
+      Optional<ModelTransport> transport,
+      BiFunction<ModelRouterBuilder, FlagStack, ModelRouterBuilder> customize) {
+    this.transport = transport;
     this.flagStack = new FlagStack(backend);
     this.configHealth =
         new ConfigHealth(
@@ -74,14 +81,7 @@ public final class RouterStack implements AutoCloseable {
         ModelRouter.builder(flagStack.client(), flagStack.provider(), endpoints)
             .signals(VariantStats.bySegment(VariantStats.DEFAULT_SEGMENT_ATTRIBUTE))
             .openTelemetry(OpenTelemetrySdk.builder().setMeterProvider(flagStack.meters()).build());
-    if (virtualThreads && VirtualThreads.areSupported()) {
-      builder.httpClient(
-          HttpClient.newBuilder()
-              .version(HttpClient.Version.HTTP_1_1)
-              .connectTimeout(MODEL_CONNECT_TIMEOUT)
-              .executor(VirtualThreads.getNamedVirtualThreadsExecutor("model-client"))
-              .build());
-    }
+    transport.ifPresent(builder::modelTransport);
     try {
       this.router = customize.apply(builder, flagStack).build();
     } catch (RuntimeException e) {
@@ -150,6 +150,14 @@ public final class RouterStack implements AutoCloseable {
   @Override
   public void close() {
     router.close();
-    flagStack.close();
+    try {
+      if (transport.orElse(null) instanceof AutoCloseable client) {
+        client.close();
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("the model client did not close", e);
+    } finally {
+      flagStack.close();
+    }
   }
 }

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmrollout.router.ModelRequest;
+import dev.llmrollout.router.ModelResponse;
+import dev.llmrollout.router.ModelTransport;
 import dev.llmrollout.router.RetryPolicy;
 import dev.llmrollout.router.RoutingException;
 import dev.llmrollout.router.RoutingException.Kind;
@@ -13,23 +16,22 @@ import dev.llmrollout.router.StreamChunk;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Calls {@code POST {baseUrl}/v1/chat/completions} on one shared {@link HttpClient}: limits calls
- * in flight per endpoint, enforces the endpoint's timeout, and retries connect failures, 429 and
- * 503 with jittered backoff. Errors name the endpoint and the status; they never carry the key or
- * the response body (an endpoint may echo what it was sent).
+ * Calls {@code POST {baseUrl}/v1/chat/completions} through one shared {@link ModelTransport}:
+ * limits calls in flight per endpoint, enforces the endpoint's timeout, and retries connect
+ * failures, 429 and 503 with jittered backoff. Errors name the endpoint and the status; they never
+ * carry the key or the response body (an endpoint may echo what it was sent).
  */
 public final class ChatCompletionClient {
-  private final HttpClient http;
+  private final ModelTransport transport;
   private final ObjectMapper json;
 
   /** Leaves the body open after the JSON value, so it can be read to its end. */
@@ -39,8 +41,8 @@ public final class ChatCompletionClient {
   private final StreamWatchdog watchdog;
 
   public ChatCompletionClient(
-      HttpClient http, ObjectMapper json, RetryPolicy retry, StreamWatchdog watchdog) {
-    this.http = http;
+      ModelTransport transport, ObjectMapper json, RetryPolicy retry, StreamWatchdog watchdog) {
+    this.transport = transport;
     this.json = json;
     this.completionReader = json.reader().without(JsonParser.Feature.AUTO_CLOSE_SOURCE);
     this.retry = retry;
@@ -98,7 +100,7 @@ public final class ChatCompletionClient {
   }
 
   /** A 2xx answer's headers, the attempt that got it and that attempt's deadline. */
-  private record Answered(HttpResponse<InputStream> response, int attempt, long attemptDeadline) {}
+  private record Answered(ModelResponse response, int attempt, long attemptDeadline) {}
 
   /**
    * Sends until the endpoint answers 2xx, retrying connect failures, 429 and 503 with jittered
@@ -108,7 +110,7 @@ public final class ChatCompletionClient {
   private Answered sendUntilAnswered(Endpoint endpoint, byte[] bytes) {
     for (int attempt = 1; ; attempt++) {
       long deadline = System.nanoTime() + endpoint.timeout().toNanos();
-      HttpResponse<InputStream> response;
+      ModelResponse response;
       try {
         response = send(endpoint, request(endpoint, bytes));
       } catch (RoutingException e) {
@@ -118,7 +120,7 @@ public final class ChatCompletionClient {
         }
         throw e;
       }
-      int status = response.statusCode();
+      int status = response.status();
       if (status / 100 == 2) {
         return new Answered(response, attempt, deadline);
       }
@@ -188,35 +190,30 @@ public final class ChatCompletionClient {
         .read(answered.response().body(), consumer, start, deadline, answered.attempt());
   }
 
-  private HttpRequest request(Endpoint endpoint, byte[] body) {
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(endpoint.completionsUri())
-            .timeout(endpoint.timeout())
-            .header("Content-Type", "application/json")
-            .header("Accept", "application/json, text/event-stream")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    endpoint.authorization().ifPresent(value -> builder.header("Authorization", value));
-    return builder.build();
+  private static ModelRequest request(Endpoint endpoint, byte[] body) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "application/json");
+    headers.put("Accept", "application/json, text/event-stream");
+    endpoint.authorization().ifPresent(value -> headers.put("Authorization", value));
+    return new ModelRequest(endpoint.completionsUri(), headers, body, endpoint.timeout());
   }
 
   /**
-   * Sends on the caller's thread, which waits for the answer anyway. {@code sendAsync} would hand
-   * every completion to {@code CompletableFuture}'s default executor, which starts a new thread per
-   * call on a machine with fewer than three cores. The request's timeout bounds the wait for the
-   * response headers; an interrupt cancels the exchange.
+   * Sends and waits for the response headers (the request's timeout bounds the wait); an interrupt
+   * cancels the exchange.
    */
-  private HttpResponse<InputStream> send(Endpoint endpoint, HttpRequest request) {
+  private ModelResponse send(Endpoint endpoint, ModelRequest request) {
     try {
       try {
-        return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        return transport.send(request);
       } catch (IOException e) {
         if (classify(endpoint, e).kind() != Kind.IO || Thread.currentThread().isInterrupted()) {
           throw e;
         }
         // The connection broke before any answer arrived: as a rule a pooled keep-alive
-        // connection the endpoint closed as it was reused. JDK 17 never resends a POST, so send it
-        // once more, at once; the broken connection has left the pool.
-        return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        // connection the endpoint closed as it was reused. No transport resends a POST (JDK 17's
+        // never does), so send it once more, at once; the broken connection has left the pool.
+        return transport.send(request);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

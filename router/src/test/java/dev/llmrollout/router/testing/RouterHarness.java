@@ -4,6 +4,7 @@ import dev.llmrollout.provider.LlmFeatureProvider;
 import dev.llmrollout.router.EndpointRegistry;
 import dev.llmrollout.router.ModelRouter;
 import dev.llmrollout.router.ModelRouterBuilder;
+import dev.llmrollout.router.ModelTransport;
 import dev.llmrollout.router.RetryPolicy;
 import dev.openfeature.sdk.Client;
 import dev.openfeature.sdk.OpenFeatureAPI;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Two loopback model endpoints ({@code stable-pool}, {@code canary-pool}) and a judge endpoint, an
@@ -54,6 +56,8 @@ public final class RouterHarness implements AutoCloseable {
   public final CollectingShadowSink shadowSink = new CollectingShadowSink();
   private final List<ModelRouter> routers = new ArrayList<>();
   private long timeoutMs = 2_000;
+  private Supplier<ModelTransport> transports;
+  private final List<AutoCloseable> transportsToClose = new ArrayList<>();
   private Client client;
 
   public RouterHarness() {
@@ -75,6 +79,15 @@ public final class RouterHarness implements AutoCloseable {
 
   public RouterHarness timeoutMs(long millis) {
     this.timeoutMs = millis;
+    return this;
+  }
+
+  /**
+   * Every router of this harness calls its endpoints through a transport from {@code transports}
+   * (default: the router's own JDK client); the harness closes the ones that are closeable.
+   */
+  public RouterHarness transports(Supplier<ModelTransport> transports) {
+    this.transports = transports;
     return this;
   }
 
@@ -130,10 +143,24 @@ public final class RouterHarness implements AutoCloseable {
 
   /** A router builder with fast retries, the collecting sink and the in-memory metrics. */
   public ModelRouterBuilder router() {
-    return ModelRouter.builder(client(), provider, endpoints())
-        .retry(RetryPolicy.of(3, Duration.ofMillis(5), Duration.ofMillis(20)))
-        .shadowSink(shadowSink)
-        .openTelemetry(openTelemetry);
+    return router(endpoints());
+  }
+
+  /** The same over other {@code endpoints}. */
+  public ModelRouterBuilder router(EndpointRegistry endpoints) {
+    ModelRouterBuilder builder =
+        ModelRouter.builder(client(), provider, endpoints)
+            .retry(RetryPolicy.of(3, Duration.ofMillis(5), Duration.ofMillis(20)))
+            .shadowSink(shadowSink)
+            .openTelemetry(openTelemetry);
+    if (transports != null) {
+      ModelTransport transport = transports.get();
+      if (transport instanceof AutoCloseable closeable) {
+        transportsToClose.add(closeable);
+      }
+      builder.modelTransport(transport);
+    }
+    return builder;
   }
 
   /** Builds the router and closes it with the harness. */
@@ -146,6 +173,13 @@ public final class RouterHarness implements AutoCloseable {
   @Override
   public void close() {
     routers.forEach(ModelRouter::close);
+    for (AutoCloseable transport : transportsToClose) {
+      try {
+        transport.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("a model transport did not close", e);
+      }
+    }
     openFeature.shutdown();
     stable.close();
     canary.close();
