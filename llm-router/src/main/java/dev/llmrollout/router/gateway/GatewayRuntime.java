@@ -2,6 +2,7 @@ package dev.llmrollout.router.gateway;
 
 import dev.llmrollout.router.EndpointRegistry;
 import dev.llmrollout.spi.BackendFactory.Backend;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,14 +13,23 @@ public final class GatewayRuntime implements AutoCloseable {
   private final GuardedRollouts rollouts;
   private final RouterStack stack;
   private final Gateway gateway;
+  private final Gateway.Settings settings;
+
+  /** Warm-up requests still to send; readiness answers 503 until they ran. */
+  private volatile int warmUpPending;
+
+  private Duration warmUpTook = Duration.ZERO;
 
   private GatewayRuntime(
       RouterStack stack,
       Gateway.Settings settings,
       Optional<String> defaultFlag,
       RolloutSettings rolloutSettings,
-      Function<String, String> environment) {
+      Function<String, String> environment,
+      int warmUpRequests) {
     this.stack = stack;
+    this.settings = settings;
+    this.warmUpPending = warmUpRequests;
     Map<String, String> aliases = settings.modelAliases();
     this.rollouts =
         new GuardedRollouts(
@@ -45,14 +55,23 @@ public final class GatewayRuntime implements AutoCloseable {
             Optional.of(stack.router().signals()),
             rollouts,
             environment,
-            () -> stack.ready() ? Optional.empty() : Optional.of("the flag backend is not ready"),
+            this::notReady,
             stack.configHealth()::toJson);
     this.gateway = new Gateway(settings, routes);
   }
 
+  private Optional<String> notReady() {
+    if (warmUpPending > 0) {
+      return Optional.of("warming up the request path");
+    }
+    return stack.ready() ? Optional.empty() : Optional.of("the flag backend is not ready");
+  }
+
   /**
-   * Opens the backend, starts the router, the rollout guard and the HTTP server. The environment
-   * gives the admin token and the alert webhook's URL.
+   * Opens the backend, starts the router, the rollout guard and the HTTP server. With {@code
+   * warmUpRequests} above 0, readiness answers 503 until {@link #warmUp()} has sent that many
+   * loopback requests through a throwaway gateway ({@link RequestPathWarmUp}). The environment gives
+   * the admin token and the alert webhook's URL.
    */
   public static GatewayRuntime start(
       Backend backend,
@@ -60,8 +79,13 @@ public final class GatewayRuntime implements AutoCloseable {
       Gateway.Settings settings,
       Optional<String> defaultFlag,
       RolloutSettings rolloutSettings,
-      Function<String, String> environment)
+      Function<String, String> environment,
+      int warmUpRequests)
       throws Exception {
+    if (warmUpRequests < 0) {
+      throw new IllegalArgumentException(
+          "warm-up requests: expected 0 (off) or more, got " + warmUpRequests);
+    }
     RouterStack stack = new RouterStack(backend, endpoints, settings.virtualThreads());
     GatewayRuntime runtime;
     try {
@@ -71,13 +95,36 @@ public final class GatewayRuntime implements AutoCloseable {
       if (!problems.isEmpty()) {
         throw new ConfigProblems(problems);
       }
-      runtime = new GatewayRuntime(stack, settings, defaultFlag, rolloutSettings, environment);
+      runtime =
+          new GatewayRuntime(
+              stack, settings, defaultFlag, rolloutSettings, environment, warmUpRequests);
     } catch (RuntimeException e) {
       stack.close();
       throw e;
     }
     runtime.gateway.start();
     return runtime;
+  }
+
+  /**
+   * Warms the request path with the requests {@link #start} was given, then lets readiness answer
+   * 200; does nothing when there are none or they ran.
+   *
+   * @throws IllegalStateException if a warm-up request was not answered in full
+   */
+  public void warmUp() throws Exception {
+    if (warmUpPending == 0) {
+      return;
+    }
+    long started = System.nanoTime();
+    RequestPathWarmUp.run(warmUpPending, settings);
+    warmUpTook = Duration.ofNanos(System.nanoTime() - started);
+    warmUpPending = 0;
+  }
+
+  /** How long warming the request path took before the gateway became ready (zero: skipped). */
+  public Duration warmUpTook() {
+    return warmUpTook;
   }
 
   public Gateway gateway() {
