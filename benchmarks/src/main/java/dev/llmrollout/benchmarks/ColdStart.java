@@ -97,7 +97,8 @@ public final class ColdStart {
       List<Setup> setups = new ArrayList<>();
       for (int warmUp : warmUps) {
         List<String> options = List.of("--warm-up-requests", Integer.toString(warmUp));
-        String warmUpName = warmUp == 0 ? "no warm-up" : String.format(Locale.ROOT, "warm-up %,d", warmUp);
+        String warmUpName =
+            warmUp == 0 ? "no warm-up" : String.format(Locale.ROOT, "warm-up %,d", warmUp);
         setups.add(new Setup(warmUpName, GatewayProcess.Jvm.standard(), options));
         if (cds) {
           setups.add(
@@ -112,7 +113,15 @@ public final class ColdStart {
       for (int start = 0; start < starts; start++) {
         for (Setup setup : setups) {
           coldStart(
-              setup, jar, flags, endpoints, load, session, rate, seconds, directP99,
+              setup,
+              jar,
+              flags,
+              endpoints,
+              load,
+              session,
+              rate,
+              seconds,
+              directP99,
               figures.get(setup));
         }
       }

@@ -210,8 +210,7 @@ public final class ConcurrentStreams {
         "gateway live heap after a full GC, no streams / streams open (MiB)",
         heap.noStreams().describeLive() + " / " + heap.withStreams().describeLive(),
         "");
-    report.row(
-        "streams open at that GC", heap.withStreams().openStreams(), "");
+    report.row("streams open at that GC", heap.withStreams().openStreams(), "");
     report.row("live heap per open stream (KiB)", heap.describePerStream(), "");
     report.row("gateway peak open files", o.peakFiles(), "");
     report.row(
@@ -235,9 +234,7 @@ public final class ConcurrentStreams {
     report.endTable();
     if (!o.cutShort().isEmpty()) {
       report.paragraph(
-          "**The run was cut short: "
-              + o.cutShort()
-              + "** (counted as failed above).");
+          "**The run was cut short: " + o.cutShort() + "** (counted as failed above).");
     }
     if (!o.firstFailure().isEmpty()) {
       report.paragraph("First stream failure: " + o.firstFailure());

@@ -34,7 +34,8 @@ public final class ClassHistogram {
         histogram.entries.merge(
             entry.className(),
             entry,
-            (a, b) -> new Entry(a.className(), a.instances() + b.instances(), a.bytes() + b.bytes()));
+            (a, b) ->
+                new Entry(a.className(), a.instances() + b.instances(), a.bytes() + b.bytes()));
       }
     }
     if (histogram.entries.isEmpty()) {

@@ -70,8 +70,8 @@ public final class GatewayRuntime implements AutoCloseable {
   /**
    * Opens the backend, starts the router, the rollout guard and the HTTP server. With {@code
    * warmUpRequests} above 0, readiness answers 503 until {@link #warmUp()} has sent that many
-   * loopback requests through a throwaway gateway ({@link RequestPathWarmUp}). The environment gives
-   * the admin token and the alert webhook's URL.
+   * loopback requests through a throwaway gateway ({@link RequestPathWarmUp}). The environment
+   * gives the admin token and the alert webhook's URL.
    */
   public static GatewayRuntime start(
       Backend backend,

@@ -50,8 +50,8 @@ final class RequestPathWarmUp {
    * Sends {@code requests} loopback requests through a throwaway gateway with the real one's
    * threading ({@code settings}) and closes it.
    *
-   * @throws IllegalStateException if a warm-up request is not answered in full: the request path
-   *     is broken on this machine
+   * @throws IllegalStateException if a warm-up request is not answered in full: the request path is
+   *     broken on this machine
    */
   static void run(int requests, Gateway.Settings settings) throws Exception {
     Path dir = Files.createTempDirectory("llm-router-warm-up");
@@ -151,8 +151,8 @@ final class RequestPathWarmUp {
   }
 
   /**
-   * A flag shaped like a real canary: a rule, a fractional split and a prompt template, each variant
-   * on the stand-in endpoint.
+   * A flag shaped like a real canary: a rule, a fractional split and a prompt template, each
+   * variant on the stand-in endpoint.
    */
   private static BackendFactory.Backend localBackend(Path dir) throws IOException {
     Path flags = dir.resolve("flags.json");
