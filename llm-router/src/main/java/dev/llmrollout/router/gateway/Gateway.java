@@ -57,11 +57,14 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Jetty's header-field cache is built per connection once it serves a second request, sized for
-   * 1,024 trie rows by default (about 80 KiB). Clients of the gateway send a handful of headers;
-   * under connection churn the default cache was 21% of the gateway's allocation (JFR, issue 20).
+   * Jetty's header-field cache is off. Jetty builds it on each connection's first request line, a
+   * trie of 48-char rows (1,024 rows, about 96 KiB, by default); a client that opens a connection
+   * per request or per stream pays for it each time. At 256 rows it was still 24.6 KiB of live heap
+   * per open stream, a fifth of what a stream held (class histogram, PERFORMANCE.md 3b); under
+   * connection churn the default was 21% of the gateway's allocation (JFR, 3d). What it saves, a
+   * few header objects per request on a reused connection, is less than it costs here.
    */
-  static final int HEADER_CACHE_ROWS = 256;
+  static final int HEADER_CACHE_ROWS = 0;
 
   private static HttpConfiguration httpConfiguration() {
     HttpConfiguration configuration = new HttpConfiguration();
