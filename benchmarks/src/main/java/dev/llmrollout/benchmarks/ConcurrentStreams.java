@@ -90,7 +90,7 @@ public final class ConcurrentStreams {
         try (SlowStreams slow = new SlowStreams(gateway, chunks)) {
           slow.open(streams, 1_000);
           slow.awaitOpened(streams, 15_000);
-          heap = new HeapPerStream(noStreams, HeapPerStream.sample(gateway, slow.openNow()));
+          heap = new HeapPerStream(noStreams, HeapPerStream.sample(gateway, slow.inFlightNow()));
           heap.writeHistograms(out);
           openDuringShort[0] = slow.openNow();
           if (gateway.isAlive()) {
@@ -207,11 +207,11 @@ public final class ConcurrentStreams {
         mib(o.peakHeap()),
         verdict(o.peakHeap() < HEAP_GOAL_BYTES) + " < 512");
     report.row(
-        "gateway live heap after a full GC, no streams / streams open (MiB)",
+        "gateway live heap after a full GC, no streams / all sent (MiB)",
         heap.noStreams().describeLive() + " / " + heap.withStreams().describeLive(),
         "");
-    report.row("streams open at that GC", heap.withStreams().openStreams(), "");
-    report.row("live heap per open stream (KiB)", heap.describePerStream(), "");
+    report.row("streams in flight (sent, not ended) at that GC", heap.withStreams().streams(), "");
+    report.row("live heap per stream in flight (KiB)", heap.describePerStream(), "");
     report.row("gateway peak open files", o.peakFiles(), "");
     report.row(
         "streams open when the short requests started / ended",

@@ -11,16 +11,16 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The gateway's live heap (after a full GC) and its class histogram with no stream open and with
- * all streams open: the difference over the open streams is what one stream holds, by class. A
- * probe that fails (a gateway out of heap may not answer jcmd) is reported, not fatal.
+ * The gateway's live heap (after a full GC) and its class histogram with no stream and with all
+ * streams in flight: the difference over the streams in flight is what one stream holds, by class.
+ * A probe that fails (a gateway out of heap may not answer jcmd) is reported, not fatal.
  */
 record HeapPerStream(HeapPerStream.Sample noStreams, HeapPerStream.Sample withStreams) {
   private static final int GROWTH_ROWS = 12;
 
   /** One probe: live bytes and histogram, or why it could not be taken. */
   record Sample(
-      int openStreams,
+      int streams,
       long liveBytes,
       Optional<String> histogramText,
       Optional<ClassHistogram> histogram,
@@ -33,28 +33,28 @@ record HeapPerStream(HeapPerStream.Sample noStreams, HeapPerStream.Sample withSt
     }
   }
 
-  /** Probes the gateway with {@code openStreams} streams open. */
-  static Sample sample(GatewayProcess gateway, int openStreams) {
+  /** Probes the gateway with {@code streams} streams in flight. */
+  static Sample sample(GatewayProcess gateway, int streams) {
     try {
       long live = gateway.heapUsedAfterGc();
       String text = gateway.jcmd("GC.class_histogram");
       return new Sample(
-          openStreams, live, Optional.of(text), Optional.of(ClassHistogram.parse(text)), "");
+          streams, live, Optional.of(text), Optional.of(ClassHistogram.parse(text)), "");
     } catch (RuntimeException e) {
-      return new Sample(openStreams, -1, Optional.empty(), Optional.empty(), e.getMessage());
+      return new Sample(streams, -1, Optional.empty(), Optional.empty(), e.getMessage());
     }
   }
 
-  /** Live bytes per open stream, or "not measured" and why. */
+  /** Live bytes per stream in flight, or "not measured" and why. */
   String describePerStream() {
     if (noStreams.liveBytes() < 0 || withStreams.liveBytes() < 0) {
       return "not measured: " + noStreams.failure() + withStreams.failure();
     }
-    if (withStreams.openStreams() == 0) {
-      return "not measured: no stream was open";
+    if (withStreams.streams() == 0) {
+      return "not measured: no stream was in flight";
     }
     double perStream =
-        (withStreams.liveBytes() - noStreams.liveBytes()) / (double) withStreams.openStreams();
+        (withStreams.liveBytes() - noStreams.liveBytes()) / (double) withStreams.streams();
     return String.format(Locale.ROOT, "%.1f", perStream / 1024);
   }
 
@@ -70,7 +70,7 @@ record HeapPerStream(HeapPerStream.Sample noStreams, HeapPerStream.Sample withSt
     }
     Path file =
         report.resolveSibling(
-            report.getFileName() + "-histogram-" + sample.openStreams() + "-streams.txt");
+            report.getFileName() + "-histogram-" + sample.streams() + "-streams.txt");
     try {
       Files.writeString(file, sample.histogramText().get());
     } catch (IOException e) {
@@ -78,28 +78,29 @@ record HeapPerStream(HeapPerStream.Sample noStreams, HeapPerStream.Sample withSt
     }
   }
 
-  /** The classes that grew most with the streams open, per open stream. */
+  /** The classes that grew most with the streams in flight, per stream. */
   void addGrowthTable(ReportSection report) {
     if (noStreams.histogram().isEmpty()
         || withStreams.histogram().isEmpty()
-        || withStreams.openStreams() == 0) {
+        || withStreams.streams() == 0) {
       return;
     }
-    int open = withStreams.openStreams();
+    int inFlight = withStreams.streams();
     report.paragraph(
         String.format(
             Locale.ROOT,
-            "What one open stream holds: the classes whose live instances grew most between the"
-                + " two class histograms (no stream open, %,d open), divided by the open streams.",
-            open));
+            "What one stream holds at the gateway: the classes whose live instances grew most"
+                + " between the two class histograms (no stream, %,d in flight), divided by the"
+                + " streams in flight.",
+            inFlight));
     report.row("class", "instances per stream", "bytes per stream");
     report.rule(3);
     for (ClassHistogram.Entry entry :
         withStreams.histogram().get().growthOver(noStreams.histogram().get(), GROWTH_ROWS)) {
       report.row(
           "`" + entry.className() + "`",
-          String.format(Locale.ROOT, "%.2f", entry.instances() / (double) open),
-          String.format(Locale.ROOT, "%.0f", entry.bytes() / (double) open));
+          String.format(Locale.ROOT, "%.2f", entry.instances() / (double) inFlight),
+          String.format(Locale.ROOT, "%.0f", entry.bytes() / (double) inFlight));
     }
     report.endTable();
   }

@@ -109,6 +109,14 @@ final class SlowStreams implements AutoCloseable {
   }
 
   /**
+   * Streams sent and not ended, headers received or not: what the gateway holds (a loaded gateway
+   * may hold a stream for seconds before its first event reaches the client).
+   */
+  int inFlightNow() {
+    return (int) ended.getCount();
+  }
+
+  /**
    * Waits until every stream opened has its headers or has failed, up to {@code millis}: the heap
    * is then measured with all of them held.
    */

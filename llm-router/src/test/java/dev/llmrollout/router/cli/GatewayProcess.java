@@ -97,7 +97,8 @@ final class GatewayProcess implements AutoCloseable {
             "gateway-output");
     reader.setDaemon(true);
     reader.start();
-    this.baseUri = listening.get(60, TimeUnit.SECONDS);
+    // A loaded CI machine took up to 97 s to start a gateway with no warm-up at all (issue 20).
+    this.baseUri = listening.get(180, TimeUnit.SECONDS);
   }
 
   URI uri(String path) {
