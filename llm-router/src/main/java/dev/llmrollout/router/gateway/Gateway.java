@@ -57,12 +57,12 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Jetty's header-field cache is off. Jetty builds it on each connection's first request line, a
-   * trie of 48-char rows (1,024 rows, about 96 KiB, by default); a client that opens a connection
-   * per request or per stream pays for it each time. At 256 rows it was still 24.6 KiB of live heap
-   * per open stream, a fifth of what a stream held (class histogram, PERFORMANCE.md 3b); under
-   * connection churn the default was 21% of the gateway's allocation (JFR, 3d). What it saves, a
-   * few header objects per request on a reused connection, is less than it costs here.
+   * Jetty's header-field cache is off. Jetty builds it on each connection's first request line (a
+   * trie); a client that opens a connection per request or per stream pays for it each time. At 256
+   * rows it was one char array of about 7.7 KiB of live heap per open stream (class histograms with
+   * and without it, PERFORMANCE.md 3b); under connection churn Jetty's default size was 21% of the
+   * gateway's allocation (JFR, 3d). What it saves on a reused connection was about 0.5 KiB of
+   * allocation per request (3b).
    */
   static final int HEADER_CACHE_ROWS = 0;
 
