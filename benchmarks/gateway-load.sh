@@ -4,8 +4,9 @@
 #   benchmarks/gateway-load.sh streams [N]   N slow streams (default 10000, one event a second for
 #                                            30 s) through one gateway on a Java 21+ JVM, with short
 #                                            requests beside them (section 3b)
-#   benchmarks/gateway-load.sh cold-start    gateways started cold into 1,000 req/s, plain and with
-#                                            class-data sharing (section 3c)
+#   benchmarks/gateway-load.sh cold-start    gateways started cold into 1,000 req/s, warm-up off and
+#                                            on (--warm-up-requests 0 / 3000), each plain and with an
+#                                            AppCDS archive from a training run (section 3c)
 #   benchmarks/gateway-load.sh profile       JFR allocation and CPU profile of non-streamed requests
 #   benchmarks/gateway-load.sh upstream      CPU and allocation per request, the gateway's model
 #                                            calls on the JDK client against Jetty's, alternating

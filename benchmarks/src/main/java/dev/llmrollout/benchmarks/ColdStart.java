@@ -10,8 +10,11 @@ import dev.llmrollout.benchmarks.internal.LoopbackModelEndpoint;
 import dev.llmrollout.benchmarks.internal.ReportSection;
 import dev.llmrollout.benchmarks.internal.RoundFigures;
 import dev.llmrollout.benchmarks.internal.ScratchDirectory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -26,17 +29,26 @@ import org.HdrHistogram.Recorder;
  * moment the gateway says it listens; each second's p99 is compared with the endpoint's own
  * (measured straight before), and the gateway has settled from the first second after which every
  * second stays within {@link #SETTLED_FACTOR} of its steady added p99 (the median of the last
- * {@link #STEADY_SECONDS} seconds) or 1 ms. Each JVM setup (plain, class-data sharing) runs several
- * cold starts.
+ * {@link #STEADY_SECONDS} seconds) or 1 ms. Each setup (warm-up requests, with or without a
+ * class-data sharing archive) runs several cold starts; the setups take turns start by start, so a
+ * change in the machine's load falls on all of them.
  *
- * <p>Usage: {@code ColdStart <out.md> <llm-router.jar> <rate> <seconds> <starts>}
+ * <p>Usage: {@code ColdStart <out.md> <llm-router.jar> <rate> <seconds> <starts> [warm-ups]
+ * [cds|no-cds]}, warm-ups a comma-separated list of {@code --warm-up-requests} values (default
+ * {@code 0,3000}).
  */
 public final class ColdStart {
   private static final int STEADY_SECONDS = 10;
   private static final double SETTLED_FACTOR = 2.0;
   private static final double SETTLED_FLOOR_NANOS = 1_000_000;
 
+  /** How long the training run may take to write its archive at exit (119 s at load average 50). */
+  private static final Duration ARCHIVE_DUMP_GRACE = Duration.ofSeconds(300);
+
   private ColdStart() {}
+
+  /** One way of starting the gateway: the JVM and the options after {@code serve}. */
+  private record Setup(String name, GatewayProcess.Jvm jvm, List<String> serveOptions) {}
 
   public static void main(String[] args) throws Exception {
     if (System.getProperty("jdk.httpclient.connectionPoolSize") == null) {
@@ -47,6 +59,12 @@ public final class ColdStart {
     int rate = Integer.parseInt(args[2]);
     int seconds = Integer.parseInt(args[3]);
     int starts = Integer.parseInt(args[4]);
+    List<Integer> warmUps =
+        Arrays.stream((args.length > 5 ? args[5] : "0,3000").split(","))
+            .map(String::trim)
+            .map(Integer::valueOf)
+            .toList();
+    boolean cds = args.length <= 6 || !args[6].equals("no-cds");
     String loadBefore = ConcurrentStreams.loadAverage();
     try (ScratchDirectory directory = new ScratchDirectory("bench-cold");
         LoopbackModelEndpoint endpoint = LoopbackModelEndpoint.start(0)) {
@@ -67,29 +85,59 @@ public final class ColdStart {
               .latencies()
               .getValueAtPercentile(99);
       Path archive = directory.resolve("gateway.jsa");
-      Map<String, GatewayProcess.Jvm> setups = new LinkedHashMap<>();
-      setups.put("plain JVM", GatewayProcess.Jvm.standard());
-      setups.put(
-          "class-data sharing (an archive from one earlier run)",
-          new GatewayProcess.Jvm("java", List.of("-XX:SharedArchiveFile=" + archive)));
-      String archiveFailure = "";
-      try {
-        dumpArchive(jar, flags, endpoints, archive, load, session);
-      } catch (RuntimeException e) {
-        archiveFailure = e.getMessage();
-        setups.remove(setups.keySet().stream().skip(1).findFirst().orElseThrow());
+      String archiveNote = "";
+      if (cds) {
+        try {
+          archiveNote = trainArchive(jar, flags, endpoints, archive, load, session);
+        } catch (RuntimeException e) {
+          archiveNote = "Class-data sharing not measured: " + e.getMessage().strip();
+          cds = false;
+        }
+      }
+      List<Setup> setups = new ArrayList<>();
+      for (int warmUp : warmUps) {
+        List<String> options = List.of("--warm-up-requests", Integer.toString(warmUp));
+        String warmUpName =
+            warmUp == 0 ? "no warm-up" : String.format(Locale.ROOT, "warm-up %,d", warmUp);
+        setups.add(new Setup(warmUpName, GatewayProcess.Jvm.standard(), options));
+        if (cds) {
+          setups.add(
+              new Setup(
+                  warmUpName + ", AppCDS archive",
+                  new GatewayProcess.Jvm("java", List.of("-XX:SharedArchiveFile=" + archive)),
+                  options));
+        }
+      }
+      Map<Setup, RoundFigures> figures = new LinkedHashMap<>();
+      setups.forEach(setup -> figures.put(setup, new RoundFigures()));
+      for (int start = 0; start < starts; start++) {
+        for (Setup setup : setups) {
+          coldStart(
+              setup,
+              jar,
+              flags,
+              endpoints,
+              load,
+              session,
+              rate,
+              seconds,
+              directP99,
+              figures.get(setup));
+        }
       }
       ReportSection report = new ReportSection("3c. Cold start into a steady load");
       report.paragraph(
           String.format(
               Locale.ROOT,
-              "`llm-router serve` started cold %d times per JVM setup; the moment it printed its"
-                  + " listening line, %,d non-streamed req/s (open loop) went to it for %d s."
-                  + " Added p99 per second: that second's p99 minus the endpoint's own p99 at the"
-                  + " same rate just before (%.2f ms). Settled: the first second from which every"
-                  + " second's added p99 stays within %.0fx of the steady one (median of the last"
-                  + " %d s) or 1 ms. Every cell is the median start and the lowest to highest."
-                  + " Load average before: %s.",
+              "`llm-router serve` (`java -version`: %s) started cold %d times per setup, the"
+                  + " setups taking turns; the moment it printed its listening line, %,d"
+                  + " non-streamed req/s (open loop) went to it for %d s. Ready: from the process"
+                  + " start to that line (warm-up included). Added p99 per second: that second's"
+                  + " p99 minus the endpoint's own p99 at the same rate just before (%.2f ms)."
+                  + " Settled: the first second from which every second's added p99 stays within"
+                  + " %.0fx of the steady one (median of the last %d s) or 1 ms. Every cell is"
+                  + " the median start and the lowest to highest. Load average before: %s.",
+              Runtime.version(),
               starts,
               rate,
               seconds,
@@ -98,7 +146,7 @@ public final class ColdStart {
               STEADY_SECONDS,
               loadBefore));
       report.row(
-          "JVM setup",
+          "setup",
           "ready (ms from process start)",
           "added p99, 1st second (ms)",
           "added p99, 2nd second (ms)",
@@ -107,14 +155,10 @@ public final class ColdStart {
           "failed requests",
           "goal: zero failed");
       report.rule(8);
-      for (Map.Entry<String, GatewayProcess.Jvm> setup : setups.entrySet()) {
-        RoundFigures f = new RoundFigures();
-        for (int start = 0; start < starts; start++) {
-          coldStart(
-              setup.getValue(), jar, flags, endpoints, load, session, rate, seconds, directP99, f);
-        }
+      for (Map.Entry<Setup, RoundFigures> setup : figures.entrySet()) {
+        RoundFigures f = setup.getValue();
         report.row(
-            setup.getKey(),
+            setup.getKey().name(),
             f.cell("ready", v -> v / 1e6, 0),
             f.cell("first", v -> v / 1e6, 2),
             f.cell("second", v -> v / 1e6, 2),
@@ -124,8 +168,8 @@ public final class ColdStart {
             verdict(f.max("failed") == 0));
       }
       report.endTable();
-      if (!archiveFailure.isEmpty()) {
-        report.paragraph("Class-data sharing not measured: " + archiveFailure.strip());
+      if (!archiveNote.isEmpty()) {
+        report.paragraph(archiveNote);
       }
       report.paragraph("Load average after: " + ConcurrentStreams.loadAverage() + ".");
       report.write(out);
@@ -133,7 +177,7 @@ public final class ColdStart {
   }
 
   private static void coldStart(
-      GatewayProcess.Jvm jvm,
+      Setup setup,
       Path jar,
       Path flags,
       Path endpoints,
@@ -147,7 +191,8 @@ public final class ColdStart {
     Arrays.setAll(perSecond, i -> new Recorder(600_000_000_000L, 3));
     FixedRateLoad.Result result;
     long ready;
-    try (GatewayProcess gateway = new GatewayProcess(jvm, jar, flags, endpoints, 600)) {
+    try (GatewayProcess gateway =
+        new GatewayProcess(setup.jvm(), jar, flags, endpoints, 600, setup.serveOptions())) {
       ready = gateway.startupNanos();
       String url = gateway.completionsUrl();
       result =
@@ -167,6 +212,13 @@ public final class ColdStart {
     while (settled > 0 && added.get(settled - 1) <= bound) {
       settled--;
     }
+    System.err.printf(
+        Locale.ROOT,
+        "%s: ready %.0f ms, added p99 by second (ms) %s, failed %d%n",
+        setup.name(),
+        ready / 1e6,
+        added.stream().map(v -> String.format(Locale.ROOT, "%.0f", v / 1e6)).toList(),
+        result.failed());
     figures.add("ready", ready);
     figures.add("first", added.get(0));
     figures.add("second", added.get(1));
@@ -176,22 +228,42 @@ public final class ColdStart {
   }
 
   /**
-   * One run that dumps its loaded classes with {@code jcmd VM.cds dynamic_dump} after serving both
-   * kinds of request: what a deployment would do once per build. (An archive written at exit is
-   * lost when a loaded machine makes the exit outlast the stop's grace.)
+   * One training run with {@code -XX:ArchiveClassesAtExit}: the JVM writes the classes it loaded
+   * (warm-up and both kinds of request) into a dynamic AppCDS archive when it exits, as an operator
+   * would once per build. JDK 17's {@code jcmd VM.cds dynamic_dump} needs the JVM started with
+   * {@code -XX:+RecordDynamicDumpInfo}; dumping at exit needs nothing else, only time to exit.
+   *
+   * @return what the archive is (its size and how long the dump took), for the report
    */
-  private static void dumpArchive(
+  private static String trainArchive(
       Path jar, Path flags, Path endpoints, Path archive, FixedRateLoad load, AtomicLong session) {
-    GatewayProcess.Jvm dumping =
-        new GatewayProcess.Jvm("java", List.of("-XX:+RecordDynamicDumpInfo"));
-    try (GatewayProcess gateway = new GatewayProcess(dumping, jar, flags, endpoints, 600)) {
+    GatewayProcess.Jvm training =
+        new GatewayProcess.Jvm("java", List.of("-XX:ArchiveClassesAtExit=" + archive));
+    GatewayProcess gateway = new GatewayProcess(training, jar, flags, endpoints, 600);
+    long stopped;
+    try {
       String url = gateway.completionsUrl();
       load.run(() -> GatewayOverhead.request(url, false, session.incrementAndGet()), 200, 2_000);
       load.run(() -> GatewayOverhead.request(url, true, session.incrementAndGet()), 200, 2_000);
-      gateway.jcmd("VM.cds", "dynamic_dump", archive.toString());
+    } finally {
+      stopped = System.nanoTime();
+      gateway.stop(ARCHIVE_DUMP_GRACE);
     }
+    long dumpMillis = (System.nanoTime() - stopped) / 1_000_000;
     if (!Files.exists(archive)) {
-      throw new IllegalStateException("the JVM wrote no class-data archive at " + archive);
+      throw new IllegalStateException(
+          "the training run wrote no class-data archive at exit (" + archive + ")");
+    }
+    try {
+      return String.format(
+          Locale.ROOT,
+          "AppCDS archive: one training run (`-XX:ArchiveClassesAtExit`, default warm-up, then"
+              + " 2 s of non-streamed and 2 s of streamed requests at 200 req/s), %.1f MiB,"
+              + " written in %,d ms at exit.",
+          Files.size(archive) / 1048576.0,
+          dumpMillis);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -37,6 +37,9 @@ public final class ConcurrentStreams {
   private static final long SHORT_PHASE_MILLIS = 2_500;
   private static final int SHORT_ROUNDS = 3;
 
+  /** Beyond opening the streams and their events' span: short rounds, heap probes, slow ends. */
+  private static final long DEADLINE_MARGIN_NANOS = TimeUnit.SECONDS.toNanos(300);
+
   /** Sockets and files a gateway holds besides its two per stream (jars, selectors, pipes). */
   private static final int FILE_MARGIN = 400;
 
@@ -73,16 +76,28 @@ public final class ConcurrentStreams {
         // Warm both paths, then the short requests' added p99 with no streams open.
         shortRounds(shortLoad, direct, gateway.completionsUrl(), 1);
         RoundFigures quiet = shortRounds(shortLoad, direct, gateway.completionsUrl(), SHORT_ROUNDS);
+        HeapPerStream.Sample noStreams = HeapPerStream.sample(gateway, 0);
         SlowStreams.Outcome outcome;
-        RoundFigures busy;
+        RoundFigures busy = new RoundFigures();
         int[] openDuringShort = new int[2];
+        HeapPerStream heap;
+        // A dead or hung gateway must still end the run with a report.
+        long deadline =
+            System.nanoTime()
+                + TimeUnit.SECONDS.toNanos(streams / 1_000 + 1)
+                + TimeUnit.MILLISECONDS.toNanos(chunks * intervalMillis)
+                + DEADLINE_MARGIN_NANOS;
         try (SlowStreams slow = new SlowStreams(gateway, chunks)) {
           slow.open(streams, 1_000);
-          long heapAfterGc = gateway.heapUsedAfterGc();
+          slow.awaitOpened(streams, 15_000);
+          heap = new HeapPerStream(noStreams, HeapPerStream.sample(gateway, slow.inFlightNow()));
+          heap.writeHistograms(out);
           openDuringShort[0] = slow.openNow();
-          busy = shortRounds(shortLoad, direct, gateway.completionsUrl(), SHORT_ROUNDS);
+          if (gateway.isAlive()) {
+            busy = shortRounds(shortLoad, direct, gateway.completionsUrl(), SHORT_ROUNDS);
+          }
           openDuringShort[1] = slow.openNow();
-          outcome = slow.await(chunks * intervalMillis + 120_000, heapAfterGc);
+          outcome = slow.await(deadline, heap.withStreams().liveBytes());
         }
         report(
                 asked,
@@ -97,6 +112,7 @@ public final class ConcurrentStreams {
                 quiet,
                 busy,
                 openDuringShort,
+                heap,
                 loadBefore)
             .write(out);
       }
@@ -143,6 +159,7 @@ public final class ConcurrentStreams {
       RoundFigures quiet,
       RoundFigures busy,
       int[] openDuringShort,
+      HeapPerStream heap,
       String loadBefore) {
     ReportSection report = new ReportSection("3b. Concurrent slow streams through one gateway");
     report.paragraph(
@@ -189,7 +206,12 @@ public final class ConcurrentStreams {
         "gateway peak heap in use (MiB, sampled)",
         mib(o.peakHeap()),
         verdict(o.peakHeap() < HEAP_GOAL_BYTES) + " < 512");
-    report.row("gateway live heap after a full GC, all open (MiB)", mib(o.heapAfterGc()), "");
+    report.row(
+        "gateway live heap after a full GC, no streams / all sent (MiB)",
+        heap.noStreams().describeLive() + " / " + heap.withStreams().describeLive(),
+        "");
+    report.row("streams in flight (sent, not ended) at that GC", heap.withStreams().streams(), "");
+    report.row("live heap per stream in flight (KiB)", heap.describePerStream(), "");
     report.row("gateway peak open files", o.peakFiles(), "");
     report.row(
         "streams open when the short requests started / ended",
@@ -210,9 +232,14 @@ public final class ConcurrentStreams {
         quiet.cell("failed", v -> v, 0) + " / " + busy.cell("failed", v -> v, 0),
         "");
     report.endTable();
+    if (!o.cutShort().isEmpty()) {
+      report.paragraph(
+          "**The run was cut short: " + o.cutShort() + "** (counted as failed above).");
+    }
     if (!o.firstFailure().isEmpty()) {
       report.paragraph("First stream failure: " + o.firstFailure());
     }
+    heap.addGrowthTable(report);
     return report;
   }
 

@@ -30,7 +30,8 @@ final class SlowStreams implements AutoCloseable {
       long peakHeap,
       long heapAfterGc,
       int peakFiles,
-      String firstFailure) {}
+      String firstFailure,
+      String cutShort) {}
 
   private final GatewayProcess gateway;
   private final int expectedEvents;
@@ -107,10 +108,44 @@ final class SlowStreams implements AutoCloseable {
     return open.get();
   }
 
-  /** Waits up to {@code millis} for every stream to end; then the outcome. */
-  Outcome await(long millis, long heapAfterGc) throws InterruptedException {
-    if (!ended.await(millis, TimeUnit.MILLISECONDS)) {
-      firstFailure.compareAndSet("", ended.getCount() + " streams had not ended in time");
+  /**
+   * Streams sent and not ended, headers received or not: what the gateway holds (a loaded gateway
+   * may hold a stream for seconds before its first event reaches the client).
+   */
+  int inFlightNow() {
+    return (int) ended.getCount();
+  }
+
+  /**
+   * Waits until every stream opened has its headers or has failed, up to {@code millis}: the heap
+   * is then measured with all of them held.
+   */
+  void awaitOpened(int streams, long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    while (open.get() + failed.get() < streams && System.nanoTime() - deadline < 0) {
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * Waits for every stream to end, until {@code deadlineNanos} ({@link System#nanoTime()}) or until
+   * the gateway process exits; then the outcome, streams not ended counted as failed and {@code
+   * cutShort} saying why the wait stopped early.
+   */
+  Outcome await(long deadlineNanos, long heapAfterGc) throws InterruptedException {
+    String cutShort = "";
+    while (!ended.await(1, TimeUnit.SECONDS)) {
+      if (!gateway.isAlive()) {
+        cutShort = "the gateway process exited with " + ended.getCount() + " streams not ended";
+        break;
+      }
+      if (System.nanoTime() - deadlineNanos > 0) {
+        cutShort = "the deadline hit with " + ended.getCount() + " streams not ended";
+        break;
+      }
+    }
+    if (!cutShort.isEmpty()) {
+      firstFailure.compareAndSet("", cutShort);
     }
     sample();
     return new Outcome(
@@ -121,7 +156,8 @@ final class SlowStreams implements AutoCloseable {
         peakHeap.get(),
         heapAfterGc,
         peakFiles.get(),
-        firstFailure.get());
+        firstFailure.get(),
+        cutShort);
   }
 
   private void sample() {

@@ -8,9 +8,11 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +27,14 @@ import java.util.regex.Pattern;
 public final class GatewayProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
   private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+
+  /**
+   * How long a jcmd may take, and a read of the counters page: a gateway out of heap can accept
+   * connections and never answer, and the driver must not wait for it forever.
+   */
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final Duration COUNTERS_TIMEOUT = Duration.ofSeconds(5);
 
   /**
    * How the gateway's JVM is started: the {@code java} launcher (a JDK's {@code bin/java}) and
@@ -145,8 +155,21 @@ public final class GatewayProcess implements AutoCloseable {
     return counters()[1];
   }
 
+  /** Whether the gateway process is still running. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
   private long[] counters() {
-    try (InputStream in = URI.create(countersUrl).toURL().openStream()) {
+    URLConnection connection;
+    try {
+      connection = URI.create(countersUrl).toURL().openConnection();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the gateway's counters", e);
+    }
+    connection.setConnectTimeout((int) COUNTERS_TIMEOUT.toMillis());
+    connection.setReadTimeout((int) COUNTERS_TIMEOUT.toMillis());
+    try (InputStream in = connection.getInputStream()) {
       String[] fields = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split(" ");
       return new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[1])};
     } catch (IOException e) {
@@ -209,16 +232,28 @@ public final class GatewayProcess implements AutoCloseable {
 
   private String jcmd(String command) {
     try {
-      Process jcmd =
-          new ProcessBuilder(
-                  concat(List.of("jcmd", Long.toString(process.pid())), command.split(" ")))
-              .redirectErrorStream(true)
-              .start();
-      String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!jcmd.waitFor(60, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
-        throw new IllegalStateException("jcmd " + command + " failed: " + output);
+      // Into a file, not a pipe: reading a pipe would block for as long as a wedged JVM hangs jcmd.
+      Path output = Files.createTempFile("jcmd", ".txt");
+      try {
+        Process jcmd =
+            new ProcessBuilder(
+                    concat(List.of("jcmd", Long.toString(process.pid())), command.split(" ")))
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+        if (!jcmd.waitFor(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+          jcmd.destroyForcibly();
+          throw new IllegalStateException(
+              "jcmd " + command + " did not finish in " + PROBE_TIMEOUT.toSeconds() + " s");
+        }
+        String printed = Files.readString(output, StandardCharsets.UTF_8);
+        if (jcmd.exitValue() != 0) {
+          throw new IllegalStateException("jcmd " + command + " failed: " + printed);
+        }
+        return printed;
+      } finally {
+        Files.deleteIfExists(output);
       }
-      return output;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -229,9 +264,17 @@ public final class GatewayProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    stop(Duration.ofSeconds(40));
+  }
+
+  /**
+   * Asks the gateway to stop (SIGTERM: it drains and runs its exit work, such as writing a
+   * class-data archive) and kills it if it has not exited within {@code grace}.
+   */
+  public void stop(Duration grace) {
     process.destroy();
     try {
-      if (!process.waitFor(40, TimeUnit.SECONDS)) {
+      if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
       }
     } catch (InterruptedException e) {

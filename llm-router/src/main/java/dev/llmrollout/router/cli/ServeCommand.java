@@ -10,6 +10,7 @@ import dev.llmrollout.router.gateway.UpstreamClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -72,6 +73,23 @@ final class ServeCommand implements Callable<Integer> {
               + " default 30s).")
   Duration drainTimeout;
 
+  @Option(
+      names = "--warm-up-requests",
+      defaultValue = "" + DEFAULT_WARM_UP_REQUESTS,
+      paramLabel = "N",
+      description =
+          "Before it says it listens (and while /readyz answers 503), send N loopback requests"
+              + " through a throwaway gateway against a stand-in model, so the JIT has compiled the"
+              + " request path before real traffic comes; no real endpoint, metric or signal sees"
+              + " them. 0 turns warm-up off (default ${DEFAULT-VALUE}).")
+  int warmUpRequests;
+
+  /**
+   * Enough for the JIT to compile the request path's hot methods (C2 needs about 10,000 calls of a
+   * method; a request calls many of them several times). Measured in docs/PERFORMANCE.md, 3c.
+   */
+  static final int DEFAULT_WARM_UP_REQUESTS = 3_000;
+
   @Mixin RolloutGuardOptions guardOptions;
 
   @Mixin JudgeOptions judge;
@@ -86,6 +104,12 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (warmUpRequests < 0) {
+      throw new IllegalArgumentException(
+          "--warm-up-requests "
+              + warmUpRequests
+              + ": expected 0 (no warm-up) or a positive number of requests");
+    }
     List<ConfigCheck.Problem> endpointProblems = configuration.endpoints.problems();
     if (!endpointProblems.isEmpty()) {
       throw new ConfigProblems(endpointProblems);
@@ -108,14 +132,26 @@ final class ServeCommand implements Callable<Integer> {
             configuration.defaultFlag(),
             guardOptions.settings(),
             judgeSettings,
-            System::getenv);
+            System::getenv,
+            warmUpRequests);
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "gateway-shutdown"));
+    runtime.warmUp();
+    long warmUpMillis = runtime.warmUpTook().toMillis();
     listen.announce(
         spec.commandLine().getOut(),
         runtime.gateway().address(),
         "llm-router gateway",
-        "",
-        GatewayAdminClient.json().createObjectNode());
+        warmUpRequests == 0
+            ? " (no warm-up)"
+            : String.format(
+                Locale.ROOT,
+                " (request path warmed up by %,d requests in %,d ms)",
+                warmUpRequests,
+                warmUpMillis),
+        GatewayAdminClient.json()
+            .createObjectNode()
+            .put("warmUpRequests", warmUpRequests)
+            .put("warmUpMillis", warmUpMillis));
     runtime.gateway().join();
     return 0;
   }

@@ -58,11 +58,14 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Jetty's header-field cache is built per connection once it serves a second request, sized for
-   * 1,024 trie rows by default (about 80 KiB). Clients of the gateway send a handful of headers;
-   * under connection churn the default cache was 21% of the gateway's allocation (JFR, issue 20).
+   * Jetty's header-field cache is off. Jetty builds it on each connection's first request line (a
+   * trie); a client that opens a connection per request or per stream pays for it each time. At 256
+   * rows it was one char array of about 7.7 KiB of live heap per open stream (class histograms with
+   * and without it, PERFORMANCE.md 3b); under connection churn Jetty's default size was 21% of the
+   * gateway's allocation (JFR, 3d). What it saves on a reused connection was about 0.5 KiB of
+   * allocation per request (3b).
    */
-  static final int HEADER_CACHE_ROWS = 256;
+  static final int HEADER_CACHE_ROWS = 0;
 
   private static HttpConfiguration httpConfiguration() {
     HttpConfiguration configuration = new HttpConfiguration();

@@ -216,6 +216,24 @@ class GatewayIT {
   }
 
   @Test
+  void warmUpReachesNoRealEndpointAndSaysHowLongItTook(@TempDir Path other) throws Exception {
+    writeFiles(other, 50);
+    int stableBefore = stable.received().size();
+    int canaryBefore = models.canary.received().size();
+    try (GatewayProcess warmed = serve(other, Map.of("MODEL_API_KEY", API_KEY))) {
+      assertThat(warmed.output())
+          .containsPattern(
+              "listening on http://\\S+ \\(request path warmed up by "
+                  + GatewayProcess.IT_WARM_UP_REQUESTS
+                  + " requests in [\\d,]+ ms\\)")
+          .doesNotContain("WARN", "ERROR", "warm-up-model");
+      assertThat(warmed.get("/readyz").statusCode()).isEqualTo(200);
+    }
+    assertThat(stable.received()).hasSize(stableBefore);
+    assertThat(models.canary.received()).hasSize(canaryBefore);
+  }
+
+  @Test
   void theEndpointKeyNeverAppearsInTheGatewaysOutput() throws Exception {
     post("/v1/chat/completions", chat(false), Map.of("X-Session-Id", "secret-check"));
     assertThat(stable.received().stream().map(ModelEndpointServer.Received::authorization))
