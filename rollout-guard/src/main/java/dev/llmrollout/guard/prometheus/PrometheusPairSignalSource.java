@@ -74,7 +74,8 @@ public final class PrometheusPairSignalSource implements WindowedPairSignalSourc
     Map<String, PairCounts.Builder> bySegment = new HashMap<>();
     for (Field field : Field.values()) {
       for (Sample s : sum("increase", metric(field), selector, range, by, end)) {
-        PairCounts.Builder segment = builder(bySegment, s.labels().get(PrometheusSignalSource.SEGMENT));
+        PairCounts.Builder segment =
+            builder(bySegment, s.labels().get(PrometheusSignalSource.SEGMENT));
         int bucket = PrometheusSignalSource.bucket(s);
         long value = Math.round(s.value());
         segment.add(field, bucket, value);
