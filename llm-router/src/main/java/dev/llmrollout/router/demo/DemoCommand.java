@@ -4,6 +4,7 @@ import dev.llmrollout.guard.GuardConfig;
 import dev.llmrollout.guard.Rollout;
 import dev.llmrollout.guard.RolloutGuard;
 import dev.llmrollout.guard.RolloutPlan;
+import dev.llmrollout.guard.RolloutRefusedException;
 import dev.llmrollout.guard.RolloutSpec;
 import dev.llmrollout.guard.RolloutState;
 import dev.llmrollout.guard.RuleSet;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
@@ -79,8 +81,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--shadow-gate",
       description =
-          "Make the candidate a major version (2.0.0): it first runs in shadow, judged by a"
-              + " stand-in judge, and the shadow gate decides on the pairs before any user sees it.")
+          "Make the candidate a major version (2.0.0): an offline eval runs first (the guard"
+              + " refuses to start without its passing report), then the candidate runs in shadow,"
+              + " judged by a stand-in judge, and the shadow gate decides on the pairs before any"
+              + " user sees it.")
   boolean shadowGate;
 
   @Option(
@@ -145,12 +149,23 @@ public final class DemoCommand implements Callable<Integer> {
           stable.baseUrl(),
           shadowGate ? "v2.0.0" : "v1.2.0",
           canary.baseUrl());
+      Optional<EvalStage> eval =
+          shadowGate ? Optional.of(EvalStage.run(stack, dir)) : Optional.empty();
+      eval.ifPresent(e -> e.print(view, "2.0.0"));
       DemoTimeline timeline = new DemoTimeline(stack.router().signals());
       ShadowStage shadowStage = new ShadowStage(stack.router().shadowPairs());
       LiveJudgeStage liveStage =
           new LiveJudgeStage(
               stack.router().signals(), () -> canary.startHedging(LiveJudgeStage.HEDGE_RATE));
-      Rollout rollout = startRollout(stack, timeline, shadowStage, liveStage);
+      Rollout rollout;
+      try {
+        rollout = startRollout(stack, eval, timeline, shadowStage, liveStage);
+      } catch (RolloutRefusedException e) {
+        out.println("the guard refused to start the rollout: " + e.getMessage());
+        return 1;
+      }
+      eval.ifPresent(
+          e -> view.println("  the guard's eval gate found it and started the rollout in SHADOW"));
       started.set(rollout);
       DemoTraffic traffic = new DemoTraffic(stack.router(), sessions);
       timeline.trafficStarted(Instant.now());
@@ -169,6 +184,7 @@ public final class DemoCommand implements Callable<Integer> {
       if (json) {
         var summary = timeline.toJson(traffic, rollout).put("exitCode", exitCode);
         shadowStage.addTo(summary);
+        eval.ifPresent(e -> e.addTo(summary));
         if (liveJudge) {
           liveStage.addTo(summary);
         }
@@ -265,9 +281,15 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private Rollout startRollout(
-      RouterStack stack, DemoTimeline timeline, ShadowStage shadow, LiveJudgeStage live) {
+      RouterStack stack,
+      Optional<EvalStage> eval,
+      DemoTimeline timeline,
+      ShadowStage shadow,
+      LiveJudgeStage live) {
+    RolloutGuard.Builder builder = RolloutGuard.builder(stack.control(), stack.router().signals());
+    eval.ifPresent(e -> builder.evalGate(e.gate(stack)));
     RolloutGuard guard =
-        RolloutGuard.builder(stack.control(), stack.router().signals())
+        builder
             .shadowPairs(stack.router().shadowPairs())
             .override(stack.override())
             .probe(stack.evaluationProbe())

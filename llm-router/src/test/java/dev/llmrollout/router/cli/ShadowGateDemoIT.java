@@ -10,7 +10,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Issue 19.5 (demo): the shadow stage decides before any user sees a major version. */
+/**
+ * Issue 19.5 (demo): the offline eval's report opens the guard's eval gate, then the shadow stage
+ * decides before any user sees a major version.
+ */
 class ShadowGateDemoIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -28,6 +31,10 @@ class ShadowGateDemoIT {
     assertThat(summary.path("sessionsSawCanary").asInt()).isZero();
     assertThat(summary.path("shadowPairsAtDecision").asLong()).isPositive();
     assertThat(summary.path("detectedBy").toString()).contains("SHADOW_");
+    assertThat(summary.path("evalOutcome").asText())
+        .as("the offline set has no payment question with order data inline: it passes")
+        .isEqualTo("PASS");
+    assertThat(summary.path("evalCases").asInt()).isPositive();
   }
 
   @Test
@@ -38,6 +45,8 @@ class ShadowGateDemoIT {
 
     assertThat(demo.exitCode()).as(demo.out() + demo.err()).isZero();
     assertThat(demo.out())
+        .containsPattern("Offline eval \\(strict mode, \\d+ cases; .*\\): PASS")
+        .contains("the guard's eval gate found it and started the rollout in SHADOW")
         .contains("shadow gate passed: the canary's first step (5%) begins")
         .containsPattern("after [\\d,]+ shadow pairs \\([\\d,]+ judged by stand-in-judge@1\\)");
   }
