@@ -14,6 +14,7 @@ import dev.llmrollout.router.LiveJudgeOptions;
 import dev.llmrollout.router.ModelRouterBuilder;
 import dev.llmrollout.router.ShadowOptions;
 import dev.llmrollout.router.StandInJudge;
+import dev.llmrollout.router.gateway.LocalFlagsBackend;
 import dev.llmrollout.router.gateway.RouterStack;
 import dev.llmrollout.spi.BackendFactory;
 import java.io.IOException;
@@ -25,10 +26,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -244,13 +243,7 @@ public final class DemoCommand implements Callable<Integer> {
                     ? "\n      \"shadow\": {\"variant\": \"canary\", \"sampleRate\": 1.0},"
                     : "",
                 shadowGate ? "2.0.0" : "1.2.0"));
-    BackendFactory local =
-        ServiceLoader.load(BackendFactory.class).stream()
-            .map(ServiceLoader.Provider::get)
-            .filter(f -> f.type().equals("local"))
-            .findFirst()
-            .orElseThrow();
-    return local.open(Map.of("flags", dir.resolve("flags.json").toString()), System::getenv);
+    return LocalFlagsBackend.open(dir.resolve("flags.json"), System::getenv);
   }
 
   private static EndpointRegistry endpoints(Path dir, DemoModel stable, DemoModel canary)

@@ -16,7 +16,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -167,16 +166,7 @@ final class RequestPathWarmUp {
             {"fractional": [["stable", 90], ["canary", 10]]}]}}}}
         """
             .formatted(FLAG, variant("1.0.0"), variant("1.1.0")));
-    BackendFactory local =
-        ServiceLoader.load(BackendFactory.class).stream()
-            .map(ServiceLoader.Provider::get)
-            .filter(f -> f.type().equals("local"))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "warm-up needs the local flag backend on the class path"));
-    return local.open(Map.of("flags", flags.toString()), name -> null);
+    return LocalFlagsBackend.open(flags, name -> null);
   }
 
   private static String variant(String version) {

@@ -16,6 +16,7 @@ import dev.llmrollout.provider.LlmFeatureProvider;
 import dev.llmrollout.router.EndpointRegistry;
 import dev.llmrollout.router.ModelRouter;
 import dev.llmrollout.router.RetryPolicy;
+import dev.llmrollout.router.gateway.LocalFlagsBackend;
 import dev.llmrollout.router.testing.ModelEndpointServer;
 import dev.llmrollout.router.testing.Reply;
 import dev.llmrollout.spi.BackendFactory;
@@ -25,8 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -67,13 +66,7 @@ class EvalGateRolloutTest {
             Reply.answer(
                 r.message(0).contains("card ending") ? "I can't help with that." : HELPFUL));
     Files.writeString(dir.resolve("flags.json"), FLAGS);
-    BackendFactory local =
-        ServiceLoader.load(BackendFactory.class).stream()
-            .map(ServiceLoader.Provider::get)
-            .filter(f -> f.type().equals("local"))
-            .findFirst()
-            .orElseThrow();
-    backend = local.open(Map.of("flags", dir.resolve("flags.json").toString()), name -> null);
+    backend = LocalFlagsBackend.open(dir.resolve("flags.json"), name -> null);
     provider = LlmFeatureProvider.builder(backend.flags()).build();
     api.setProviderAndWait(provider);
     EndpointRegistry endpoints =

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.llmrollout.spi.BackendFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,12 +48,6 @@ class JudgeSettingsTest {
   }
 
   private BackendFactory.Backend localBackend() throws Exception {
-    BackendFactory local =
-        ServiceLoader.load(BackendFactory.class).stream()
-            .map(ServiceLoader.Provider::get)
-            .filter(f -> f.type().equals("local"))
-            .findFirst()
-            .orElseThrow();
-    return local.open(Map.of("flags", dir.resolve("flags.json").toString()), name -> null);
+    return LocalFlagsBackend.open(dir.resolve("flags.json"), name -> null);
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.llmrollout.router.EndpointRegistry;
-import dev.llmrollout.spi.BackendFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,9 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,14 +129,8 @@ class RequestPathWarmUpTest {
           "apiKeyEnv": "REAL_MODEL_KEY", "timeoutMs": 10000}}}
         """
             .formatted(realEndpoint.getAddress().getPort()));
-    BackendFactory local =
-        ServiceLoader.load(BackendFactory.class).stream()
-            .map(ServiceLoader.Provider::get)
-            .filter(f -> f.type().equals("local"))
-            .findFirst()
-            .orElseThrow();
     return GatewayRuntime.start(
-        local.open(Map.of("flags", flags.toString()), name -> null),
+        LocalFlagsBackend.open(flags, name -> null),
         EndpointRegistry.load(endpoints, name -> "test-key-not-a-secret"),
         new Gateway.Settings("127.0.0.1", 0, 50, Duration.ofSeconds(5)),
         Optional.of(FLAG),
