@@ -13,7 +13,6 @@ import dev.llmrollout.router.eval.EvalPolicy;
 import dev.llmrollout.router.eval.EvalReport;
 import dev.llmrollout.router.eval.EvalRunner;
 import dev.llmrollout.router.eval.GateDecision;
-import dev.llmrollout.router.eval.PayloadHash;
 import dev.llmrollout.router.eval.ProgressLine;
 import dev.llmrollout.router.eval.ReportTable;
 import dev.llmrollout.router.eval.VariantOutcome;
@@ -263,20 +262,12 @@ final class EvalCommand implements Callable<Integer> {
                 () ->
                     new EvalInputException(
                         0, option, "flag '" + flag + "' has no variant '" + name + "'"));
-    var llm =
-        payload
-            .llm()
-            .filter(v -> v.model().isPresent())
-            .orElseThrow(
-                () ->
-                    new EvalInputException(
-                        0,
-                        option,
-                        "flag '" + flag + "' variant '" + name + "' is not a model variant"));
-    return new EvalReport.VariantInfo(
-        name,
-        llm.model().orElseThrow(),
-        llm.version().orElse(""),
-        PayloadHash.sha256(payload.raw()));
+    return EvalReport.VariantInfo.of(name, payload)
+        .orElseThrow(
+            () ->
+                new EvalInputException(
+                    0,
+                    option,
+                    "flag '" + flag + "' variant '" + name + "' is not a model variant"));
   }
 }

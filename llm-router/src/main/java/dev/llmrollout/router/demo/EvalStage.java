@@ -10,7 +10,6 @@ import dev.llmrollout.router.eval.EvalReport;
 import dev.llmrollout.router.eval.EvalReportGate;
 import dev.llmrollout.router.eval.EvalRunner;
 import dev.llmrollout.router.eval.GateDecision;
-import dev.llmrollout.router.eval.PayloadHash;
 import dev.llmrollout.router.eval.VariantOutcome;
 import dev.llmrollout.router.gateway.RouterStack;
 import dev.llmrollout.spi.VariantPayload;
@@ -104,12 +103,7 @@ final class EvalStage {
   }
 
   private static EvalReport.VariantInfo variant(RouterStack stack, String name) {
-    VariantPayload payload = stack.payload(DemoTraffic.FLAG, name).orElseThrow();
-    var llm = payload.llm().orElseThrow();
-    return new EvalReport.VariantInfo(
-        name,
-        llm.model().orElseThrow(),
-        llm.version().orElse(""),
-        PayloadHash.sha256(payload.raw()));
+    return EvalReport.VariantInfo.of(name, stack.payload(DemoTraffic.FLAG, name).orElseThrow())
+        .orElseThrow();
   }
 }

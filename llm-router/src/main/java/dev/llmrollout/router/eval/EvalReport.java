@@ -3,6 +3,7 @@ package dev.llmrollout.router.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.llmrollout.spi.VariantPayload;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The outcome of one eval run, written as JSON: which payloads ran (by hash), the policy, the
@@ -53,7 +55,21 @@ public record EvalReport(
    * @param version the model version, empty when none
    * @param payloadSha256 {@link PayloadHash} of the variant's payload
    */
-  public record VariantInfo(String name, String model, String version, String payloadSha256) {}
+  public record VariantInfo(String name, String model, String version, String payloadSha256) {
+    /** The variant {@code name} serving {@code payload}; empty when it is not a model variant. */
+    public static Optional<VariantInfo> of(String name, VariantPayload payload) {
+      return payload
+          .llm()
+          .filter(v -> v.model().isPresent())
+          .map(
+              llm ->
+                  new VariantInfo(
+                      name,
+                      llm.model().orElseThrow(),
+                      llm.version().orElse(""),
+                      PayloadHash.sha256(payload.raw())));
+    }
+  }
 
   /** The report as JSON. */
   public ObjectNode toJson(ObjectMapper json) {
