@@ -99,7 +99,7 @@ public record GuardConfig(
   }
 
   /**
-   * The defaults: alpha 0.01, non-inferiority at 0.05, power 0.8, no hysteresis, mismatch at 0.001
+   * The defaults: alpha 0.01, non-inferiority at 0.01, power 0.8, no hysteresis, mismatch at 0.001
    * held, 100 samples per window, segments from 5 %, checks every 10 s, a 60 s lease.
    */
   public static GuardConfig ofDefaults() {

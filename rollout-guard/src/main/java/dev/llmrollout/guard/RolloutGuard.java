@@ -184,10 +184,6 @@ public final class RolloutGuard {
     return context.override();
   }
 
-  /**
-   * The segments a rollout is judged in, fixed at its start: those the spec declares, else those
-   * the signals of its two variants show now (later values count in the "other" segment).
-   */
   /** Refuses {@code spec} over the rollout this guard runs on its flag, unless forced. */
   private static void refuseOverRunning(RolloutSpec spec, DurableRollout running) {
     if (running != null && !running.state().isFinal() && !spec.force()) {
@@ -218,6 +214,10 @@ public final class RolloutGuard {
                 .ifVersion(current.version()));
   }
 
+  /**
+   * The segments a rollout is judged in, fixed at its start: those the spec declares, else those
+   * the signals of its two variants show now (later values count in the "other" segment).
+   */
   private List<String> declaredSegments(RolloutSpec spec) {
     if (!spec.segments().isEmpty()) {
       return spec.segments();

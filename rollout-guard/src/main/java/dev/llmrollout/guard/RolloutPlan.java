@@ -28,8 +28,9 @@ import java.util.Optional;
  *     still compared with a concurrent control; 0 for none (then the last step is not compared)
  * @param evidence what a step needs besides its bake time and minimum sample
  * @param firstStepWidening the shares, ascending and below the second step's, the first step widens
- *     to, one at a time, when its power gate projects that the step cannot gather its evidence
- *     within its maximum duration at its current share (few, heavy, sticky units); empty for never
+ *     to when its power gate projects that the step cannot gather its evidence within its maximum
+ *     duration at its current share (few, heavy, sticky units): straight to the first of them at
+ *     which it is projected to, else the widest; empty for never
  */
 public record RolloutPlan(
     Optional<ShadowPhase> shadow,

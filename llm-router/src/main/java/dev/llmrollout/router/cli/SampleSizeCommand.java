@@ -31,7 +31,8 @@ final class SampleSizeCommand implements Callable<Integer> {
       defaultValue = "0.05",
       description =
           "False-alarm rate (0.05), two-sided unless --one-sided. The guard spends alpha / (rules"
-              + " x (1 + segments)) on its most significant test.")
+              + " x (1 + declared segments + 1 for 'other' when any are declared)) on its most"
+              + " significant test.")
   double alpha;
 
   @Option(
