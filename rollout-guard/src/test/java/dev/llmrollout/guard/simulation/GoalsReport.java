@@ -213,7 +213,8 @@ final class GoalsReport {
                         successAlpha,
                         POWER)),
                 number(InformationArithmetic.gate(0.05, successAlpha, POWER, 0.99)),
-                number(USERS.informationAfter(0.85, 0.80, 0.50, Scenario.HORIZON_REQUESTS))));
+                number(USERS.informationAfter(0.85, 0.80, 0.50, Scenario.HORIZON_REQUESTS))))
+        .append(Text.NOT_BUILT);
   }
 
   private static double fixedInformation(double detect, double alpha) {
@@ -283,6 +284,23 @@ final class GoalsReport {
         - **A/A promoted within 60,000 requests**: the same arithmetic. A sticky A/A is \
         promoted once its first step passes the power gate, which only a 20%% share reaches \
         within the horizon; independent requests pass it at 5%%.
+        """;
+
+    static final String NOT_BUILT =
+        """
+        - **What could lower the floor, not built**: the floor is variance between users, and \
+        the part of it that a user's own past predicts could be removed by variance reduction \
+        with pre-period covariates (CUPED-style, per unit: each arm's rate adjusted by its \
+        regression on the same units' outcomes before the rollout), which multiplies the \
+        variance by `1 - r^2`, `r` the correlation of units' outcomes before and during the \
+        rollout: it lowers the floor only as far as a unit's past predicts its present. It \
+        would take outcomes recorded before the rollout starts, per unit bucket and keyed by the \
+        arm each unit will be served (its position in the flag's assignment hash, so that they \
+        add up to the arms of any step's split), kept as plain sums that merge across \
+        instances like the other counters, and used only as a covariate, never as a control. \
+        This guard records no pre-rollout outcomes and does not implement it. How much it would \
+        gain is not known here: every simulated user keeps one fixed effect for the whole run, \
+        which would flatter it against real users whose rates drift.
         """;
   }
 }
