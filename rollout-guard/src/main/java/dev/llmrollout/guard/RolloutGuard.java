@@ -156,16 +156,9 @@ public final class RolloutGuard {
   public synchronized FlagState restore(String flagKey, ChangeRequest request, boolean force) {
     DurableRollout last = rollouts.get(flagKey);
     Optional<String> automatic = last == null ? Optional.empty() : last.automaticRollback();
+    // A ChangeRequest always carries a reason; force is the operator's explicit word.
+    RestoreRefusal.check(flagKey, automatic, force);
     if (automatic.isPresent()) {
-      // A ChangeRequest always carries a reason; force is the operator's explicit word.
-      if (!force) {
-        throw new RolloutRefusedException(
-            "flag '"
-                + flagKey
-                + "' was rolled back automatically ("
-                + automatic.get()
-                + "); restore needs force and a reason");
-      }
       last.recordForcedRestore(request.reason());
     }
     FlagState restored = context.control().restore(flagKey, request);

@@ -1,6 +1,8 @@
 package dev.llmrollout.router.cli;
 
+import dev.llmrollout.guard.RestoreRefusal;
 import dev.llmrollout.spi.FlagState;
+import dev.llmrollout.spi.RolloutControl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,9 +19,19 @@ final class RestoreCommand extends OperatorVerb {
   @Option(names = "--reason", required = true, description = "Why (recorded in the audit trail).")
   String reason;
 
+  @Option(
+      names = "--force",
+      description =
+          "Restore even though the rollout guard rolled the flag's rollout back by itself (the"
+              + " rollout record next to the flag says so); without it such a restore is refused.")
+  boolean force;
+
   @Override
   public Integer call() {
-    FlagState state = openBackend().control().restore(flag, change(reason));
+    RolloutControl control = openBackend().control();
+    RestoreRefusal.check(flag, RestoreRefusal.automaticRollback(flag, control.state(flag)), force);
+    String why = force ? "restore forced after automatic rollback: " + reason : reason;
+    FlagState state = control.restore(flag, change(why));
     if (state.killed()) {
       throw new AssignmentProbe.VerificationException(
           "flag '" + flag + "': the read-back still shows the kill");

@@ -29,6 +29,7 @@ final class AdminHandler {
   private static final Pattern PATH =
       Pattern.compile("/admin/flags/([^/]+)(?:/(kill|weights|restore))?");
   private static final String LIST_PATH = "/admin/flags";
+  private static final String NO_REASON = "(no reason given)";
 
   private final RolloutControl control;
   private final Optional<VariantStats> signals;
@@ -90,6 +91,7 @@ final class AdminHandler {
       return;
     }
     JsonNode body = action.equals("restore") ? optionalBody(exchange) : exchange.jsonBody();
+    boolean force = action.equals("restore") && forced(body);
     String actor = AdminAuth.actor(exchange);
     ChangeRequest change =
         ChangeRequest.because(reason(body))
@@ -106,7 +108,7 @@ final class AdminHandler {
             case "kill" -> control.kill(flag, text(body, "variant"), change);
             case "weights" -> control.setWeights(flag, weights(body), change);
             // Through the guard: after its automatic rollback, only {"force": true} restores.
-            default -> rollouts.restore(flag, change, body.path("force").asBoolean(false));
+            default -> rollouts.restore(flag, change, force);
           };
     } catch (RolloutRefusedException e) {
       line.with("result", "refused").with("error", e.getMessage()).warn();
@@ -154,10 +156,21 @@ final class AdminHandler {
     }
   }
 
+  /** {@code "force": true} puts a rolled-back canary back, and only with the reason it is safe. */
+  private static boolean forced(JsonNode body) {
+    boolean force = body.path("force").asBoolean(false);
+    if (force && reason(body).equals(NO_REASON)) {
+      throw new HttpExchange.BadRequest(
+          "reason: a forced restore needs a reason (why the canary may serve again), for the"
+              + " audit record");
+    }
+    return force;
+  }
+
   private static String reason(JsonNode body) {
     return body.path("reason").isTextual() && !body.get("reason").asText().isBlank()
         ? body.get("reason").asText()
-        : "(no reason given)";
+        : NO_REASON;
   }
 
   private static String text(JsonNode body, String field) {

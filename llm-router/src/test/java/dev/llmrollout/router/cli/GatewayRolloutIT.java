@@ -276,6 +276,7 @@ class GatewayRolloutIT {
     assertThat(Files.readString(dir.resolve("rollout-audit.jsonl")))
         .contains("\"flag\":\"fails-model\"")
         .contains("\"decision\":\"ROLL_BACK\"");
+    assertRestoreRefusedWithoutForce("fails-model");
     assertThat(getText("/metrics"))
         .as("issue 15.7: the gateway exports its guard's gauges too")
         .contains(
@@ -287,6 +288,39 @@ class GatewayRolloutIT {
         .containsPattern(
             "event=guard.decision flag=fails-model decision=ROLL_BACK transition=.* actor=.*"
                 + " reason=");
+  }
+
+  /**
+   * Issue 14.6: after an automatic rollback neither the admin API nor the operator CLI, which
+   * restores through the backend outside the guard, puts the canary back without force and a
+   * reason; the flag stays killed.
+   */
+  private static void assertRestoreRefusedWithoutForce(String flag) throws Exception {
+    String restorePath = "/admin/flags/" + flag + "/restore";
+    HttpResponse<String> plain = adminPost(restorePath, "{\"reason\": \"looks fixed\"}");
+    assertThat(plain.statusCode()).as(plain.body()).isEqualTo(409);
+    assertThat(plain.body()).contains("restore_refused", "rolled back automatically");
+    HttpResponse<String> noReason = adminPost(restorePath, "{\"force\": true}");
+    assertThat(noReason.statusCode()).as(noReason.body()).isEqualTo(400);
+    assertThat(noReason.body()).contains("reason: a forced restore needs a reason");
+
+    JarRunner.Result cli =
+        JarRunner.run(
+            dir, Map.of(), "restore", flag, "--reason", "looks fixed", "--flags", "flags.json");
+    assertThat(cli.exitCode()).as(cli.err()).isEqualTo(ExitCodes.FAILED);
+    assertThat(cli.err()).contains("rolled back automatically", "restore needs force and a reason");
+    assertThat(flagInFile(flag).path("defaultVariant").asText()).isEqualTo("stable");
+    assertThat(flagInFile(flag).path("targeting").isEmpty()).isTrue();
+  }
+
+  private static HttpResponse<String> adminPost(String path, String body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(gateway.uri(path))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + TOKEN)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
