@@ -2,6 +2,7 @@ package dev.llmrollout.router.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.llmrollout.guard.analysis.SampleSizeCalculator;
+import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,7 +55,8 @@ final class SampleSizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    double canary = baseline - mde;
+    // Decimal subtraction: 0.85 - 0.05 is 0.8 here, not 0.7999999999999999.
+    double canary = BigDecimal.valueOf(baseline).subtract(BigDecimal.valueOf(mde)).doubleValue();
     long perArm =
         oneSided
             ? SampleSizeCalculator.canarySamplesOneSided(baseline, canary, 0.5, alpha, power)
@@ -77,16 +79,19 @@ final class SampleSizeCommand implements Callable<Integer> {
           .put("baseline", baseline)
           .put("canary", canary)
           .put("alpha", alpha)
+          .put("oneSided", oneSided)
           .put("power", power);
       result.put("perArm", perArm).put("ruleOfThumb", (long) Math.ceil(thumb));
       result.put("canaryShare", canaryShare).put("canarySamples", canarySamples);
       result.put("totalRequests", (long) Math.ceil(canarySamples / canaryShare));
+      result.put("sequentialCanarySamples", sequential);
+      result.put("sequentialTotalRequests", (long) Math.ceil(sequential / canaryShare));
       out.println(result.toPrettyString());
       return ExitCodes.OK;
     }
     out.printf(
         Locale.ROOT,
-        "to detect %.4f -> %.4f (alpha %.3f %s, power %.2f):%n",
+        "to detect %.4f -> %.4f (alpha %s %s, power %.2f):%n",
         baseline,
         canary,
         alpha,
@@ -102,7 +107,7 @@ final class SampleSizeCommand implements Callable<Integer> {
         (long) Math.ceil(canarySamples / canaryShare));
     out.printf(
         Locale.ROOT,
-        "  guard's always-valid test (one-sided, alpha %.3f, sized to detect %.4f): about %d canary"
+        "  guard's always-valid test (one-sided, alpha %s, sized to detect %.4f): about %d canary"
             + " samples to rollback on average (about %d requests in all)%n",
         alpha,
         mde,

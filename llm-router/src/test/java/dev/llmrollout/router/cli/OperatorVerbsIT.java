@@ -164,6 +164,26 @@ class OperatorVerbsIT {
                     dir, Map.of(), "sample-size", "--baseline", "0.85", "--mde", "0.05", "--json")
                 .out());
     assertThat(sample.path("perArm").asLong()).isEqualTo(903);
+    assertThat(sample.path("canary").asDouble()).isEqualTo(0.8);
+    assertThat(sample.path("oneSided").asBoolean(true)).isFalse();
+
+    JsonNode guards =
+        JSON.readTree(
+            JarRunner.run(
+                    dir,
+                    Map.of(),
+                    "sample-size",
+                    "--baseline",
+                    "0.85",
+                    "--mde",
+                    "0.05",
+                    "--one-sided",
+                    "--json")
+                .out());
+    assertThat(guards.path("perArm").asLong()).isEqualTo(714);
+    assertThat(guards.path("oneSided").asBoolean()).isTrue();
+    assertThat(guards.path("sequentialCanarySamples").asLong()).isEqualTo(511);
+    assertThat(guards.path("sequentialTotalRequests").asLong()).isEqualTo(10_220);
   }
 
   @Test
@@ -215,6 +235,18 @@ class OperatorVerbsIT {
     // The guard's one-sided mixture (sized for 0.05) at a 5% canary rejects on the mean path at
     // 511.
     assertThat(guards.out()).contains("about 511 canary samples to rollback");
+    JarRunner.Result smallAlpha =
+        JarRunner.run(
+            dir,
+            Map.of(),
+            "sample-size",
+            "--baseline",
+            "0.85",
+            "--mde",
+            "0.05",
+            "--alpha",
+            "0.0025");
+    assertThat(smallAlpha.out()).as("alpha printed as given").contains("(alpha 0.0025 two-sided");
 
     JarRunner.Result bad =
         JarRunner.run(dir, Map.of(), "sample-size", "--baseline", "1.5", "--mde", "0.05");
