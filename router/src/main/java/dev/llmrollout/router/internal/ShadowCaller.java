@@ -68,15 +68,7 @@ final class ShadowCaller {
       CallOutcome outcome =
           CallOutcomes.of(result, task.endpoint(), model, inspector, task.jsonRequested());
       shadowStats.record(task.flagKey(), task.shadowVariant(), task.segment(), outcome);
-      metrics.recordCall(
-          tags(task, model),
-          result.responseModel(),
-          null,
-          result.latencyNanos(),
-          result.firstTokenNanos(),
-          result.inputTokens(),
-          result.outputTokens(),
-          result.usageReported());
+      metrics.recordAnswer(tags(task, model), result);
       return new Answer(
           side(
               task,
@@ -95,7 +87,7 @@ final class ShadowCaller {
           task.shadowVariant(),
           task.segment(),
           CallOutcome.failed(e.kind(), elapsed));
-      metrics.recordCall(tags(task, model), null, e.kind().name(), elapsed, -1, 0, 0, false);
+      metrics.recordFailure(tags(task, model), e.kind().name(), elapsed);
       LOG.info(
           "flag '{}' shadow variant '{}' model {}: {}",
           task.flagKey(),
