@@ -5,6 +5,7 @@ import dev.llmrollout.guard.internal.EvalGateCheck;
 import dev.llmrollout.guard.internal.GuardContext;
 import dev.llmrollout.guard.internal.RecordedRollouts;
 import dev.llmrollout.guard.internal.RolloutRecord;
+import dev.llmrollout.guard.internal.StartAdmission;
 import dev.llmrollout.provider.KillSwitchOverride;
 import dev.llmrollout.signals.PairSignalSource;
 import dev.llmrollout.signals.SignalSource;
@@ -75,10 +76,9 @@ public final class RolloutGuard {
   public synchronized Rollout start(RolloutSpec spec) {
     VersionPolicy.enforce(spec);
     DurableRollout running = rollouts.get(spec.flagKey());
-    refuseOverRunning(spec, running);
+    StartAdmission.refuseOverRunning(spec, running);
     FlagState current = context.control().state(spec.flagKey());
-    RecordedRollouts.refuseOverAnother(spec, current, running == null ? null : running.rolloutId());
-    checkFlag(spec, current);
+    StartAdmission.refuseOverFlag(spec, current, running);
     boolean shadowFirst = spec.plan().shadow().isPresent() && !spec.shadowCompleted();
     boolean major =
         VersionPolicy.classify(spec.stableVersion(), spec.canaryVersion())
@@ -177,20 +177,6 @@ public final class RolloutGuard {
     return context.override();
   }
 
-  /** Refuses {@code spec} over the rollout this guard runs on its flag, unless forced. */
-  private static void refuseOverRunning(RolloutSpec spec, DurableRollout running) {
-    if (running != null && !running.state().isFinal() && !spec.force()) {
-      throw new RolloutRefusedException(
-          "flag '"
-              + spec.flagKey()
-              + "': a rollout of '"
-              + running.spec().canary()
-              + "' is running ("
-              + running.state()
-              + "); finish it or force the new one");
-    }
-  }
-
   /** Writes the first canary step, conditionally on the version {@code current} was read at. */
   private FlagState writeFirstStep(RolloutSpec spec, FlagState current) {
     double percent = spec.plan().canaryPercent(0);
@@ -219,37 +205,6 @@ public final class RolloutGuard {
     seen.addAll(context.signals().counters(spec.flagKey(), spec.stable()).segments());
     seen.addAll(context.signals().counters(spec.flagKey(), spec.canary()).segments());
     return List.copyOf(seen);
-  }
-
-  private static void checkFlag(RolloutSpec spec, FlagState current) {
-    for (String variant : new String[] {spec.stable(), spec.canary()}) {
-      if (!current.variants().contains(variant)) {
-        throw new IllegalArgumentException(
-            "flag '"
-                + spec.flagKey()
-                + "' has no variant '"
-                + variant
-                + "', expected one of "
-                + current.variants());
-      }
-    }
-    if (current.killed()) {
-      throw new RolloutRefusedException(
-          "flag '"
-              + spec.flagKey()
-              + "' is killed to '"
-              + current.killedTo().get()
-              + "'; restore it before a rollout");
-    }
-    long serving = current.weights().values().stream().filter(w -> w > 0 && w < 100).count();
-    if (serving > 1 && !spec.force()) {
-      throw new RolloutRefusedException(
-          "flag '"
-              + spec.flagKey()
-              + "' is already split "
-              + current.weights()
-              + ": another change covers this traffic; finish it or force the new one");
-    }
   }
 
   private static GuardScheduler daemonScheduler() {

@@ -302,15 +302,7 @@ public final class ModelRouter implements AutoCloseable {
     arms.record(call, outcome);
     boolean shadowed = false;
     if (!call.pinned()) {
-      metrics.recordCall(
-          call.metricTags(),
-          result.responseModel(),
-          null,
-          result.latencyNanos(),
-          result.firstTokenNanos(),
-          result.inputTokens(),
-          result.outputTokens(),
-          result.usageReported());
+      metrics.recordAnswer(call.metricTags(), result);
       shadowed =
           shadowPlanner.plan(
               call,
@@ -357,7 +349,7 @@ public final class ModelRouter implements AutoCloseable {
     if (call.pinned()) {
       return;
     }
-    metrics.recordCall(call.metricTags(), null, e.kind().name(), elapsed, -1, 0, 0, false);
+    metrics.recordFailure(call.metricTags(), e.kind().name(), elapsed);
     shadowPlanner.plan(
         call,
         prepared.messages(),

@@ -18,9 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
@@ -62,30 +60,10 @@ class FleetControllerIT {
     // Prometheus asks for basic auth; the controller's password comes from its environment.
     PrometheusProcess prometheus =
         running.keep(FleetFixture.prometheusWithBasicAuth(dir, gateways));
-    Map<String, String> controllerEnv = new HashMap<>(ENV);
-    controllerEnv.put("FLEET_PROMETHEUS_PASSWORD", PrometheusProcess.TEST_USER.password());
-    String[] controllerArgs = {
-      "--flags",
-      "flags.json",
-      "--prometheus",
-      prometheus.uri().toString(),
-      "--prometheus-user",
-      PrometheusProcess.TEST_USER.name(),
-      "--prometheus-password-env",
-      "FLEET_PROMETHEUS_PASSWORD",
-      "--min-targets",
-      String.valueOf(GATEWAYS),
-      "--stale-after",
-      "PT5S",
-      "--guard-check-interval",
-      "PT0.5S",
-      "--rollout-audit",
-      "controller-audit.jsonl",
-      "--guard-id",
-      "fleet-controller-1"
-    };
-    GatewayProcess first =
-        running.keep(GatewayProcess.controller(dir, controllerEnv, controllerArgs));
+    FleetControllerLauncher controllers =
+        new FleetControllerLauncher(
+            dir, prometheus, GATEWAYS, Duration.ofSeconds(5), "--guard-id", "fleet-controller-1");
+    GatewayProcess first = controllers.start(running);
     FleetTraffic traffic = running.keep(new FleetTraffic(gateways, FLAG, Duration.ZERO));
     assertThat(first.output()).contains("basic auth as 'fleet-controller'");
     // The controller serves the admin API and health, never model traffic.
@@ -150,8 +128,7 @@ class FleetControllerIT {
     // with the same step start, from the record next to the flag.
     String stepStart = recordedStepStart();
     first.terminate();
-    GatewayProcess controller =
-        running.keep(GatewayProcess.controller(dir, controllerEnv, controllerArgs));
+    GatewayProcess controller = controllers.start(running);
     // Taken up at start, or at the next rescan (half a lease) when the first read met the old
     // process's last write: either way from the record, never started afresh.
     await()

@@ -1,6 +1,5 @@
 package dev.llmrollout.router.cli;
 
-import static dev.llmrollout.router.cli.FleetFixture.ENV;
 import static dev.llmrollout.router.cli.FleetFixture.HELPFUL;
 import static dev.llmrollout.router.cli.FleetFixture.JSON;
 import static dev.llmrollout.router.cli.FleetFixture.TOKEN;
@@ -18,9 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,29 +66,9 @@ class FleetShadowIT {
     List<GatewayProcess> gateways = FleetFixture.gateways(dir, GATEWAYS, running);
     PrometheusProcess prometheus =
         running.keep(FleetFixture.prometheusWithBasicAuth(dir, gateways, SCRAPE_INTERVAL));
-    Map<String, String> controllerEnv = new HashMap<>(ENV);
-    controllerEnv.put("FLEET_PROMETHEUS_PASSWORD", PrometheusProcess.TEST_USER.password());
     GatewayProcess controller =
-        running.keep(
-            GatewayProcess.controller(
-                dir,
-                controllerEnv,
-                "--flags",
-                "flags.json",
-                "--prometheus",
-                prometheus.uri().toString(),
-                "--prometheus-user",
-                PrometheusProcess.TEST_USER.name(),
-                "--prometheus-password-env",
-                "FLEET_PROMETHEUS_PASSWORD",
-                "--min-targets",
-                String.valueOf(GATEWAYS),
-                "--stale-after",
-                "PT10S",
-                "--guard-check-interval",
-                "PT0.5S",
-                "--rollout-audit",
-                "controller-audit.jsonl"));
+        new FleetControllerLauncher(dir, prometheus, GATEWAYS, Duration.ofSeconds(10))
+            .start(running);
     // Every request shadowed, paced: pairs recorded before a rollout starts never count for it.
     FleetTraffic traffic = running.keep(new FleetTraffic(gateways, FLAG, Duration.ofMillis(40)));
     await()

@@ -4,17 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmrollout.router.testing.ModelEndpointServer;
 import dev.llmrollout.router.testing.Reply;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * judge out so that it passes the shadow gate: what is under test is the live rule in the canary.
  */
 class GatewayLiveJudgeIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOKEN = "live-judge-admin-token-for-tests";
   private static final String API_KEY = "sk-live-judge-endpoint-key";
   private static final String FLAG = "judged-model";
@@ -39,13 +32,12 @@ class GatewayLiveJudgeIT {
       "Thanks for reaching out. Here is what I found about your question, step by step.";
   private static final String HEDGED =
       "I'm not sure, but here is what I found about your question, step by step.";
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static final AtomicInteger SESSIONS = new AtomicInteger();
 
   @TempDir static Path dir;
   private static ModelEndpointServer stable;
   private static ModelEndpointServer hedging;
   private static GatewayProcess gateway;
+  private static GatewayClient client;
 
   @BeforeAll
   static void startGateway() throws Exception {
@@ -93,6 +85,7 @@ class GatewayLiveJudgeIT {
             "1",
             "--live-judge-calls-per-minute",
             "0");
+    client = new GatewayClient(gateway, dir, Map.of("LLM_ROUTER_ADMIN_TOKEN", TOKEN));
   }
 
   @AfterAll
@@ -108,7 +101,7 @@ class GatewayLiveJudgeIT {
           + " rates, passes the shadow gate and is rolled back on the live judge rule")
   void theLiveJudgeRuleRollsBackWhatOnlyTheJudgeSees() throws Exception {
     JarRunner.Result start =
-        rollout(
+        client.rollout(
             "start",
             FLAG,
             "--canary",
@@ -141,18 +134,18 @@ class GatewayLiveJudgeIT {
         .pollInterval(Duration.ZERO)
         .until(
             () -> {
-              traffic(20);
-              return get("/admin/flags/" + FLAG + "/rollout").path("state").asText();
+              client.chat(FLAG, 20);
+              return client.json("/admin/flags/" + FLAG + "/rollout").path("state").asText();
             },
             "ROLLED_BACK"::equals);
 
-    JsonNode rollout = get("/admin/flags/" + FLAG + "/rollout");
+    JsonNode rollout = client.json("/admin/flags/" + FLAG + "/rollout");
     assertThat(rollout.path("transitions"))
         .extracting(t -> t.path("text").asText())
         .containsSubsequence("SHADOW -> CANARY step 1", "CANARY step 1 -> ROLLED_BACK");
     JsonNode rollback = rollout.path("transitions").get(rollout.path("transitions").size() - 1);
     assertThat(rollback.path("reason").asText()).contains("JUDGE_SCORE");
-    JarRunner.Result status = rollout("status", FLAG);
+    JarRunner.Result status = client.rollout("status", FLAG);
     assertThat(status.out())
         .as("the last check's broken rules: the judge's, not success or refusals")
         .contains("ROLLED_BACK")
@@ -160,7 +153,7 @@ class GatewayLiveJudgeIT {
         .doesNotContain("broken: SUCCESS_RATE")
         .doesNotContain("broken: REFUSAL_RATE");
 
-    String metrics = getText("/metrics");
+    String metrics = client.text("/metrics");
     assertThat(metrics)
         .as("both arms' judged answers, exported for a controller to add up")
         .containsPattern(judged("llm_rollout_guard_judged_total", "canary"))
@@ -200,44 +193,5 @@ class GatewayLiveJudgeIT {
         + "\")(?=[^}]*feature_flag_result_variant=\""
         + variant
         + "\")[^}]*\\} [1-9]";
-  }
-
-  private static JarRunner.Result rollout(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("rollout"));
-    command.addAll(List.of(args));
-    command.add("--gateway");
-    command.add(gateway.uri("/").toString());
-    return JarRunner.run(
-        dir, Map.of("LLM_ROUTER_ADMIN_TOKEN", TOKEN), command.toArray(String[]::new));
-  }
-
-  /** Sends {@code requests} chat completions of new sessions. */
-  private static void traffic(int requests) throws Exception {
-    for (int i = 0; i < requests; i++) {
-      HttpResponse<String> response =
-          HTTP.send(
-              HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
-                  .header("Content-Type", "application/json")
-                  .header("X-Flag-Key", FLAG)
-                  .header("X-Session-Id", "session-" + SESSIONS.incrementAndGet())
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"model\": \"ignored\", \"messages\": [{\"role\": \"user\","
-                              + " \"content\": \"where is my parcel?\"}]}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    }
-  }
-
-  private static String getText(String path) throws Exception {
-    return HTTP.send(
-            HttpRequest.newBuilder(gateway.uri(path)).GET().build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
-  }
-
-  private static JsonNode get(String path) throws Exception {
-    return JSON.readTree(getText(path));
   }
 }

@@ -17,9 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,7 +42,6 @@ class GatewayRolloutIT {
   private static final Path EXAMPLE =
       Path.of("..", "examples", "eval", "support-regression.jsonl").toAbsolutePath();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static final AtomicInteger SESSIONS = new AtomicInteger();
 
   @TempDir static Path dir;
   private static ModelEndpointServer stable;
@@ -54,6 +50,7 @@ class GatewayRolloutIT {
   private static HttpServer webhook;
   private static final Queue<JsonNode> alerts = new ConcurrentLinkedQueue<>();
   private static GatewayProcess gateway;
+  private static GatewayClient client;
 
   @BeforeAll
   static void startGateway() throws Exception {
@@ -127,6 +124,7 @@ class GatewayRolloutIT {
             "PT0.2S",
             "--rollout-audit",
             "rollout-audit.jsonl");
+    client = new GatewayClient(gateway, dir, Map.of("LLM_ROUTER_ADMIN_TOKEN", TOKEN));
   }
 
   @AfterAll
@@ -163,56 +161,6 @@ class GatewayRolloutIT {
     return flags.append("}}").toString();
   }
 
-  private static JarRunner.Result rollout(Map<String, String> env, String... args)
-      throws Exception {
-    List<String> command = new ArrayList<>(List.of("rollout"));
-    command.addAll(List.of(args));
-    command.add("--gateway");
-    command.add(gateway.uri("/").toString());
-    return JarRunner.run(dir, env, command.toArray(String[]::new));
-  }
-
-  private static JarRunner.Result rollout(String... args) throws Exception {
-    return rollout(Map.of("LLM_ROUTER_ADMIN_TOKEN", TOKEN), args);
-  }
-
-  /** Sends {@code requests} chat completions of new sessions; counts the variants served. */
-  private static Map<String, Integer> traffic(String flag, int requests) throws Exception {
-    Map<String, Integer> served = new HashMap<>();
-    for (int i = 0; i < requests; i++) {
-      HttpResponse<String> response =
-          HTTP.send(
-              HttpRequest.newBuilder(gateway.uri("/v1/chat/completions"))
-                  .header("Content-Type", "application/json")
-                  .header("X-Flag-Key", flag)
-                  .header("X-Session-Id", "session-" + SESSIONS.incrementAndGet())
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"model\": \"ignored\", \"messages\": [{\"role\": \"user\","
-                              + " \"content\": \"where is my parcel?\"}]}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-      served.merge(response.headers().firstValue("X-Variant").orElse("(none)"), 1, Integer::sum);
-    }
-    return served;
-  }
-
-  private static String getText(String path) throws Exception {
-    return HTTP.send(
-            HttpRequest.newBuilder(gateway.uri(path)).GET().build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
-  }
-
-  private static JsonNode get(String path) throws Exception {
-    return JSON.readTree(
-        HTTP.send(
-                HttpRequest.newBuilder(gateway.uri(path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body());
-  }
-
   private static JsonNode flagInFile(String flag) throws Exception {
     return JSON.readTree(dir.resolve("flags.json").toFile()).path("flags").path(flag);
   }
@@ -221,7 +169,7 @@ class GatewayRolloutIT {
   @DisplayName("a canary that refuses half its requests is rolled back by the guard on its own")
   void aFailingCanaryIsRolledBackAutomatically() throws Exception {
     JarRunner.Result start =
-        rollout(
+        client.rollout(
             "start",
             "fails-model",
             "--canary",
@@ -243,21 +191,26 @@ class GatewayRolloutIT {
         .pollInterval(Duration.ZERO)
         .until(
             () -> {
-              traffic("fails-model", 20);
-              return get("/admin/flags/fails-model/rollout").path("state").asText();
+              client.chat("fails-model", 20);
+              return client.json("/admin/flags/fails-model/rollout").path("state").asText();
             },
             "ROLLED_BACK"::equals);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> get("/admin/flags/fails-model/rollout").path("rollbackVerified").asBoolean());
+        .until(
+            () ->
+                client
+                    .json("/admin/flags/fails-model/rollout")
+                    .path("rollbackVerified")
+                    .asBoolean());
 
     JsonNode file = flagInFile("fails-model");
     assertThat(file.path("defaultVariant").asText()).isEqualTo("stable");
     assertThat(file.path("targeting").isEmpty()).isTrue();
     assertThat(file.at("/metadata/llmrollout.killReplaced").asText()).contains("fractional");
-    assertThat(traffic("fails-model", 30)).isEqualTo(Map.of("stable", 30));
+    assertThat(client.chat("fails-model", 30)).isEqualTo(Map.of("stable", 30));
 
-    JarRunner.Result status = rollout("status", "fails-model");
+    JarRunner.Result status = client.rollout("status", "fails-model");
     assertThat(status.exitCode()).as(status.err()).isZero();
     assertThat(status.out())
         .contains("ROLLED_BACK")
@@ -265,7 +218,7 @@ class GatewayRolloutIT {
         .contains("CANARY step 1 -> ROLLED_BACK")
         .contains("rule broken")
         .containsPattern("broken: (SUCCESS_RATE|REFUSAL_RATE)");
-    assertThat(get("/admin/flags/fails-model").at("/rollout/state").asText())
+    assertThat(client.json("/admin/flags/fails-model").at("/rollout/state").asText())
         .isEqualTo("ROLLED_BACK");
     assertThat(alerts)
         .anySatisfy(
@@ -277,7 +230,7 @@ class GatewayRolloutIT {
         .contains("\"flag\":\"fails-model\"")
         .contains("\"decision\":\"ROLL_BACK\"");
     assertRestoreRefusedWithoutForce("fails-model");
-    assertThat(getText("/metrics"))
+    assertThat(client.text("/metrics"))
         .as("issue 15.7: the gateway exports its guard's gauges too")
         .contains(
             "llm_rollout_rollout_state{feature_flag_key=\"fails-model\",llm_rollout_state=\"ROLLED_BACK\"} 1")
@@ -327,7 +280,7 @@ class GatewayRolloutIT {
   @DisplayName("a healthy canary with a passing eval report is promoted step by step")
   void aHealthyCanaryIsPromoted() throws Exception {
     JarRunner.Result start =
-        rollout(
+        client.rollout(
             "start",
             "healthy-model",
             "--canary",
@@ -349,11 +302,11 @@ class GatewayRolloutIT {
         .pollInterval(Duration.ZERO)
         .until(
             () -> {
-              traffic("healthy-model", 10);
-              return get("/admin/flags/healthy-model/rollout").path("state").asText();
+              client.chat("healthy-model", 10);
+              return client.json("/admin/flags/healthy-model/rollout").path("state").asText();
             },
             "PROMOTED"::equals);
-    JsonNode rollout = get("/admin/flags/healthy-model/rollout");
+    JsonNode rollout = client.json("/admin/flags/healthy-model/rollout");
     assertThat(rollout.path("transitions"))
         .extracting(t -> t.path("text").asText())
         .containsSubsequence("CANARY step 1 -> CANARY step 2", "CANARY step 2 -> PROMOTED");
@@ -365,14 +318,14 @@ class GatewayRolloutIT {
     await()
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(
-            () -> assertThat(traffic("healthy-model", 10)).isEqualTo(Map.of("canary", 10)));
+            () -> assertThat(client.chat("healthy-model", 10)).isEqualTo(Map.of("canary", 10)));
   }
 
   @Test
   @DisplayName("the eval gate refuses a start without a report for that payload; nothing written")
   void theEvalGateRefusesWithoutAPassingReport() throws Exception {
     byte[] before = Files.readAllBytes(dir.resolve("flags.json"));
-    JarRunner.Result noReport = rollout("start", "gated-model", "--canary", "canary");
+    JarRunner.Result noReport = client.rollout("start", "gated-model", "--canary", "canary");
     assertThat(noReport.exitCode()).as(noReport.out()).isEqualTo(1);
     assertThat(noReport.err())
         .contains("HTTP 409")
@@ -380,7 +333,7 @@ class GatewayRolloutIT {
         .contains("the request has no evalReport");
 
     JarRunner.Result otherFlags =
-        rollout(
+        client.rollout(
             "start", "gated-model", "--canary", "canary", "--eval-report", "healthy-report.json");
     assertThat(otherFlags.exitCode()).isEqualTo(1);
     assertThat(otherFlags.err())
@@ -388,7 +341,7 @@ class GatewayRolloutIT {
         .contains("expected flag 'gated-model'");
 
     JarRunner.Result badPlan =
-        rollout(
+        client.rollout(
             "start", "gated-model", "--canary", "canary", "--force", "x", "--plan-steps", "50,25");
     assertThat(badPlan.exitCode())
         .as("a request the gateway answers 400 is bad usage")
@@ -396,18 +349,19 @@ class GatewayRolloutIT {
     assertThat(badPlan.err()).contains("HTTP 400").contains("gated-model").contains("plan.steps");
 
     JarRunner.Result noToken =
-        rollout(Map.of(), "start", "gated-model", "--canary", "canary", "--force", "x");
+        client.rollout(Map.of(), "start", "gated-model", "--canary", "canary", "--force", "x");
     assertThat(noToken.exitCode()).isEqualTo(2);
     assertThat(noToken.err()).contains("HTTP 401").contains("LLM_ROUTER_ADMIN_TOKEN is not set");
 
     JarRunner.Result unknown =
-        rollout("start", "no-such-model", "--canary", "canary", "--force", "x");
+        client.rollout("start", "no-such-model", "--canary", "canary", "--force", "x");
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err()).contains("HTTP 404").contains("no-such-model");
 
-    assertThat(rollout("start", "gated-model", "--gateway-typo", "x").exitCode()).isEqualTo(2);
+    assertThat(client.rollout("start", "gated-model", "--gateway-typo", "x").exitCode())
+        .isEqualTo(2);
     assertThat(Files.readAllBytes(dir.resolve("flags.json"))).isEqualTo(before);
-    JarRunner.Result status = rollout("status", "gated-model");
+    JarRunner.Result status = client.rollout("status", "gated-model");
     assertThat(status.exitCode()).isEqualTo(2);
     assertThat(status.err()).contains("no rollout was started");
   }
@@ -416,7 +370,7 @@ class GatewayRolloutIT {
   @DisplayName("a forced start records its reason; abort rolls back by hand, once")
   void aForcedStartIsAuditedAndAbortRollsBack() throws Exception {
     JarRunner.Result start =
-        rollout(
+        client.rollout(
             "start",
             "forced-model",
             "--canary",
@@ -428,21 +382,21 @@ class GatewayRolloutIT {
             "--min-bake",
             "PT1H");
     assertThat(start.exitCode()).as(start.err()).isZero();
-    JarRunner.Result status = rollout("status", "forced-model", "--json");
+    JarRunner.Result status = client.rollout("status", "forced-model", "--json");
     assertThat(status.exitCode()).isZero();
     assertThat(firstAuditReason("forced-model"))
         .contains("eval gate overridden")
         .contains("hotfix approved by the on-call lead");
 
     JarRunner.Result again =
-        rollout("start", "forced-model", "--canary", "canary", "--force", "second");
+        client.rollout("start", "forced-model", "--canary", "canary", "--force", "second");
     assertThat(again.exitCode()).isEqualTo(1);
     assertThat(again.err())
         .contains("HTTP 409")
         .contains("expected none running")
         .contains("abort it first (llm-router rollout abort forced-model");
 
-    JarRunner.Result abort = rollout("abort", "forced-model", "--reason", "on-call stop");
+    JarRunner.Result abort = client.rollout("abort", "forced-model", "--reason", "on-call stop");
     assertThat(abort.exitCode()).as(abort.err()).isZero();
     assertThat(abort.out())
         .contains("ROLLED_BACK")
@@ -451,10 +405,11 @@ class GatewayRolloutIT {
     assertThat(gateway.output())
         .contains("event=rollout.abort flag=forced-model")
         .contains("reason=\"on-call stop\" result=ok");
-    assertThat(get("/admin/flags/forced-model").path("killedTo").asText()).isEqualTo("stable");
+    assertThat(client.json("/admin/flags/forced-model").path("killedTo").asText())
+        .isEqualTo("stable");
     assertThat(flagInFile("forced-model").path("defaultVariant").asText()).isEqualTo("stable");
 
-    JarRunner.Result twice = rollout("abort", "forced-model", "--reason", "again");
+    JarRunner.Result twice = client.rollout("abort", "forced-model", "--reason", "again");
     assertThat(twice.exitCode()).isEqualTo(1);
     assertThat(twice.err()).contains("no rollout is running");
     assertThat(
@@ -467,7 +422,7 @@ class GatewayRolloutIT {
   @DisplayName("issue 15.6: an Alertmanager webhook call rolls the flag in its labels back, once")
   void anAlertmanagerAlertRollsBack() throws Exception {
     JarRunner.Result start =
-        rollout(
+        client.rollout(
             "start",
             "alerted-model",
             "--canary",
@@ -496,7 +451,7 @@ class GatewayRolloutIT {
 
     assertThat(webhookCall(payload, null).statusCode()).isEqualTo(401);
     assertThat(webhookCall(payload, "wrong-token").statusCode()).isEqualTo(401);
-    assertThat(get("/admin/flags/alerted-model/rollout").path("state").asText())
+    assertThat(client.json("/admin/flags/alerted-model/rollout").path("state").asText())
         .isNotEqualTo("ROLLED_BACK");
 
     HttpResponse<String> first = webhookCall(payload, ALERTMANAGER_TOKEN);
@@ -506,8 +461,13 @@ class GatewayRolloutIT {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
-            () -> get("/admin/flags/alerted-model/rollout").path("rollbackVerified").asBoolean());
-    assertThat(get("/admin/flags/alerted-model").path("killedTo").asText()).isEqualTo("stable");
+            () ->
+                client
+                    .json("/admin/flags/alerted-model/rollout")
+                    .path("rollbackVerified")
+                    .asBoolean());
+    assertThat(client.json("/admin/flags/alerted-model").path("killedTo").asText())
+        .isEqualTo("stable");
     assertThat(flagInFile("alerted-model").path("defaultVariant").asText()).isEqualTo("stable");
     assertThat(Files.readString(dir.resolve("rollout-audit.jsonl")))
         .contains(

@@ -83,28 +83,22 @@ public final class GenAiMetrics {
             .build();
   }
 
-  /** Records one call; {@code errorType} is null on success. */
-  public void recordCall(
-      CallTags tags,
-      String responseModel,
-      String errorType,
-      long latencyNanos,
-      long firstTokenNanos,
-      long inputTokens,
-      long outputTokens,
-      boolean usageReported) {
-    CallAttributes attributes = attributesOf(tags, responseModel, errorType);
-    duration.record(latencyNanos / 1e9, attributes.call());
-    if (errorType != null) {
-      return;
+  /** Records one answered call: its duration, time to first token (streamed) and token usage. */
+  public void recordAnswer(CallTags tags, ChatResult result) {
+    CallAttributes attributes = attributesOf(tags, result.responseModel(), null);
+    duration.record(result.latencyNanos() / 1e9, attributes.call());
+    if (result.firstTokenNanos() >= 0) {
+      firstToken.record(result.firstTokenNanos() / 1e9, attributes.call());
     }
-    if (firstTokenNanos >= 0) {
-      firstToken.record(firstTokenNanos / 1e9, attributes.call());
+    if (result.usageReported()) {
+      tokens.record(result.inputTokens(), attributes.input());
+      tokens.record(result.outputTokens(), attributes.output());
     }
-    if (usageReported) {
-      tokens.record(inputTokens, attributes.input());
-      tokens.record(outputTokens, attributes.output());
-    }
+  }
+
+  /** Records one failed call: its duration, with {@code errorType} (a failure kind) as error. */
+  public void recordFailure(CallTags tags, String errorType, long latencyNanos) {
+    duration.record(latencyNanos / 1e9, attributesOf(tags, null, errorType).call());
   }
 
   /**

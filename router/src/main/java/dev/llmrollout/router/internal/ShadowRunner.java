@@ -1,10 +1,8 @@
 package dev.llmrollout.router.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.llmrollout.router.CallOutcome;
 import dev.llmrollout.router.JudgeVerdict;
 import dev.llmrollout.router.RouterEvent;
-import dev.llmrollout.router.RoutingException;
 import dev.llmrollout.router.ShadowJudge;
 import dev.llmrollout.router.ShadowOptions;
 import dev.llmrollout.router.ShadowRecord;
@@ -21,8 +19,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -47,13 +43,10 @@ public final class ShadowRunner implements AutoCloseable {
 
   private final ShadowOptions options;
   private final ThreadPoolExecutor executor;
-  private final ChatCompletionClient client;
-  private final ObjectMapper json;
+  private final ShadowCaller caller;
   private final AnswerInspector inspector;
   private final ShadowSink sink;
-  private final VariantStats shadowStats;
   private final PairRecorder pairs;
-  private final GenAiMetrics metrics;
   private final RouterEvents events;
   private final Map<String, ShadowBudget> budgets = new ConcurrentHashMap<>();
   private volatile ShadowJudge judge;
@@ -69,13 +62,10 @@ public final class ShadowRunner implements AutoCloseable {
       GenAiMetrics metrics,
       RouterEvents events) {
     this.options = options;
-    this.client = client;
-    this.json = json;
+    this.caller = new ShadowCaller(client, json, inspector, shadowStats, metrics);
     this.inspector = inspector;
     this.sink = sink;
-    this.shadowStats = shadowStats;
     this.pairs = pairs;
-    this.metrics = metrics;
     this.events = events;
     AtomicInteger threadNumber = new AtomicInteger();
     this.executor =
@@ -145,8 +135,8 @@ public final class ShadowRunner implements AutoCloseable {
   }
 
   private void runPair(ShadowTask task, ShadowBudget budget) {
-    LlmVariantCall call = new LlmVariantCall(task);
-    ShadowRecord.Side shadowSide = call.execute(budget);
+    ShadowCaller.Answer answer = caller.call(task, budget);
+    ShadowRecord.Side shadowSide = answer.side();
     ShadowRecord.Side primary = task.primary();
     ShadowRecord pair =
         new ShadowRecord(
@@ -161,7 +151,7 @@ public final class ShadowRunner implements AutoCloseable {
                 shadowSide.error().isEmpty() && inspector.refusal(shadowSide.content()),
                 inspector.validJson(primary.content()),
                 inspector.validJson(shadowSide.content())));
-    recordPair(task, pair, call);
+    recordPair(task, pair, answer);
     try {
       sink.record(pair);
       events.count(RouterEvent.SHADOW_RECORDED, task.flagKey());
@@ -180,7 +170,7 @@ public final class ShadowRunner implements AutoCloseable {
     maybeJudge(task, pair);
   }
 
-  private void recordPair(ShadowTask task, ShadowRecord pair, LlmVariantCall shadowCall) {
+  private void recordPair(ShadowTask task, ShadowRecord pair, ShadowCaller.Answer answer) {
     ShadowRecord.Side primary = pair.primary();
     ShadowRecord.Side shadow = pair.shadow();
     pairs.record(
@@ -204,9 +194,9 @@ public final class ShadowRunner implements AutoCloseable {
             primary.content().length(),
             shadow.content().length(),
             task.primaryOutcome().costUsd().orElse(Double.NaN),
-            shadowCall.cost().orElse(Double.NaN),
+            answer.cost().orElse(Double.NaN),
             millis(task.primaryOutcome().firstTokenNanos()),
-            millis(shadowCall.firstTokenNanos())));
+            millis(answer.firstTokenNanos())));
   }
 
   /** Nanoseconds in milliseconds; NaN for -1 (not streamed). */
@@ -263,103 +253,6 @@ public final class ShadowRunner implements AutoCloseable {
       case "shadow" -> JudgePreference.CANDIDATE;
       default -> JudgePreference.TIE;
     };
-  }
-
-  /** Calls the shadow variant and counts its outcome in the shadow signal store. */
-  private final class LlmVariantCall {
-    private final ShadowTask task;
-    private final String model;
-    private OptionalDouble cost = OptionalDouble.empty();
-    private long firstTokenNanos = -1;
-
-    LlmVariantCall(ShadowTask task) {
-      this.task = task;
-      this.model = task.shadow().model().orElseThrow();
-    }
-
-    ShadowRecord.Side execute(ShadowBudget budget) {
-      long start = System.nanoTime();
-      try {
-        // Streamed when the primary was, so the pair compares times to first token.
-        boolean stream = task.primaryOutcome().firstTokenNanos() >= 0;
-        var body =
-            ChatRequestBody.build(
-                json,
-                model,
-                task.shadow().parameters(),
-                task.messages(),
-                stream,
-                task.jsonRequested());
-        ChatResult result =
-            stream
-                ? client.stream(task.endpoint(), body, chunk -> {})
-                : client.complete(task.endpoint(), body);
-        budget.spend(result.inputTokens() + result.outputTokens());
-        CallOutcome outcome =
-            CallOutcomes.of(result, task.endpoint(), model, inspector, task.jsonRequested());
-        cost = outcome.costUsd();
-        firstTokenNanos = result.firstTokenNanos();
-        shadowStats.record(task.flagKey(), task.shadowVariant(), task.segment(), outcome);
-        metrics.recordCall(
-            tags(),
-            result.responseModel(),
-            null,
-            result.latencyNanos(),
-            result.firstTokenNanos(),
-            result.inputTokens(),
-            result.outputTokens(),
-            result.usageReported());
-        return side(
-            result.content(),
-            Optional.empty(),
-            result.latencyNanos(),
-            result.inputTokens(),
-            result.outputTokens());
-      } catch (RoutingException e) {
-        long elapsed = System.nanoTime() - start;
-        shadowStats.record(
-            task.flagKey(),
-            task.shadowVariant(),
-            task.segment(),
-            CallOutcome.failed(e.kind(), elapsed));
-        metrics.recordCall(tags(), null, e.kind().name(), elapsed, -1, 0, 0, false);
-        LOG.info(
-            "flag '{}' shadow variant '{}' model {}: {}",
-            task.flagKey(),
-            task.shadowVariant(),
-            model,
-            e.getMessage());
-        return side("", Optional.of(e.kind().name()), elapsed, 0, 0);
-      }
-    }
-
-    /** The call's price from the endpoint's price table; empty when unpriced or failed. */
-    OptionalDouble cost() {
-      return cost;
-    }
-
-    /** The call's time to first token; -1 when not streamed or failed. */
-    long firstTokenNanos() {
-      return firstTokenNanos;
-    }
-
-    private CallTags tags() {
-      return new CallTags(task.flagKey(), task.shadowVariant(), model, null, null, true);
-    }
-
-    private ShadowRecord.Side side(
-        String content, Optional<String> error, long nanos, long input, long output) {
-      return new ShadowRecord.Side(
-          task.shadowVariant(),
-          model,
-          task.shadow().version(),
-          task.endpoint().name(),
-          content,
-          error,
-          nanos / 1e6,
-          input,
-          output);
-    }
   }
 
   static String hash(String flagKey, List<ChatMessage> messages) {
