@@ -37,6 +37,9 @@ public final class JettyModelTransport implements ModelTransport, AutoCloseable 
   /** The client's threads run selectors and callbacks that never block: a few are plenty. */
   private static final int MAX_THREADS = 16;
 
+  /** Jetty's default: an unused connection to an endpoint closes after this. */
+  private static final Duration POOLED_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
   private final HttpClient http;
 
   private JettyModelTransport(HttpClient http) {
@@ -45,12 +48,21 @@ public final class JettyModelTransport implements ModelTransport, AutoCloseable 
 
   /** Starts a client that gives up connecting after {@code connectTimeout}. */
   public static JettyModelTransport start(Duration connectTimeout) {
+    return start(connectTimeout, POOLED_IDLE_TIMEOUT);
+  }
+
+  /**
+   * Starts a client that gives up connecting after {@code connectTimeout} and closes a pooled
+   * connection left unused for {@code pooledIdleTimeout}.
+   */
+  static JettyModelTransport start(Duration connectTimeout, Duration pooledIdleTimeout) {
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
     threads.setName("model-client");
     threads.setDaemon(true);
     HttpClient http = new HttpClient();
     http.setExecutor(threads);
     http.setConnectTimeout(connectTimeout.toMillis());
+    http.setIdleTimeout(pooledIdleTimeout.toMillis());
     http.setMaxConnectionsPerDestination(MAX_CALLS_PER_ENDPOINT);
     http.setMaxRequestsQueuedPerDestination(MAX_CALLS_PER_ENDPOINT);
     // The router reads every answer as the endpoint sent it: no redirects followed, no 401
@@ -76,6 +88,12 @@ public final class JettyModelTransport implements ModelTransport, AutoCloseable 
             .method(HttpMethod.POST)
             .body(new BytesRequestContent(request.body()))
             .headers(headers -> request.headers().forEach(headers::put))
+            // Jetty fails an exchange that stays silent for the client's idle timeout (30 s): a
+            // slow first token, a long answer or a pause of the gateway's JVM would cut an
+            // endpoint allowed longer short, while the JDK client has no such timeout. The
+            // router bounds every wait by the request's timeout and abandons the exchange then;
+            // twice that keeps Jetty's timeout behind the router's, as a backstop only.
+            .idleTimeout(2 * request.timeout().toMillis(), TimeUnit.MILLISECONDS)
             // Begins once a connection carries it: a failure before that is a failure to connect.
             .onRequestBegin(begun -> connected.set(true));
     InputStreamResponseListener listener = new InputStreamResponseListener();
