@@ -212,6 +212,10 @@ public final class ConcurrentStreams {
         "");
     report.row("streams in flight (sent, not ended) at that GC", heap.withStreams().streams(), "");
     report.row("live heap per stream in flight (KiB)", heap.describePerStream(), "");
+    report.row(
+        "live objects per stream in flight (KiB, class histogram totals)",
+        heap.describeObjectsPerStream(),
+        "");
     report.row("gateway peak open files", o.peakFiles(), "");
     report.row(
         "streams open when the short requests started / ended",

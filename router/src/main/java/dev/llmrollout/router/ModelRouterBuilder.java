@@ -1,5 +1,7 @@
 package dev.llmrollout.router;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmrollout.provider.LlmFeatureProvider;
 import dev.llmrollout.router.internal.ChatCompletionClient;
@@ -47,7 +49,17 @@ public final class ModelRouterBuilder {
   final Client client;
   final LlmFeatureProvider provider;
   final EndpointRegistry endpoints;
-  final ObjectMapper json = new ObjectMapper();
+
+  /**
+   * Jackson's default keeps its parse and write buffers (about 30 KiB) per thread that ever used
+   * them, for as long as the thread lives: on virtual threads that is one set per call in flight,
+   * held by a slow stream for its whole length. One bounded pool for the process keeps buffers only
+   * for the parses and writes under way, on platform and virtual threads alike.
+   */
+  final ObjectMapper json =
+      new ObjectMapper(
+          JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedBoundedPool()).build());
+
   ModelTransport modelTransport;
   OpenTelemetry openTelemetry = OpenTelemetry.noop();
   RetryPolicy retry = RetryPolicy.ofDefaults();

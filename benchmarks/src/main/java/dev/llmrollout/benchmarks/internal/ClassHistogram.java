@@ -44,6 +44,11 @@ public final class ClassHistogram {
     return histogram;
   }
 
+  /** Bytes of every live object the histogram counted. */
+  public long totalBytes() {
+    return entries.values().stream().mapToLong(Entry::bytes).sum();
+  }
+
   /** The {@code limit} classes that grew most in bytes from {@code before} to this one. */
   public List<Entry> growthOver(ClassHistogram before, int limit) {
     List<Entry> growth = new ArrayList<>();

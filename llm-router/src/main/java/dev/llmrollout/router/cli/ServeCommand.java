@@ -104,6 +104,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    UpstreamClient.sizeJdkReadBuffers();
     if (warmUpRequests < 0) {
       throw new IllegalArgumentException(
           "--warm-up-requests "

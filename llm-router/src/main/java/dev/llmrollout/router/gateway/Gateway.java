@@ -1,5 +1,7 @@
 package dev.llmrollout.router.gateway;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmrollout.signals.SignalsUnavailableException;
@@ -33,7 +35,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
-  static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Buffers from one bounded pool for the process, as the router's mapper has them: Jackson's
+   * default keeps a set per thread that ever parsed, and each request runs on a virtual thread of
+   * its own that a slow stream keeps for its whole length.
+   */
+  static final ObjectMapper JSON =
+      new ObjectMapper(
+          JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedBoundedPool()).build());
 
   /**
    * Connections the kernel may hold before Jetty accepts them. Jetty's default (0) leaves the JDK's

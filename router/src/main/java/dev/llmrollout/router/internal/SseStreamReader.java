@@ -5,11 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.llmrollout.router.RoutingException;
 import dev.llmrollout.router.RoutingException.Kind;
 import dev.llmrollout.router.StreamChunk;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
@@ -73,14 +70,14 @@ final class SseStreamReader {
 
   private void readEvents(InputStream in, Consumer<StreamChunk> consumer, long start, long deadline)
       throws IOException {
-    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    SseLineReader reader = new SseLineReader(in);
     if (readUntilDone(reader, consumer, start)) {
       readToTheEnd(reader, in, deadline);
     }
   }
 
   /** Reads events until {@code [DONE]} (true) or the end of the body (false). */
-  private boolean readUntilDone(BufferedReader reader, Consumer<StreamChunk> consumer, long start)
+  private boolean readUntilDone(SseLineReader reader, Consumer<StreamChunk> consumer, long start)
       throws IOException {
     StringBuilder data = new StringBuilder();
     boolean hasData = false;
@@ -116,14 +113,12 @@ final class SseStreamReader {
    * Reads what follows {@code [DONE]} (the end of the chunked body, as a rule) for a short grace at
    * most: the answer is complete whatever happens here.
    */
-  private void readToTheEnd(BufferedReader reader, InputStream in, long deadline) {
+  private void readToTheEnd(SseLineReader reader, InputStream in, long deadline) {
     long graceEnd = Math.min(deadline, System.nanoTime() + END_GRACE_NANOS);
     StreamWatchdog.Guard grace = watchdog.guard(in, graceEnd);
     try {
-      char[] rest = new char[256];
-      while (reader.read(rest) >= 0) {
-        // Anything after [DONE] carries nothing a completion needs.
-      }
+      // Anything after [DONE] carries nothing a completion needs.
+      reader.skipToEnd();
     } catch (IOException e) {
       // The grace ran out or the stream broke after [DONE]; the answer is already complete.
     } finally {
