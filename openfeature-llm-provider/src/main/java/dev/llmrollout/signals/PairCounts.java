@@ -18,7 +18,11 @@ public final class PairCounts {
 
   private static final int K = UnitBuckets.COUNT;
 
-  /** One counter per bucket. */
+  /**
+   * One counter per bucket. The guard's paired tests take their variance between buckets from most
+   * of them; the few it reads only in total ({@link #perBucket()} false) are exported without the
+   * unit bucket, which saves 63 series per field and segment on every routing process.
+   */
   public enum Field {
     /** Pairs recorded. */
     PAIRS,
@@ -43,9 +47,9 @@ public final class PairCounts {
     /** Tokens of the candidate over answered pairs. */
     CANDIDATE_TOKENS,
     /** Answer characters of the primary over answered pairs. */
-    PRIMARY_CHARS,
+    PRIMARY_CHARS(false),
     /** Answer characters of the candidate over answered pairs. */
-    CANDIDATE_CHARS,
+    CANDIDATE_CHARS(false),
     /** Pairs the judge gave a verdict on. */
     JUDGED,
     /** Judged pairs where the judge preferred the candidate. */
@@ -55,9 +59,9 @@ public final class PairCounts {
     /** The judge's scores (-1 primary much better .. 1 candidate much better), in thousandths. */
     JUDGE_SCORE_MILLIS,
     /** The squares of the judge's scores, in millionths. */
-    JUDGE_SCORE_SQUARED_MICROS,
+    JUDGE_SCORE_SQUARED_MICROS(false),
     /** Judge calls that failed or answered unusably: never a verdict for either side. */
-    JUDGE_FAILURES,
+    JUDGE_FAILURES(false),
     /** Answered pairs whose two calls both have a price (their endpoints price their models). */
     PRICED,
     /** The primary's cost over priced pairs, in billionths of a US dollar. */
@@ -69,7 +73,27 @@ public final class PairCounts {
     /** The primary's time to first token over streamed pairs, in microseconds. */
     PRIMARY_FIRST_TOKEN_MICROS,
     /** The candidate's time to first token over streamed pairs, in microseconds. */
-    CANDIDATE_FIRST_TOKEN_MICROS
+    CANDIDATE_FIRST_TOKEN_MICROS;
+
+    private final boolean perBucket;
+
+    Field() {
+      this(true);
+    }
+
+    Field(boolean perBucket) {
+      this.perBucket = perBucket;
+    }
+
+    /**
+     * Whether a reader needs this counter per unit bucket. False for the answer lengths (no rule
+     * reads them), the judge's squared scores (only their sum bounds a variance from below) and the
+     * judge failures (only their share of judge calls is reported): a window read through
+     * Prometheus holds their totals in bucket 0.
+     */
+    public boolean perBucket() {
+      return perBucket;
+    }
   }
 
   private final Map<Field, long[]> fields;

@@ -24,7 +24,20 @@ import org.junit.jupiter.api.Test;
  */
 abstract class WriteContract extends RolloutRecordContract {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Rounds of the weights race on a source with compare-and-set, where every round can catch a lost
+   * update or a second winner.
+   */
   private static final int RACE_ROUNDS = 100;
+
+  /**
+   * Rounds on a source without it (Unleash), where each round checks only that neither write is
+   * lost silently nor fails with anything but CONFLICT or NOT_VERIFIED: as many as the record race
+   * runs. Each round waits until the source serves the write to clients: on a loaded machine the
+   * other 80 rounds took 85 s of UnleashBackendContractTest (its two races 124 s, now 39 s).
+   */
+  private static final int RACE_ROUNDS_WITHOUT_COMPARE_AND_SET = 20;
 
   @Test
   void twoWritersOnTheSameVersionNeverBothSucceedAndTheLoserIsToldConflict() throws Exception {
@@ -33,11 +46,16 @@ abstract class WriteContract extends RolloutRecordContract {
         new WriteRace<>(
             WriteRace.WEIGHTS, harness.rolloutControl(), harness.rolloutControl(), FLAG);
 
-    WriteRace.Tally tally = race.run(RACE_ROUNDS);
+    WriteRace.Tally tally =
+        race.run(
+            harness.capabilities().has(Capability.ATOMIC_CONDITIONAL_WRITE)
+                ? RACE_ROUNDS
+                : RACE_ROUNDS_WITHOUT_COMPARE_AND_SET);
 
     String line = tally.line(harness.getClass().getSimpleName());
     System.out.println(line);
     assertThat(tally.failures()).as(line).isEmpty();
+    assertThat(tally.losses()).as("no write told it succeeded is lost: %s", line).isZero();
     harness.capabilities().require(Capability.ATOMIC_CONDITIONAL_WRITE, line);
     tally.assertCompareAndSet(line);
   }

@@ -16,6 +16,7 @@ import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -121,6 +122,22 @@ class ShadowPairSignalsTest {
     assertThat(sum(metrics, "judge_score_offset_millis", "_all"))
         .as("signed scores exported offset by 1 per judged pair, so the counter never falls")
         .isEqualTo(pairs.all().total(Field.JUDGE_SCORE_MILLIS) + 1_000 * 6);
+    assertThat(points(metrics, "_all"))
+        .as(
+            "series of one segment label (metrics.md): 64 buckets x (21 fields + 2 sides x 8"
+                + " latency bounds) + 4 fields in total, no bucket and no le=+Inf")
+        .hasSize(64 * (21 + 2 * 8) + 4)
+        .noneMatch(p -> "+Inf".equals(p.getAttributes().get(AttributeKey.stringKey("le"))));
+    assertThat(points(metrics, "_all"))
+        .filteredOn(
+            p -> p.getAttributes().get(AttributeKey.stringKey("llm_rollout.unit_bucket")) == null)
+        .extracting(LongPointData::getValue)
+        .as("answer lengths, squared scores and judge failures, in total")
+        .containsExactlyInAnyOrder(
+            pairs.all().total(Field.PRIMARY_CHARS),
+            pairs.all().total(Field.CANDIDATE_CHARS),
+            pairs.all().total(Field.JUDGE_SCORE_SQUARED_MICROS),
+            2L);
   }
 
   @Test
@@ -150,6 +167,17 @@ class ShadowPairSignalsTest {
 
   private static PairCounters counters(ModelRouter router) {
     return router.shadowPairs().pairs(FLAG, "stable", "canary");
+  }
+
+  private static List<LongPointData> points(Collection<MetricData> metrics, String segment) {
+    return metrics.stream()
+        .filter(m -> m.getName().startsWith("llm_rollout.shadow."))
+        .flatMap(m -> m.getLongSumData().getPoints().stream())
+        .filter(
+            p ->
+                segment.equals(
+                    p.getAttributes().get(AttributeKey.stringKey("llm_rollout.segment"))))
+        .toList();
   }
 
   private static long sum(Collection<MetricData> metrics, String name, String segment) {

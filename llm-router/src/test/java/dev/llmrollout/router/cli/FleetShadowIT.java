@@ -42,7 +42,7 @@ class FleetShadowIT {
   private static final int GATEWAYS = 2;
 
   /**
-   * Each gateway's exposition carries 2,752 pair series per shadowed flag besides the guard's: on
+   * Each gateway's exposition carries 2,372 pair series per shadowed flag besides the guard's: on
    * the loaded build machine it does not always come out within a 1 s scrape's 0.9 s timeout, and a
    * failed scrape holds every rollout (up=0).
    */

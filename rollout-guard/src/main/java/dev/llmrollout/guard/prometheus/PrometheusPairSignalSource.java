@@ -7,6 +7,7 @@ import dev.llmrollout.signals.PairCounts.Field;
 import dev.llmrollout.signals.WindowedPairSignalSource;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +22,11 @@ import java.util.Map;
  * judge's score sum moves both ways (scores run from -1 to 1), which no counter may, so it is
  * exported offset by 1 per judged pair ({@code llm_rollout_shadow_judge_score_offset_millis_total},
  * 0 to 2 per judged pair): its increase less 1,000 per judged pair in the same window is the sum,
- * and a process restarting inside the window is a counter reset like any other.
+ * and a process restarting inside the window is a counter reset like any other. Fields the guard
+ * reads only in total ({@link Field#perBucket()} false) are exported without the unit bucket and
+ * come back in bucket 0; the latency's {@code le="+Inf"} count is {@code answered}, which the
+ * exporters no longer repeat as a latency point (an older exporter's is ignored, not counted
+ * twice).
  *
  * <p>Every window first checks that the data is complete now ({@link
  * PrometheusSignalSource#requireCompleteData}); otherwise it throws {@link
@@ -61,22 +66,33 @@ public final class PrometheusPairSignalSource implements WindowedPairSignalSourc
   public PairCounters window(
       String flagKey, String primary, String candidate, Instant start, Instant end) {
     requireCompleteData.run();
-    String selector =
-        "{feature_flag_key="
+    String matchers =
+        "feature_flag_key="
             + PrometheusQueries.literal(flagKey)
             + ",llm_rollout_primary_variant="
             + PrometheusQueries.literal(primary)
             + ",llm_rollout_shadow_variant="
-            + PrometheusQueries.literal(candidate)
-            + "}";
+            + PrometheusQueries.literal(candidate);
+    String selector = "{" + matchers + "}";
     String range = PrometheusSignalSource.range(start, end);
     String by = PrometheusSignalSource.SEGMENT + ", " + PrometheusSignalSource.BUCKET;
     Map<String, PairCounts.Builder> bySegment = new HashMap<>();
+    List<Sample> answered = List.of();
     for (Field field : Field.values()) {
-      for (Sample s : sum("increase", metric(field), selector, range, by, end)) {
+      List<Sample> samples =
+          sum(
+              metric(field),
+              selector,
+              range,
+              field.perBucket() ? by : PrometheusSignalSource.SEGMENT,
+              end);
+      if (field == Field.ANSWERED) {
+        answered = samples;
+      }
+      for (Sample s : samples) {
         PairCounts.Builder segment =
             builder(bySegment, s.labels().get(PrometheusSignalSource.SEGMENT));
-        int bucket = PrometheusSignalSource.bucket(s);
+        int bucket = field.perBucket() ? PrometheusSignalSource.bucket(s) : 0;
         long value = Math.round(s.value());
         segment.add(field, bucket, value);
         if (field == Field.JUDGED) {
@@ -84,26 +100,20 @@ public final class PrometheusPairSignalSource implements WindowedPairSignalSourc
         }
       }
     }
-    addLatency(
-        bySegment,
-        false,
-        sum(
-            "increase",
-            PREFIX + "primary_latency_at_most_total",
-            selector,
-            range,
-            by + ", le",
-            end));
-    addLatency(
-        bySegment,
-        true,
-        sum(
-            "increase",
-            PREFIX + "shadow_latency_at_most_total",
-            selector,
-            range,
-            by + ", le",
-            end));
+    String boundsSelector = "{" + matchers + ",le!=\"+Inf\"}";
+    for (boolean candidateSide : new boolean[] {false, true}) {
+      String side = candidateSide ? "shadow" : "primary";
+      List<Sample> samples =
+          new ArrayList<>(
+              sum(
+                  PREFIX + side + "_latency_at_most_total",
+                  boundsSelector,
+                  range,
+                  by + ", le",
+                  end));
+      answered.forEach(a -> samples.add(atInfinity(a)));
+      addLatency(bySegment, candidateSide, samples);
+    }
     Map<String, PairCounts> segments = new HashMap<>();
     bySegment.forEach(
         (segment, b) -> {
@@ -131,10 +141,15 @@ public final class PrometheusPairSignalSource implements WindowedPairSignalSourc
             builder(bySegment, segment).latency(candidate, bucket, bin, count));
   }
 
-  private List<Sample> sum(
-      String function, String metric, String selector, String range, String by, Instant end) {
-    return queries.vector(
-        "sum by (" + by + ") (" + function + "(" + metric + selector + range + "))", end);
+  /** An answered count as the latency's {@code le="+Inf"} count of its segment and bucket. */
+  private static Sample atInfinity(Sample answered) {
+    Map<String, String> labels = new HashMap<>(answered.labels());
+    labels.put("le", "+Inf");
+    return new Sample(labels, answered.value());
+  }
+
+  private List<Sample> sum(String metric, String selector, String range, String by, Instant end) {
+    return queries.vector("sum by (" + by + ") (increase(" + metric + selector + range + "))", end);
   }
 
   private static PairCounts.Builder builder(

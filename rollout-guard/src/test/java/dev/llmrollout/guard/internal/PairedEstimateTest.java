@@ -3,9 +3,14 @@ package dev.llmrollout.guard.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.llmrollout.guard.ShadowRule;
+import dev.llmrollout.signals.LatencyBins;
 import dev.llmrollout.signals.PairCounts;
+import dev.llmrollout.signals.PairCounts.Field;
 import dev.llmrollout.signals.PairRecorder;
 import dev.llmrollout.signals.UnitBuckets;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -71,6 +76,51 @@ class PairedEstimateTest {
     assertThat(unpairedVariance * paired.information())
         .as("unpaired variance over paired variance")
         .isGreaterThan(20);
+  }
+
+  @Test
+  @DisplayName(
+      "every rule reads the fields exported without the unit bucket only in total (metrics.md)")
+  void fieldsExportedInTotalAreReadOnlyInTotal() {
+    Map<ShadowRule.Metric, ShadowRule> rules = new EnumMap<>(ShadowRule.Metric.class);
+    for (ShadowRule rule :
+        List.of(
+            ShadowRule.judgeWinRateAtLeast(0.45),
+            ShadowRule.judgeScoreDropAtMost(0.1),
+            ShadowRule.refusalDiscordanceAtMost(0.01),
+            ShadowRule.errorDiscordanceAtMost(0.01),
+            ShadowRule.invalidJsonDiscordanceAtMost(0.01),
+            ShadowRule.latencyTailRatioAtMost(0.95, 1.5),
+            ShadowRule.tokenRatioAtMost(1.2),
+            ShadowRule.costRatioAtMost(1.2),
+            ShadowRule.firstTokenRatioAtMost(1.2))) {
+      rules.put(rule.metric(), rule);
+    }
+    assertThat(rules.keySet()).containsExactly(ShadowRule.Metric.values());
+    SplittableRandom random = new SplittableRandom(19);
+    PairCounts.Builder spread = new PairCounts.Builder();
+    PairCounts.Builder inTotal = new PairCounts.Builder();
+    for (int k = 0; k < UnitBuckets.COUNT; k++) {
+      for (Field field : Field.values()) {
+        long value = 1 + random.nextInt(1_000);
+        spread.add(field, k, value);
+        inTotal.add(field, field.perBucket() ? k : 0, value);
+      }
+      for (int bin = 0; bin < LatencyBins.COUNT; bin++) {
+        long primary = random.nextInt(3);
+        long candidate = random.nextInt(3);
+        spread.latency(false, k, bin, primary).latency(true, k, bin, candidate);
+        inTotal.latency(false, k, bin, primary).latency(true, k, bin, candidate);
+      }
+    }
+    assertThat(Field.values())
+        .as("some fields are exported in total")
+        .anyMatch(f -> !f.perBucket());
+    rules.forEach(
+        (metric, rule) ->
+            assertThat(PairedEstimate.of(rule, inTotal.build()))
+                .as(metric.name())
+                .isEqualTo(PairedEstimate.of(rule, spread.build())));
   }
 
   private static dev.llmrollout.signals.PairObservation observation(

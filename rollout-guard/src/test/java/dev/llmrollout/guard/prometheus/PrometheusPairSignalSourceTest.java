@@ -51,9 +51,11 @@ class PrometheusPairSignalSourceTest {
     for (Exporter e : List.of(a, b)) {
       set(e, Field.PAIRS, 0);
       set(e, Field.CANDIDATE_ONLY_REFUSALS, 0);
+      set(e, Field.ANSWERED, 0);
+      set(e, Field.JUDGE_FAILURES, 0);
       judged(e, 0, 0);
-      latency(e, "primary", 0, 0);
-      latency(e, "shadow", 0, 0);
+      latency(e, "primary", 0);
+      latency(e, "shadow", 0);
     }
     prometheus = new PrometheusProcess(dir, JOB, List.of(a.target(), b.target()));
     pairs =
@@ -90,37 +92,46 @@ class PrometheusPairSignalSourceTest {
     }
   }
 
-  /** One pair counter of the tests' pair stream, in both segment labels and one bucket. */
+  /**
+   * One pair counter of the tests' pair stream, in both segment labels and one bucket, or without
+   * the bucket for a field exported only in total.
+   */
   private static void set(Exporter e, Field field, long value) {
-    set(e, field.name().toLowerCase(Locale.ROOT), value);
+    set(e, field.name().toLowerCase(Locale.ROOT), value, field.perBucket());
   }
 
-  private static void set(Exporter e, String name, long value) {
+  private static void set(Exporter e, String name, long value, boolean perBucket) {
     for (String segment : List.of("_all", "billing")) {
-      e.series.put("llm_rollout_shadow_" + name + "_total{" + labels(segment) + "}", value);
+      String labels = perBucket ? labels(segment) : pairLabels(segment);
+      e.series.put("llm_rollout_shadow_" + name + "_total{" + labels + "}", value);
     }
   }
 
   /** The judged pairs and their score sum, exported offset by 1,000 per judged pair. */
   private static void judged(Exporter e, long pairs, long scoreMillis) {
     set(e, Field.JUDGED, pairs);
-    set(e, "judge_score_offset_millis", scoreMillis + 1_000 * pairs);
+    set(e, "judge_score_offset_millis", scoreMillis + 1_000 * pairs, true);
   }
 
-  /** One side's answered pairs at the 128 ms bound and in all. */
-  private static void latency(Exporter e, String side, long within128ms, long answered) {
+  /**
+   * One side's answered pairs at the 128 ms bound; no {@code le="+Inf"}: the answered pairs are all
+   * of them.
+   */
+  private static void latency(Exporter e, String side, long within128ms) {
     for (String segment : List.of("_all", "billing")) {
       String name = "llm_rollout_shadow_" + side + "_latency_at_most_total{" + labels(segment);
       e.series.put(name + ",le=\"0.128\"}", within128ms);
-      e.series.put(name + ",le=\"+Inf\"}", answered);
     }
   }
 
   private static String labels(String segment) {
+    return pairLabels(segment) + ",llm_rollout_unit_bucket=\"%d\"".formatted(BUCKET);
+  }
+
+  private static String pairLabels(String segment) {
     return ("feature_flag_key=\"%s\",llm_rollout_primary_variant=\"stable\","
-            + "llm_rollout_shadow_variant=\"canary\",llm_rollout_segment=\"%s\","
-            + "llm_rollout_unit_bucket=\"%d\"")
-        .formatted(FLAG, segment, BUCKET);
+            + "llm_rollout_shadow_variant=\"canary\",llm_rollout_segment=\"%s\"")
+        .formatted(FLAG, segment);
   }
 
   @Test
@@ -132,8 +143,10 @@ class PrometheusPairSignalSourceTest {
     set(a, Field.PAIRS, 10);
     set(a, Field.CANDIDATE_ONLY_REFUSALS, 4);
     judged(a, 2, 2_000);
-    latency(a, "primary", 10, 10);
-    latency(a, "shadow", 2, 10);
+    set(a, Field.ANSWERED, 10);
+    latency(a, "primary", 10);
+    latency(a, "shadow", 2);
+    set(a, Field.JUDGE_FAILURES, 3);
     set(b, Field.PAIRS, 6);
     Thread.sleep(3_000);
     // Three more pairs scored -1: the score sum falls below where it began, the exported offset
@@ -158,6 +171,9 @@ class PrometheusPairSignalSourceTest {
         .as("shadow calls slower than 128 ms")
         .isCloseTo(8, within(2.0));
     assertThat(all.primaryLatencyAbove(56)[BUCKET]).as("no primary slower than 128 ms").isZero();
+    assertThat((double) all.total(Field.JUDGE_FAILURES))
+        .as("a field exported without the unit bucket, in total")
+        .isCloseTo(3, within(1.0));
     assertThat(window.segments()).containsExactly("billing");
     assertThat(window.segment("billing").total(Field.PAIRS)).isEqualTo(all.total(Field.PAIRS));
     assertThat(

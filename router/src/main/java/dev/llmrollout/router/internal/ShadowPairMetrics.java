@@ -24,7 +24,10 @@ import java.util.TreeSet;
  * instrument per {@link PairCounts.Field} plus each side's latency at the guard's exported bounds,
  * labelled like the guard's signals (flag, segment capped per flag with overflow under {@value
  * GuardSignalMetrics#OTHER}, unit bucket) and by the primary and shadow variant. Read at collection
- * time; nothing is counted twice. Names and labels: docs/metrics.md.
+ * time; nothing is counted twice. Fields read only in total ({@link PairCounts.Field#perBucket()})
+ * carry no unit bucket, and the latency has no {@code le="+Inf"} point: it would repeat {@code
+ * answered}. Each costs a scrape 64 series per field (or side) and segment for nothing the guard
+ * reads. Names and labels: docs/metrics.md.
  */
 public final class ShadowPairMetrics implements AutoCloseable {
   static final String PREFIX = ModelRouter.SHADOW_PAIR_METRIC_PREFIX;
@@ -127,18 +130,25 @@ public final class ShadowPairMetrics implements AutoCloseable {
     for (PairCounts.Field field : PairCounts.Field.values()) {
       values.put(field, counts.get(field));
     }
-    long[] answered = values.get(PairCounts.Field.ANSWERED);
+    Attributes segmentLabels =
+        pairLabels.toBuilder().put(GuardSignalMetrics.SEGMENT, segment).build();
+    for (PairCounts.Field field : PairCounts.Field.values()) {
+      if (!field.perBucket()) {
+        fields.get(field).record(counts.total(field), segmentLabels);
+      }
+    }
     for (int k = 0; k < UnitBuckets.COUNT; k++) {
       Attributes labels =
-          pairLabels.toBuilder()
-              .put(GuardSignalMetrics.SEGMENT, segment)
+          segmentLabels.toBuilder()
               .put(GuardSignalMetrics.UNIT_BUCKET, Integer.toString(k))
               .build();
       for (PairCounts.Field field : PairCounts.Field.values()) {
-        fields.get(field).record(exportedValue(values, field, k), labels);
+        if (field.perBucket()) {
+          fields.get(field).record(exportedValue(values, field, k), labels);
+        }
       }
-      observeLatency(primaryLatency, counts, false, k, answered[k], labels);
-      observeLatency(shadowLatency, counts, true, k, answered[k], labels);
+      observeLatency(primaryLatency, counts, false, k, labels);
+      observeLatency(shadowLatency, counts, true, k, labels);
     }
   }
 
@@ -155,7 +165,6 @@ public final class ShadowPairMetrics implements AutoCloseable {
       PairCounts counts,
       boolean candidate,
       int bucket,
-      long answered,
       Attributes labels) {
     long cumulative = 0;
     int bin = 0;
@@ -168,7 +177,6 @@ public final class ShadowPairMetrics implements AutoCloseable {
           cumulative,
           labels.toBuilder().put(GuardSignalMetrics.LE, Double.toString(seconds)).build());
     }
-    into.record(answered, labels.toBuilder().put(GuardSignalMetrics.LE, "+Inf").build());
   }
 
   @Override
