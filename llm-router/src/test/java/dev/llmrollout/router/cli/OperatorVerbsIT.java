@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -158,28 +159,12 @@ class OperatorVerbsIT {
     assertThat(error.path("exitCode").asInt()).isEqualTo(2);
     assertThat(error.path("error").asText()).contains("no variant 'nope'");
 
-    JsonNode sample =
-        JSON.readTree(
-            JarRunner.run(
-                    dir, Map.of(), "sample-size", "--baseline", "0.85", "--mde", "0.05", "--json")
-                .out());
+    JsonNode sample = JSON.readTree(sampleSize("--json").out());
     assertThat(sample.path("perArm").asLong()).isEqualTo(903);
     assertThat(sample.path("canary").asDouble()).isEqualTo(0.8);
     assertThat(sample.path("oneSided").asBoolean(true)).isFalse();
 
-    JsonNode guards =
-        JSON.readTree(
-            JarRunner.run(
-                    dir,
-                    Map.of(),
-                    "sample-size",
-                    "--baseline",
-                    "0.85",
-                    "--mde",
-                    "0.05",
-                    "--one-sided",
-                    "--json")
-                .out());
+    JsonNode guards = JSON.readTree(sampleSize("--one-sided", "--json").out());
     assertThat(guards.path("perArm").asLong()).isEqualTo(714);
     assertThat(guards.path("oneSided").asBoolean()).isTrue();
     assertThat(guards.path("sequentialCanarySamples").asLong()).isEqualTo(511);
@@ -219,37 +204,32 @@ class OperatorVerbsIT {
 
   @Test
   void sampleSizePrintsThePerArmCountAndTheRuleOfThumb() throws Exception {
-    JarRunner.Result result =
-        JarRunner.run(dir, Map.of(), "sample-size", "--baseline", "0.85", "--mde", "0.05");
+    JarRunner.Result result = sampleSize();
     assertThat(result.exitCode()).as(result.err()).isZero();
     // (1.96 + 0.8416)^2 * (0.85*0.15 + 0.80*0.20) / 0.05^2 = 902.4 -> 903 per arm
     assertThat(result.out()).contains("per arm, equal arms:            903");
     assertThat(result.out()).contains("rule of thumb");
 
-    JarRunner.Result guards =
-        JarRunner.run(
-            dir, Map.of(), "sample-size", "--baseline", "0.85", "--mde", "0.05", "--one-sided");
+    JarRunner.Result guards = sampleSize("--one-sided");
     assertThat(guards.exitCode()).as(guards.err()).isZero();
     // [1.645 sqrt(2 * 0.825 * 0.175) + 0.8416 sqrt(0.85*0.15 + 0.80*0.20)]^2 / 0.05^2 = 713.1
     assertThat(guards.out()).contains("per arm, equal arms:            714");
     // The guard's one-sided mixture (sized for 0.05) at a 5% canary rejects on the mean path at
     // 511.
     assertThat(guards.out()).contains("about 511 canary samples to rollback");
-    JarRunner.Result smallAlpha =
-        JarRunner.run(
-            dir,
-            Map.of(),
-            "sample-size",
-            "--baseline",
-            "0.85",
-            "--mde",
-            "0.05",
-            "--alpha",
-            "0.0025");
+    JarRunner.Result smallAlpha = sampleSize("--alpha", "0.0025");
     assertThat(smallAlpha.out()).as("alpha printed as given").contains("(alpha 0.0025 two-sided");
 
     JarRunner.Result bad =
         JarRunner.run(dir, Map.of(), "sample-size", "--baseline", "1.5", "--mde", "0.05");
     assertThat(bad.exitCode()).isEqualTo(2);
+  }
+
+  /** {@code sample-size} for a drop of 0.05 from 0.85, with {@code options}. */
+  private JarRunner.Result sampleSize(String... options) throws Exception {
+    List<String> args =
+        new ArrayList<>(List.of("sample-size", "--baseline", "0.85", "--mde", "0.05"));
+    args.addAll(List.of(options));
+    return JarRunner.run(dir, Map.of(), args.toArray(String[]::new));
   }
 }
