@@ -44,7 +44,8 @@ public final class ControllerRuntime implements AutoCloseable {
             "controller",
             rolloutSettings,
             environment,
-            Gateway.JSON);
+            Gateway.JSON,
+            JudgeEvidence.FLEET);
     RolloutGauges.register(stack, rollouts);
     rollouts.resumeRecorded();
     this.server =

@@ -68,21 +68,9 @@ final class GuardedRollouts {
    * @param shadowPairs the shadow pairs a shadow phase is judged on: the router's, or a fleet's
    *     from Prometheus; without them a shadow phase waits its minimum duration and samples
    * @param host what runs the guard, "gateway" or "controller": in the actor and in refusals
-   */
-  GuardedRollouts(
-      FlagStack stack,
-      SignalSource signals,
-      Optional<PairSignalSource> shadowPairs,
-      String host,
-      RolloutSettings settings,
-      Function<String, String> environment,
-      ObjectMapper json) {
-    this(stack, signals, shadowPairs, host, settings, environment, json, JudgeEvidence.FLEET);
-  }
-
-  /**
-   * @param judge the judge evidence its rollouts can get (a gateway's own judge): start requests
-   *     declaring judge rules without it are refused
+   * @param judge the judge evidence its rollouts can get (a gateway's own judge, or {@link
+   *     JudgeEvidence#FLEET} for a controller): start requests declaring judge rules without it are
+   *     refused
    */
   GuardedRollouts(
       FlagStack stack,

@@ -10,9 +10,7 @@ import dev.llmrollout.signals.PairCounters;
 import dev.llmrollout.signals.PairCounts;
 import dev.llmrollout.signals.PairCounts.Field;
 import dev.llmrollout.signals.SignalsUnavailableException;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -58,19 +56,7 @@ class PrometheusPairSignalSourceTest {
       latency(e, "shadow", 0);
     }
     prometheus = new PrometheusProcess(dir, JOB, List.of(a.target(), b.target()));
-    pairs =
-        new PrometheusSignalSource(
-                new PrometheusSignalSource.Settings(
-                    prometheus.uri(),
-                    JOB,
-                    2,
-                    Duration.ofSeconds(5),
-                    Duration.ofMinutes(5),
-                    Duration.ofSeconds(5),
-                    PrometheusAuth.none()),
-                HttpClient.newHttpClient(),
-                Clock.systemUTC())
-            .shadowPairs();
+    pairs = prometheus.signalSource(JOB, 2).shadowPairs();
     await().atMost(Duration.ofSeconds(30)).until(this::bothScrapedTwice);
   }
 

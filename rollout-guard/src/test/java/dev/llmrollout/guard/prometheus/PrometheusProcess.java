@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -141,6 +142,24 @@ public final class PrometheusProcess implements AutoCloseable {
 
   public URI uri() {
     return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /**
+   * A signal source reading this Prometheus without auth, expecting {@code targets} targets of
+   * {@code job}, with short staleness and timeouts for tests.
+   */
+  public PrometheusSignalSource signalSource(String job, int targets) {
+    return new PrometheusSignalSource(
+        new PrometheusSignalSource.Settings(
+            uri(),
+            job,
+            targets,
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(5),
+            PrometheusAuth.none()),
+        HttpClient.newHttpClient(),
+        Clock.systemUTC());
   }
 
   public void start() throws Exception {

@@ -10,10 +10,8 @@ import dev.llmrollout.signals.ArmCounters;
 import dev.llmrollout.signals.Counts;
 import dev.llmrollout.signals.SignalsUnavailableException;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -119,18 +117,7 @@ class PrometheusSignalSourceTest {
     a.arm("canary", 3, 0, 0);
     b.arm("canary", 3, 0, 0);
     prometheus = new PrometheusProcess(dir, JOB, List.of(a.target(), b.target()));
-    source =
-        new PrometheusSignalSource(
-            new PrometheusSignalSource.Settings(
-                prometheus.uri(),
-                JOB,
-                2,
-                Duration.ofSeconds(5),
-                Duration.ofMinutes(5),
-                Duration.ofSeconds(5),
-                PrometheusAuth.none()),
-            HttpClient.newHttpClient(),
-            Clock.systemUTC());
+    source = prometheus.signalSource(JOB, 2);
     await().atMost(Duration.ofSeconds(30)).until(this::bothScrapedTwice);
   }
 
